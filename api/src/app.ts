@@ -1,0 +1,130 @@
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import type { AppEnv } from './app-env.js';
+import { createSessionStore, loadSession, type SessionStore } from './auth/sessions.js';
+import type { Config } from './config.js';
+import type { Database } from './db/index.js';
+import { adminRoutes } from './features/admin/routes.js';
+import { categoryRoutes } from './features/categories/routes.js';
+import { createCategoryService } from './features/categories/service.js';
+import { commentRoutes } from './features/comments/routes.js';
+import { createCommentService } from './features/comments/service.js';
+import { healthRoutes } from './features/health/routes.js';
+import { postRoutes } from './features/posts/routes.js';
+import { createPostService, type PostChangeListener } from './features/posts/service.js';
+import { userRoutes } from './features/users/routes.js';
+import { type Clock, systemClock } from './lib/clock.js';
+import { ApiError } from './lib/errors.js';
+import {
+  createErrorHandler,
+  notFoundOrMethodNotAllowed,
+  requestLogger,
+  requireJsonBodies,
+  sameOriginWrites,
+  validationHook,
+} from './lib/http.js';
+import type { Logger } from './lib/logger.js';
+import { createRateLimiter } from './lib/rate-limit.js';
+import { SESSION_COOKIE } from './auth/sessions.js';
+
+export interface AppDeps {
+  config: Config;
+  db: Database;
+  logger: Logger;
+  clock?: Clock;
+  /** Told of post changes that affect the published site, after commit (the publish webhook hangs here). */
+  onPostChange?: PostChangeListener;
+}
+
+/** The services behind the routes, exposed for the process entry and tests. */
+export interface AppServices {
+  sessions: SessionStore;
+}
+
+/** The client address: the proxy's X-Real-IP when behind a trusted proxy, else the socket's. */
+function clientIpResolver(trustProxy: boolean) {
+  return (c: Context<AppEnv>): string => {
+    if (trustProxy) {
+      const forwarded = c.req.header('x-real-ip') ?? c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim();
+      if (forwarded) return forwarded;
+    }
+    try {
+      return getConnInfo(c).remote.address ?? 'unknown';
+    } catch {
+      // app.request() in tests has no socket.
+      return 'local';
+    }
+  };
+}
+
+/** Builds the API: every route under /api, nothing listening. */
+export function createApp(deps: AppDeps) {
+  const { config, db, logger } = deps;
+  const clock = deps.clock ?? systemClock;
+  const sessions = createSessionStore(db, clock);
+  const rateLimiter = createRateLimiter(db, clock);
+  const clientIp = clientIpResolver(config.trustProxy);
+  const posts = createPostService({ db, clock, onPostChange: deps.onPostChange ?? (() => {}) });
+  const categories = createCategoryService(db);
+  const comments = createCommentService({
+    db,
+    clock,
+    rateLimiter,
+    rules: {
+      editWindowSeconds: config.commentEditWindowSeconds,
+      perUser: { limit: 10, windowSeconds: 60 },
+      perIp: { limit: 30, windowSeconds: 60 },
+    },
+  });
+  const secureCookies = config.env === 'production';
+
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.use('/api/*', requestId({ headerName: 'X-Request-Id' }));
+  app.use('/api/*', requestLogger(logger));
+  app.use('/api/*', secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: config.maxBodyBytes,
+      onError: () => {
+        throw new ApiError(413, 'payload_too_large', `Request bodies are limited to ${config.maxBodyBytes} bytes.`);
+      },
+    }),
+  );
+  app.use('/api/*', requireJsonBodies());
+  app.use('/api/*', sameOriginWrites([config.publicUrl]));
+  app.use('/api/*', loadSession(sessions, secureCookies));
+
+  const routes = app
+    .route('/api', healthRoutes(db))
+    .route('/api', postRoutes(posts))
+    .route('/api', categoryRoutes(categories))
+    .route('/api', commentRoutes(comments, clientIp))
+    .route('/api', userRoutes(db))
+    .route('/api', adminRoutes(db));
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: SESSION_COOKIE,
+  });
+  app.doc('/api/openapi.json', {
+    openapi: '3.0.3',
+    info: {
+      title: 'Blog API',
+      version: '1.0.0',
+      description: 'JSON API of the blog platform. Errors: { error: { code, message, details? } }.',
+    },
+    servers: [{ url: config.publicUrl }],
+    security: [{ session: [] }],
+  });
+  app.onError(createErrorHandler(logger));
+  app.notFound(notFoundOrMethodNotAllowed(app));
+  return routes;
+}
+
+export type AppType = ReturnType<typeof createApp>;

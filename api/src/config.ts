@@ -1,0 +1,132 @@
+import { z } from 'zod';
+
+/** The dev-only secrets; production refuses to start with these (or with none). */
+export const DEV_SESSION_SECRET = 'dev-session-secret-change-me-please-000000';
+export const DEV_WEBHOOK_SECRET = 'dev-webhook-secret-change-me-please-000000';
+
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+/**
+ * Every environment variable the API reads, with its meaning. `process.env`
+ * is read here and nowhere else.
+ */
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  /** Port the API (and in one-process mode the whole site) listens on. */
+  PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** Interface to bind. */
+  HOST: z.string().min(1).optional(),
+  /** The site's public origin: links, CSRF origin check, OIDC redirect URIs. */
+  PUBLIC_URL: z.url().optional(),
+  /** `sqlite:<path>` or `postgres://…`. */
+  DATABASE_URL: z.string().min(1).optional(),
+  /** Secret for signed cookies (OIDC state); production refuses the default. */
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** HMAC secret of the publish webhook; production refuses the default. */
+  WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** When both are set, an admin account is created (or reset) at start. */
+  ADMIN_EMAIL: z.email().optional(),
+  ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
+  /** Seed demo content into an empty database. */
+  SEED_DEMO: booleanFromEnv.optional(),
+  /** pino level. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  /** How long a comment author may edit a comment after posting it. */
+  COMMENT_EDIT_WINDOW_SECONDS: z.coerce.number().int().min(0).optional(),
+  /** Behind nginx: take the client address from X-Real-IP / X-Forwarded-For. */
+  TRUST_PROXY: booleanFromEnv.optional(),
+  /** Largest accepted request body. */
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export type DatabaseConfig =
+  | { dialect: 'sqlite'; storage: string }
+  | { dialect: 'postgres'; url: string };
+
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  port: number;
+  host: string;
+  publicUrl: string;
+  database: DatabaseConfig;
+  sessionSecret: string;
+  webhookSecret: string;
+  admin: { email: string; password: string } | null;
+  seedDemo: boolean;
+  logLevel: string;
+  commentEditWindowSeconds: number;
+  maxBodyBytes: number;
+  trustProxy: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Turns a DATABASE_URL into a dialect and location. */
+export function parseDatabaseUrl(url: string): DatabaseConfig {
+  if (url.startsWith('sqlite:')) {
+    const storage = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (!storage) throw new ConfigError(['DATABASE_URL: sqlite: needs a file path']);
+    return { dialect: 'sqlite', storage };
+  }
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    return { dialect: 'postgres', url };
+  }
+  throw new ConfigError(['DATABASE_URL: must start with sqlite: or postgres://']);
+}
+
+/** Parses and checks the environment once, at boot; throws a readable ConfigError. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+    );
+  }
+  const env = parsed.data;
+  const profile = env.NODE_ENV;
+  const problems: string[] = [];
+
+  if (profile === 'production') {
+    for (const [name, value, devDefault] of [
+      ['SESSION_SECRET', env.SESSION_SECRET, DEV_SESSION_SECRET],
+      ['WEBHOOK_SECRET', env.WEBHOOK_SECRET, DEV_WEBHOOK_SECRET],
+    ] as const) {
+      if (!value) problems.push(`${name}: required in production`);
+      else if (value === devDefault) problems.push(`${name}: the development default is refused in production`);
+    }
+    if (!env.PUBLIC_URL) problems.push('PUBLIC_URL: required in production');
+  }
+  if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
+    problems.push('ADMIN_EMAIL and ADMIN_PASSWORD: set both or neither');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const port = env.PORT ?? 8080;
+  return {
+    env: profile,
+    port,
+    host: env.HOST ?? '127.0.0.1',
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    database: parseDatabaseUrl(env.DATABASE_URL ?? 'sqlite:./data/blog.db'),
+    sessionSecret: env.SESSION_SECRET ?? DEV_SESSION_SECRET,
+    webhookSecret: env.WEBHOOK_SECRET ?? DEV_WEBHOOK_SECRET,
+    admin:
+      env.ADMIN_EMAIL && env.ADMIN_PASSWORD
+        ? { email: env.ADMIN_EMAIL.toLowerCase(), password: env.ADMIN_PASSWORD }
+        : null,
+    seedDemo: env.SEED_DEMO ?? profile === 'development',
+    logLevel: env.LOG_LEVEL ?? (profile === 'test' ? 'silent' : 'info'),
+    commentEditWindowSeconds: env.COMMENT_EDIT_WINDOW_SECONDS ?? 15 * 60,
+    maxBodyBytes: env.MAX_BODY_BYTES ?? 256 * 1024,
+    trustProxy: env.TRUST_PROXY ?? false,
+  };
+}

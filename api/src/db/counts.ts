@@ -1,0 +1,256 @@
+import {
+  type CreateOptions,
+  type InstanceDestroyOptions,
+  type InstanceUpdateOptions,
+  Op,
+  type Transaction,
+  type WhereOptions,
+} from 'sequelize';
+import { conflict, notFound } from '../lib/errors.js';
+import type { Comment, Models, Post, User } from './models/index.js';
+
+// The one place that says which rows count. Everything else asks these.
+/** Only published posts count toward user.posts_count and category.posts_count. */
+export const COUNTED_POST_STATUS = 'published';
+export const isCountedPost = (post: Pick<Post, 'status'>): boolean => post.status === COUNTED_POST_STATUS;
+/** Only visible comments count toward post.comments_count and user.comments_count. */
+export const COUNTED_COMMENT_STATUS = 'visible';
+export const isCountedComment = (comment: Pick<Comment, 'status'>): boolean =>
+  comment.status === COUNTED_COMMENT_STATUS;
+
+type CounterTable = 'User' | 'Category' | 'Post';
+type CounterField = 'postsCount' | 'commentsCount';
+
+/**
+ * Collects counter changes, then applies them as atomic `x = x + n` updates in a
+ * fixed (table, id) order, so concurrent transactions lock rows in the same order.
+ */
+class CounterDeltas {
+  private readonly deltas = new Map<string, { table: CounterTable; id: number; field: CounterField; by: number }>();
+
+  add(table: CounterTable, id: number | null | undefined, field: CounterField, by: number): void {
+    if (id === null || id === undefined || by === 0) return;
+    const key = `${table}:${id}:${field}`;
+    const entry = this.deltas.get(key);
+    if (entry) entry.by += by;
+    else this.deltas.set(key, { table, id, field, by });
+  }
+
+  async apply(models: Models, transaction: Transaction): Promise<void> {
+    const order: Record<CounterTable, number> = { User: 0, Category: 1, Post: 2 };
+    const entries = [...this.deltas.values()]
+      .filter((entry) => entry.by !== 0)
+      .sort((a, b) => order[a.table] - order[b.table] || a.id - b.id);
+    for (const { table, id, field, by } of entries) {
+      const options = { where: { id }, transaction, silent: true };
+      if (table === 'User') await models.User.increment({ [field]: by }, options);
+      else if (table === 'Category') await models.Category.increment({ postsCount: by }, options);
+      else await models.Post.increment({ commentsCount: by }, options);
+    }
+  }
+}
+
+function transactionOf(options: { transaction?: Transaction | null }, what: string): Transaction {
+  if (!options.transaction) {
+    throw new Error(`${what} must run inside a transaction: its hooks update counters on other rows`);
+  }
+  return options.transaction;
+}
+
+/**
+ * Deletes comments matching `where` without per-row hooks, first taking their
+ * visible ones off the counters. `skip` names the rows about to be deleted
+ * anyway (the post or user whose deletion cascades here).
+ */
+async function deleteComments(
+  models: Models,
+  where: WhereOptions<Comment>,
+  transaction: Transaction,
+  skip: { postId?: number; userId?: number } = {},
+): Promise<number> {
+  const rows = await models.Comment.findAll({
+    where,
+    attributes: ['id', 'postId', 'authorId', 'parentId', 'status'],
+    transaction,
+    lock: transaction.LOCK.UPDATE,
+  });
+  if (rows.length === 0) return 0;
+  const deltas = new CounterDeltas();
+  for (const row of rows) {
+    if (!isCountedComment(row)) continue;
+    if (row.postId !== skip.postId) deltas.add('Post', row.postId, 'commentsCount', -1);
+    if (row.authorId !== skip.userId) deltas.add('User', row.authorId, 'commentsCount', -1);
+  }
+  await deltas.apply(models, transaction);
+  // Replies first, so the parent_id foreign key never cascades to a row we did not count.
+  const ids = [
+    ...rows.filter((row) => row.parentId !== null).map((row) => row.id),
+    ...rows.filter((row) => row.parentId === null).map((row) => row.id),
+  ];
+  for (let start = 0; start < ids.length; start += 500) {
+    await models.Comment.destroy({ where: { id: ids.slice(start, start + 500) }, transaction, hooks: false });
+  }
+  return rows.length;
+}
+
+/** The row as it is now in the database, locked for this transaction (PostgreSQL; SQLite transactions are IMMEDIATE). */
+async function lockedCurrent<M extends 'User' | 'Post' | 'Comment'>(
+  models: Models,
+  name: M,
+  id: number,
+  transaction: Transaction,
+) {
+  const model = models[name] as Models[M];
+  const row = await (model as Models['Post']).findByPk(id, { transaction, lock: transaction.LOCK.UPDATE });
+  return row as InstanceType<Models[M]> | null;
+}
+
+// hooks
+
+async function countNewPost(models: Models, post: Post, options: CreateOptions): Promise<void> {
+  if (!isCountedPost(post)) return;
+  const transaction = transactionOf(options, 'Creating a post');
+  const deltas = new CounterDeltas();
+  deltas.add('User', post.authorId, 'postsCount', 1);
+  deltas.add('Category', post.categoryId, 'postsCount', 1);
+  await deltas.apply(models, transaction);
+}
+
+async function countChangedPost(models: Models, post: Post, options: InstanceUpdateOptions): Promise<void> {
+  if (!post.changed('status') && !post.changed('categoryId') && !post.changed('authorId')) return;
+  const transaction = transactionOf(options, 'Updating a post');
+  const current = await lockedCurrent(models, 'Post', post.id, transaction);
+  if (!current) throw notFound('Post');
+  const deltas = new CounterDeltas();
+  if (isCountedPost(current)) {
+    deltas.add('User', current.authorId, 'postsCount', -1);
+    deltas.add('Category', current.categoryId, 'postsCount', -1);
+  }
+  if (isCountedPost(post)) {
+    deltas.add('User', post.authorId, 'postsCount', 1);
+    deltas.add('Category', post.categoryId, 'postsCount', 1);
+  }
+  await deltas.apply(models, transaction);
+}
+
+async function uncountDeletedPost(models: Models, post: Post, options: InstanceDestroyOptions): Promise<void> {
+  const transaction = transactionOf(options, 'Deleting a post');
+  const current = await lockedCurrent(models, 'Post', post.id, transaction);
+  if (!current) throw notFound('Post');
+  await deleteComments(models, { postId: current.id }, transaction, { postId: current.id });
+  if (isCountedPost(current)) {
+    const deltas = new CounterDeltas();
+    deltas.add('User', current.authorId, 'postsCount', -1);
+    deltas.add('Category', current.categoryId, 'postsCount', -1);
+    await deltas.apply(models, transaction);
+  }
+}
+
+async function countNewComment(models: Models, comment: Comment, options: CreateOptions): Promise<void> {
+  if (!isCountedComment(comment)) return;
+  const transaction = transactionOf(options, 'Creating a comment');
+  const deltas = new CounterDeltas();
+  deltas.add('User', comment.authorId, 'commentsCount', 1);
+  deltas.add('Post', comment.postId, 'commentsCount', 1);
+  await deltas.apply(models, transaction);
+}
+
+async function countChangedComment(
+  models: Models,
+  comment: Comment,
+  options: InstanceUpdateOptions,
+): Promise<void> {
+  if (comment.changed('postId') || comment.changed('authorId') || comment.changed('parentId')) {
+    throw new Error('A comment cannot move to another post, author or parent');
+  }
+  if (!comment.changed('status')) return;
+  const transaction = transactionOf(options, 'Updating a comment');
+  const current = await lockedCurrent(models, 'Comment', comment.id, transaction);
+  if (!current) throw notFound('Comment');
+  const by = Number(isCountedComment(comment)) - Number(isCountedComment(current));
+  const deltas = new CounterDeltas();
+  deltas.add('User', current.authorId, 'commentsCount', by);
+  deltas.add('Post', current.postId, 'commentsCount', by);
+  await deltas.apply(models, transaction);
+}
+
+async function uncountDeletedComment(
+  models: Models,
+  comment: Comment,
+  options: InstanceDestroyOptions,
+): Promise<void> {
+  const transaction = transactionOf(options, 'Deleting a comment');
+  const current = await lockedCurrent(models, 'Comment', comment.id, transaction);
+  if (!current) throw notFound('Comment');
+  await deleteComments(models, { parentId: current.id }, transaction);
+  if (isCountedComment(current)) {
+    const deltas = new CounterDeltas();
+    deltas.add('User', current.authorId, 'commentsCount', -1);
+    deltas.add('Post', current.postId, 'commentsCount', -1);
+    await deltas.apply(models, transaction);
+  }
+}
+
+async function uncountDeletedUser(models: Models, user: User, options: InstanceDestroyOptions): Promise<void> {
+  const transaction = transactionOf(options, 'Deleting a user');
+  const current = await lockedCurrent(models, 'User', user.id, transaction);
+  if (!current) throw notFound('User');
+  const posts = await models.Post.count({ where: { authorId: current.id }, transaction });
+  if (posts > 0) {
+    throw conflict(
+      'author_has_posts',
+      `This account still owns ${posts} post${posts === 1 ? '' : 's'}; reassign or delete them first.`,
+    );
+  }
+  const own = await models.Comment.findAll({
+    where: { authorId: current.id, parentId: null },
+    attributes: ['id'],
+    transaction,
+  });
+  // Others' replies to this user's comments go with them (one level of threading).
+  if (own.length > 0) {
+    await deleteComments(models, { parentId: own.map((c) => c.id) }, transaction, { userId: current.id });
+  }
+  await deleteComments(models, { authorId: current.id }, transaction, { userId: current.id });
+}
+
+function refuseBulk(model: string) {
+  return () => {
+    throw new Error(
+      `Bulk changes to ${model} rows would bypass the count hooks; change rows one at a time through the services`,
+    );
+  };
+}
+
+/** Installs the hooks that keep posts_count and comments_count exact. */
+export function registerCountHooks(models: Models): void {
+  models.Post.afterCreate('countNewPost', (post, options) => countNewPost(models, post, options));
+  models.Post.beforeUpdate('countChangedPost', (post, options) => countChangedPost(models, post, options));
+  models.Post.beforeDestroy('uncountDeletedPost', (post, options) =>
+    uncountDeletedPost(models, post, options),
+  );
+  models.Comment.afterCreate('countNewComment', (comment, options) =>
+    countNewComment(models, comment, options),
+  );
+  models.Comment.beforeUpdate('countChangedComment', (comment, options) =>
+    countChangedComment(models, comment, options),
+  );
+  models.Comment.beforeDestroy('uncountDeletedComment', (comment, options) =>
+    uncountDeletedComment(models, comment, options),
+  );
+  models.User.beforeDestroy('uncountDeletedUser', (user, options) =>
+    uncountDeletedUser(models, user, options),
+  );
+
+  models.User.beforeBulkDestroy('refuseBulk', refuseBulk('User'));
+  models.Post.beforeBulkDestroy('refuseBulk', refuseBulk('Post'));
+  models.Comment.beforeBulkDestroy('refuseBulk', refuseBulk('Comment'));
+  models.Post.beforeBulkUpdate('refuseBulkCounted', (options) => {
+    const attributes: string[] = options.fields ?? [];
+    if (attributes.some((a) => a === 'status' || a === 'categoryId' || a === 'authorId')) refuseBulk('Post')();
+  });
+  models.Comment.beforeBulkUpdate('refuseBulkCounted', (options) => {
+    const attributes: string[] = options.fields ?? [];
+    if (attributes.some((a) => a === 'status' || a === 'postId' || a === 'authorId')) refuseBulk('Comment')();
+  });
+}

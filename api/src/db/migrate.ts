@@ -1,0 +1,36 @@
+import type { QueryInterface, Sequelize } from 'sequelize';
+import { SequelizeStorage, Umzug } from 'umzug';
+import type { Logger } from '../lib/logger.js';
+import * as initial from './migrations/0001-initial.js';
+
+type Migration = { up: (p: { context: QueryInterface }) => Promise<void>; down: (p: { context: QueryInterface }) => Promise<void> };
+
+// Listed explicitly (not globbed) so the same list works from TypeScript sources and bundles.
+const MIGRATIONS: Array<[string, Migration]> = [['0001-initial', initial]];
+
+/** Umzug over our migration list, recording applied ones in `schema_migrations`. */
+export function createMigrator(sequelize: Sequelize, logger?: Logger) {
+  return new Umzug<QueryInterface>({
+    migrations: MIGRATIONS.map(([name, migration]) => ({
+      name,
+      up: ({ context }) => migration.up({ context }),
+      down: ({ context }) => migration.down({ context }),
+    })),
+    context: sequelize.getQueryInterface(),
+    storage: new SequelizeStorage({ sequelize, tableName: 'schema_migrations' }),
+    logger: logger
+      ? {
+          info: (message) => logger.info(message, 'migration'),
+          warn: (message) => logger.warn(message, 'migration'),
+          error: (message) => logger.error(message, 'migration'),
+          debug: (message) => logger.debug(message, 'migration'),
+        }
+      : undefined,
+  });
+}
+
+/** Applies every pending migration; returns their names. */
+export async function migrate(sequelize: Sequelize, logger?: Logger): Promise<string[]> {
+  const applied = await createMigrator(sequelize, logger).up();
+  return applied.map((m) => m.name);
+}

@@ -1,0 +1,46 @@
+import {
+  type CreationOptional,
+  DataTypes,
+  type ForeignKey,
+  type InferAttributes,
+  type InferCreationAttributes,
+  Model,
+  type ModelAttributes,
+  type NonAttribute,
+} from 'sequelize';
+import type { Post } from './post.js';
+import type { User } from './user.js';
+
+export const COMMENT_STATUSES = ['visible', 'hidden'] as const;
+export type CommentStatus = (typeof COMMENT_STATUSES)[number];
+
+export class Comment extends Model<InferAttributes<Comment>, InferCreationAttributes<Comment>> {
+  declare id: CreationOptional<number>;
+  declare postId: ForeignKey<Post['id']>;
+  declare authorId: ForeignKey<User['id']>;
+  /** The top-level comment this one replies to (one level of threading). */
+  declare parentId: ForeignKey<Comment['id']> | null;
+  declare bodyMarkdown: string;
+  /** Sanitised HTML rendered from bodyMarkdown on every save. */
+  declare bodyHtml: CreationOptional<string>;
+  declare status: CreationOptional<CommentStatus>;
+  declare editedAt: CreationOptional<Date | null>;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+
+  declare author?: NonAttribute<User>;
+  declare replies?: NonAttribute<Comment[]>;
+}
+
+export const commentAttributes: ModelAttributes<Comment, InferAttributes<Comment>> = {
+  id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+  postId: { type: DataTypes.INTEGER, allowNull: false },
+  authorId: { type: DataTypes.INTEGER, allowNull: false },
+  parentId: { type: DataTypes.INTEGER, allowNull: true },
+  bodyMarkdown: { type: DataTypes.TEXT, allowNull: false },
+  bodyHtml: { type: DataTypes.TEXT, allowNull: false, defaultValue: '' },
+  status: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'visible' },
+  editedAt: { type: DataTypes.DATE, allowNull: true, defaultValue: null },
+  createdAt: DataTypes.DATE,
+  updatedAt: DataTypes.DATE,
+};

@@ -1,0 +1,105 @@
+import type { Sequelize } from 'sequelize';
+import { AuditLog, auditLogAttributes, BuildEvent, buildEventAttributes, Job, jobAttributes } from './ops.js';
+import {
+  Identity,
+  identityAttributes,
+  OtpCode,
+  otpCodeAttributes,
+  RateLimit,
+  rateLimitAttributes,
+  Session,
+  sessionAttributes,
+} from './auth.js';
+import { Category, categoryAttributes } from './category.js';
+import { Comment, commentAttributes } from './comment.js';
+import { Post, postAttributes } from './post.js';
+import { User, userAttributes } from './user.js';
+
+export { AuditLog, BuildEvent, Category, Comment, Identity, Job, OtpCode, Post, RateLimit, Session, User };
+export type { CommentStatus } from './comment.js';
+export type { PostStatus } from './post.js';
+export type { UserRole } from './user.js';
+
+/**
+ * Binds a fresh set of model classes to one Sequelize instance. Each call makes
+ * new subclasses, so two databases (two apps in one test process) never share
+ * model state; the exported base classes are the types.
+ */
+export function initModels(sequelize: Sequelize) {
+  const common = { sequelize, underscored: true } as const;
+
+  class UserModel extends User {}
+  UserModel.init(userAttributes, { ...common, modelName: 'User', tableName: 'users' });
+  class IdentityModel extends Identity {}
+  IdentityModel.init(identityAttributes, {
+    ...common,
+    modelName: 'Identity',
+    tableName: 'identities',
+    updatedAt: false,
+  });
+  class SessionModel extends Session {}
+  SessionModel.init(sessionAttributes, {
+    ...common,
+    modelName: 'Session',
+    tableName: 'sessions',
+    updatedAt: false,
+  });
+  class OtpCodeModel extends OtpCode {}
+  OtpCodeModel.init(otpCodeAttributes, {
+    ...common,
+    modelName: 'OtpCode',
+    tableName: 'otp_codes',
+    updatedAt: false,
+  });
+  class RateLimitModel extends RateLimit {}
+  RateLimitModel.init(rateLimitAttributes, {
+    ...common,
+    modelName: 'RateLimit',
+    tableName: 'rate_limits',
+    timestamps: false,
+  });
+  class CategoryModel extends Category {}
+  CategoryModel.init(categoryAttributes, { ...common, modelName: 'Category', tableName: 'categories' });
+  class PostModel extends Post {}
+  PostModel.init(postAttributes, { ...common, modelName: 'Post', tableName: 'posts' });
+  class CommentModel extends Comment {}
+  CommentModel.init(commentAttributes, { ...common, modelName: 'Comment', tableName: 'comments' });
+  class BuildEventModel extends BuildEvent {}
+  BuildEventModel.init(buildEventAttributes, {
+    ...common,
+    modelName: 'BuildEvent',
+    tableName: 'build_events',
+  });
+  class JobModel extends Job {}
+  JobModel.init(jobAttributes, { ...common, modelName: 'Job', tableName: 'jobs' });
+  class AuditLogModel extends AuditLog {}
+  AuditLogModel.init(auditLogAttributes, {
+    ...common,
+    modelName: 'AuditLog',
+    tableName: 'audit_logs',
+    updatedAt: false,
+  });
+
+  PostModel.belongsTo(UserModel, { as: 'author', foreignKey: 'authorId' });
+  PostModel.belongsTo(CategoryModel, { as: 'category', foreignKey: 'categoryId' });
+  CommentModel.belongsTo(UserModel, { as: 'author', foreignKey: 'authorId' });
+  CommentModel.belongsTo(PostModel, { as: 'post', foreignKey: 'postId' });
+  CommentModel.hasMany(CommentModel, { as: 'replies', foreignKey: 'parentId' });
+  SessionModel.belongsTo(UserModel, { as: 'user', foreignKey: 'userId' });
+
+  return {
+    User: UserModel,
+    Identity: IdentityModel,
+    Session: SessionModel,
+    OtpCode: OtpCodeModel,
+    RateLimit: RateLimitModel,
+    Category: CategoryModel,
+    Post: PostModel,
+    Comment: CommentModel,
+    BuildEvent: BuildEventModel,
+    Job: JobModel,
+    AuditLog: AuditLogModel,
+  };
+}
+
+export type Models = ReturnType<typeof initModels>;

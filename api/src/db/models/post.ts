@@ -1,0 +1,55 @@
+import {
+  type CreationOptional,
+  DataTypes,
+  type ForeignKey,
+  type InferAttributes,
+  type InferCreationAttributes,
+  Model,
+  type ModelAttributes,
+  type NonAttribute,
+} from 'sequelize';
+import type { Category } from './category.js';
+import type { User } from './user.js';
+
+export const POST_STATUSES = ['draft', 'published'] as const;
+export type PostStatus = (typeof POST_STATUSES)[number];
+
+export class Post extends Model<InferAttributes<Post>, InferCreationAttributes<Post>> {
+  declare id: CreationOptional<number>;
+  declare authorId: ForeignKey<User['id']>;
+  declare categoryId: ForeignKey<Category['id']> | null;
+  declare title: string;
+  declare subtitle: CreationOptional<string>;
+  declare slug: string;
+  declare bodyMarkdown: string;
+  /** Sanitised HTML rendered from bodyMarkdown on every save. */
+  declare bodyHtml: CreationOptional<string>;
+  /** Plain-text preview rendered from bodyMarkdown on every save. */
+  declare excerpt: CreationOptional<string>;
+  declare status: CreationOptional<PostStatus>;
+  declare publishedAt: CreationOptional<Date | null>;
+  /** Visible comments on this post (kept by the Comment hooks). */
+  declare commentsCount: CreationOptional<number>;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+
+  declare author?: NonAttribute<User>;
+  declare category?: NonAttribute<Category | null>;
+}
+
+export const postAttributes: ModelAttributes<Post, InferAttributes<Post>> = {
+  id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+  authorId: { type: DataTypes.INTEGER, allowNull: false },
+  categoryId: { type: DataTypes.INTEGER, allowNull: true },
+  title: { type: DataTypes.STRING(200), allowNull: false },
+  subtitle: { type: DataTypes.STRING(300), allowNull: false, defaultValue: '' },
+  slug: { type: DataTypes.STRING(220), allowNull: false, unique: true },
+  bodyMarkdown: { type: DataTypes.TEXT, allowNull: false },
+  bodyHtml: { type: DataTypes.TEXT, allowNull: false, defaultValue: '' },
+  excerpt: { type: DataTypes.STRING(400), allowNull: false, defaultValue: '' },
+  status: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'draft' },
+  publishedAt: { type: DataTypes.DATE, allowNull: true, defaultValue: null },
+  commentsCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+  createdAt: DataTypes.DATE,
+  updatedAt: DataTypes.DATE,
+};

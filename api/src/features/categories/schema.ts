@@ -1,0 +1,35 @@
+import { z } from '@hono/zod-openapi';
+import { isoDate, SlugSchema } from '../../lib/openapi.js';
+
+export const CategorySchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    slug: z.string(),
+    description: z.string(),
+    postsCount: z.number().int().openapi({ description: 'Published posts' }),
+    createdAt: isoDate(),
+    updatedAt: isoDate(),
+  })
+  .openapi('Category');
+
+export const CategoryListSchema = z.object({ items: z.array(CategorySchema) }).openapi('CategoryList');
+
+const name = z.string().trim().min(1, 'is required').max(80);
+const description = z.string().trim().max(2000);
+
+export const CreateCategorySchema = z
+  .strictObject({
+    name,
+    slug: SlugSchema.optional().openapi({ description: 'Generated from the name when omitted' }),
+    description: description.default(''),
+  })
+  .openapi('CreateCategory');
+
+export const UpdateCategorySchema = z
+  .strictObject({ name: name.optional(), slug: SlugSchema.optional(), description: description.optional() })
+  .openapi('UpdateCategory');
+
+export type CategoryOut = z.infer<typeof CategorySchema>;
+export type CreateCategoryInput = z.infer<typeof CreateCategorySchema>;
+export type UpdateCategoryInput = z.infer<typeof UpdateCategorySchema>;

@@ -1,0 +1,107 @@
+import { createRoute } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { AppEnv } from '../../app-env.js';
+import { requireUser, requireVerified } from '../../auth/guards.js';
+import { createRouter, errorResponses, IdOrSlugParam, IdParam, jsonBody, jsonResponse } from '../../lib/openapi.js';
+import { presentComment, presentThread } from './presenter.js';
+import {
+  CommentCountsQuerySchema,
+  CommentCountsSchema,
+  CommentPageQuerySchema,
+  CommentPageSchema,
+  CommentSchema,
+  CreateCommentSchema,
+  UpdateCommentSchema,
+} from './schema.js';
+import type { CommentService } from './service.js';
+
+const tags = ['Comments'];
+
+const listComments = createRoute({
+  method: 'get',
+  path: '/posts/{idOrSlug}/comments',
+  tags,
+  summary: "A post's comments: top-level ones oldest first, each with its replies",
+  request: { params: IdOrSlugParam, query: CommentPageQuerySchema },
+  responses: { 200: jsonResponse(CommentPageSchema, 'A page of comment threads'), ...errorResponses(400, 404) },
+});
+
+const commentCounts = createRoute({
+  method: 'get',
+  path: '/comments/counts',
+  tags,
+  summary: 'Visible-comment counts for many posts in one request',
+  request: { query: CommentCountsQuerySchema },
+  responses: { 200: jsonResponse(CommentCountsSchema, 'Counts by post id'), ...errorResponses(400) },
+});
+
+const createComment = createRoute({
+  method: 'post',
+  path: '/posts/{idOrSlug}/comments',
+  tags,
+  summary: 'Comment on a post, or reply to a comment (verified users)',
+  request: { params: IdOrSlugParam, body: jsonBody(CreateCommentSchema) },
+  responses: {
+    201: jsonResponse(CommentSchema, 'The new comment'),
+    ...errorResponses(400, 401, 403, 404, 413, 415, 422, 429),
+  },
+});
+
+const updateComment = createRoute({
+  method: 'patch',
+  path: '/comments/{id}',
+  tags,
+  summary: 'Edit your comment within the edit window',
+  request: { params: IdParam, body: jsonBody(UpdateCommentSchema) },
+  responses: {
+    200: jsonResponse(CommentSchema, 'The edited comment'),
+    ...errorResponses(400, 401, 403, 404, 413, 415, 422),
+  },
+});
+
+const deleteComment = createRoute({
+  method: 'delete',
+  path: '/comments/{id}',
+  tags,
+  summary: 'Delete a comment and its replies (its author or an admin)',
+  request: { params: IdParam },
+  responses: { 204: { description: 'Deleted' }, ...errorResponses(400, 401, 403, 404) },
+});
+
+/** The client address as the server saw it (the proxy's X-Forwarded-For when trusted). */
+export type ClientIp = (c: Context<AppEnv>) => string;
+
+/** Comment routes, mounted at /api. */
+export function commentRoutes(comments: CommentService, clientIp: ClientIp) {
+  return createRouter()
+    .openapi(listComments, async (c) => {
+      const viewer = c.get('user');
+      const { threads, nextCursor, total } = await comments.listForPost(
+        c.req.valid('param').idOrSlug,
+        c.req.valid('query'),
+        viewer,
+      );
+      return c.json(
+        { items: threads.map(({ comment, replies }) => presentThread(comment, replies, viewer)), nextCursor, total },
+        200,
+      );
+    })
+    .openapi(commentCounts, async (c) => {
+      return c.json({ counts: await comments.counts(c.req.valid('query').posts) }, 200);
+    })
+    .openapi(createComment, async (c) => {
+      const user = requireVerified(c);
+      const comment = await comments.create(user, c.req.valid('param').idOrSlug, c.req.valid('json'), clientIp(c));
+      return c.json(presentComment(comment, user), 201);
+    })
+    .openapi(updateComment, async (c) => {
+      const user = requireVerified(c);
+      const comment = await comments.edit(user, c.req.valid('param').id, c.req.valid('json').body);
+      return c.json(presentComment(comment, user), 200);
+    })
+    .openapi(deleteComment, async (c) => {
+      const user = requireUser(c);
+      await comments.remove(user, c.req.valid('param').id);
+      return c.body(null, 204);
+    });
+}

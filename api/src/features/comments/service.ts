@@ -1,0 +1,161 @@
+import { Op, type Transaction } from 'sequelize';
+import type { Database } from '../../db/index.js';
+import type { Comment, Post, User } from '../../db/models/index.js';
+import type { Clock } from '../../lib/clock.js';
+import { forbidden, notFound, unprocessable } from '../../lib/errors.js';
+import { parseIdOrSlug } from '../../lib/openapi.js';
+import type { RateLimiter, RateRule } from '../../lib/rate-limit.js';
+import { canEditPost } from '../posts/service.js';
+import type { CreateCommentInput } from './schema.js';
+
+export interface CommentRules {
+  editWindowSeconds: number;
+  perUser: RateRule;
+  perIp: RateRule;
+}
+
+export interface CommentServiceDeps {
+  db: Database;
+  clock: Clock;
+  rateLimiter: RateLimiter;
+  rules: CommentRules;
+}
+
+export type CommentService = ReturnType<typeof createCommentService>;
+
+export function createCommentService({ db, clock, rateLimiter, rules }: CommentServiceDeps) {
+  const { Comment, Post, User } = db.models;
+  const withAuthor = [{ model: User, as: 'author', attributes: ['id', 'name'] }];
+
+  /** The post comments hang off: published, or a draft its editor is previewing. */
+  async function openPost(idOrSlug: string, viewer: User | null, transaction?: Transaction): Promise<Post> {
+    const post = await Post.findOne({
+      where: parseIdOrSlug(idOrSlug),
+      attributes: ['id', 'authorId', 'status', 'commentsCount'],
+      transaction,
+    });
+    if (!post || (post.status !== 'published' && !canEditPost(viewer, post))) throw notFound('Post');
+    return post;
+  }
+
+  async function reload(id: number): Promise<Comment> {
+    const comment = await Comment.findByPk(id, { include: withAuthor });
+    if (!comment) throw notFound('Comment');
+    return comment;
+  }
+
+  return {
+    /**
+     * One page of top-level comments (oldest first) with all their replies, in
+     * three queries whatever the page size. Hidden top-level comments appear
+     * only when they have visible replies, so the thread still reads.
+     */
+    async listForPost(idOrSlug: string, query: { cursor?: string; limit: number }, viewer: User | null) {
+      const post = await openPost(idOrSlug, viewer);
+      const visibleReplyParents = db.sequelize.literal(
+        `(SELECT r.parent_id FROM comments r WHERE r.post_id = ${Number(post.id)} AND r.parent_id IS NOT NULL AND r.status = 'visible')`,
+      );
+      const topLevel = await Comment.findAll({
+        where: {
+          postId: post.id,
+          parentId: null,
+          ...(query.cursor ? { id: { [Op.gt]: Number(query.cursor) } } : {}),
+          [Op.or]: [{ status: 'visible' }, { id: { [Op.in]: visibleReplyParents } }],
+        },
+        include: withAuthor,
+        order: [['id', 'ASC']],
+        limit: query.limit + 1,
+      });
+      const page = topLevel.slice(0, query.limit);
+      const replies =
+        page.length === 0
+          ? []
+          : await Comment.findAll({
+              where: { parentId: page.map((c) => c.id), status: 'visible' },
+              include: withAuthor,
+              order: [['id', 'ASC']],
+            });
+      const repliesByParent = new Map<number, Comment[]>();
+      for (const reply of replies) {
+        const list = repliesByParent.get(reply.parentId ?? 0) ?? [];
+        list.push(reply);
+        repliesByParent.set(reply.parentId ?? 0, list);
+      }
+      const last = page.at(-1);
+      return {
+        threads: page.map((comment) => ({ comment, replies: repliesByParent.get(comment.id) ?? [] })),
+        nextCursor: topLevel.length > query.limit && last ? String(last.id) : null,
+        total: post.commentsCount,
+      };
+    },
+
+    /** Visible-comment counts of published posts, in one query. Unknown or unpublished ids are left out. */
+    async counts(postIds: number[]): Promise<Record<string, number>> {
+      const posts = await Post.findAll({
+        where: { id: postIds, status: 'published' },
+        attributes: ['id', 'commentsCount'],
+      });
+      return Object.fromEntries(posts.map((post) => [String(post.id), post.commentsCount]));
+    },
+
+    /** A comment or reply by a verified user; replies to replies attach to the thread's top comment. */
+    async create(author: User, idOrSlug: string, input: CreateCommentInput, ip: string): Promise<Comment> {
+      await rateLimiter.hit(`comment:user:${author.id}`, rules.perUser);
+      await rateLimiter.hit(`comment:ip:${ip}`, rules.perIp);
+      const id = await db.transaction(async (transaction) => {
+        const post = await openPost(idOrSlug, author, transaction);
+        let parentId: number | null = null;
+        if (input.parentId) {
+          const parent = await Comment.findByPk(input.parentId, { transaction });
+          if (!parent || parent.postId !== post.id || parent.status !== 'visible') {
+            throw unprocessable('invalid_parent', 'The comment you reply to does not exist on this post.', [
+              { path: 'parentId', message: 'no such visible comment on this post' },
+            ]);
+          }
+          parentId = parent.parentId ?? parent.id;
+        }
+        const comment = await Comment.create(
+          { postId: post.id, authorId: author.id, parentId, bodyMarkdown: input.body },
+          { transaction },
+        );
+        return comment.id;
+      });
+      return reload(id);
+    },
+
+    /** The author edits their own visible comment within the edit window. */
+    async edit(user: User, commentId: number, body: string): Promise<Comment> {
+      await db.transaction(async (transaction) => {
+        const comment = await Comment.findByPk(commentId, { transaction });
+        if (!comment) throw notFound('Comment');
+        if (comment.authorId !== user.id) throw forbidden('not_owner', 'You can only edit your own comments.');
+        if (comment.status !== 'visible') throw forbidden('comment_hidden', 'A hidden comment cannot be edited.');
+        const age = clock().getTime() - comment.createdAt.getTime();
+        if (age > rules.editWindowSeconds * 1000) {
+          throw forbidden(
+            'edit_window_closed',
+            `Comments can be edited for ${Math.round(rules.editWindowSeconds / 60)} minutes after posting.`,
+          );
+        }
+        if (comment.bodyMarkdown !== body) {
+          comment.bodyMarkdown = body;
+          comment.editedAt = clock();
+          await comment.save({ transaction });
+        }
+      });
+      return reload(commentId);
+    },
+
+    /** The author or an admin deletes a comment; its replies go with it. */
+    async remove(user: User, commentId: number): Promise<void> {
+      await db.transaction(async (transaction) => {
+        const comment = await Comment.findByPk(commentId, { transaction });
+        if (!comment) throw notFound('Comment');
+        if (comment.authorId !== user.id && user.role !== 'admin') {
+          throw forbidden('not_owner', 'You can only delete your own comments.');
+        }
+        await comment.destroy({ transaction });
+      });
+    },
+  };
+}

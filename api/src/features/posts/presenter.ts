@@ -1,0 +1,35 @@
+import type { Category, Post, User } from '../../db/models/index.js';
+import type { PostDetail, PostSummary } from './schema.js';
+
+export const presentAuthor = (user: Pick<User, 'id' | 'name'>) => ({ id: user.id, name: user.name });
+
+export const presentCategoryRef = (category: Pick<Category, 'id' | 'name' | 'slug'> | null | undefined) =>
+  category ? { id: category.id, name: category.name, slug: category.slug } : null;
+
+/** A post in lists: everything but the body. Needs `author` and `category` loaded. */
+export function presentPostSummary(post: Post): PostSummary {
+  if (!post.author) throw new Error('presentPostSummary needs the author included');
+  return {
+    id: post.id,
+    slug: post.slug,
+    title: post.title,
+    subtitle: post.subtitle,
+    excerpt: post.excerpt,
+    status: post.status,
+    author: presentAuthor(post.author),
+    category: presentCategoryRef(post.category),
+    commentsCount: post.commentsCount,
+    publishedAt: post.publishedAt ? post.publishedAt.toISOString() : null,
+    createdAt: post.createdAt.toISOString(),
+    updatedAt: post.updatedAt.toISOString(),
+  };
+}
+
+/** A whole post; the Markdown source only for those who may edit it. */
+export function presentPost(post: Post, canEdit: boolean): PostDetail {
+  return {
+    ...presentPostSummary(post),
+    bodyHtml: post.bodyHtml,
+    ...(canEdit ? { bodyMarkdown: post.bodyMarkdown } : {}),
+  };
+}

@@ -1,0 +1,207 @@
+import type { Transaction } from 'sequelize';
+import type { Database } from '../../db/index.js';
+import type { Post, User } from '../../db/models/index.js';
+import type { Clock } from '../../lib/clock.js';
+import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
+import { parseIdOrSlug } from '../../lib/openapi.js';
+import { slugify, uniqueSlug } from '../../lib/slug.js';
+import type { CreatePostInput, UpdatePostInput } from './schema.js';
+
+/** What happened to a post, as far as the published site is concerned. */
+export interface PostChange {
+  event: 'published' | 'updated' | 'unpublished' | 'deleted';
+  postId: number;
+  slug: string;
+  /** Set when a published post's slug changed: the old page must go. */
+  previousSlug?: string;
+  at: string;
+}
+
+/** Told of every change that affects the published site, after its transaction commits. */
+export type PostChangeListener = (change: PostChange) => void;
+
+export interface PostServiceDeps {
+  db: Database;
+  clock: Clock;
+  onPostChange: PostChangeListener;
+}
+
+export type PostService = ReturnType<typeof createPostService>;
+
+/** May `user` edit, publish and delete `post`? Admins any post, authors their own. */
+export const canEditPost = (user: User | null, post: Pick<Post, 'authorId'>): boolean =>
+  !!user && (user.role === 'admin' || (user.role === 'author' && post.authorId === user.id));
+
+export function createPostService({ db, clock, onPostChange }: PostServiceDeps) {
+  const { Post, User, Category } = db.models;
+  const include = [
+    { model: User, as: 'author', attributes: ['id', 'name'] },
+    { model: Category, as: 'category', attributes: ['id', 'name', 'slug'] },
+  ];
+
+  function announce(transaction: Transaction, event: PostChange['event'], post: Post, previousSlug?: string) {
+    const change: PostChange = {
+      event,
+      postId: post.id,
+      slug: post.slug,
+      ...(previousSlug && previousSlug !== post.slug ? { previousSlug } : {}),
+      at: clock().toISOString(),
+    };
+    transaction.afterCommit(() => onPostChange(change));
+  }
+
+  async function find(idOrSlug: string, transaction?: Transaction): Promise<Post | null> {
+    return Post.findOne({ where: parseIdOrSlug(idOrSlug), include, transaction });
+  }
+
+  async function findEditable(user: User, idOrSlug: string, transaction: Transaction): Promise<Post> {
+    const post = await Post.findOne({ where: parseIdOrSlug(idOrSlug), transaction });
+    if (!post) throw notFound('Post');
+    if (!canEditPost(user, post)) {
+      // Others' drafts stay invisible; others' published posts are visible but not theirs to change.
+      if (post.status !== 'published') throw notFound('Post');
+      throw forbidden('not_owner', 'Only the author or an admin can change this post.');
+    }
+    return post;
+  }
+
+  async function checkCategory(categoryId: number | null | undefined, transaction: Transaction) {
+    if (categoryId === null || categoryId === undefined) return;
+    if (!(await Category.findByPk(categoryId, { transaction, attributes: ['id'] }))) {
+      throw unprocessable('unknown_category', `Category ${categoryId} does not exist.`, [
+        { path: 'categoryId', message: 'no such category' },
+      ]);
+    }
+  }
+
+  async function chooseSlug(title: string, wanted: string | undefined, transaction: Transaction, ownId?: number) {
+    const taken = async (slug: string) => {
+      const existing = await Post.findOne({ where: { slug }, attributes: ['id'], transaction });
+      return !!existing && existing.id !== ownId;
+    };
+    if (wanted !== undefined) {
+      if (await taken(wanted)) throw conflict('slug_taken', `Another post already uses the slug "${wanted}".`);
+      return wanted;
+    }
+    return uniqueSlug(slugify(title), taken);
+  }
+
+  async function reload(id: number): Promise<Post> {
+    const post = await Post.findByPk(id, { include });
+    if (!post) throw notFound('Post');
+    return post;
+  }
+
+  return {
+    /** One page of published posts, newest first, with author, category and comment count. */
+    async listPublished(query: { category?: string; page: number; limit: number }) {
+      const where: { status: 'published'; categoryId?: number } = { status: 'published' };
+      if (query.category) {
+        const category = await Category.findOne({ where: { slug: query.category }, attributes: ['id'] });
+        if (!category) throw notFound('Category');
+        where.categoryId = category.id;
+      }
+      const { rows, count } = await Post.findAndCountAll({
+        where,
+        include,
+        attributes: { exclude: ['bodyMarkdown', 'bodyHtml'] },
+        order: [
+          ['publishedAt', 'DESC'],
+          ['id', 'DESC'],
+        ],
+        limit: query.limit,
+        offset: (query.page - 1) * query.limit,
+      });
+      return { rows, total: count };
+    },
+
+    /** A published post, or a draft its author or an admin may see. */
+    async getVisible(idOrSlug: string, viewer: User | null): Promise<Post> {
+      const post = await find(idOrSlug);
+      if (!post || (post.status !== 'published' && !canEditPost(viewer, post))) throw notFound('Post');
+      return post;
+    },
+
+    async create(author: User, input: CreatePostInput): Promise<Post> {
+      const id = await db.transaction(async (transaction) => {
+        await checkCategory(input.categoryId, transaction);
+        const slug = await chooseSlug(input.title, input.slug, transaction);
+        const post = await Post.create(
+          {
+            authorId: author.id,
+            categoryId: input.categoryId,
+            title: input.title,
+            subtitle: input.subtitle,
+            slug,
+            bodyMarkdown: input.bodyMarkdown,
+            status: input.status,
+            publishedAt: input.status === 'published' ? clock() : null,
+          },
+          { transaction },
+        );
+        if (post.status === 'published') announce(transaction, 'published', post);
+        return post.id;
+      });
+      return reload(id);
+    },
+
+    async update(user: User, idOrSlug: string, input: UpdatePostInput): Promise<Post> {
+      const id = await db.transaction(async (transaction) => {
+        const post = await findEditable(user, idOrSlug, transaction);
+        const previousSlug = post.slug;
+        if (input.authorId !== undefined && input.authorId !== post.authorId) {
+          if (user.role !== 'admin') throw forbidden('forbidden', 'Only admins can reassign posts.');
+          const newAuthor = await User.findByPk(input.authorId, { transaction });
+          if (!newAuthor || (newAuthor.role !== 'author' && newAuthor.role !== 'admin')) {
+            throw unprocessable('invalid_author', 'Posts can only be assigned to an author or admin.', [
+              { path: 'authorId', message: 'not an author or admin' },
+            ]);
+          }
+          post.authorId = newAuthor.id;
+        }
+        if (input.categoryId !== undefined) {
+          await checkCategory(input.categoryId, transaction);
+          post.categoryId = input.categoryId;
+        }
+        if (input.slug !== undefined && input.slug !== post.slug) {
+          post.slug = await chooseSlug(post.title, input.slug, transaction, post.id);
+        }
+        if (input.title !== undefined) post.title = input.title;
+        if (input.subtitle !== undefined) post.subtitle = input.subtitle;
+        if (input.bodyMarkdown !== undefined) post.bodyMarkdown = input.bodyMarkdown;
+        if (post.changed()) {
+          await post.save({ transaction });
+          if (post.status === 'published') announce(transaction, 'updated', post, previousSlug);
+        }
+        return post.id;
+      });
+      return reload(id);
+    },
+
+    /** Publishes (first publication date kept on re-publish) or unpublishes a post. */
+    async setPublished(user: User, idOrSlug: string, published: boolean): Promise<Post> {
+      const id = await db.transaction(async (transaction) => {
+        const post = await findEditable(user, idOrSlug, transaction);
+        const status = published ? 'published' : 'draft';
+        if (post.status !== status) {
+          post.status = status;
+          if (published && !post.publishedAt) post.publishedAt = clock();
+          await post.save({ transaction });
+          announce(transaction, published ? 'published' : 'unpublished', post);
+        }
+        return post.id;
+      });
+      return reload(id);
+    },
+
+    /** Deletes a post and, through the model hooks, its comments. */
+    async remove(user: User, idOrSlug: string): Promise<void> {
+      await db.transaction(async (transaction) => {
+        const post = await findEditable(user, idOrSlug, transaction);
+        const wasPublished = post.status === 'published';
+        await post.destroy({ transaction });
+        if (wasPublished) announce(transaction, 'deleted', post);
+      });
+    },
+  };
+}

@@ -1,0 +1,149 @@
+import type { Context, Hono, MiddlewareHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { z } from 'zod';
+import type { Logger } from './logger.js';
+import { ApiError, type ErrorDetail } from './errors.js';
+
+const CODES_BY_STATUS: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  422: 'validation_failed',
+  429: 'rate_limited',
+};
+
+function errorBody(code: string, message: string, requestId: string | undefined, details?: ErrorDetail[]) {
+  return { error: { code, message, ...(details ? { details } : {}), ...(requestId ? { requestId } : {}) } };
+}
+
+/** The one error renderer: ApiError and Hono's HTTPException as their status, anything else a logged 500. */
+export function createErrorHandler(logger: Logger) {
+  return (error: Error, c: Context) => {
+    const requestId = c.get('requestId') as string | undefined;
+    if (error instanceof ApiError) {
+      if (error.headers) for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+      return c.json(errorBody(error.code, error.message, requestId, error.details), error.status);
+    }
+    if (error instanceof HTTPException && error.status < 500) {
+      const status = error.status as ContentfulStatusCode;
+      const message =
+        error.message === 'Malformed JSON in request body' ? 'The request body is not valid JSON.' : error.message;
+      return c.json(errorBody(CODES_BY_STATUS[status] ?? 'bad_request', message || 'Bad request.', requestId), status);
+    }
+    logger.error({ err: error, requestId, method: c.req.method, path: c.req.path }, 'unhandled error');
+    return c.json(errorBody('internal_error', 'Something went wrong on our side.', requestId), 500);
+  };
+}
+
+/** Turns zod issues into the `details` list of the error shape. */
+export function zodDetails(error: z.ZodError): ErrorDetail[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.'),
+    message: issue.message,
+    code: issue.code,
+  }));
+}
+
+/** The validation hook every route uses: 422 for bodies, 400 for query, path and header values. */
+export function validationHook(
+  result: { success: true } | { success: false; error: z.ZodError; target: string },
+): void {
+  if (result.success) return;
+  const details = zodDetails(result.error);
+  if (result.target === 'json' || result.target === 'form') {
+    throw new ApiError(422, 'validation_failed', 'The request body is invalid.', details);
+  }
+  throw new ApiError(400, 'invalid_request', `Invalid ${result.target === 'param' ? 'path' : result.target} parameters.`, details);
+}
+
+function pathPattern(path: string): RegExp {
+  const source = path
+    .split('/')
+    .map((segment) => {
+      if (segment === '*') return '.*';
+      if (segment.startsWith(':')) return '[^/]+';
+      return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('/');
+  return new RegExp(`^${source}/?$`);
+}
+
+/** 404 for unknown paths, 405 with `Allow` for known paths with another method. */
+export function notFoundOrMethodNotAllowed(app: Hono<any, any, any>) {
+  let routes: Array<{ method: string; pattern: RegExp }> | null = null;
+  return (c: Context) => {
+    routes ??= app.routes
+      .filter((route) => route.method !== 'ALL')
+      .map((route) => ({ method: route.method, pattern: pathPattern(route.path) }));
+    const allowed = [...new Set(routes.filter((r) => r.pattern.test(c.req.path)).map((r) => r.method))];
+    const requestId = c.get('requestId') as string | undefined;
+    if (allowed.length > 0) {
+      if (allowed.includes('GET')) allowed.push('HEAD');
+      c.header('Allow', allowed.join(', '));
+      return c.json(
+        errorBody('method_not_allowed', `${c.req.method} is not allowed here; use ${allowed.join(', ')}.`, requestId),
+        405,
+      );
+    }
+    return c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}.`, requestId), 404);
+  };
+}
+
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Bodies of state-changing requests must be JSON (415 otherwise), so no form can post cross-site. */
+export function requireJsonBodies(): MiddlewareHandler {
+  return async (c, next) => {
+    if (UNSAFE_METHODS.has(c.req.method)) {
+      const length = c.req.header('content-length');
+      const hasBody = (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
+      const type = c.req.header('content-type') ?? '';
+      if (hasBody && !/^application\/([\w.-]+\+)?json\s*(;|$)/i.test(type)) {
+        throw new ApiError(415, 'unsupported_media_type', 'Send the request body as application/json.');
+      }
+    }
+    await next();
+  };
+}
+
+/**
+ * CSRF defence for cookie-authenticated writes: a state-changing request that
+ * a browser marks as cross-site, or whose Origin is not one of ours, is refused.
+ */
+export function sameOriginWrites(allowedOrigins: string[]): MiddlewareHandler {
+  const allowed = new Set(allowedOrigins.map((origin) => new URL(origin).origin));
+  return async (c, next) => {
+    if (UNSAFE_METHODS.has(c.req.method)) {
+      const site = c.req.header('sec-fetch-site');
+      const origin = c.req.header('origin');
+      if (site === 'cross-site' || (origin !== undefined && origin !== 'null' && !allowed.has(origin)) || origin === 'null') {
+        throw new ApiError(403, 'csrf_rejected', 'Cross-site requests cannot change anything here.');
+      }
+    }
+    await next();
+  };
+}
+
+/** One JSON log line per request, with its id, status and duration. */
+export function requestLogger(logger: Logger): MiddlewareHandler {
+  return async (c, next) => {
+    const started = performance.now();
+    await next();
+    logger.info(
+      {
+        requestId: c.get('requestId'),
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+      },
+      'request',
+    );
+  };
+}

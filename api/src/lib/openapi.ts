@@ -1,0 +1,92 @@
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import type { AppEnv } from '../app-env.js';
+import { validationHook } from './http.js';
+
+/** A feature router: OpenAPI-described routes, validation errors in the shape of DESIGN §3. */
+export function createRouter() {
+  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+}
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: 'not_found' }),
+      message: z.string(),
+      details: z.array(z.object({ path: z.string().optional(), message: z.string() }).passthrough()).optional(),
+      requestId: z.string().optional(),
+    }),
+  })
+  .openapi('Error');
+
+const ERROR_DESCRIPTIONS = {
+  400: 'Malformed request (bad JSON, bad query or path parameters)',
+  401: 'Not signed in',
+  403: 'Not allowed (unverified, banned, not the owner, cross-site)',
+  404: 'Not found',
+  409: 'Conflict',
+  413: 'Request body too large',
+  415: 'Request body is not JSON',
+  422: 'Request body failed validation',
+  429: 'Too many requests; see Retry-After',
+} as const;
+
+type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;
+
+type ErrorResponse = {
+  description: string;
+  content: { 'application/json': { schema: typeof ErrorSchema } };
+};
+
+/** OpenAPI response entries for the error statuses a route can answer. */
+export function errorResponses<S extends ErrorStatus>(...statuses: S[]): Record<S, ErrorResponse> {
+  const responses: Partial<Record<S, ErrorResponse>> = {};
+  for (const status of statuses) {
+    responses[status] = {
+      description: ERROR_DESCRIPTIONS[status],
+      content: { 'application/json': { schema: ErrorSchema } },
+    };
+  }
+  return responses as Record<S, ErrorResponse>;
+}
+
+/** JSON request body entry for createRoute. */
+export function jsonBody<T extends z.ZodType>(schema: T, description?: string) {
+  return { required: true, description, content: { 'application/json': { schema } } } as const;
+}
+
+/** JSON response entry for createRoute. */
+export function jsonResponse<T extends z.ZodType>(schema: T, description: string) {
+  return { description, content: { 'application/json': { schema } } } as const;
+}
+
+/** A numeric id or a slug in a path (slugs are never all digits, so the two cannot collide). */
+export const IdOrSlugParam = z.object({
+  idOrSlug: z
+    .string()
+    .min(1)
+    .max(220)
+    .regex(/^[\p{L}\p{N}-]+$/u, 'must be a numeric id or a slug')
+    .openapi({ param: { name: 'idOrSlug', in: 'path' }, example: 'hello-world' }),
+});
+
+export const IdParam = z.object({
+  id: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(2_147_483_647)
+    .openapi({ param: { name: 'id', in: 'path' }, example: 1 }),
+});
+
+/** Splits an id-or-slug path value. */
+export function parseIdOrSlug(value: string): { id: number } | { slug: string } {
+  return /^\d+$/.test(value) ? { id: Number(value) } : { slug: value };
+}
+
+export const SlugSchema = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^(?!\d+$)[\p{Ll}\p{Lo}\p{N}]+(?:-[\p{Ll}\p{Lo}\p{N}]+)*$/u, 'lower-case letters and digits joined by hyphens, not only digits');
+
+export const isoDate = () => z.string().openapi({ format: 'date-time', example: '2026-01-31T12:00:00.000Z' });

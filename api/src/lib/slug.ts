@@ -1,0 +1,27 @@
+/**
+ * A URL slug from a title: lower-case letters and digits of any script joined
+ * by hyphens (Korean titles keep their Hangul), at most `max` characters.
+ */
+export function slugify(title: string, max = 80): string {
+  const slug = title
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, max)
+    .replace(/-+$/g, '');
+  if (!slug) return 'post';
+  // All-digit slugs would read as ids in /posts/{idOrSlug}.
+  return /^\d+$/.test(slug) ? `n-${slug}` : slug;
+}
+
+/** The first of `base`, `base-2`, `base-3`, … that `taken` says is free. */
+export async function uniqueSlug(base: string, taken: (candidate: string) => Promise<boolean>): Promise<string> {
+  if (!(await taken(base))) return base;
+  for (let n = 2; ; n++) {
+    const candidate = `${base}-${n}`;
+    if (!(await taken(candidate))) return candidate;
+  }
+}

@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Sequelize } from 'sequelize';
+import { type DatabaseConfig, parseDatabaseUrl } from '../config.js';
+import { createDatabase, type Database } from '../db/index.js';
+import { migrate } from '../db/migrate.js';
+
+export interface TestDatabase {
+  db: Database;
+  config: DatabaseConfig;
+  /** Closes the connections and removes the database. */
+  destroy(): Promise<void>;
+}
+
+/**
+ * A fresh, migrated database of its own: a temporary SQLite file, or, when
+ * TEST_DATABASE_URL points at PostgreSQL, a new database created on that server.
+ */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (serverUrl) {
+    const name = `blog_test_${randomBytes(6).toString('hex')}`;
+    const admin = new Sequelize(serverUrl, { dialect: 'postgres', logging: false });
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.close();
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    const config = parseDatabaseUrl(url.toString());
+    const db = await createDatabase(config);
+    await migrate(db.sequelize);
+    return {
+      db,
+      config,
+      async destroy() {
+        await db.close();
+        const dropper = new Sequelize(serverUrl, { dialect: 'postgres', logging: false });
+        await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await dropper.close();
+      },
+    };
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'blog-test-'));
+  const config: DatabaseConfig = { dialect: 'sqlite', storage: join(dir, 'blog.db') };
+  const db = await createDatabase(config);
+  await migrate(db.sequelize);
+  return {
+    db,
+    config,
+    async destroy() {
+      await db.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
