@@ -9,7 +9,7 @@ import { migrate } from '../db/migrate.js';
 
 export interface TestDatabase {
   db: Database;
-  config: DatabaseConfig;
+  databaseConfig: DatabaseConfig;
   /** Closes the connections and removes the database. */
   destroy(): Promise<void>;
 }
@@ -32,7 +32,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     await migrate(db.sequelize);
     return {
       db,
-      config,
+      databaseConfig: config,
       async destroy() {
         await db.close();
         const dropper = new Sequelize(serverUrl, { dialect: 'postgres', logging: false });
@@ -47,7 +47,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await migrate(db.sequelize);
   return {
     db,
-    config,
+    databaseConfig: config,
     async destroy() {
       await db.close();
       await rm(dir, { recursive: true, force: true });

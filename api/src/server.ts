@@ -1,0 +1,53 @@
+import { serve } from '@hono/node-server';
+import { createApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createDatabase } from './db/index.js';
+import { migrate } from './db/migrate.js';
+import { ensureAdmin, seedDemo } from './db/seed.js';
+import { systemClock } from './lib/clock.js';
+import { createLogger } from './lib/logger.js';
+
+// The only file that reads the environment through loadConfig and listens.
+async function main() {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const db = await createDatabase(config.database, logger);
+  const applied = await migrate(db.sequelize, logger);
+  if (applied.length) logger.info({ applied }, 'migrations applied');
+  if (config.admin) await ensureAdmin(db, systemClock, config.admin);
+
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  if (config.seedDemo) {
+    const seeded = await seedDemo(db, systemClock, config.env === 'production');
+    if (seeded) {
+      say(
+        `Seeded demo content: ${seeded.users} users, ${seeded.categories} categories, ${seeded.posts} posts, ${seeded.comments} comments.`,
+      );
+      say(`Demo admin: ${seeded.admin.email} / ${seeded.admin.password}`);
+    }
+  }
+
+  const app = createApp({ config, db, logger });
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+    say(`Blog API listening on ${config.publicUrl} (bound to ${info.address}:${info.port}); try ${config.publicUrl}/api/posts`);
+  });
+
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    server.close(() => {
+      void db.close().then(() => process.exit(0));
+    });
+    setTimeout(() => process.exit(1), 10_000).unref();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(`Failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+  process.exit(1);
+});

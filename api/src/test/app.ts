@@ -1,0 +1,162 @@
+import { createApp } from '../app.js';
+import { SESSION_COOKIE } from '../auth/sessions.js';
+import { type Config, loadConfig } from '../config.js';
+import type { Database } from '../db/index.js';
+import type { Category, Comment, Post, User } from '../db/models/index.js';
+import type { PostChange } from '../features/posts/service.js';
+import type { Clock } from '../lib/clock.js';
+import { createLogger } from '../lib/logger.js';
+import { createTestDatabase, type TestDatabase } from './db.js';
+
+export const TEST_ORIGIN = 'http://blog.test';
+
+export interface TestContext extends TestDatabase {
+  app: ReturnType<typeof createApp>;
+  config: Config;
+  /** Post changes the app announced after commit, in order. */
+  postChanges: PostChange[];
+  factories: ReturnType<typeof createFactories>;
+  /** A request to the app, JSON-encoding `json` and sending `as`'s session cookie. */
+  request(method: string, path: string, options?: RequestOptions): Promise<Response>;
+  /** Moves the app's clock. */
+  setNow(date: Date): void;
+}
+
+export interface RequestOptions {
+  json?: unknown;
+  body?: string;
+  as?: User | string;
+  headers?: Record<string, string>;
+}
+
+let counter = 0;
+/** A string unique within this test process. */
+export const unique = (prefix: string) => `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}`;
+
+/** Small factories that write real rows through the models (hooks and all). */
+export function createFactories(db: Database, clock: Clock) {
+  const { User, Category, Post, Comment, Session } = db.models;
+  const sessionTokens = new Map<number, string>();
+
+  return {
+    async user(overrides: Partial<{ role: User['role']; verified: boolean; banned: boolean; name: string; email: string }> = {}) {
+      return db.transaction((transaction) =>
+        User.create(
+          {
+            email: overrides.email ?? `${unique('user')}@example.com`,
+            name: overrides.name ?? 'Test User',
+            passwordHash: null,
+            role: overrides.role ?? 'user',
+            emailVerifiedAt: overrides.verified === false ? null : clock(),
+            bannedAt: overrides.banned ? clock() : null,
+          },
+          { transaction },
+        ),
+      );
+    },
+    async category(overrides: Partial<{ name: string; slug: string }> = {}): Promise<Category> {
+      const slug = overrides.slug ?? unique('cat-');
+      return db.transaction((transaction) =>
+        Category.create({ name: overrides.name ?? `Category ${slug}`, slug }, { transaction }),
+      );
+    },
+    async post(
+      author: User,
+      overrides: Partial<{ status: Post['status']; category: Category | null; title: string; body: string; slug: string }> = {},
+    ): Promise<Post> {
+      const status = overrides.status ?? 'published';
+      return db.transaction((transaction) =>
+        Post.create(
+          {
+            authorId: author.id,
+            categoryId: overrides.category?.id ?? null,
+            title: overrides.title ?? 'A test post',
+            slug: overrides.slug ?? unique('post-'),
+            bodyMarkdown: overrides.body ?? 'Hello **world**.',
+            status,
+            publishedAt: status === 'published' ? clock() : null,
+          },
+          { transaction },
+        ),
+      );
+    },
+    async comment(
+      post: Post,
+      author: User,
+      overrides: Partial<{ parent: Comment; status: Comment['status']; body: string }> = {},
+    ): Promise<Comment> {
+      return db.transaction((transaction) =>
+        Comment.create(
+          {
+            postId: post.id,
+            authorId: author.id,
+            parentId: overrides.parent?.id ?? null,
+            bodyMarkdown: overrides.body ?? 'A comment.',
+            status: overrides.status ?? 'visible',
+          },
+          { transaction },
+        ),
+      );
+    },
+    /** A real session row for `user`; returns the cookie header value. */
+    async sessionCookie(user: User): Promise<string> {
+      let token = sessionTokens.get(user.id);
+      if (!token) {
+        const { randomBytes, createHash } = await import('node:crypto');
+        token = randomBytes(32).toString('base64url');
+        await Session.create({
+          id: createHash('sha256').update(token).digest('hex'),
+          userId: user.id,
+          expiresAt: new Date(clock().getTime() + 86_400_000),
+        });
+        sessionTokens.set(user.id, token);
+      }
+      return `${SESSION_COOKIE}=${token}`;
+    },
+  };
+}
+
+/**
+ * A whole app over a fresh database of its own (SQLite file, or PostgreSQL
+ * when TEST_DATABASE_URL is set). Call `destroy()` in afterAll.
+ */
+export async function createTestContext(env: Record<string, string> = {}): Promise<TestContext> {
+  const database = await createTestDatabase();
+  const config = loadConfig({ NODE_ENV: 'test', PUBLIC_URL: TEST_ORIGIN, ...env });
+  let now: Date | null = null;
+  const clock: Clock = () => now ?? new Date();
+  const postChanges: PostChange[] = [];
+  const app = createApp({
+    config,
+    db: database.db,
+    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    clock,
+    onPostChange: (change) => postChanges.push(change),
+  });
+  const factories = createFactories(database.db, clock);
+
+  async function request(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
+    const headers: Record<string, string> = { ...options.headers };
+    let body: string | undefined = options.body;
+    if (options.json !== undefined) {
+      body = JSON.stringify(options.json);
+      headers['content-type'] ??= 'application/json';
+    }
+    if (options.as !== undefined) {
+      headers.cookie = typeof options.as === 'string' ? options.as : await factories.sessionCookie(options.as);
+    }
+    return app.request(path, { method, headers, body });
+  }
+
+  return {
+    ...database,
+    app,
+    config,
+    postChanges,
+    factories,
+    request,
+    setNow(date: Date) {
+      now = date;
+    },
+  };
+}
