@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 
 /** The dev-only secrets; production refuses to start with these (or with none). */
@@ -129,4 +130,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     maxBodyBytes: env.MAX_BODY_BYTES ?? 256 * 1024,
     trustProxy: env.TRUST_PROXY ?? false,
   };
+}
+
+/** Loads `.env` from the working directory into process.env, if there is one (variables already set win). */
+export function loadDotEnv(path = '.env'): void {
+  if (existsSync(path)) process.loadEnvFile(path);
 }

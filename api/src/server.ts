@@ -1,6 +1,6 @@
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, loadDotEnv } from './config.js';
 import { createDatabase } from './db/index.js';
 import { migrate } from './db/migrate.js';
 import { ensureAdmin, seedDemo } from './db/seed.js';
@@ -9,6 +9,7 @@ import { createLogger } from './lib/logger.js';
 
 // The only file that reads the environment through loadConfig and listens.
 async function main() {
+  loadDotEnv();
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const db = await createDatabase(config.database, logger);

@@ -1,4 +1,4 @@
-import type { Context, Hono, MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
@@ -75,7 +75,7 @@ function pathPattern(path: string): RegExp {
 }
 
 /** 404 for unknown paths, 405 with `Allow` for known paths with another method. */
-export function notFoundOrMethodNotAllowed(app: Hono<any, any, any>) {
+export function notFoundOrMethodNotAllowed(app: { routes: ReadonlyArray<{ method: string; path: string }> }) {
   let routes: Array<{ method: string; pattern: RegExp }> | null = null;
   return (c: Context) => {
     routes ??= app.routes
