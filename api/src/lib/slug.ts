@@ -1,3 +1,5 @@
+import { UniqueConstraintError } from 'sequelize';
+
 /**
  * A URL slug from a title: lower-case letters and digits of any script joined
  * by hyphens (Korean titles keep their Hangul), at most `max` characters.
@@ -23,5 +25,23 @@ export async function uniqueSlug(base: string, taken: (candidate: string) => Pro
   for (let n = 2; ; n++) {
     const candidate = `${base}-${n}`;
     if (!(await taken(candidate))) return candidate;
+  }
+}
+
+/**
+ * Runs `write` (a whole transaction that checks a slug is free, then writes it)
+ * again when a concurrent transaction committed the same slug in between and the
+ * unique index refused ours: the next run sees the slug taken, so it picks the
+ * next free one, or answers 409 for a slug the client chose. SQLite never gets
+ * here (its writers are serialised); PostgreSQL does.
+ */
+export async function retryOnSlugRace<T>(write: () => Promise<T>, exhausted: () => Error, attempts = 8): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (!(error instanceof UniqueConstraintError) || !error.errors.some((item) => item.path === 'slug')) throw error;
+      if (attempt >= attempts) throw exhausted();
+    }
   }
 }

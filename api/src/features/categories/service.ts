@@ -3,7 +3,7 @@ import type { Database } from '../../db/index.js';
 import type { Category } from '../../db/models/index.js';
 import { conflict, notFound } from '../../lib/errors.js';
 import { parseIdOrSlug } from '../../lib/openapi.js';
-import { slugify, uniqueSlug } from '../../lib/slug.js';
+import { retryOnSlugRace, slugify, uniqueSlug } from '../../lib/slug.js';
 import type { CreateCategoryInput, UpdateCategoryInput } from './schema.js';
 
 export type CategoryService = ReturnType<typeof createCategoryService>;
@@ -23,6 +23,13 @@ export function createCategoryService(db: Database) {
     return uniqueSlug(slugify(name), taken);
   }
 
+  /** A write transaction that picks a slug, run again if a concurrent writer took that slug first. */
+  const writeWithSlug = <T>(work: (transaction: Transaction) => Promise<T>) =>
+    retryOnSlugRace(
+      () => db.transaction(work),
+      () => conflict('slug_taken', 'Another category took that slug at the same moment; try again.'),
+    );
+
   async function get(idOrSlug: string, transaction?: Transaction): Promise<Category> {
     const category = await Category.findOne({ where: parseIdOrSlug(idOrSlug), transaction });
     if (!category) throw notFound('Category');
@@ -34,7 +41,7 @@ export function createCategoryService(db: Database) {
     get,
 
     async create(input: CreateCategoryInput): Promise<Category> {
-      return db.transaction(async (transaction) =>
+      return writeWithSlug(async (transaction) =>
         Category.create(
           { name: input.name, description: input.description, slug: await chooseSlug(input.name, input.slug, transaction) },
           { transaction },
@@ -43,7 +50,7 @@ export function createCategoryService(db: Database) {
     },
 
     async update(idOrSlug: string, input: UpdateCategoryInput): Promise<Category> {
-      return db.transaction(async (transaction) => {
+      return writeWithSlug(async (transaction) => {
         const category = await get(idOrSlug, transaction);
         if (input.slug !== undefined && input.slug !== category.slug) {
           category.slug = await chooseSlug(category.name, input.slug, transaction, category.id);

@@ -4,7 +4,7 @@ import type { Post, User } from '../../db/models/index.js';
 import type { Clock } from '../../lib/clock.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
 import { parseIdOrSlug } from '../../lib/openapi.js';
-import { slugify, uniqueSlug } from '../../lib/slug.js';
+import { retryOnSlugRace, slugify, uniqueSlug } from '../../lib/slug.js';
 import type { CreatePostInput, UpdatePostInput } from './schema.js';
 
 /** What happened to a post, as far as the published site is concerned. */
@@ -86,6 +86,13 @@ export function createPostService({ db, clock, onPostChange }: PostServiceDeps) 
     return uniqueSlug(slugify(title), taken);
   }
 
+  /** A write transaction that picks a slug, run again if a concurrent writer took that slug first. */
+  const writeWithSlug = <T>(work: (transaction: Transaction) => Promise<T>) =>
+    retryOnSlugRace(
+      () => db.transaction(work),
+      () => conflict('slug_taken', 'Another post took that slug at the same moment; try again.'),
+    );
+
   async function reload(id: number): Promise<Post> {
     const post = await Post.findByPk(id, { include });
     if (!post) throw notFound('Post');
@@ -123,7 +130,7 @@ export function createPostService({ db, clock, onPostChange }: PostServiceDeps) 
     },
 
     async create(author: User, input: CreatePostInput): Promise<Post> {
-      const id = await db.transaction(async (transaction) => {
+      const id = await writeWithSlug(async (transaction) => {
         await checkCategory(input.categoryId, transaction);
         const slug = await chooseSlug(input.title, input.slug, transaction);
         const post = await Post.create(
@@ -146,7 +153,7 @@ export function createPostService({ db, clock, onPostChange }: PostServiceDeps) 
     },
 
     async update(user: User, idOrSlug: string, input: UpdatePostInput): Promise<Post> {
-      const id = await db.transaction(async (transaction) => {
+      const id = await writeWithSlug(async (transaction) => {
         const post = await findEditable(user, idOrSlug, transaction);
         const previousSlug = post.slug;
         if (input.authorId !== undefined && input.authorId !== post.authorId) {
