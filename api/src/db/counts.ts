@@ -105,6 +105,17 @@ async function lockedCurrent<M extends 'User' | 'Post' | 'Comment'>(
   return row as InstanceType<Models[M]> | null;
 }
 
+/**
+ * Whether this save writes `field` from the instance. Sequelize sets
+ * `options.fields` (by default the changed attributes) before the update hooks run,
+ * and writes nothing at all when no attribute changed.
+ */
+function writes(instance: Post | Comment, options: InstanceUpdateOptions, field: string): boolean {
+  const changed = instance.changed();
+  if (!changed) return false;
+  return (options.fields ?? changed).some((written) => written === field);
+}
+
 // hooks
 
 async function countNewPost(models: Models, post: Post, options: CreateOptions): Promise<void> {
@@ -117,18 +128,28 @@ async function countNewPost(models: Models, post: Post, options: CreateOptions):
 }
 
 async function countChangedPost(models: Models, post: Post, options: InstanceUpdateOptions): Promise<void> {
-  if (!post.changed('status') && !post.changed('categoryId') && !post.changed('authorId')) return;
+  const writesStatus = writes(post, options, 'status');
+  const writesCategory = writes(post, options, 'categoryId');
+  const writesAuthor = writes(post, options, 'authorId');
+  if (!writesStatus && !writesCategory && !writesAuthor) return;
   const transaction = transactionOf(options, 'Updating a post');
   const current = await lockedCurrent(models, 'Post', post.id, transaction);
   if (!current) throw notFound('Post');
+  // The row as this save leaves it: what it writes from the instance, the rest as
+  // stored now. A stale instance's unwritten fields would count the wrong row.
+  const next = {
+    status: writesStatus ? post.status : current.status,
+    categoryId: writesCategory ? post.categoryId : current.categoryId,
+    authorId: writesAuthor ? post.authorId : current.authorId,
+  };
   const deltas = new CounterDeltas();
   if (isCountedPost(current)) {
     deltas.add('User', current.authorId, 'postsCount', -1);
     deltas.add('Category', current.categoryId, 'postsCount', -1);
   }
-  if (isCountedPost(post)) {
-    deltas.add('User', post.authorId, 'postsCount', 1);
-    deltas.add('Category', post.categoryId, 'postsCount', 1);
+  if (isCountedPost(next)) {
+    deltas.add('User', next.authorId, 'postsCount', 1);
+    deltas.add('Category', next.categoryId, 'postsCount', 1);
   }
   await deltas.apply(models, transaction);
 }
@@ -163,7 +184,7 @@ async function countChangedComment(
   if (comment.changed('postId') || comment.changed('authorId') || comment.changed('parentId')) {
     throw new Error('A comment cannot move to another post, author or parent');
   }
-  if (!comment.changed('status')) return;
+  if (!writes(comment, options, 'status')) return;
   const transaction = transactionOf(options, 'Updating a comment');
   const current = await lockedCurrent(models, 'Comment', comment.id, transaction);
   if (!current) throw notFound('Comment');
@@ -202,10 +223,14 @@ async function uncountDeletedUser(models: Models, user: User, options: InstanceD
       `This account still owns ${posts} post${posts === 1 ? '' : 's'}; reassign or delete them first.`,
     );
   }
+  // Locked before their replies are read: a reply being added meanwhile holds a key-share
+  // lock on its parent, so this waits for it and then sees it, instead of deleting the
+  // parent later and letting the foreign key cascade to a reply nobody uncounted.
   const own = await models.Comment.findAll({
     where: { authorId: current.id, parentId: null },
     attributes: ['id'],
     transaction,
+    lock: transaction.LOCK.UPDATE,
   });
   // Others' replies to this user's comments go with them (one level of threading).
   if (own.length > 0) {
