@@ -59,11 +59,14 @@ export async function findCountDrift(db: Database, transaction?: Transaction): P
 export async function recount(db: Database): Promise<CountDrift[]> {
   return db.transaction(async (transaction) => {
     const drift = await findCountDrift(db, transaction);
-    for (const { table, field, id, actual } of drift) {
-      await db.sequelize.query(`UPDATE ${table} SET ${field} = ? WHERE id = ?`, {
-        replacements: [actual, id],
-        transaction,
-      });
+    for (const drifted of drift) {
+      const counter = COUNTERS.find((c) => c.table === drifted.table && c.field === drifted.field);
+      if (!counter) continue;
+      // Recomputed inside the UPDATE, so a change committed since the SELECT is not overwritten.
+      await db.sequelize.query(
+        `UPDATE ${counter.table} SET ${counter.field} = ${counter.actual.replaceAll('t.id', `${counter.table}.id`)} WHERE id = ?`,
+        { replacements: [drifted.id], transaction },
+      );
     }
     return drift;
   });
