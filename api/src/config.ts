@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 /** The dev-only secrets; production refuses to start with these (or with none). */
@@ -36,6 +36,27 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   /** How long a comment author may edit a comment after posting it. */
   COMMENT_EDIT_WINDOW_SECONDS: z.coerce.number().int().min(0).optional(),
+  /** Outgoing mail server, `smtp://user:pass@host:port` or `smtps://…`; unset → mails go to MAIL_OUTBOX_DIR and the log. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+    .optional(),
+  /** The From header of every mail. */
+  MAIL_FROM: z.string().min(3).optional(),
+  /** Where mails are written when SMTP_URL is unset. */
+  MAIL_OUTBOX_DIR: z.string().min(1).optional(),
+  /** Lifetime of emailed one-time codes. */
+  OTP_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).optional(),
+  /** The blog's name, in mails and page titles. */
+  SITE_NAME: z.string().min(1).max(100).optional(),
+  /** Google sign-in (OpenID Connect). */
+  OIDC_GOOGLE_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Kakao sign-in (OpenID Connect). */
+  OIDC_KAKAO_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_KAKAO_CLIENT_SECRET: z.string().min(1).optional(),
+  /** A JSON file listing further (or overriding) OpenID Connect providers. */
+  OIDC_PROVIDERS_FILE: z.string().min(1).optional(),
   /** Behind nginx: take the client address from X-Real-IP / X-Forwarded-For. */
   TRUST_PROXY: booleanFromEnv.optional(),
   /** Largest accepted request body. */
@@ -47,6 +68,29 @@ export type Env = z.infer<typeof envSchema>;
 export type DatabaseConfig =
   | { dialect: 'sqlite'; storage: string }
   | { dialect: 'postgres'; url: string };
+
+/** One OpenID Connect provider: discovered from its issuer. */
+export interface OidcProviderConfig {
+  id: string;
+  name: string;
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  scopes: string[];
+  /** The callback URL to register with the provider. */
+  redirectUri: string;
+}
+
+const oidcProviderFileSchema = z.array(
+  z.strictObject({
+    id: z.string().regex(/^[a-z0-9-]{1,40}$/, 'lower-case letters, digits and hyphens'),
+    name: z.string().min(1).max(60),
+    issuer: z.url(),
+    clientId: z.string().min(1),
+    clientSecret: z.string().min(1),
+    scopes: z.array(z.string().min(1)).optional(),
+  }),
+);
 
 export interface Config {
   env: 'development' | 'test' | 'production';
@@ -62,6 +106,54 @@ export interface Config {
   commentEditWindowSeconds: number;
   maxBodyBytes: number;
   trustProxy: boolean;
+  siteName: string;
+  mail: { smtpUrl: string | null; from: string; outboxDir: string };
+  otpTtlSeconds: number;
+  oidcProviders: OidcProviderConfig[];
+}
+
+function readOidcProviders(env: Env, publicUrl: string, problems: string[]): OidcProviderConfig[] {
+  const providers = new Map<string, Omit<OidcProviderConfig, 'redirectUri'>>();
+  if (env.OIDC_GOOGLE_CLIENT_ID && env.OIDC_GOOGLE_CLIENT_SECRET) {
+    providers.set('google', {
+      id: 'google',
+      name: 'Google',
+      issuer: 'https://accounts.google.com',
+      clientId: env.OIDC_GOOGLE_CLIENT_ID,
+      clientSecret: env.OIDC_GOOGLE_CLIENT_SECRET,
+      scopes: ['openid', 'email', 'profile'],
+    });
+  }
+  if (env.OIDC_KAKAO_CLIENT_ID && env.OIDC_KAKAO_CLIENT_SECRET) {
+    providers.set('kakao', {
+      id: 'kakao',
+      name: 'Kakao',
+      issuer: 'https://kauth.kakao.com',
+      clientId: env.OIDC_KAKAO_CLIENT_ID,
+      clientSecret: env.OIDC_KAKAO_CLIENT_SECRET,
+      scopes: ['openid', 'account_email', 'profile_nickname'],
+    });
+  }
+  if (env.OIDC_PROVIDERS_FILE) {
+    try {
+      const parsed = oidcProviderFileSchema.safeParse(JSON.parse(readFileSync(env.OIDC_PROVIDERS_FILE, 'utf8')));
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) {
+          problems.push(`OIDC_PROVIDERS_FILE: ${issue.path.join('.')}: ${issue.message}`);
+        }
+      } else {
+        for (const provider of parsed.data) {
+          providers.set(provider.id, { ...provider, scopes: provider.scopes ?? ['openid', 'email', 'profile'] });
+        }
+      }
+    } catch (error) {
+      problems.push(`OIDC_PROVIDERS_FILE: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return [...providers.values()].map((provider) => ({
+    ...provider,
+    redirectUri: `${publicUrl}/api/auth/oidc/${provider.id}/callback`,
+  }));
 }
 
 export class ConfigError extends Error {
@@ -109,14 +201,16 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
     problems.push('ADMIN_EMAIL and ADMIN_PASSWORD: set both or neither');
   }
+  const port = env.PORT ?? 8080;
+  const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const oidcProviders = readOidcProviders(env, publicUrl, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
-  const port = env.PORT ?? 8080;
   return {
     env: profile,
     port,
     host: env.HOST ?? '127.0.0.1',
-    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    publicUrl,
     database: parseDatabaseUrl(env.DATABASE_URL ?? 'sqlite:./data/blog.db'),
     sessionSecret: env.SESSION_SECRET ?? DEV_SESSION_SECRET,
     webhookSecret: env.WEBHOOK_SECRET ?? DEV_WEBHOOK_SECRET,
@@ -129,6 +223,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     commentEditWindowSeconds: env.COMMENT_EDIT_WINDOW_SECONDS ?? 15 * 60,
     maxBodyBytes: env.MAX_BODY_BYTES ?? 256 * 1024,
     trustProxy: env.TRUST_PROXY ?? false,
+    siteName: env.SITE_NAME ?? 'Blog',
+    mail: {
+      smtpUrl: env.SMTP_URL ?? null,
+      from: env.MAIL_FROM ?? `${env.SITE_NAME ?? 'Blog'} <no-reply@${new URL(publicUrl).hostname}>`,
+      outboxDir: env.MAIL_OUTBOX_DIR ?? './data/outbox',
+    },
+    otpTtlSeconds: env.OTP_TTL_SECONDS ?? 600,
+    oidcProviders,
   };
 }
 
