@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
@@ -5,7 +6,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv } from './app-env.js';
-import { createSessionStore, loadSession, type SessionStore } from './auth/sessions.js';
+import { createSessionStore, loadSession, SESSION_COOKIE, type SessionStore } from './auth/sessions.js';
 import type { Config } from './config.js';
 import type { Database } from './db/index.js';
 import { adminRoutes } from './features/admin/routes.js';
@@ -29,7 +30,6 @@ import {
 } from './lib/http.js';
 import type { Logger } from './lib/logger.js';
 import { createRateLimiter } from './lib/rate-limit.js';
-import { SESSION_COOKIE } from './auth/sessions.js';
 
 export interface AppDeps {
   config: Config;
@@ -50,7 +50,8 @@ function clientIpResolver(trustProxy: boolean) {
   return (c: Context<AppEnv>): string => {
     if (trustProxy) {
       const forwarded = c.req.header('x-real-ip') ?? c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim();
-      if (forwarded) return forwarded;
+      // Only an address: anything else (a header the proxy let through) would become a rate-limit key.
+      if (forwarded && isIP(forwarded)) return forwarded;
     }
     try {
       return getConnInfo(c).remote.address ?? 'unknown';
@@ -83,8 +84,9 @@ export function createApp(deps: AppDeps) {
   const secureCookies = config.env === 'production';
 
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  app.use('/api/*', requestId({ headerName: 'X-Request-Id' }));
-  app.use('/api/*', requestLogger(logger));
+  // Every response, the 404 of a path outside /api included, carries an id that its log line shares.
+  app.use('*', requestId({ headerName: 'X-Request-Id' }));
+  app.use('*', requestLogger(logger));
   app.use('/api/*', secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
   app.use(
     '/api/*',

@@ -59,14 +59,20 @@ export function jsonResponse<T extends z.ZodType>(schema: T, description: string
   return { description, content: { 'application/json': { schema } } } as const;
 }
 
+// zod-to-openapi writes a regex that has flags as "source/u", a pattern nothing can
+// match; the documented patterns below are the bare sources (JSON Schema patterns
+// are read as Unicode regular expressions).
+const ID_OR_SLUG_PATTERN = /^[\p{L}\p{N}-]+$/u;
+const SLUG_PATTERN = /^(?!\d+$)[\p{Ll}\p{Lo}\p{N}]+(?:-[\p{Ll}\p{Lo}\p{N}]+)*$/u;
+
 /** A numeric id or a slug in a path (slugs are never all digits, so the two cannot collide). */
 export const IdOrSlugParam = z.object({
   idOrSlug: z
     .string()
     .min(1)
     .max(220)
-    .regex(/^[\p{L}\p{N}-]+$/u, 'must be a numeric id or a slug')
-    .openapi({ param: { name: 'idOrSlug', in: 'path' }, example: 'hello-world' }),
+    .regex(ID_OR_SLUG_PATTERN, 'must be a numeric id or a slug')
+    .openapi({ param: { name: 'idOrSlug', in: 'path' }, example: 'hello-world', pattern: ID_OR_SLUG_PATTERN.source }),
 });
 
 export const IdParam = z.object({
@@ -87,6 +93,7 @@ export const SlugSchema = z
   .string()
   .min(1)
   .max(100)
-  .regex(/^(?!\d+$)[\p{Ll}\p{Lo}\p{N}]+(?:-[\p{Ll}\p{Lo}\p{N}]+)*$/u, 'lower-case letters and digits joined by hyphens, not only digits');
+  .regex(SLUG_PATTERN, 'lower-case letters and digits joined by hyphens, not only digits')
+  .openapi({ pattern: SLUG_PATTERN.source, example: 'hello-world' });
 
 export const isoDate = () => z.string().openapi({ format: 'date-time', example: '2026-01-31T12:00:00.000Z' });

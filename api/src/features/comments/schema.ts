@@ -27,7 +27,10 @@ export const CommentPageSchema = z
   .openapi('CommentPage');
 
 export const CommentPageQuerySchema = z.object({
-  cursor: z.string().regex(/^\d{1,10}$/, 'must be a cursor from a previous page').optional(),
+  cursor: z
+    .string()
+    .regex(/^\d{1,10}$/, 'must be a cursor from a previous page')
+    .optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 
@@ -49,7 +52,14 @@ export const CommentCountsSchema = z
   })
   .openapi('CommentCounts');
 
-const body = z.string().trim().min(1, 'is required').max(10_000);
+// PostgreSQL text cannot hold NUL and Sequelize would quietly store a backslash and a zero
+// instead; refuse it on every database rather than change what the user wrote.
+const body = z
+  .string()
+  .trim()
+  .min(1, 'is required')
+  .max(10_000)
+  .refine((value) => !value.includes('\0'), 'must not contain NUL characters');
 
 export const CreateCommentSchema = z
   .strictObject({
