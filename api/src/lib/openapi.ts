@@ -75,13 +75,17 @@ export const IdOrSlugParam = z.object({
     .openapi({ param: { name: 'idOrSlug', in: 'path' }, example: 'hello-world', pattern: ID_OR_SLUG_PATTERN.source }),
 });
 
+/** Text that PostgreSQL can store as given (it has no NUL in text; the driver would alter it). */
+export const NO_NUL = /^[^\u0000]*$/;
+
+/** A positive database id in canonical decimal form (no 0x10, 1e3, +1 or leading zeros). */
 export const IdParam = z.object({
-  id: z.coerce
-    .number()
-    .int()
-    .positive()
-    .max(2_147_483_647)
-    .openapi({ param: { name: 'id', in: 'path' }, example: 1 }),
+  id: z
+    .string()
+    .regex(/^[1-9]\d{0,9}$/, 'must be a positive integer id')
+    .transform(Number)
+    .refine((id) => id <= 2_147_483_647, 'is too large')
+    .openapi({ param: { name: 'id', in: 'path' }, type: 'string', pattern: '^[1-9][0-9]{0,9}$', example: '1' }),
 });
 
 /** Splits an id-or-slug path value. */

@@ -115,7 +115,7 @@ export function createCommentService({ db, clock, rateLimiter, rules }: CommentS
           parentId = parent.parentId ?? parent.id;
         }
         const comment = await Comment.create(
-          { postId: post.id, authorId: author.id, parentId, bodyMarkdown: input.body },
+          { postId: post.id, authorId: author.id, parentId, bodyMarkdown: input.body, createdAt: clock() },
           { transaction },
         );
         return comment.id;

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { isoDate, SlugSchema } from '../../lib/openapi.js';
+import { isoDate, NO_NUL, SlugSchema } from '../../lib/openapi.js';
 
 export const AuthorSchema = z
   .object({ id: z.number().int(), name: z.string() })
@@ -47,9 +47,10 @@ export const PostListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(10),
 });
 
-const title = z.string().trim().min(1, 'is required').max(200);
-const subtitle = z.string().trim().max(300);
-const bodyMarkdown = z.string().min(1, 'is required').max(200_000);
+const noNul = 'must not contain NUL characters';
+const title = z.string().trim().min(1, 'is required').max(200).regex(NO_NUL, noNul);
+const subtitle = z.string().trim().max(300).regex(NO_NUL, noNul);
+const bodyMarkdown = z.string().min(1, 'is required').max(200_000).regex(NO_NUL, noNul);
 const categoryId = z.number().int().positive().max(2_147_483_647).nullable();
 
 export const CreatePostSchema = z
