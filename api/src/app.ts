@@ -6,6 +6,9 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv } from './app-env.js';
+import { createAccountService } from './auth/accounts.js';
+import { createOtpService } from './auth/otp.js';
+import { authRoutes } from './auth/routes.js';
 import { createSessionStore, loadSession, SESSION_COOKIE, type SessionStore } from './auth/sessions.js';
 import type { Config } from './config.js';
 import type { Database } from './db/index.js';
@@ -28,6 +31,7 @@ import {
   sameOriginWrites,
   validationHook,
 } from './lib/http.js';
+import type { JobQueue } from './jobs/queue.js';
 import type { Logger } from './lib/logger.js';
 import { createRateLimiter } from './lib/rate-limit.js';
 
@@ -36,6 +40,8 @@ export interface AppDeps {
   db: Database;
   logger: Logger;
   clock?: Clock;
+  /** The outbox queue (mail); the process entry starts its worker. */
+  jobs: JobQueue;
   /** Told of post changes that affect the published site, after commit (the publish webhook hangs here). */
   onPostChange?: PostChangeListener;
 }
@@ -82,6 +88,16 @@ export function createApp(deps: AppDeps) {
     },
   });
   const secureCookies = config.env === 'production';
+  const otp = createOtpService({
+    db,
+    clock,
+    jobs: deps.jobs,
+    secret: config.sessionSecret,
+    ttlSeconds: config.otpTtlSeconds,
+    siteName: config.siteName,
+    siteUrl: config.publicUrl,
+  });
+  const accounts = createAccountService({ db, clock, sessions, otp, rateLimiter });
 
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   // Every response, the 404 of a path outside /api included, carries an id that its log line shares.
@@ -103,11 +119,12 @@ export function createApp(deps: AppDeps) {
 
   const routes = app
     .route('/api', healthRoutes(db))
+    .route('/api', authRoutes({ accounts, sessions, secureCookies, clientIp }))
     .route('/api', postRoutes(posts))
     .route('/api', categoryRoutes(categories))
     .route('/api', commentRoutes(comments, clientIp))
     .route('/api', userRoutes(db))
-    .route('/api', adminRoutes(db));
+    .route('/api', adminRoutes(db))
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
     type: 'apiKey',

@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, loadDotEnv } from './config.js';
 import { createDatabase } from './db/index.js';
 import { migrate } from './db/migrate.js';
 import { ensureAdmin, seedDemo } from './db/seed.js';
+import { createBackgroundJobs } from './jobs/index.js';
 import { systemClock } from './lib/clock.js';
 import { createLogger } from './lib/logger.js';
 
@@ -28,7 +29,10 @@ async function main() {
     }
   }
 
-  const app = createApp({ config, db, logger });
+  const jobs = createBackgroundJobs({ config, db, logger, clock: systemClock });
+  await jobs.start();
+  if (!config.mail.smtpUrl) say(`No SMTP_URL: mails are written to ${config.mail.outboxDir} and to the log.`);
+  const app = createApp({ config, db, logger, jobs });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     say(`Blog API listening on ${config.publicUrl} (bound to ${info.address}:${info.port}); try ${config.publicUrl}/api/posts`);
   });
@@ -36,7 +40,10 @@ async function main() {
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
     server.close(() => {
-      void db.close().then(() => process.exit(0));
+      void jobs
+        .stop()
+        .then(() => db.close())
+        .then(() => process.exit(0));
     });
     setTimeout(() => process.exit(1), 10_000).unref();
   };

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createApp } from '../app.js';
 import { SESSION_COOKIE } from '../auth/sessions.js';
 import { type Config, loadConfig } from '../config.js';
@@ -5,6 +8,8 @@ import type { Database } from '../db/index.js';
 import type { Category, Comment, Post, User } from '../db/models/index.js';
 import type { PostChange } from '../features/posts/service.js';
 import type { Clock } from '../lib/clock.js';
+import { createBackgroundJobs } from '../jobs/index.js';
+import type { JobQueue } from '../jobs/queue.js';
 import { createLogger } from '../lib/logger.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 
@@ -18,6 +23,8 @@ export interface TestContext extends TestDatabase {
   factories: ReturnType<typeof createFactories>;
   /** A request to the app, JSON-encoding `json` and sending `as`'s session cookie. */
   request(method: string, path: string, options?: RequestOptions): Promise<Response>;
+  /** The app's outbox queue; its worker runs only after `jobs.start()` (stopped by destroy). */
+  jobs: JobQueue;
   /** Moves the app's clock. */
   setNow(date: Date): void;
 }
@@ -122,15 +129,27 @@ export function createFactories(db: Database, clock: Clock) {
  */
 export async function createTestContext(env: Record<string, string> = {}): Promise<TestContext> {
   const database = await createTestDatabase();
-  const config = loadConfig({ NODE_ENV: 'test', PUBLIC_URL: TEST_ORIGIN, ...env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PUBLIC_URL: TEST_ORIGIN,
+    MAIL_OUTBOX_DIR: mkdtempSync(join(tmpdir(), 'blog-outbox-')),
+    ...env,
+  });
   let now: Date | null = null;
   const clock: Clock = () => now ?? new Date();
   const postChanges: PostChange[] = [];
+  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  // Quick retries so tests of a failing mail server wait seconds, not minutes.
+  const jobs = createBackgroundJobs(
+    { config, db: database.db, logger, clock },
+    { pollMs: 100, backoffMs: (attempt) => Math.min(200 * attempt, 1000) },
+  );
   const app = createApp({
     config,
     db: database.db,
-    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    logger,
     clock,
+    jobs,
     onPostChange: (change) => postChanges.push(change),
   });
   const factories = createFactories(database.db, clock);
@@ -150,6 +169,11 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
 
   return {
     ...database,
+    async destroy() {
+      await jobs.stop();
+      await database.destroy();
+    },
+    jobs,
     app,
     config,
     postChanges,

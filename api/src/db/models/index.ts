@@ -16,6 +16,7 @@ import { Post, postAttributes } from './post.js';
 import { User, userAttributes } from './user.js';
 
 export { AuditLog, BuildEvent, Category, Comment, Identity, Job, OtpCode, Post, RateLimit, Session, User };
+export type { OtpPurpose } from './auth.js';
 export type { CommentStatus } from './comment.js';
 export type { PostStatus } from './post.js';
 export type { UserRole } from './user.js';

@@ -1,0 +1,187 @@
+import { UniqueConstraintError } from 'sequelize';
+import type { Database } from '../db/index.js';
+import type { Session, User } from '../db/models/index.js';
+import type { Clock } from '../lib/clock.js';
+import { ApiError, conflict, forbidden, unprocessable } from '../lib/errors.js';
+import type { RateLimiter } from '../lib/rate-limit.js';
+import { COMMON_PASSWORDS } from './common-passwords.js';
+import type { OtpService } from './otp.js';
+import { hashPassword, verifyPassword } from './passwords.js';
+import type { SessionMeta, SessionStore } from './sessions.js';
+
+export const MIN_PASSWORD_LENGTH = 10;
+/** Password-less (OpenID) accounts prove who they are by a sign-in this recent. */
+export const REAUTH_WINDOW_MS = 10 * 60 * 1000;
+
+const minutes = (n: number) => n * 60;
+// Per IP and per account; see README "Rate limits".
+export const AUTH_RATE_RULES = {
+  signupPerIp: { limit: 10, windowSeconds: minutes(60) },
+  loginPerIp: { limit: 30, windowSeconds: minutes(15) },
+  loginPerAccount: { limit: 10, windowSeconds: minutes(15) },
+  otpSendPerAccount: { limit: 10, windowSeconds: minutes(60) },
+  otpVerifyPerIp: { limit: 30, windowSeconds: minutes(15) },
+  otpVerifyPerAccount: { limit: 15, windowSeconds: minutes(15) },
+  forgotPerIp: { limit: 10, windowSeconds: minutes(60) },
+  forgotPerAccount: { limit: 5, windowSeconds: minutes(60) },
+  resetPerIp: { limit: 20, windowSeconds: minutes(15) },
+  resetPerAccount: { limit: 10, windowSeconds: minutes(15) },
+};
+
+/** Why a password is refused, or null. */
+export function passwordProblem(password: string, email: string): string | null {
+  if ([...password].length < MIN_PASSWORD_LENGTH) return `must be at least ${MIN_PASSWORD_LENGTH} characters`;
+  const lower = password.toLowerCase();
+  if (COMMON_PASSWORDS.has(lower)) return 'is one of the most common passwords; choose another';
+  if (lower === email || lower === email.split('@')[0]) return 'must not be your email address';
+  return null;
+}
+
+function checkPassword(password: string, email: string): void {
+  const problem = passwordProblem(password, email);
+  if (problem) {
+    throw unprocessable('weak_password', `The password ${problem}.`, [{ path: 'password', message: problem }]);
+  }
+}
+
+/** a***@example.com */
+export const maskEmail = (email: string): string => {
+  const [local = '', domain = ''] = email.split('@');
+  return `${local.slice(0, 1)}${'*'.repeat(Math.max(local.length - 1, 1))}@${domain}`;
+};
+
+export interface AccountServiceDeps {
+  db: Database;
+  clock: Clock;
+  sessions: SessionStore;
+  otp: OtpService;
+  rateLimiter: RateLimiter;
+}
+
+export type AccountService = ReturnType<typeof createAccountService>;
+
+/** Password accounts: sign-up, login, email verification, password reset and account deletion. */
+export function createAccountService({ db, clock, sessions, otp, rateLimiter }: AccountServiceDeps) {
+  const { User } = db.models;
+  // Unknown emails still pay for one scrypt, so timing does not tell which emails have accounts.
+  let dummyHash: Promise<string> | null = null;
+  const dummy = () => {
+    dummyHash ??= hashPassword('not-a-real-password-just-for-timing');
+    return dummyHash;
+  };
+
+  const invalidCredentials = () => new ApiError(401, 'invalid_credentials', 'Wrong email or password.');
+
+  return {
+    /** A new unverified account, signed in, with a verification code on its way. */
+    async signup(input: { email: string; name: string; password: string }, meta: SessionMeta & { ip: string }) {
+      await rateLimiter.hit(`signup:ip:${meta.ip}`, AUTH_RATE_RULES.signupPerIp);
+      checkPassword(input.password, input.email);
+      const passwordHash = await hashPassword(input.password);
+      try {
+        return await db.transaction(async (transaction) => {
+          if (await User.findOne({ where: { email: input.email }, attributes: ['id'], transaction })) {
+            throw conflict('email_taken', 'An account with this email already exists; sign in instead.');
+          }
+          const user = await User.create(
+            { email: input.email, name: input.name, passwordHash, emailVerifiedAt: null },
+            { transaction },
+          );
+          const sent = await otp.issue(user, 'verify_email', transaction);
+          const { token, session } = await sessions.create(user.id, meta, transaction);
+          return { user, token, session, sent };
+        });
+      } catch (error) {
+        if (error instanceof UniqueConstraintError) {
+          throw conflict('email_taken', 'An account with this email already exists; sign in instead.');
+        }
+        throw error;
+      }
+    },
+
+    /** Checks the password and starts a new session (a fresh id every time: no fixation). */
+    async login(input: { email: string; password: string }, meta: SessionMeta & { ip: string }, previous?: Session | null) {
+      await rateLimiter.hit(`login:ip:${meta.ip}`, AUTH_RATE_RULES.loginPerIp);
+      await rateLimiter.hit(`login:account:${input.email}`, AUTH_RATE_RULES.loginPerAccount);
+      const user = await User.findOne({ where: { email: input.email } });
+      const ok = user?.passwordHash
+        ? await verifyPassword(input.password, user.passwordHash)
+        : (await verifyPassword(input.password, await dummy())) && false;
+      if (!user || !ok) throw invalidCredentials();
+      if (user.bannedAt) throw forbidden('banned', 'This account is banned.');
+      if (previous) await sessions.revoke(previous.id);
+      const { token, session } = await sessions.create(user.id, meta);
+      return { user, token, session };
+    },
+
+    /** Sends (again) the email verification code. */
+    async sendVerification(user: User) {
+      if (user.emailVerifiedAt) throw conflict('already_verified', 'This email address is already verified.');
+      await rateLimiter.hit(`otp-send:account:${user.id}`, AUTH_RATE_RULES.otpSendPerAccount);
+      const sent = await db.transaction((transaction) => otp.issue(user, 'verify_email', transaction));
+      return { sentTo: maskEmail(user.email), ...sent };
+    },
+
+    /** Marks the email verified when the code is right. */
+    async verifyEmail(user: User, code: string, ip: string): Promise<User> {
+      if (user.emailVerifiedAt) throw conflict('already_verified', 'This email address is already verified.');
+      await rateLimiter.hit(`otp-verify:ip:${ip}`, AUTH_RATE_RULES.otpVerifyPerIp);
+      await rateLimiter.hit(`otp-verify:account:${user.id}`, AUTH_RATE_RULES.otpVerifyPerAccount);
+      const failure = await db.transaction(async (transaction) => {
+        const problem = await otp.consume(user, 'verify_email', code, transaction);
+        if (!problem) await user.update({ emailVerifiedAt: clock() }, { transaction });
+        return problem;
+      });
+      if (failure) throw failure;
+      return user;
+    },
+
+    /** Always succeeds from the caller's view; mails a reset code when the account exists. */
+    async forgotPassword(email: string, ip: string): Promise<void> {
+      await rateLimiter.hit(`forgot:ip:${ip}`, AUTH_RATE_RULES.forgotPerIp);
+      const user = await User.findOne({ where: { email } });
+      if (!user || user.bannedAt) return;
+      try {
+        await rateLimiter.hit(`forgot:account:${user.id}`, AUTH_RATE_RULES.forgotPerAccount);
+      } catch {
+        return; // Silently: a 429 here would reveal that the account exists.
+      }
+      await db.transaction((transaction) => otp.issueUnlessCooling(user, 'reset_password', transaction));
+    },
+
+    /** Sets a new password from a mailed code; every session of the account ends. */
+    async resetPassword(input: { email: string; code: string; password: string }, ip: string): Promise<void> {
+      await rateLimiter.hit(`reset:ip:${ip}`, AUTH_RATE_RULES.resetPerIp);
+      await rateLimiter.hit(`reset:account:${input.email}`, AUTH_RATE_RULES.resetPerAccount);
+      checkPassword(input.password, input.email);
+      const user = await User.findOne({ where: { email: input.email } });
+      if (!user) throw unprocessable('otp_invalid', 'Wrong code.', [{ path: 'code', message: 'wrong code' }]);
+      const passwordHash = await hashPassword(input.password);
+      const failure = await db.transaction(async (transaction) => {
+        const problem = await otp.consume(user, 'reset_password', input.code, transaction);
+        if (problem) return problem;
+        // The code came by mail, so the address is proven too.
+        await user.update({ passwordHash, emailVerifiedAt: user.emailVerifiedAt ?? clock() }, { transaction });
+        await sessions.revokeAll(user.id, undefined, transaction);
+        return null;
+      });
+      if (failure) throw failure;
+    },
+
+    /**
+     * Deletes the account after re-authentication: the password, or for
+     * password-less accounts a sign-in within the last 10 minutes. Comments go
+     * with it (counts kept by the model hooks); authors of posts get 409.
+     */
+    async deleteAccount(user: User, session: Session, password: string | undefined): Promise<void> {
+      if (user.passwordHash) {
+        if (!password || !(await verifyPassword(password, user.passwordHash))) {
+          throw new ApiError(403, 'reauth_required', 'Enter your current password to delete your account.');
+        }
+      } else if (clock().getTime() - session.createdAt.getTime() > REAUTH_WINDOW_MS) {
+        throw new ApiError(403, 'reauth_required', 'Sign in again (within the last 10 minutes) to delete your account.');
+      }
+      await db.transaction((transaction) => user.destroy({ transaction }));
+    },
+  };
+}

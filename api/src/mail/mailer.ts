@@ -1,0 +1,56 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import type { Logger } from '../lib/logger.js';
+
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** Delivers one message or throws (the job queue retries). */
+export interface Mailer {
+  send(message: MailMessage): Promise<void>;
+}
+
+/** nodemailer over SMTP (`smtp://user:pass@host:port` or `smtps://…`), with timeouts so a dead server fails fast. */
+export function createSmtpMailer(url: string, from: string): Mailer {
+  const transport = nodemailer.createTransport({
+    url,
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 20_000,
+  });
+  return {
+    async send(message) {
+      await transport.sendMail({ from, ...message });
+    },
+  };
+}
+
+/**
+ * Development without SMTP: each mail is written to `dir` as a text file and
+ * logged with its body, so the code is on screen.
+ */
+export function createOutboxMailer(dir: string, from: string, logger: Logger): Mailer {
+  let sequence = 0;
+  return {
+    async send(message) {
+      await mkdir(dir, { recursive: true });
+      const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${sequence++}.eml`;
+      const file = join(dir, name);
+      const eml = [
+        `From: ${from}`,
+        `To: ${message.to}`,
+        `Subject: ${message.subject}`,
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        message.text,
+      ].join('\r\n');
+      await writeFile(file, eml);
+      logger.info({ to: message.to, subject: message.subject, file }, `mail (not sent: no SMTP_URL)\n${message.text}`);
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import type { MailMessage } from './mailer.js';
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] ?? ch);
+
+interface CodeMail {
+  to: string;
+  name: string;
+  code: string;
+  ttlMinutes: number;
+  siteName: string;
+  siteUrl: string;
+}
+
+function codeMail(
+  { to, name, code, ttlMinutes, siteName, siteUrl }: CodeMail,
+  subject: string,
+  purpose: string,
+  ignoreNote: string,
+): MailMessage {
+  const text = [
+    `Hello ${name},`,
+    '',
+    `${purpose} Your code is:`,
+    '',
+    `    ${code}`,
+    '',
+    `It expires in ${ttlMinutes} minutes and works once.`,
+    ignoreNote,
+    '',
+    `— ${siteName}, ${siteUrl}`,
+  ].join('\n');
+  const html = `<!doctype html>
+<html lang="en"><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#222;max-width:32rem;margin:auto;padding:1rem">
+<p>Hello ${escapeHtml(name)},</p>
+<p>${escapeHtml(purpose)} Your code is:</p>
+<p style="font-size:2rem;font-weight:700;letter-spacing:.3rem;font-family:ui-monospace,monospace">${escapeHtml(code)}</p>
+<p>It expires in ${ttlMinutes} minutes and works once.</p>
+<p style="color:#666">${escapeHtml(ignoreNote)}</p>
+<p style="color:#666">— <a href="${escapeHtml(siteUrl)}">${escapeHtml(siteName)}</a></p>
+</body></html>`;
+  return { to, subject, text, html };
+}
+
+/** The email-verification code mail. */
+export const verificationMail = (input: CodeMail): MailMessage =>
+  codeMail(
+    input,
+    `${input.code} is your ${input.siteName} verification code`,
+    'Welcome! Confirm your email address to start commenting.',
+    'If you did not sign up, ignore this mail; nothing happens without the code.',
+  );
+
+/** The password-reset code mail. */
+export const passwordResetMail = (input: CodeMail): MailMessage =>
+  codeMail(
+    input,
+    `${input.code} is your ${input.siteName} password reset code`,
+    'Someone (hopefully you) asked to reset your password.',
+    'If it was not you, ignore this mail; your password stays as it is.',
+  );
