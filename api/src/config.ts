@@ -65,9 +65,7 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
-export type DatabaseConfig =
-  | { dialect: 'sqlite'; storage: string }
-  | { dialect: 'postgres'; url: string };
+export type DatabaseConfig = { dialect: 'sqlite'; storage: string } | { dialect: 'postgres'; url: string };
 
 /** One OpenID Connect provider: discovered from its issuer. */
 export interface OidcProviderConfig {
@@ -180,9 +178,7 @@ export function parseDatabaseUrl(url: string): DatabaseConfig {
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
-    );
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   const env = parsed.data;
   const profile = env.NODE_ENV;

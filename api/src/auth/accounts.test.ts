@@ -158,7 +158,8 @@ describe('sign-up and email verification', () => {
     const right = codeIn(mail);
     const wrong = right === '000000' ? '111111' : '000000';
     const codes: string[] = [];
-    for (let i = 0; i < 5; i++) codes.push(await errorCode(await c.send('POST', '/api/auth/otp/verify', { code: wrong })));
+    for (let i = 0; i < 5; i++)
+      codes.push(await errorCode(await c.send('POST', '/api/auth/otp/verify', { code: wrong })));
     expect(codes).toEqual(['otp_invalid', 'otp_invalid', 'otp_invalid', 'otp_invalid', 'otp_exhausted']);
     const late = await c.send('POST', '/api/auth/otp/verify', { code: right });
     expect(late.status).toBe(422);
@@ -299,7 +300,9 @@ describe('account deletion', () => {
     const other = await t.factories.user();
     const created = await c.send('POST', `/api/posts/${post.id}/comments`, { body: 'mine' });
     const { id } = z.object({ id: z.number() }).parse(await created.json());
-    await t.factories.comment(post, other, { parent: await t.db.models.Comment.findByPk(id).then((x) => x ?? undefined) });
+    await t.factories.comment(post, other, {
+      parent: await t.db.models.Comment.findByPk(id).then((x) => x ?? undefined),
+    });
     await t.factories.comment(post, other);
     await post.reload();
     expect(post.commentsCount).toBe(3);

@@ -100,7 +100,11 @@ export function createAccountService({ db, clock, sessions, otp, rateLimiter }: 
     },
 
     /** Checks the password and starts a new session (a fresh id every time: no fixation). */
-    async login(input: { email: string; password: string }, meta: SessionMeta & { ip: string }, previous?: Session | null) {
+    async login(
+      input: { email: string; password: string },
+      meta: SessionMeta & { ip: string },
+      previous?: Session | null,
+    ) {
       await rateLimiter.hit(`login:ip:${meta.ip}`, AUTH_RATE_RULES.loginPerIp);
       await rateLimiter.hit(`login:account:${input.email}`, AUTH_RATE_RULES.loginPerAccount);
       const user = await User.findOne({ where: { email: input.email } });
@@ -179,7 +183,11 @@ export function createAccountService({ db, clock, sessions, otp, rateLimiter }: 
           throw new ApiError(403, 'reauth_required', 'Enter your current password to delete your account.');
         }
       } else if (clock().getTime() - session.createdAt.getTime() > REAUTH_WINDOW_MS) {
-        throw new ApiError(403, 'reauth_required', 'Sign in again (within the last 10 minutes) to delete your account.');
+        throw new ApiError(
+          403,
+          'reauth_required',
+          'Sign in again (within the last 10 minutes) to delete your account.',
+        );
       }
       await db.transaction((transaction) => user.destroy({ transaction }));
     },

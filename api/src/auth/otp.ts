@@ -35,38 +35,38 @@ export function createOtpService({ db, clock, jobs, secret, ttlSeconds, siteName
    * Within the cooldown: 429 with Retry-After, or `null` when `quietCooldown`.
    */
   async function issue(user: User, purpose: OtpPurpose, transaction: Transaction, quietCooldown: boolean) {
-      const now = clock();
-      const previous = await OtpCode.findOne({
-        where: { userId: user.id, purpose },
-        order: [['sentAt', 'DESC']],
-        transaction,
-      });
-      if (previous) {
-        const wait = Math.ceil((previous.sentAt.getTime() + OTP_RESEND_COOLDOWN_SECONDS * 1000 - now.getTime()) / 1000);
-        if (wait > 0) {
-          if (quietCooldown) return null;
-          throw new ApiError(429, 'otp_cooldown', `A code was just sent; you can ask again in ${wait} s.`, undefined, {
-            'Retry-After': String(wait),
-          });
-        }
+    const now = clock();
+    const previous = await OtpCode.findOne({
+      where: { userId: user.id, purpose },
+      order: [['sentAt', 'DESC']],
+      transaction,
+    });
+    if (previous) {
+      const wait = Math.ceil((previous.sentAt.getTime() + OTP_RESEND_COOLDOWN_SECONDS * 1000 - now.getTime()) / 1000);
+      if (wait > 0) {
+        if (quietCooldown) return null;
+        throw new ApiError(429, 'otp_cooldown', `A code was just sent; you can ask again in ${wait} s.`, undefined, {
+          'Retry-After': String(wait),
+        });
       }
-      await OtpCode.destroy({ where: { userId: user.id, purpose }, transaction });
-      const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-      await OtpCode.create(
-        {
-          userId: user.id,
-          purpose,
-          codeHash: hashOf(user.id, purpose, code),
-          expiresAt: new Date(now.getTime() + ttlSeconds * 1000),
-          sentAt: now,
-        },
-        { transaction },
-      );
-      const mail = { to: user.email, name: user.name, code, ttlMinutes: Math.round(ttlSeconds / 60), siteName, siteUrl };
-      await jobs.enqueue('mail', purpose === 'verify_email' ? verificationMail(mail) : passwordResetMail(mail), {
-        transaction,
-      });
-      return { expiresInSeconds: ttlSeconds, resendAfterSeconds: OTP_RESEND_COOLDOWN_SECONDS };
+    }
+    await OtpCode.destroy({ where: { userId: user.id, purpose }, transaction });
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    await OtpCode.create(
+      {
+        userId: user.id,
+        purpose,
+        codeHash: hashOf(user.id, purpose, code),
+        expiresAt: new Date(now.getTime() + ttlSeconds * 1000),
+        sentAt: now,
+      },
+      { transaction },
+    );
+    const mail = { to: user.email, name: user.name, code, ttlMinutes: Math.round(ttlSeconds / 60), siteName, siteUrl };
+    await jobs.enqueue('mail', purpose === 'verify_email' ? verificationMail(mail) : passwordResetMail(mail), {
+      transaction,
+    });
+    return { expiresInSeconds: ttlSeconds, resendAfterSeconds: OTP_RESEND_COOLDOWN_SECONDS };
   }
 
   return {
@@ -109,7 +109,9 @@ export function createOtpService({ db, clock, jobs, secret, ttlSeconds, siteName
         await stored.increment('attempts', { transaction });
         return unprocessable(
           left > 0 ? 'otp_invalid' : 'otp_exhausted',
-          left > 0 ? `Wrong code; ${left} attempt${left === 1 ? '' : 's'} left.` : 'Too many wrong codes; ask for a new one.',
+          left > 0
+            ? `Wrong code; ${left} attempt${left === 1 ? '' : 's'} left.`
+            : 'Too many wrong codes; ask for a new one.',
           [{ path: 'code', message: 'wrong code', attemptsLeft: left }],
         );
       }

@@ -1,4 +1,4 @@
-import { randomBytes, scrypt, type ScryptOptions, timingSafeEqual } from 'node:crypto';
+import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
 
 // scrypt with N=2^15, r=8, p=1: about 32 MiB and ~50–100 ms per hash on our machines (OWASP's minimum is 2^17 with p=1 for 64 MiB; we trade memory for 2-core hosts).
 const PARAMS = { N: 2 ** 15, r: 8, p: 1, keylen: 32 } as const;

@@ -40,7 +40,10 @@ const login = createRoute({
   tags,
   summary: 'Sign in with email and password (a new session id every time)',
   request: { body: jsonBody(LoginSchema) },
-  responses: { 200: jsonResponse(z.object({ user: MeSchema }), 'Signed in'), ...errorResponses(400, 401, 403, 415, 422, 429) },
+  responses: {
+    200: jsonResponse(z.object({ user: MeSchema }), 'Signed in'),
+    ...errorResponses(400, 401, 403, 415, 422, 429),
+  },
 });
 
 const logout = createRoute({

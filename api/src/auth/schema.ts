@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { isoDate } from '../lib/openapi.js';
+import { isoDate, textString } from '../lib/openapi.js';
 
 /** Emails are trimmed, NFC-normalised and lower-cased before anything compares them. */
 export const EmailSchema = z
@@ -10,11 +10,13 @@ export const EmailSchema = z
   .pipe(z.email('must be an email address'))
   .openapi({ type: 'string', format: 'email', example: 'reader@example.com' });
 
-const noNul = /^[^\u0000]*$/;
-const name = z.string().trim().min(1, 'is required').max(80).regex(noNul, 'must not contain NUL characters');
+const name = textString().trim().min(1, 'is required').max(80);
 // The policy itself (length, common passwords) is checked in the service, with a clear message.
-const password = z.string().min(1, 'is required').max(200).regex(noNul, 'must not contain NUL characters');
-const code = z.string().trim().regex(/^\d{6}$/, 'must be the 6-digit code from the mail');
+const password = textString().min(1, 'is required').max(200);
+const code = z
+  .string()
+  .trim()
+  .regex(/^\d{6}$/, 'must be the 6-digit code from the mail');
 
 export const SignupSchema = z.strictObject({ email: EmailSchema, name, password }).openapi('Signup');
 export const LoginSchema = z.strictObject({ email: EmailSchema, password }).openapi('Login');

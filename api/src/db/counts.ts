@@ -1,10 +1,9 @@
-import {
-  type CreateOptions,
-  type InstanceDestroyOptions,
-  type InstanceUpdateOptions,
-  Op,
-  type Transaction,
-  type WhereOptions,
+import type {
+  CreateOptions,
+  InstanceDestroyOptions,
+  InstanceUpdateOptions,
+  Transaction,
+  WhereOptions,
 } from 'sequelize';
 import { conflict, notFound } from '../lib/errors.js';
 import type { Comment, Models, Post, User } from './models/index.js';
@@ -176,11 +175,7 @@ async function countNewComment(models: Models, comment: Comment, options: Create
   await deltas.apply(models, transaction);
 }
 
-async function countChangedComment(
-  models: Models,
-  comment: Comment,
-  options: InstanceUpdateOptions,
-): Promise<void> {
+async function countChangedComment(models: Models, comment: Comment, options: InstanceUpdateOptions): Promise<void> {
   if (comment.changed('postId') || comment.changed('authorId') || comment.changed('parentId')) {
     throw new Error('A comment cannot move to another post, author or parent');
   }
@@ -195,11 +190,7 @@ async function countChangedComment(
   await deltas.apply(models, transaction);
 }
 
-async function uncountDeletedComment(
-  models: Models,
-  comment: Comment,
-  options: InstanceDestroyOptions,
-): Promise<void> {
+async function uncountDeletedComment(models: Models, comment: Comment, options: InstanceDestroyOptions): Promise<void> {
   const transaction = transactionOf(options, 'Deleting a comment');
   const current = await lockedCurrent(models, 'Comment', comment.id, transaction);
   if (!current) throw notFound('Comment');
@@ -251,21 +242,15 @@ function refuseBulk(model: string) {
 export function registerCountHooks(models: Models): void {
   models.Post.afterCreate('countNewPost', (post, options) => countNewPost(models, post, options));
   models.Post.beforeUpdate('countChangedPost', (post, options) => countChangedPost(models, post, options));
-  models.Post.beforeDestroy('uncountDeletedPost', (post, options) =>
-    uncountDeletedPost(models, post, options),
-  );
-  models.Comment.afterCreate('countNewComment', (comment, options) =>
-    countNewComment(models, comment, options),
-  );
+  models.Post.beforeDestroy('uncountDeletedPost', (post, options) => uncountDeletedPost(models, post, options));
+  models.Comment.afterCreate('countNewComment', (comment, options) => countNewComment(models, comment, options));
   models.Comment.beforeUpdate('countChangedComment', (comment, options) =>
     countChangedComment(models, comment, options),
   );
   models.Comment.beforeDestroy('uncountDeletedComment', (comment, options) =>
     uncountDeletedComment(models, comment, options),
   );
-  models.User.beforeDestroy('uncountDeletedUser', (user, options) =>
-    uncountDeletedUser(models, user, options),
-  );
+  models.User.beforeDestroy('uncountDeletedUser', (user, options) => uncountDeletedUser(models, user, options));
 
   models.User.beforeBulkDestroy('refuseBulk', refuseBulk('User'));
   models.Post.beforeBulkDestroy('refuseBulk', refuseBulk('Post'));

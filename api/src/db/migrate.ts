@@ -3,7 +3,10 @@ import { SequelizeStorage, Umzug } from 'umzug';
 import type { Logger } from '../lib/logger.js';
 import * as initial from './migrations/0001-initial.js';
 
-type Migration = { up: (p: { context: QueryInterface }) => Promise<void>; down: (p: { context: QueryInterface }) => Promise<void> };
+type Migration = {
+  up: (p: { context: QueryInterface }) => Promise<void>;
+  down: (p: { context: QueryInterface }) => Promise<void>;
+};
 
 // Listed explicitly (not globbed) so the same list works from TypeScript sources and bundles.
 const MIGRATIONS: Array<[string, Migration]> = [['0001-initial', initial]];

@@ -148,7 +148,10 @@ export async function seedDemo(db: Database, clock: Clock, production = false): 
           categoryId: categories[categoryIndex]?.id ?? null,
           title,
           subtitle,
-          slug: title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, ''),
+          slug: title
+            .toLowerCase()
+            .replace(/[^a-z0-9]+/g, '-')
+            .replace(/^-|-$/g, ''),
           bodyMarkdown: bodyFor(i, random),
           status: draft ? 'draft' : 'published',
           publishedAt: draft ? null : publishedAt,

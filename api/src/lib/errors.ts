@@ -23,8 +23,7 @@ export class ApiError extends HTTPException {
 
 export const badRequest = (code: string, message: string, details?: ErrorDetail[]) =>
   new ApiError(400, code, message, details);
-export const unauthorized = (message = 'Sign in to do this.') =>
-  new ApiError(401, 'unauthorized', message);
+export const unauthorized = (message = 'Sign in to do this.') => new ApiError(401, 'unauthorized', message);
 export const forbidden = (code: string, message: string) => new ApiError(403, code, message);
 export const notFound = (what: string) => new ApiError(404, 'not_found', `${what} not found.`);
 export const conflict = (code: string, message: string) => new ApiError(409, code, message);

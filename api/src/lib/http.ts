@@ -2,8 +2,8 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
-import type { Logger } from './logger.js';
 import { ApiError, type ErrorDetail } from './errors.js';
+import type { Logger } from './logger.js';
 
 const CODES_BY_STATUS: Record<number, string> = {
   400: 'bad_request',
@@ -59,7 +59,12 @@ export function validationHook(
   if (result.target === 'json' || result.target === 'form') {
     throw new ApiError(422, 'validation_failed', 'The request body is invalid.', details);
   }
-  throw new ApiError(400, 'invalid_request', `Invalid ${result.target === 'param' ? 'path' : result.target} parameters.`, details);
+  throw new ApiError(
+    400,
+    'invalid_request',
+    `Invalid ${result.target === 'param' ? 'path' : result.target} parameters.`,
+    details,
+  );
 }
 
 function pathPattern(path: string): RegExp {
@@ -122,7 +127,11 @@ export function sameOriginWrites(allowedOrigins: string[]): MiddlewareHandler {
     if (UNSAFE_METHODS.has(c.req.method)) {
       const site = c.req.header('sec-fetch-site');
       const origin = c.req.header('origin');
-      if (site === 'cross-site' || (origin !== undefined && origin !== 'null' && !allowed.has(origin)) || origin === 'null') {
+      if (
+        site === 'cross-site' ||
+        (origin !== undefined && origin !== 'null' && !allowed.has(origin)) ||
+        origin === 'null'
+      ) {
         throw new ApiError(403, 'csrf_rejected', 'Cross-site requests cannot change anything here.');
       }
     }

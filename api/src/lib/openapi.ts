@@ -75,8 +75,11 @@ export const IdOrSlugParam = z.object({
     .openapi({ param: { name: 'idOrSlug', in: 'path' }, example: 'hello-world', pattern: ID_OR_SLUG_PATTERN.source }),
 });
 
-/** Text that PostgreSQL can store as given (it has no NUL in text; the driver would alter it). */
-export const NO_NUL = /^[^\u0000]*$/;
+/**
+ * A string PostgreSQL can store as given: its text type holds no NUL, and the
+ * driver would silently alter one. Refused on every database alike.
+ */
+export const textString = () => z.string().refine((value) => !value.includes('\0'), 'must not contain NUL characters');
 
 /** A positive database id in canonical decimal form (no 0x10, 1e3, +1 or leading zeros). */
 export const IdParam = z.object({

@@ -1,5 +1,4 @@
 import type { Sequelize } from 'sequelize';
-import { AuditLog, auditLogAttributes, BuildEvent, buildEventAttributes, Job, jobAttributes } from './ops.js';
 import {
   Identity,
   identityAttributes,
@@ -12,14 +11,15 @@ import {
 } from './auth.js';
 import { Category, categoryAttributes } from './category.js';
 import { Comment, commentAttributes } from './comment.js';
+import { AuditLog, auditLogAttributes, BuildEvent, buildEventAttributes, Job, jobAttributes } from './ops.js';
 import { Post, postAttributes } from './post.js';
 import { User, userAttributes } from './user.js';
 
-export { AuditLog, BuildEvent, Category, Comment, Identity, Job, OtpCode, Post, RateLimit, Session, User };
 export type { OtpPurpose } from './auth.js';
 export type { CommentStatus } from './comment.js';
 export type { PostStatus } from './post.js';
 export type { UserRole } from './user.js';
+export { AuditLog, BuildEvent, Category, Comment, Identity, Job, OtpCode, Post, RateLimit, Session, User };
 
 /**
  * Binds a fresh set of model classes to one Sequelize instance. Each call makes

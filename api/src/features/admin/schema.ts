@@ -10,6 +10,4 @@ export const CountDriftSchema = z
   })
   .openapi('CountDrift');
 
-export const RecountResultSchema = z
-  .object({ fixed: z.array(CountDriftSchema) })
-  .openapi('RecountResult');
+export const RecountResultSchema = z.object({ fixed: z.array(CountDriftSchema) }).openapi('RecountResult');

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { isoDate, NO_NUL, SlugSchema } from '../../lib/openapi.js';
+import { isoDate, SlugSchema, textString } from '../../lib/openapi.js';
 
 export const CategorySchema = z
   .object({
@@ -15,9 +15,8 @@ export const CategorySchema = z
 
 export const CategoryListSchema = z.object({ items: z.array(CategorySchema) }).openapi('CategoryList');
 
-const noNul = 'must not contain NUL characters';
-const name = z.string().trim().min(1, 'is required').max(80).regex(NO_NUL, noNul);
-const description = z.string().trim().max(2000).regex(NO_NUL, noNul);
+const name = textString().trim().min(1, 'is required').max(80);
+const description = textString().trim().max(2000);
 
 export const CreateCategorySchema = z
   .strictObject({

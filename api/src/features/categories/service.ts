@@ -43,7 +43,11 @@ export function createCategoryService(db: Database) {
     async create(input: CreateCategoryInput): Promise<Category> {
       return writeWithSlug(async (transaction) =>
         Category.create(
-          { name: input.name, description: input.description, slug: await chooseSlug(input.name, input.slug, transaction) },
+          {
+            name: input.name,
+            description: input.description,
+            slug: await chooseSlug(input.name, input.slug, transaction),
+          },
           { transaction },
         ),
       );

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { isoDate } from '../../lib/openapi.js';
+import { isoDate, textString } from '../../lib/openapi.js';
 import { AuthorSchema } from '../posts/schema.js';
 
 export const CommentSchema = z
@@ -52,14 +52,7 @@ export const CommentCountsSchema = z
   })
   .openapi('CommentCounts');
 
-// PostgreSQL text cannot hold NUL and Sequelize would quietly store a backslash and a zero
-// instead; refuse it on every database rather than change what the user wrote.
-const body = z
-  .string()
-  .trim()
-  .min(1, 'is required')
-  .max(10_000)
-  .refine((value) => !value.includes('\0'), 'must not contain NUL characters');
+const body = textString().trim().min(1, 'is required').max(10_000);
 
 export const CreateCommentSchema = z
   .strictObject({

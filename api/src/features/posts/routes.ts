@@ -2,13 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { requireRole } from '../../auth/guards.js';
 import { createRouter, errorResponses, IdOrSlugParam, jsonBody, jsonResponse } from '../../lib/openapi.js';
 import { presentPost, presentPostSummary } from './presenter.js';
-import {
-  CreatePostSchema,
-  PostListQuerySchema,
-  PostListSchema,
-  PostSchema,
-  UpdatePostSchema,
-} from './schema.js';
+import { CreatePostSchema, PostListQuerySchema, PostListSchema, PostSchema, UpdatePostSchema } from './schema.js';
 import { canEditPost, type PostService } from './service.js';
 
 const tags = ['Posts'];

@@ -1,9 +1,7 @@
 import { z } from '@hono/zod-openapi';
-import { isoDate, NO_NUL, SlugSchema } from '../../lib/openapi.js';
+import { isoDate, SlugSchema, textString } from '../../lib/openapi.js';
 
-export const AuthorSchema = z
-  .object({ id: z.number().int(), name: z.string() })
-  .openapi('Author');
+export const AuthorSchema = z.object({ id: z.number().int(), name: z.string() }).openapi('Author');
 
 export const CategoryRefSchema = z
   .object({ id: z.number().int(), name: z.string(), slug: z.string() })
@@ -47,10 +45,9 @@ export const PostListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(10),
 });
 
-const noNul = 'must not contain NUL characters';
-const title = z.string().trim().min(1, 'is required').max(200).regex(NO_NUL, noNul);
-const subtitle = z.string().trim().max(300).regex(NO_NUL, noNul);
-const bodyMarkdown = z.string().min(1, 'is required').max(200_000).regex(NO_NUL, noNul);
+const title = textString().trim().min(1, 'is required').max(200);
+const subtitle = textString().trim().max(300);
+const bodyMarkdown = textString().min(1, 'is required').max(200_000);
 const categoryId = z.number().int().positive().max(2_147_483_647).nullable();
 
 export const CreatePostSchema = z
