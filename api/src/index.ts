@@ -1,0 +1,7 @@
+// What the site's islands and the admin app may import from the API: types only.
+export type { AppType } from './app.js';
+export type { Me } from './auth/schema.js';
+export type { CategoryOut } from './features/categories/schema.js';
+export type { CommentOut, CommentThreadOut } from './features/comments/schema.js';
+export type { PostDetail, PostList, PostSummary } from './features/posts/schema.js';
+export type { PublicUser } from './features/users/schema.js';
