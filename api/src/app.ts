@@ -20,6 +20,8 @@ import { createCommentService } from './features/comments/service.js';
 import { healthRoutes } from './features/health/routes.js';
 import { postRoutes } from './features/posts/routes.js';
 import { createPostService, type PostChangeListener } from './features/posts/service.js';
+import { siteRoutes } from './features/site/routes.js';
+import { createSiteService } from './features/site/service.js';
 import { userRoutes } from './features/users/routes.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { ApiError } from './lib/errors.js';
@@ -123,6 +125,7 @@ export function createApp(deps: AppDeps) {
     .route('/api', postRoutes(posts))
     .route('/api', categoryRoutes(categories))
     .route('/api', commentRoutes(comments, clientIp))
+    .route('/api', siteRoutes(createSiteService(db)))
     .route('/api', userRoutes(db))
     .route('/api', adminRoutes(db))
 

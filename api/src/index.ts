@@ -4,4 +4,5 @@ export type { Me } from './auth/schema.js';
 export type { CategoryOut } from './features/categories/schema.js';
 export type { CommentOut, CommentThreadOut } from './features/comments/schema.js';
 export type { PostDetail, PostList, PostSummary } from './features/posts/schema.js';
+export type { SitePost, SitePostPage } from './features/site/schema.js';
 export type { PublicUser } from './features/users/schema.js';
