@@ -23,6 +23,7 @@ import { createPostService, type PostChangeListener } from './features/posts/ser
 import { siteRoutes } from './features/site/routes.js';
 import { createSiteService } from './features/site/service.js';
 import { userRoutes } from './features/users/routes.js';
+import type { JobQueue } from './jobs/queue.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { ApiError } from './lib/errors.js';
 import {
@@ -33,7 +34,6 @@ import {
   sameOriginWrites,
   validationHook,
 } from './lib/http.js';
-import type { JobQueue } from './jobs/queue.js';
 import type { Logger } from './lib/logger.js';
 import { createRateLimiter } from './lib/rate-limit.js';
 
@@ -127,7 +127,7 @@ export function createApp(deps: AppDeps) {
     .route('/api', commentRoutes(comments, clientIp))
     .route('/api', siteRoutes(createSiteService(db)))
     .route('/api', userRoutes(db))
-    .route('/api', adminRoutes(db))
+    .route('/api', adminRoutes(db));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
     type: 'apiKey',

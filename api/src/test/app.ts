@@ -7,9 +7,9 @@ import { type Config, loadConfig } from '../config.js';
 import type { Database } from '../db/index.js';
 import type { Category, Comment, Post, User } from '../db/models/index.js';
 import type { PostChange } from '../features/posts/service.js';
-import type { Clock } from '../lib/clock.js';
 import { createBackgroundJobs } from '../jobs/index.js';
 import type { JobQueue } from '../jobs/queue.js';
+import type { Clock } from '../lib/clock.js';
 import { createLogger } from '../lib/logger.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 
@@ -46,7 +46,9 @@ export function createFactories(db: Database, clock: Clock) {
   const sessionTokens = new Map<number, string>();
 
   return {
-    async user(overrides: Partial<{ role: User['role']; verified: boolean; banned: boolean; name: string; email: string }> = {}) {
+    async user(
+      overrides: Partial<{ role: User['role']; verified: boolean; banned: boolean; name: string; email: string }> = {},
+    ) {
       return db.transaction((transaction) =>
         User.create(
           {
@@ -69,7 +71,13 @@ export function createFactories(db: Database, clock: Clock) {
     },
     async post(
       author: User,
-      overrides: Partial<{ status: Post['status']; category: Category | null; title: string; body: string; slug: string }> = {},
+      overrides: Partial<{
+        status: Post['status'];
+        category: Category | null;
+        title: string;
+        body: string;
+        slug: string;
+      }> = {},
     ): Promise<Post> {
       const status = overrides.status ?? 'published';
       return db.transaction((transaction) =>
