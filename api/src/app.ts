@@ -7,6 +7,8 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv } from './app-env.js';
 import { createAccountService } from './auth/accounts.js';
+import { oidcRoutes } from './auth/oidc/routes.js';
+import { createOidcService, type OidcOptions } from './auth/oidc/service.js';
 import { createOtpService } from './auth/otp.js';
 import { authRoutes } from './auth/routes.js';
 import { createSessionStore, loadSession, SESSION_COOKIE, type SessionStore } from './auth/sessions.js';
@@ -46,6 +48,8 @@ export interface AppDeps {
   jobs: JobQueue;
   /** Told of post changes that affect the published site, after commit (the publish webhook hangs here). */
   onPostChange?: PostChangeListener;
+  /** How to reach OpenID Connect providers; only tests set this (plain-http issuer, intercepted fetch). */
+  oidc?: OidcOptions;
 }
 
 /** The services behind the routes, exposed for the process entry and tests. */
@@ -90,6 +94,7 @@ export function createApp(deps: AppDeps) {
     },
   });
   const secureCookies = config.env === 'production';
+  const oidc = createOidcService({ config, db, clock, logger, sessions, options: deps.oidc });
   const otp = createOtpService({
     db,
     clock,
@@ -127,7 +132,8 @@ export function createApp(deps: AppDeps) {
     .route('/api', commentRoutes(comments, clientIp))
     .route('/api', siteRoutes(createSiteService(db)))
     .route('/api', userRoutes(db))
-    .route('/api', adminRoutes(db));
+    .route('/api', adminRoutes(db))
+    .route('/api', oidcRoutes(oidc, { publicUrl: config.publicUrl, secureCookies, clientIp }));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
     type: 'apiKey',

@@ -30,7 +30,8 @@ const ROUTES: Route[] = [
 ];
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-const STATUSES_ALLOWED = new Set([200, 201, 204, 400, 401, 403, 404, 405, 409, 413, 415, 422, 429]);
+// 302: the OpenID Connect callback answers every failure with a redirect to the site (checked below).
+const STATUSES_ALLOWED = new Set([200, 201, 204, 302, 400, 401, 403, 404, 405, 409, 413, 415, 422, 429]);
 
 const ErrorBody = z.strictObject({
   error: z.strictObject({
@@ -163,6 +164,9 @@ function sweeper(identity: Identity, fx: Fixtures) {
     const say = (problem: string) => problems.push(`${where}: ${problem} → ${res.status} ${text.slice(0, 300)}`);
 
     if (!STATUSES_ALLOWED.has(res.status)) say(`status ${res.status}`);
+    if (res.status === 302 && !(res.headers.get('location') ?? '').startsWith(`${t.config.publicUrl}/`)) {
+      say(`redirect off the site to ${res.headers.get('location')}`);
+    }
     const requestId = res.headers.get('x-request-id');
     if (!requestId) say('no X-Request-Id');
     if (res.status >= 400) {

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp } from '../app.js';
+import { type AppDeps, createApp } from '../app.js';
 import { SESSION_COOKIE } from '../auth/sessions.js';
 import { type Config, loadConfig } from '../config.js';
 import type { Database } from '../db/index.js';
@@ -135,7 +135,10 @@ export function createFactories(db: Database, clock: Clock) {
  * A whole app over a fresh database of its own (SQLite file, or PostgreSQL
  * when TEST_DATABASE_URL is set). Call `destroy()` in afterAll.
  */
-export async function createTestContext(env: Record<string, string> = {}): Promise<TestContext> {
+export async function createTestContext(
+  env: Record<string, string> = {},
+  deps: Pick<AppDeps, 'oidc'> = {},
+): Promise<TestContext> {
   const database = await createTestDatabase();
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -159,6 +162,7 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
     clock,
     jobs,
     onPostChange: (change) => postChanges.push(change),
+    oidc: deps.oidc,
   });
   const factories = createFactories(database.db, clock);
 
