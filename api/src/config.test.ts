@@ -75,6 +75,11 @@ describe('loadConfig', () => {
     }
   });
 
+  it('treats empty values as unset, so a copied .env.example works', () => {
+    const config = loadConfig({ SESSION_SECRET: '', SMTP_URL: '', ADMIN_EMAIL: '', ADMIN_PASSWORD: '', PORT: '' });
+    expect(config).toMatchObject({ port: 8080, admin: null, mail: { smtpUrl: null } });
+  });
+
   it('wants ADMIN_EMAIL and ADMIN_PASSWORD together', () => {
     expect(() => loadConfig({ ADMIN_EMAIL: 'a@b.example' })).toThrow(/set both or neither/);
   });

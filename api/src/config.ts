@@ -176,7 +176,9 @@ export function parseDatabaseUrl(url: string): DatabaseConfig {
 
 /** Parses and checks the environment once, at boot; throws a readable ConfigError. */
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
-  const parsed = envSchema.safeParse(source);
+  // An empty value (`SMTP_URL=` in a copied .env) means unset, as in most .env tooling.
+  const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
