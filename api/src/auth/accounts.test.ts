@@ -388,3 +388,42 @@ describe('mail is sent in the background', () => {
     }
   });
 });
+
+describe('session lifetime', () => {
+  it('slides: a session past half its 30 days is renewed with a fresh cookie expiry', async () => {
+    const { c, email } = await signUp();
+    const user = await t.db.models.User.findOne({ where: { email } });
+    const session = await t.db.models.Session.findOne({ where: { userId: user?.id ?? 0 } });
+    const firstExpiry = session?.expiresAt.getTime() ?? 0;
+    t.setNow(new Date(Date.now() + 20 * 86_400_000));
+    try {
+      const res = await c.send('GET', '/api/auth/me');
+      expect(res.status).toBe(200);
+      expect(res.headers.getSetCookie().some((v) => v.startsWith('blog_session='))).toBe(true);
+      await session?.reload();
+      expect(session?.expiresAt.getTime()).toBeGreaterThan(firstExpiry);
+      t.setNow(new Date(Date.now() + 60 * 86_400_000));
+      expect((await c.send('GET', '/api/auth/me')).status).toBe(401);
+    } finally {
+      t.setNow(new Date());
+    }
+  });
+});
+
+describe('password-less accounts', () => {
+  it('may delete themselves only within 10 minutes of signing in', async () => {
+    const user = await t.factories.user();
+    const cookie = await t.factories.sessionCookie(user);
+    t.setNow(new Date(Date.now() + 11 * 60_000));
+    try {
+      const late = await t.request('DELETE', '/api/auth/me', { headers: { cookie } });
+      expect(late.status).toBe(403);
+      expect(await errorCode(late)).toBe('reauth_required');
+    } finally {
+      t.setNow(new Date());
+    }
+    const fresh = await t.request('DELETE', '/api/auth/me', { headers: { cookie } });
+    expect(fresh.status).toBe(204);
+    expect(await t.db.models.User.findByPk(user.id)).toBeNull();
+  });
+});
