@@ -22,6 +22,8 @@ import { createCommentService } from './features/comments/service.js';
 import { healthRoutes } from './features/health/routes.js';
 import { postRoutes } from './features/posts/routes.js';
 import { createPostService, type PostChangeListener } from './features/posts/service.js';
+import { publishingRoutes } from './features/publishing/routes.js';
+import { createPublishingService } from './features/publishing/service.js';
 import { siteRoutes } from './features/site/routes.js';
 import { createSiteService } from './features/site/service.js';
 import { userRoutes } from './features/users/routes.js';
@@ -46,7 +48,7 @@ export interface AppDeps {
   clock?: Clock;
   /** The outbox queue (mail); the process entry starts its worker. */
   jobs: JobQueue;
-  /** Told of post changes that affect the published site, after commit (the publish webhook hangs here). */
+  /** Told of post changes that affect the published site, after commit (the webhook itself is an outbox job). */
   onPostChange?: PostChangeListener;
   /** How to reach OpenID Connect providers; only tests set this (plain-http issuer, intercepted fetch). */
   oidc?: OidcOptions;
@@ -81,7 +83,8 @@ export function createApp(deps: AppDeps) {
   const sessions = createSessionStore(db, clock);
   const rateLimiter = createRateLimiter(db, clock);
   const clientIp = clientIpResolver(config.trustProxy);
-  const posts = createPostService({ db, clock, onPostChange: deps.onPostChange ?? (() => {}) });
+  const posts = createPostService({ db, clock, jobs: deps.jobs, onPostChange: deps.onPostChange });
+  const publishing = createPublishingService({ db, clock, jobs: deps.jobs });
   const categories = createCategoryService(db);
   const comments = createCommentService({
     db,
@@ -133,6 +136,7 @@ export function createApp(deps: AppDeps) {
     .route('/api', siteRoutes(createSiteService(db)))
     .route('/api', userRoutes(db))
     .route('/api', adminRoutes(db))
+    .route('/api', publishingRoutes(publishing, { webhookSecret: config.webhookSecret, clock }))
     .route('/api', oidcRoutes(oidc, { publicUrl: config.publicUrl, secureCookies, clientIp }));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {

@@ -1,5 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+
+/** The monorepo's root folder: relative SITE_DIST and admin paths are resolved from here. */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The dev-only secrets; production refuses to start with these (or with none). */
 export const DEV_SESSION_SECRET = 'dev-session-secret-change-me-please-000000';
@@ -61,6 +66,10 @@ const envSchema = z.object({
   TRUST_PROXY: booleanFromEnv.optional(),
   /** Largest accepted request body. */
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).optional(),
+  /** Where the publish webhook goes (the builder's origin); unset → one-process mode, builder in-process. */
+  BUILDER_URL: z.url().optional(),
+  /** The live static site folder (a symlink the builder swaps); relative paths are from the repo root. */
+  SITE_DIST: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -108,6 +117,12 @@ export interface Config {
   mail: { smtpUrl: string | null; from: string; outboxDir: string };
   otpTtlSeconds: number;
   oidcProviders: OidcProviderConfig[];
+  /** The builder's origin, without a trailing slash; null in one-process mode (builder in-process). */
+  builderUrl: string | null;
+  /** Absolute path of the live static site. */
+  siteDist: string;
+  /** Absolute path of the built admin app, served at /admin/ in one-process mode when it exists. */
+  adminDist: string;
 }
 
 function readOidcProviders(env: Env, publicUrl: string, problems: string[]): OidcProviderConfig[] {
@@ -229,7 +244,15 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     otpTtlSeconds: env.OTP_TTL_SECONDS ?? 600,
     oidcProviders,
+    builderUrl: env.BUILDER_URL ? env.BUILDER_URL.replace(/\/+$/, '') : null,
+    siteDist: fromRepoRoot(env.SITE_DIST ?? './site/dist'),
+    adminDist: fromRepoRoot('./admin/dist'),
   };
+}
+
+/** An absolute path, relative ones taken from the repo root (not the working directory). */
+export function fromRepoRoot(path: string): string {
+  return isAbsolute(path) ? path : resolve(REPO_ROOT, path);
 }
 
 /** Loads `.env` from the working directory into process.env, if there is one (variables already set win). */

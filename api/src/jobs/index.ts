@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import type { Database } from '../db/index.js';
+import { httpDelivery, noBuilder, type PublishDelivery } from '../features/publishing/delivery.js';
+import { PublishEventSchema } from '../features/publishing/schema.js';
+import { WEBHOOK_JOB } from '../features/publishing/service.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { createOutboxMailer, createSmtpMailer, type Mailer } from '../mail/mailer.js';
@@ -20,12 +23,24 @@ export function mailerFromConfig(config: Config, logger: Logger): Mailer {
     : createOutboxMailer(config.mail.outboxDir, config.mail.from, logger);
 }
 
-/** The API's background jobs: today, mail. Started by the process entry, not by createApp. */
+/** Where publish events go: the builder over HTTP when BUILDER_URL is set, else nowhere until one is given. */
+export function publishDeliveryFromConfig(config: Config, clock: Clock): PublishDelivery {
+  return config.builderUrl
+    ? httpDelivery({ builderUrl: config.builderUrl, secret: config.webhookSecret, clock })
+    : noBuilder;
+}
+
+/**
+ * The API's background jobs: mail, and the publish webhook (`publish`: the
+ * in-process builder in one-process mode; by default the HTTP webhook to
+ * BUILDER_URL). Started by the process entry, not by createApp.
+ */
 export function createBackgroundJobs(
-  deps: { config: Config; db: Database; logger: Logger; clock: Clock; mailer?: Mailer },
+  deps: { config: Config; db: Database; logger: Logger; clock: Clock; mailer?: Mailer; publish?: PublishDelivery },
   options: Pick<JobQueueOptions, 'pollMs' | 'maxAttempts' | 'backoffMs'> = {},
 ) {
   const mailer = deps.mailer ?? mailerFromConfig(deps.config, deps.logger);
+  const publish = deps.publish ?? publishDeliveryFromConfig(deps.config, deps.clock);
   return createJobQueue({
     db: deps.db,
     clock: deps.clock,
@@ -33,6 +48,7 @@ export function createBackgroundJobs(
     ...options,
     handlers: {
       mail: (payload) => mailer.send(MailPayloadSchema.parse(payload)),
+      [WEBHOOK_JOB]: (payload) => publish(PublishEventSchema.parse(payload)),
     },
   });
 }

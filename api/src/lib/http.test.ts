@@ -31,7 +31,7 @@ const ROUTES: Route[] = [
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 // 302: the OpenID Connect callback answers every failure with a redirect to the site (checked below).
-const STATUSES_ALLOWED = new Set([200, 201, 204, 302, 400, 401, 403, 404, 405, 409, 413, 415, 422, 429]);
+const STATUSES_ALLOWED = new Set([200, 201, 202, 204, 302, 400, 401, 403, 404, 405, 409, 413, 415, 422, 429]);
 
 const ErrorBody = z.strictObject({
   error: z.strictObject({

@@ -1,10 +1,12 @@
 import type { Transaction } from 'sequelize';
 import type { Database } from '../../db/index.js';
 import type { Post, User } from '../../db/models/index.js';
+import type { JobQueue } from '../../jobs/queue.js';
 import type { Clock } from '../../lib/clock.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
 import { parseIdOrSlug } from '../../lib/openapi.js';
 import { retryOnSlugRace, slugify, uniqueSlug } from '../../lib/slug.js';
+import { enqueuePublishEvent } from '../publishing/service.js';
 import type { CreatePostInput, UpdatePostInput } from './schema.js';
 
 /** What happened to a post, as far as the published site is concerned. */
@@ -23,7 +25,10 @@ export type PostChangeListener = (change: PostChange) => void;
 export interface PostServiceDeps {
   db: Database;
   clock: Clock;
-  onPostChange: PostChangeListener;
+  /** The outbox: every change that affects the published site becomes a `webhook` job in the change's transaction. */
+  jobs: Pick<JobQueue, 'enqueue'>;
+  /** Also told of those changes, after commit (in-process observers, tests). */
+  onPostChange?: PostChangeListener;
 }
 
 export type PostService = ReturnType<typeof createPostService>;
@@ -32,14 +37,15 @@ export type PostService = ReturnType<typeof createPostService>;
 export const canEditPost = (user: User | null, post: Pick<Post, 'authorId'>): boolean =>
   !!user && (user.role === 'admin' || (user.role === 'author' && post.authorId === user.id));
 
-export function createPostService({ db, clock, onPostChange }: PostServiceDeps) {
+export function createPostService({ db, clock, jobs, onPostChange }: PostServiceDeps) {
   const { Post, User, Category } = db.models;
   const include = [
     { model: User, as: 'author', attributes: ['id', 'name'] },
     { model: Category, as: 'category', attributes: ['id', 'name', 'slug'] },
   ];
 
-  function announce(transaction: Transaction, event: PostChange['event'], post: Post, previousSlug?: string) {
+  /** Queues the publish webhook in `transaction` (so it exists exactly when the change commits). */
+  async function announce(transaction: Transaction, event: PostChange['event'], post: Post, previousSlug?: string) {
     const change: PostChange = {
       event,
       postId: post.id,
@@ -47,7 +53,8 @@ export function createPostService({ db, clock, onPostChange }: PostServiceDeps) 
       ...(previousSlug && previousSlug !== post.slug ? { previousSlug } : {}),
       at: clock().toISOString(),
     };
-    transaction.afterCommit(() => onPostChange(change));
+    await enqueuePublishEvent(jobs, change, transaction);
+    if (onPostChange) transaction.afterCommit(() => onPostChange(change));
   }
 
   async function find(idOrSlug: string, transaction?: Transaction): Promise<Post | null> {
@@ -146,7 +153,7 @@ export function createPostService({ db, clock, onPostChange }: PostServiceDeps) 
           },
           { transaction },
         );
-        if (post.status === 'published') announce(transaction, 'published', post);
+        if (post.status === 'published') await announce(transaction, 'published', post);
         return post.id;
       });
       return reload(id);
@@ -178,7 +185,7 @@ export function createPostService({ db, clock, onPostChange }: PostServiceDeps) 
         if (input.bodyMarkdown !== undefined) post.bodyMarkdown = input.bodyMarkdown;
         if (post.changed()) {
           await post.save({ transaction });
-          if (post.status === 'published') announce(transaction, 'updated', post, previousSlug);
+          if (post.status === 'published') await announce(transaction, 'updated', post, previousSlug);
         }
         return post.id;
       });
@@ -194,7 +201,7 @@ export function createPostService({ db, clock, onPostChange }: PostServiceDeps) 
           post.status = status;
           if (published && !post.publishedAt) post.publishedAt = clock();
           await post.save({ transaction });
-          announce(transaction, published ? 'published' : 'unpublished', post);
+          await announce(transaction, published ? 'published' : 'unpublished', post);
         }
         return post.id;
       });
@@ -207,7 +214,7 @@ export function createPostService({ db, clock, onPostChange }: PostServiceDeps) 
         const post = await findEditable(user, idOrSlug, transaction);
         const wasPublished = post.status === 'published';
         await post.destroy({ transaction });
-        if (wasPublished) announce(transaction, 'deleted', post);
+        if (wasPublished) await announce(transaction, 'deleted', post);
       });
     },
   };
