@@ -1,0 +1,78 @@
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The site workspace (where astro.config.ts lives). */
+export const SITE_ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+
+export interface AstroBuildOptions {
+  /** The API root the content loaders read, e.g. http://127.0.0.1:8080/api. */
+  apiUrl: string;
+  /** The site's public origin (canonical URLs, feed, sitemap). */
+  publicUrl: string;
+  /** Where the pages go; the workspace's dist/ when omitted. */
+  outDir?: string;
+  /** Extra environment for the build. */
+  env?: Record<string, string>;
+}
+
+export interface AstroBuildResult {
+  durationMs: number;
+  /** Peak resident memory of the build process, in bytes (sampled from /proc; 0 where there is none). */
+  peakRssBytes: number;
+  /** stdout and stderr, interleaved. */
+  output: string;
+}
+
+/** The highest resident set size the kernel recorded for `pid`, or 0 when it cannot be read. */
+async function peakRss(pid: number): Promise<number> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const match = /^VmHWM:\s+(\d+)\s+kB$/m.exec(status);
+    return match?.[1] ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Runs `astro build` (which precompresses its output) in a child process on this Node, and
+ * rejects with the build's output when it fails.
+ */
+export async function runAstroBuild(options: AstroBuildOptions): Promise<AstroBuildResult> {
+  const astroBin = join(dirname(createRequire(import.meta.url).resolve('astro/package.json')), 'bin', 'astro.mjs');
+  const args = [astroBin, 'build', ...(options.outDir ? ['--outDir', options.outDir] : [])];
+  const started = performance.now();
+  const child = spawn(process.execPath, args, {
+    cwd: SITE_ROOT,
+    env: {
+      ...process.env,
+      ASTRO_TELEMETRY_DISABLED: '1',
+      BLOG_API_URL: options.apiUrl,
+      PUBLIC_URL: options.publicUrl,
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  let peak = 0;
+  const sample = async () => {
+    if (child.pid !== undefined) peak = Math.max(peak, await peakRss(child.pid));
+  };
+  const sampler = setInterval(() => void sample(), 100);
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (exitCode) => resolve(exitCode));
+  }).finally(() => clearInterval(sampler));
+  const durationMs = performance.now() - started;
+  if (code !== 0) throw new Error(`astro build exited with ${code}:\n${output}`);
+  return { durationMs, peakRssBytes: peak, output };
+}

@@ -1,0 +1,48 @@
+import { defineCollection } from 'astro:content';
+import type { CategoryOut, SitePost } from '@blog/api';
+import { z } from 'astro/zod';
+import { readSiteEnv } from './env';
+import { categoriesLoader, postsLoader } from './lib/api-loader';
+
+const { apiUrl, typesOnly } = readSiteEnv();
+
+const author = z.object({ id: z.number().int(), name: z.string() });
+const categoryRef = z.object({ id: z.number().int(), name: z.string(), slug: z.string() });
+
+// The API's zod schemas are the source of truth; these check its answers at build time, and the
+// type assertions below fail the type check the moment they drift from the API's types.
+const post = z.object({
+  id: z.number().int(),
+  slug: z.string().min(1),
+  title: z.string(),
+  subtitle: z.string(),
+  excerpt: z.string(),
+  author,
+  category: categoryRef.nullable(),
+  commentsCount: z.number().int(),
+  publishedAt: z.iso.datetime(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  bodyHtml: z.string(),
+});
+
+const category = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  slug: z.string().min(1),
+  description: z.string(),
+  postsCount: z.number().int(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const postMatchesApi: Same<z.infer<typeof post>, SitePost> = true;
+const categoryMatchesApi: Same<z.infer<typeof category>, CategoryOut> = true;
+void postMatchesApi;
+void categoryMatchesApi;
+
+export const collections = {
+  posts: defineCollection({ loader: postsLoader({ apiUrl, typesOnly }), schema: post }),
+  categories: defineCollection({ loader: categoriesLoader({ apiUrl, typesOnly }), schema: category }),
+};

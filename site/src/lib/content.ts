@@ -1,0 +1,56 @@
+import { type CollectionEntry, getCollection } from 'astro:content';
+import { PAGE_SIZE } from '../consts';
+import { categoryPagePath, homePagePath, pageCount, postPath } from './routes';
+
+export type Post = CollectionEntry<'posts'>['data'];
+export type Category = CollectionEntry<'categories'>['data'];
+
+const newestFirst = (a: Post, b: Post) => b.publishedAt.localeCompare(a.publishedAt) || b.id - a.id;
+
+// Hundreds of listing pages ask for the same sorted list in one build; sort it once per collection load.
+let sorted: { source: readonly CollectionEntry<'posts'>[]; posts: Post[] } | null = null;
+
+/** Every published post, newest first. */
+export async function getPosts(): Promise<Post[]> {
+  const entries = await getCollection('posts');
+  if (sorted?.source !== entries) {
+    sorted = { source: entries, posts: entries.map((entry) => entry.data).sort(newestFirst) };
+  }
+  return sorted.posts;
+}
+
+/** Every category, by name. */
+export async function getCategories(): Promise<Category[]> {
+  const entries = await getCollection('categories');
+  return entries.map((entry) => entry.data).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** A category's posts, newest first. */
+export async function getPostsIn(categoryId: number): Promise<Post[]> {
+  return (await getPosts()).filter((post) => post.category?.id === categoryId);
+}
+
+export interface SitePage {
+  path: string;
+  /** ISO date of the last change, where one is known. */
+  lastModified?: string;
+}
+
+/** Every HTML page of the site but the 404 page: what the sitemap lists. */
+export async function allPages(): Promise<SitePage[]> {
+  const posts = await getPosts();
+  const pages: SitePage[] = [];
+  const latest = posts.reduce<string | undefined>(
+    (max, p) => (max && max > p.updatedAt ? max : p.updatedAt),
+    undefined,
+  );
+  for (let n = 1; n <= pageCount(posts.length, PAGE_SIZE); n++)
+    pages.push({ path: homePagePath(n), lastModified: latest });
+  for (const category of await getCategories()) {
+    const count = (await getPostsIn(category.id)).length;
+    for (let n = 1; n <= pageCount(count, PAGE_SIZE); n++) pages.push({ path: categoryPagePath(category.slug, n) });
+  }
+  for (const post of posts) pages.push({ path: postPath(post.slug), lastModified: post.updatedAt });
+  pages.push({ path: '/about/' }, { path: '/account/' });
+  return pages;
+}

@@ -1,0 +1,24 @@
+// Every URL the site links to is made here, so pages, feed and sitemap agree.
+
+/** A slug as one path segment (slugs may hold Hangul and other letters). */
+const segment = (slug: string) => encodeURIComponent(slug);
+
+export const postPath = (slug: string) => `/posts/${segment(slug)}/`;
+
+/** Page `n` (1-based) of the home listing: / then /page/2/, … */
+export const homePagePath = (n: number) => (n <= 1 ? '/' : `/page/${n}/`);
+
+/** Page `n` (1-based) of a category: /categories/<slug>/ then /categories/<slug>/page/2/, … */
+export const categoryPagePath = (slug: string, n: number) =>
+  n <= 1 ? `/categories/${segment(slug)}/` : `/categories/${segment(slug)}/page/${n}/`;
+
+export const ABOUT_PATH = '/about/';
+export const ACCOUNT_PATH = '/account/';
+export const FEED_PATH = '/rss.xml';
+
+/** How many listing pages `total` items fill (at least one, so an empty blog still has a home page). */
+export const pageCount = (total: number, size: number) => Math.max(1, Math.ceil(total / size));
+
+/** The items on page `n` (1-based). */
+export const pageSlice = <T>(items: readonly T[], n: number, size: number): T[] =>
+  items.slice((n - 1) * size, n * size);

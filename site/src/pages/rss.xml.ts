@@ -1,0 +1,27 @@
+import rss from '@astrojs/rss';
+import type { APIContext } from 'astro';
+import { FEED_SIZE, SITE_DESCRIPTION, SITE_TITLE } from '../consts';
+import { getPosts } from '../lib/content';
+import { postPath } from '../lib/routes';
+
+/** The newest posts as RSS 2.0, with their full (sanitised) bodies. */
+export async function GET(context: APIContext) {
+  if (!context.site) throw new Error('Set `site` (PUBLIC_URL) so the feed can hold absolute links.');
+  const posts = (await getPosts()).slice(0, FEED_SIZE);
+  return rss({
+    title: SITE_TITLE,
+    description: SITE_DESCRIPTION,
+    site: context.site,
+    trailingSlash: true,
+    items: posts.map((post) => ({
+      title: post.title,
+      link: postPath(post.slug),
+      pubDate: new Date(post.publishedAt),
+      description: post.subtitle || post.excerpt,
+      content: post.bodyHtml,
+      author: post.author.name,
+      categories: post.category ? [post.category.name] : [],
+    })),
+    customData: '<language>en</language>',
+  });
+}

@@ -1,0 +1,321 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { extname, join, relative, sep } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { parseDocument } from 'htmlparser2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemo } from '../../api/src/db/seed.js';
+import { createTestContext, type TestContext } from '../../api/src/test/app.js';
+import { runAstroBuild } from '../scripts/build-site.js';
+import { MIN_BYTES } from '../scripts/precompress.js';
+import { PAGE_SIZE } from '../src/consts.js';
+import { type RunningApi, serveApi } from './api-server.js';
+import { childText, parseXml, path } from './xml.js';
+
+// The whole site built by the real `astro build` from the real API over HTTP, seeded with the
+// demo blog plus a few posts that exercise pagination, Unicode slugs and hostile content.
+
+const PUBLIC_URL = 'https://blog.example';
+const XSS_TITLE = '<script>alert("title")</script> & <img src=x onerror=alert(1)>';
+const XSS_BODY = [
+  'Before.',
+  '<script>alert("body")</script>',
+  '<img src="x" onerror="alert(2)">',
+  '[click me](javascript:alert(3))',
+  '<a href="javascript:alert(4)">raw link</a>',
+  '<iframe src="https://evil.example"></iframe>',
+  'After.',
+].join('\n\n');
+
+let t: TestContext;
+let api: RunningApi;
+let out: string;
+let buildMs = 0;
+
+interface Page {
+  /** URL path, e.g. /posts/hello/ */
+  path: string;
+  file: string;
+  html: string;
+}
+const pages = new Map<string, Page>();
+
+async function* walk(dir: string): AsyncGenerator<string> {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* walk(path);
+    else yield path;
+  }
+}
+
+/** The file a same-origin URL path is served from, as nginx's `try_files $uri $uri/index.html` finds it. */
+function fileFor(urlPath: string): string {
+  const decoded = decodeURIComponent(urlPath);
+  return join(out, decoded.endsWith('/') ? `${decoded}index.html` : decoded);
+}
+
+interface Element {
+  tag: string;
+  attribs: Record<string, string>;
+  /** The element's own text, for scripts. */
+  text: string;
+}
+
+/** Every element of a page, parsed as a browser would tokenise it. */
+function elements(html: string): Element[] {
+  const found: Element[] = [];
+  const visit = (node: ReturnType<typeof parseDocument>['children'][number]) => {
+    if ('attribs' in node) {
+      const text = node.children.map((child) => ('data' in child ? child.data : '')).join('');
+      found.push({ tag: node.name, attribs: node.attribs, text });
+    }
+    if ('children' in node) for (const child of node.children) visit(child);
+  };
+  for (const child of parseDocument(html).children) visit(child);
+  return found;
+}
+
+/** Every value of the attributes `names` on a page. */
+const attributes = (html: string, names: string[]) =>
+  elements(html).flatMap((element) =>
+    names.flatMap((name) => {
+      const value = element.attribs[name];
+      return value === undefined ? [] : [{ tag: element.tag, name, value }];
+    }),
+  );
+
+const published = () =>
+  t.db.models.Post.findAll({
+    where: { status: 'published' },
+    include: [{ model: t.db.models.Category, as: 'category' }],
+  });
+
+beforeAll(async () => {
+  t = await createTestContext({ PUBLIC_URL });
+  await seedDemo(t.db, () => new Date());
+  const { User, Category } = t.db.models;
+  const author = await User.findOne({ where: { email: 'grace@example.com' } });
+  const notes = await Category.findOne({ where: { slug: 'notes' } });
+  if (!author || !notes) throw new Error('the demo seed changed: no grace@example.com or notes category');
+  // Enough Notes posts for a second category page, one with a Hangul slug, one hostile.
+  for (let i = 0; i < PAGE_SIZE; i++) {
+    await t.factories.post(author, { category: notes, title: `Filler note ${i}`, body: `Note number ${i}.` });
+  }
+  await t.factories.post(author, { category: notes, title: '서울의 밤', slug: '서울의-밤', body: '한국어 본문.' });
+  await t.factories.post(author, { category: notes, title: XSS_TITLE, slug: 'xss-probe', body: XSS_BODY });
+  await t.factories.post(author, { status: 'draft', title: 'A draft nobody sees', slug: 'secret-draft' });
+
+  api = await serveApi(t);
+  out = await mkdtemp(join(tmpdir(), 'blog-site-'));
+  const result = await runAstroBuild({ apiUrl: api.apiUrl, publicUrl: PUBLIC_URL, outDir: out });
+  buildMs = result.durationMs;
+
+  for await (const file of walk(out)) {
+    if (extname(file) !== '.html') continue;
+    // Keys are URL paths as links spell them: each segment percent-encoded.
+    const rel = relative(out, file).split(sep).map(encodeURIComponent).join('/');
+    const path =
+      rel === 'index.html' ? '/' : rel.endsWith('/index.html') ? `/${rel.slice(0, -'index.html'.length)}` : `/${rel}`;
+    pages.set(path, { path, file, html: await readFile(file, 'utf8') });
+  }
+}, 180_000);
+
+afterAll(async () => {
+  await api?.close();
+  await t?.destroy();
+  if (out) await rm(out, { recursive: true, force: true });
+});
+
+describe('the built site', () => {
+  it('builds in reasonable time', () => {
+    expect(buildMs).toBeGreaterThan(0);
+    expect(buildMs).toBeLessThan(90_000);
+  });
+
+  it('has a page for every published post, with its title escaped and its body', async () => {
+    const posts = await published();
+    expect(posts.length).toBeGreaterThan(30);
+    for (const post of posts) {
+      const page = pages.get(`/posts/${encodeURIComponent(post.slug)}/`);
+      expect(page, post.slug).toBeDefined();
+      expect(existsSync(fileFor(`/posts/${encodeURIComponent(post.slug)}/`))).toBe(true);
+      // The title is the heading's text, whatever characters it holds.
+      const h1 = elements(page?.html ?? '').filter((element) => element.tag === 'h1');
+      expect(
+        h1.map((element) => element.text),
+        post.slug,
+      ).toEqual([post.title]);
+      expect(page?.html).toContain(post.bodyHtml.trim().split('\n')[0]);
+      expect(page?.html).toContain(`<blog-comments post-id="${post.id}" post-slug="${post.slug}">`);
+    }
+    expect(pages.has('/posts/%EC%84%9C%EC%9A%B8%EC%9D%98-%EB%B0%A4/')).toBe(true);
+  });
+
+  it('has no page and no trace of drafts', async () => {
+    const drafts = await t.db.models.Post.findAll({ where: { status: 'draft' } });
+    expect(drafts.length).toBeGreaterThanOrEqual(2);
+    for (const draft of drafts) {
+      expect(existsSync(fileFor(`/posts/${encodeURIComponent(draft.slug)}/`)), draft.slug).toBe(false);
+      for (const page of pages.values()) expect(page.html, page.path).not.toContain(draft.title);
+    }
+    const feed = await readFile(join(out, 'rss.xml'), 'utf8');
+    for (const draft of drafts) expect(feed).not.toContain(draft.slug);
+  });
+
+  it('paginates the home page and every category, ten posts a page, newest first', async () => {
+    const posts = await published();
+    const homePages = Math.ceil(posts.length / PAGE_SIZE);
+    expect(homePages).toBeGreaterThanOrEqual(3);
+    expect(pages.has('/')).toBe(true);
+    for (let n = 2; n <= homePages; n++) expect(pages.has(`/page/${n}/`), `/page/${n}/`).toBe(true);
+    expect(pages.has(`/page/${homePages + 1}/`)).toBe(false);
+    expect(pages.has('/page/1/')).toBe(false);
+    const newest = [...posts].sort(
+      (a, b) => (b.publishedAt?.getTime() ?? 0) - (a.publishedAt?.getTime() ?? 0) || b.id - a.id,
+    );
+    const home = pages.get('/')?.html ?? '';
+    const listed = [...home.matchAll(/<comment-count post-id="(\d+)">/g)].map((m) => Number(m[1]));
+    expect(listed).toEqual(newest.slice(0, PAGE_SIZE).map((p) => p.id));
+    expect(home).toContain('href="/page/2/"');
+
+    const categories = await t.db.models.Category.findAll();
+    let categoryWithPages = 0;
+    for (const category of categories) {
+      const count = posts.filter((p) => p.categoryId === category.id).length;
+      const expected = Math.max(1, Math.ceil(count / PAGE_SIZE));
+      const base = `/categories/${encodeURIComponent(category.slug)}/`;
+      expect(pages.has(base), base).toBe(true);
+      for (let n = 2; n <= expected; n++) expect(pages.has(`${base}page/${n}/`), `${base}page/${n}/`).toBe(true);
+      expect(pages.has(`${base}page/${expected + 1}/`)).toBe(false);
+      if (expected > 1) categoryWithPages++;
+    }
+    expect(categoryWithPages).toBeGreaterThan(0);
+  });
+
+  it('links only to files that exist', () => {
+    const broken: string[] = [];
+    let checked = 0;
+    for (const page of pages.values()) {
+      for (const { tag, name, value } of attributes(page.html, ['href', 'src'])) {
+        const url = new URL(value, new URL(page.path, PUBLIC_URL));
+        if (url.origin !== PUBLIC_URL) continue;
+        checked++;
+        if (!existsSync(fileFor(url.pathname))) broken.push(`${page.path}: <${tag} ${name}="${value}">`);
+      }
+    }
+    expect(broken).toEqual([]);
+    expect(checked).toBeGreaterThan(500);
+  });
+
+  it('has a valid RSS feed of the posts, newest first', async () => {
+    const feed = parseXml(await readFile(join(out, 'rss.xml'), 'utf8'));
+    expect(path(feed, 'rss')[0]?.attributes.version).toBe('2.0');
+    const items = path(feed, 'rss', 'channel', 'item').map((item) => ({
+      title: childText(item, 'title'),
+      link: childText(item, 'link'),
+      pubDate: childText(item, 'pubDate'),
+    }));
+    const posts = await published();
+    expect(items).toHaveLength(Math.min(posts.length, 50));
+    for (const item of items) {
+      expect(item.link.startsWith(`${PUBLIC_URL}/posts/`), item.link).toBe(true);
+      expect(existsSync(fileFor(new URL(item.link).pathname)), item.link).toBe(true);
+    }
+    const dates = items.map((item) => Date.parse(item.pubDate));
+    expect(dates.every((date) => !Number.isNaN(date))).toBe(true);
+    expect(dates).toEqual([...dates].sort((a, b) => b - a));
+    expect(items.some((item) => item.title === XSS_TITLE)).toBe(true);
+  });
+
+  it('has a sitemap listing every page but the 404 page', async () => {
+    const sitemap = parseXml(await readFile(join(out, 'sitemap.xml'), 'utf8'));
+    const locs = path(sitemap, 'urlset', 'url').map((url) => childText(url, 'loc'));
+    const listed = locs.map((loc) => new URL(loc).pathname).sort();
+    const expected = [...pages.keys()].filter((page) => page !== '/404.html').sort();
+    expect(listed).toEqual(expected);
+    expect(locs.every((loc) => loc.startsWith(`${PUBLIC_URL}/`))).toBe(true);
+    expect(await readFile(join(out, 'robots.txt'), 'utf8')).toContain(`Sitemap: ${PUBLIC_URL}/sitemap.xml`);
+  });
+
+  it('has canonical URLs and Open Graph and Twitter meta', () => {
+    const post = pages.get('/posts/why-our-pages-are-static/')?.html ?? '';
+    expect(post).toContain(`<link rel="canonical" href="${PUBLIC_URL}/posts/why-our-pages-are-static/">`);
+    expect(post).toContain('<meta property="og:type" content="article">');
+    expect(post).toContain('<meta property="og:title" content="Why our pages are static">');
+    expect(post).toContain(`<meta property="og:url" content="${PUBLIC_URL}/posts/why-our-pages-are-static/">`);
+    expect(post).toContain('<meta name="twitter:card" content="summary">');
+    expect(pages.get('/page/2/')?.html).toContain(`<link rel="canonical" href="${PUBLIC_URL}/page/2/">`);
+    expect(pages.get('/404.html')?.html).toContain('<meta name="robots" content="noindex">');
+  });
+
+  it('ships no script on island-free pages, and island scripts only as bundled modules', () => {
+    for (const path of ['/about/', '/404.html']) {
+      const html = pages.get(path)?.html ?? '';
+      expect(html, path).not.toMatch(/<script/i);
+      // The account link is there even without its island.
+      expect(html).toContain('<blog-account><a href="/account/">Sign in</a></blog-account>');
+    }
+    for (const path of ['/', '/page/2/', '/posts/why-our-pages-are-static/', '/categories/notes/page/2/']) {
+      expect(pages.get(path)?.html, path).toMatch(/<script type="module" src="\/_astro\/[^"]+\.js"><\/script>/);
+    }
+    for (const page of pages.values()) {
+      for (const script of elements(page.html).filter((element) => element.tag === 'script')) {
+        expect(script.attribs, page.path).toEqual({
+          type: 'module',
+          src: expect.stringMatching(/^\/_astro\/[^/]+\.js$/),
+        });
+        expect(script.text, page.path).toBe('');
+      }
+    }
+  });
+
+  it('marks the island mount points with their build-time fallbacks', async () => {
+    const home = pages.get('/')?.html ?? '';
+    expect(home).toMatch(/<comment-count post-id="\d+">(No comments|1 comment|\d+ comments)<\/comment-count>/);
+    const [post] = await t.db.models.Post.findAll({ where: { slug: 'why-our-pages-are-static' } });
+    const html = pages.get('/posts/why-our-pages-are-static/')?.html ?? '';
+    expect(html).toContain(`<blog-comments post-id="${post?.id}" post-slug="why-our-pages-are-static">`);
+    expect(html).toContain('Reading and writing comments needs JavaScript');
+  });
+
+  it('renders hostile titles and bodies inert', () => {
+    const html = pages.get('/posts/xss-probe/')?.html ?? '';
+    expect(html).toContain('&lt;script&gt;alert(&quot;title&quot;)&lt;/script&gt;');
+    expect(html).toContain('Before.');
+    expect(html).toContain('After.');
+    // Parsed as a browser would: hostile text may sit inside attribute values and text, never as markup.
+    for (const page of pages.values()) {
+      for (const element of elements(page.html)) {
+        const where = `${page.path} <${element.tag}>`;
+        expect(['iframe', 'object', 'embed', 'form'], where).not.toContain(element.tag);
+        if (element.tag === 'script') expect(element.attribs.src, where).toMatch(/^\/_astro\//);
+        for (const [name, value] of Object.entries(element.attribs)) {
+          expect(name.startsWith('on'), `${where} ${name}`).toBe(false);
+          if (['href', 'src', 'action', 'formaction', 'xlink:href'].includes(name)) {
+            expect(value.replace(/\s/g, '').toLowerCase().startsWith('javascript:'), `${where} ${name}=${value}`).toBe(
+              false,
+            );
+          }
+        }
+      }
+    }
+  });
+
+  it('precompresses every text file with gzip and brotli that decompress to the original', async () => {
+    let compressed = 0;
+    for await (const file of walk(out)) {
+      const ext = extname(file);
+      if (!['.html', '.css', '.js', '.xml', '.json', '.svg', '.txt'].includes(ext)) continue;
+      const original = await readFile(file);
+      if (original.length < MIN_BYTES) {
+        expect(existsSync(`${file}.gz`), file).toBe(false);
+        continue;
+      }
+      expect(gunzipSync(await readFile(`${file}.gz`)).equals(original), `${file}.gz`).toBe(true);
+      expect(brotliDecompressSync(await readFile(`${file}.br`)).equals(original), `${file}.br`).toBe(true);
+      compressed++;
+    }
+    expect(compressed).toBeGreaterThan(pages.size);
+  });
+});

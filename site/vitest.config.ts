@@ -1,0 +1,14 @@
+import { defineProject } from 'vitest/config';
+
+// A plain Node project rather than Astro's getViteConfig(): the tests drive the real
+// `astro build` in a child process, and getViteConfig would start Astro's content layer
+// (and so its API loaders) inside the test runner.
+export default defineProject({
+  test: {
+    name: 'site',
+    include: ['test/**/*.test.ts', 'scripts/**/*.test.ts', 'src/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
+  },
+});
