@@ -1,0 +1,26 @@
+// The API of bench/comments-api.ts over an existing database, in a process of its own.
+import { serve } from '@hono/node-server';
+import { createApp } from '../../api/src/app.js';
+import { loadConfig } from '../../api/src/config.js';
+import { createDatabase } from '../../api/src/db/index.js';
+import { createBackgroundJobs } from '../../api/src/jobs/index.js';
+import { systemClock } from '../../api/src/lib/clock.js';
+import { createLogger } from '../../api/src/lib/logger.js';
+
+const databaseUrl = process.argv[2];
+if (!databaseUrl) throw new Error('usage: serve-api.ts <DATABASE_URL>');
+const config = loadConfig({
+  NODE_ENV: 'production',
+  DATABASE_URL: databaseUrl,
+  PUBLIC_URL: 'http://127.0.0.1',
+  SESSION_SECRET: 's'.repeat(40),
+  WEBHOOK_SECRET: 'w'.repeat(40),
+  LOG_LEVEL: 'silent',
+});
+const logger = createLogger('silent');
+const db = await createDatabase(config.database, logger);
+const jobs = createBackgroundJobs({ config, db, logger, clock: systemClock });
+const app = createApp({ config, db, logger, jobs });
+serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
+  process.stdout.write(`${JSON.stringify({ port: info.port })}\n`);
+});
