@@ -1,4 +1,5 @@
 import { UniqueConstraintError } from 'sequelize';
+import { conflict } from './errors.js';
 
 /**
  * A URL slug from a title: lower-case letters and digits of any script joined
@@ -17,6 +18,25 @@ export function slugify(title: string, max = 80): string {
   if (!slug) return 'post';
   // All-digit slugs would read as ids in /posts/{idOrSlug}.
   return /^\d+$/.test(slug) ? `n-${slug}` : slug;
+}
+
+/**
+ * The slug a row gets: the one the client `wanted` when it is free (409
+ * slug_taken otherwise), else the first free one made from `source`.
+ */
+export async function chooseSlug(options: {
+  source: string;
+  wanted: string | undefined;
+  /** "post", "category": for the 409 message. */
+  what: string;
+  taken: (candidate: string) => Promise<boolean>;
+}): Promise<string> {
+  const { source, wanted, what, taken } = options;
+  if (wanted !== undefined) {
+    if (await taken(wanted)) throw conflict('slug_taken', `Another ${what} already uses the slug "${wanted}".`);
+    return wanted;
+  }
+  return uniqueSlug(slugify(source), taken);
 }
 
 /** The first of `base`, `base-2`, `base-3`, … that `taken` says is free. */

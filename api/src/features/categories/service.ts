@@ -3,7 +3,7 @@ import type { Database } from '../../db/index.js';
 import type { Category } from '../../db/models/index.js';
 import { conflict, notFound } from '../../lib/errors.js';
 import { parseIdOrSlug } from '../../lib/openapi.js';
-import { retryOnSlugRace, slugify, uniqueSlug } from '../../lib/slug.js';
+import { chooseSlug, retryOnSlugRace } from '../../lib/slug.js';
 import type { CreateCategoryInput, UpdateCategoryInput } from './schema.js';
 
 export type CategoryService = ReturnType<typeof createCategoryService>;
@@ -11,17 +11,17 @@ export type CategoryService = ReturnType<typeof createCategoryService>;
 export function createCategoryService(db: Database) {
   const { Category } = db.models;
 
-  async function chooseSlug(name: string, wanted: string | undefined, transaction: Transaction, ownId?: number) {
-    const taken = async (slug: string) => {
-      const existing = await Category.findOne({ where: { slug }, attributes: ['id'], transaction });
-      return !!existing && existing.id !== ownId;
-    };
-    if (wanted !== undefined) {
-      if (await taken(wanted)) throw conflict('slug_taken', `Another category already uses the slug "${wanted}".`);
-      return wanted;
-    }
-    return uniqueSlug(slugify(name), taken);
-  }
+  /** A free slug for this category: `wanted` or one made from `source`; `ownId` is the row being edited. */
+  const slugFor = (source: string, wanted: string | undefined, transaction: Transaction, ownId?: number) =>
+    chooseSlug({
+      source,
+      wanted,
+      what: 'category',
+      taken: async (slug) => {
+        const existing = await Category.findOne({ where: { slug }, attributes: ['id'], transaction });
+        return !!existing && existing.id !== ownId;
+      },
+    });
 
   /** A write transaction that picks a slug, run again if a concurrent writer took that slug first. */
   const writeWithSlug = <T>(work: (transaction: Transaction) => Promise<T>) =>
@@ -46,7 +46,7 @@ export function createCategoryService(db: Database) {
           {
             name: input.name,
             description: input.description,
-            slug: await chooseSlug(input.name, input.slug, transaction),
+            slug: await slugFor(input.name, input.slug, transaction),
           },
           { transaction },
         ),
@@ -57,7 +57,7 @@ export function createCategoryService(db: Database) {
       return writeWithSlug(async (transaction) => {
         const category = await get(idOrSlug, transaction);
         if (input.slug !== undefined && input.slug !== category.slug) {
-          category.slug = await chooseSlug(category.name, input.slug, transaction, category.id);
+          category.slug = await slugFor(category.name, input.slug, transaction, category.id);
         }
         if (input.name !== undefined) category.name = input.name;
         if (input.description !== undefined) category.description = input.description;

@@ -5,7 +5,7 @@ import type { JobQueue } from '../../jobs/queue.js';
 import type { Clock } from '../../lib/clock.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
 import { parseIdOrSlug } from '../../lib/openapi.js';
-import { retryOnSlugRace, slugify, uniqueSlug } from '../../lib/slug.js';
+import { chooseSlug, retryOnSlugRace } from '../../lib/slug.js';
 import { enqueuePublishEvent } from '../publishing/service.js';
 import type { CreatePostInput, UpdatePostInput } from './schema.js';
 
@@ -81,17 +81,17 @@ export function createPostService({ db, clock, jobs, onPostChange }: PostService
     }
   }
 
-  async function chooseSlug(title: string, wanted: string | undefined, transaction: Transaction, ownId?: number) {
-    const taken = async (slug: string) => {
-      const existing = await Post.findOne({ where: { slug }, attributes: ['id'], transaction });
-      return !!existing && existing.id !== ownId;
-    };
-    if (wanted !== undefined) {
-      if (await taken(wanted)) throw conflict('slug_taken', `Another post already uses the slug "${wanted}".`);
-      return wanted;
-    }
-    return uniqueSlug(slugify(title), taken);
-  }
+  /** A free slug for this post: `wanted` or one made from `source`; `ownId` is the row being edited. */
+  const slugFor = (source: string, wanted: string | undefined, transaction: Transaction, ownId?: number) =>
+    chooseSlug({
+      source,
+      wanted,
+      what: 'post',
+      taken: async (slug) => {
+        const existing = await Post.findOne({ where: { slug }, attributes: ['id'], transaction });
+        return !!existing && existing.id !== ownId;
+      },
+    });
 
   /** A write transaction that picks a slug, run again if a concurrent writer took that slug first. */
   const writeWithSlug = <T>(work: (transaction: Transaction) => Promise<T>) =>
@@ -139,7 +139,7 @@ export function createPostService({ db, clock, jobs, onPostChange }: PostService
     async create(author: User, input: CreatePostInput): Promise<Post> {
       const id = await writeWithSlug(async (transaction) => {
         await checkCategory(input.categoryId, transaction);
-        const slug = await chooseSlug(input.title, input.slug, transaction);
+        const slug = await slugFor(input.title, input.slug, transaction);
         const post = await Post.create(
           {
             authorId: author.id,
@@ -178,7 +178,7 @@ export function createPostService({ db, clock, jobs, onPostChange }: PostService
           post.categoryId = input.categoryId;
         }
         if (input.slug !== undefined && input.slug !== post.slug) {
-          post.slug = await chooseSlug(post.title, input.slug, transaction, post.id);
+          post.slug = await slugFor(post.title, input.slug, transaction, post.id);
         }
         if (input.title !== undefined) post.title = input.title;
         if (input.subtitle !== undefined) post.subtitle = input.subtitle;
