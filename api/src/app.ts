@@ -135,7 +135,7 @@ export function createApp(deps: AppDeps) {
     .route('/api', commentRoutes(comments, clientIp))
     .route('/api', siteRoutes(createSiteService(db)))
     .route('/api', userRoutes(db))
-    .route('/api', adminRoutes(db))
+    .route('/api', adminRoutes({ db, clock, sessions, jobs: deps.jobs, onPostChange: deps.onPostChange }))
     .route('/api', publishingRoutes(publishing, { webhookSecret: config.webhookSecret, clock }))
     .route('/api', oidcRoutes(oidc, { publicUrl: config.publicUrl, secureCookies, clientIp }));
 

@@ -55,8 +55,14 @@ export async function findCountDrift(db: Database, transaction?: Transaction): P
   return drift;
 }
 
-/** Repairs every drifted counter in one transaction and reports what it fixed. */
-export async function recount(db: Database): Promise<CountDrift[]> {
+/**
+ * Repairs every drifted counter in one transaction and reports what it fixed;
+ * `alsoInTransaction` runs last in that transaction (the admin action's audit row).
+ */
+export async function recount(
+  db: Database,
+  alsoInTransaction?: (fixed: CountDrift[], transaction: Transaction) => Promise<void>,
+): Promise<CountDrift[]> {
   return db.transaction(async (transaction) => {
     const drift = await findCountDrift(db, transaction);
     for (const drifted of drift) {
@@ -68,6 +74,7 @@ export async function recount(db: Database): Promise<CountDrift[]> {
         { replacements: [drifted.id], transaction },
       );
     }
+    await alsoInTransaction?.(drift, transaction);
     return drift;
   });
 }

@@ -1,4 +1,51 @@
 import { z } from '@hono/zod-openapi';
+import { isoDate, textString } from '../../lib/openapi.js';
+import { BuildSchema } from '../publishing/schema.js';
+
+// Query pieces shared by every admin list.
+
+const ID_PATTERN = '^[1-9][0-9]{0,9}$';
+
+/** A database id in a query string, in canonical decimal form. */
+export const idQuery = () =>
+  z
+    .string()
+    .regex(new RegExp(ID_PATTERN), 'must be a positive integer id')
+    .transform(Number)
+    .refine((id) => id <= 2_147_483_647, 'is too large')
+    .openapi({ type: 'string', pattern: ID_PATTERN, example: '1' });
+
+/** `true` or `false` in a query string. */
+export const booleanQuery = () =>
+  z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .openapi({ type: 'string', enum: ['true', 'false'] });
+
+/** Free-text search: a case-insensitive substring; empty means no search. */
+export const searchQuery = (description: string) => textString().trim().max(200).optional().openapi({ description });
+
+export const orderQuery = () =>
+  z.enum(['asc', 'desc']).optional().openapi({ description: 'Defaults to desc for dates and counts, asc for text' });
+
+export const pageQuery = {
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+};
+
+/** A page of `item`s with the total over all pages. */
+export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
+  z
+    .object({
+      items: z.array(item),
+      page: z.number().int(),
+      limit: z.number().int(),
+      total: z.number().int().openapi({ description: 'Matching rows over all pages' }),
+      totalPages: z.number().int(),
+    })
+    .openapi(name);
+
+// Recount
 
 export const CountDriftSchema = z
   .object({
@@ -11,3 +58,106 @@ export const CountDriftSchema = z
   .openapi('CountDrift');
 
 export const RecountResultSchema = z.object({ fixed: z.array(CountDriftSchema) }).openapi('RecountResult');
+
+// Stats
+
+export const AdminStatsSchema = z
+  .object({
+    users: z.object({
+      total: z.number().int(),
+      verified: z.number().int(),
+      banned: z.number().int(),
+      byRole: z.object({ user: z.number().int(), author: z.number().int(), admin: z.number().int() }),
+    }),
+    posts: z.object({ total: z.number().int(), draft: z.number().int(), published: z.number().int() }),
+    comments: z.object({ total: z.number().int(), visible: z.number().int(), hidden: z.number().int() }),
+    lastBuild: BuildSchema.nullable().openapi({ description: 'The most recent site build, if any' }),
+  })
+  .openapi('AdminStats');
+
+// Audit log
+
+export const AuditEntrySchema = z
+  .object({
+    id: z.number().int(),
+    actor: z
+      .object({ id: z.number().int(), name: z.string() })
+      .nullable()
+      .openapi({ description: 'Null when the acting account was deleted since' }),
+    action: z.string().openapi({ example: 'user.ban' }),
+    targetType: z.string().openapi({ example: 'user' }),
+    targetId: z.string().nullable(),
+    details: z.record(z.string(), z.unknown()),
+    createdAt: isoDate(),
+  })
+  .openapi('AuditEntry');
+
+export const AuditListSchema = pageOf(AuditEntrySchema, 'AuditList');
+
+export const AuditQuerySchema = z.object({
+  action: z
+    .string()
+    .regex(/^[a-z]+(\.[a-z]+)?$/, 'an action name such as user.ban')
+    .max(64)
+    .optional()
+    .openapi({ description: 'An action (user.ban) or a group (user)', example: 'user.ban' }),
+  actor: idQuery().optional().openapi({ description: 'Acting user id' }),
+  ...pageQuery,
+});
+
+// Bulk actions
+
+export const BULK_MAX_IDS = 200;
+
+/** The actions each resource takes in bulk. */
+export const BULK_ACTIONS = {
+  users: ['ban', 'unban', 'verify', 'delete'],
+  posts: ['publish', 'unpublish', 'delete'],
+  comments: ['hide', 'unhide', 'delete'],
+} as const;
+
+export type BulkResource = keyof typeof BULK_ACTIONS;
+export type BulkAction = (typeof BULK_ACTIONS)[BulkResource][number];
+
+const ALL_BULK_ACTIONS = [...new Set(Object.values(BULK_ACTIONS).flat())] as [BulkAction, ...BulkAction[]];
+
+export const BulkRequestSchema = z
+  .strictObject({
+    resource: z.enum(['users', 'posts', 'comments']),
+    action: z.enum(ALL_BULK_ACTIONS).openapi({
+      description:
+        'users: ban, unban, verify, delete; posts: publish, unpublish, delete; comments: hide, unhide, delete',
+    }),
+    ids: z
+      .array(z.number().int().positive().max(2_147_483_647))
+      .min(1)
+      .max(BULK_MAX_IDS)
+      .openapi({ description: `1 to ${BULK_MAX_IDS} ids; repeated ids are applied once` }),
+  })
+  .openapi('BulkRequest');
+
+export const BulkItemResultSchema = z
+  .object({
+    id: z.number().int(),
+    ok: z.boolean(),
+    error: z.string().optional().openapi({ description: 'Why this id was not applied', example: 'not_found' }),
+    message: z.string().optional(),
+  })
+  .openapi('BulkItemResult');
+
+export const BulkResultSchema = z
+  .object({
+    resource: z.enum(['users', 'posts', 'comments']),
+    action: z.enum(ALL_BULK_ACTIONS),
+    applied: z.number().int(),
+    failed: z.number().int(),
+    results: z.array(BulkItemResultSchema).openapi({ description: 'One entry per distinct id, in request order' }),
+  })
+  .openapi('BulkResult');
+
+export type AdminStats = z.infer<typeof AdminStatsSchema>;
+export type AuditEntry = z.infer<typeof AuditEntrySchema>;
+export type AuditList = z.infer<typeof AuditListSchema>;
+export type BulkRequest = z.infer<typeof BulkRequestSchema>;
+export type BulkItemResult = z.infer<typeof BulkItemResultSchema>;
+export type BulkResult = z.infer<typeof BulkResultSchema>;

@@ -1,0 +1,96 @@
+import { createRoute } from '@hono/zod-openapi';
+import { requireRole } from '../../auth/guards.js';
+import { createRouter, errorResponses, IdParam, jsonResponse } from '../../lib/openapi.js';
+import { presentPostSummary } from '../posts/presenter.js';
+import { PostListSchema } from '../posts/schema.js';
+import { presentAdminComment } from './content.presenter.js';
+import {
+  AdminCommentListSchema,
+  AdminCommentQuerySchema,
+  AdminCommentSchema,
+  AdminPostQuerySchema,
+} from './content.schema.js';
+import { pageOf } from './query.js';
+import type { AdminService } from './service.js';
+
+const tags = ['Admin'];
+
+const listPosts = createRoute({
+  method: 'get',
+  path: '/admin/posts',
+  tags,
+  summary: 'Posts of every status, filtered and sorted (admins; authors see only their own)',
+  request: { query: AdminPostQuerySchema },
+  responses: { 200: jsonResponse(PostListSchema, 'A page of posts'), ...errorResponses(400, 401, 403) },
+});
+
+const listComments = createRoute({
+  method: 'get',
+  path: '/admin/comments',
+  tags,
+  summary: 'The moderation queue: comments of every status, filtered and searched (admins)',
+  request: { query: AdminCommentQuerySchema },
+  responses: { 200: jsonResponse(AdminCommentListSchema, 'A page of comments'), ...errorResponses(400, 401, 403) },
+});
+
+const hideRoute = (action: 'hide' | 'unhide') =>
+  createRoute({
+    method: 'post',
+    path: `/admin/comments/{id}/${action}`,
+    tags,
+    summary: action === 'hide' ? 'Hide a comment (admins)' : 'Show a hidden comment again (admins)',
+    request: { params: IdParam },
+    responses: { 200: jsonResponse(AdminCommentSchema, 'The comment'), ...errorResponses(400, 401, 403, 404) },
+  });
+
+const deleteComment = createRoute({
+  method: 'delete',
+  path: '/admin/comments/{id}',
+  tags,
+  summary: 'Delete a comment and its replies (admins)',
+  request: { params: IdParam },
+  responses: { 204: { description: 'Deleted' }, ...errorResponses(400, 401, 403, 404) },
+});
+
+/** Admin views of posts and comments, mounted at /api. */
+export function adminContentRoutes(admin: AdminService) {
+  const comment = async (id: number) => {
+    const found = await admin.content.getComment(id);
+    return presentAdminComment(found.comment, found.post);
+  };
+  return createRouter()
+    .openapi(listPosts, async (c) => {
+      const viewer = requireRole(c, 'author', 'admin');
+      const query = c.req.valid('query');
+      const { rows, total } = await admin.content.listPosts(viewer, query);
+      return c.json(pageOf(rows.map(presentPostSummary), query, total), 200);
+    })
+    .openapi(listComments, async (c) => {
+      requireRole(c, 'admin');
+      const query = c.req.valid('query');
+      const { rows, posts, total } = await admin.content.listComments(query);
+      const items = rows.flatMap((row) => {
+        const post = posts.get(row.postId);
+        return post ? [presentAdminComment(row, post)] : [];
+      });
+      return c.json(pageOf(items, query, total), 200);
+    })
+    .openapi(hideRoute('hide'), async (c) => {
+      const actor = requireRole(c, 'admin');
+      const { id } = c.req.valid('param');
+      await admin.content.setCommentStatus(actor, id, 'hidden');
+      return c.json(await comment(id), 200);
+    })
+    .openapi(hideRoute('unhide'), async (c) => {
+      const actor = requireRole(c, 'admin');
+      const { id } = c.req.valid('param');
+      await admin.content.setCommentStatus(actor, id, 'visible');
+      return c.json(await comment(id), 200);
+    })
+    .openapi(deleteComment, async (c) => {
+      const actor = requireRole(c, 'admin');
+      const { id } = c.req.valid('param');
+      await admin.content.removeComment(actor, id);
+      return c.body(null, 204);
+    });
+}

@@ -1,0 +1,183 @@
+import { Op, type Transaction } from 'sequelize';
+import type { SessionStore } from '../../auth/sessions.js';
+import type { Database } from '../../db/index.js';
+import type { User } from '../../db/models/index.js';
+import { type CountDrift, recount } from '../../db/recount.js';
+import type { JobQueue } from '../../jobs/queue.js';
+import type { Clock } from '../../lib/clock.js';
+import { ApiError, unprocessable } from '../../lib/errors.js';
+import type { PostChangeListener } from '../posts/service.js';
+import { presentBuild } from '../publishing/service.js';
+import { createAuditLogger } from './audit.js';
+import { createAdminContentService } from './content.service.js';
+import {
+  type AdminStats,
+  BULK_ACTIONS,
+  type BulkAction,
+  type BulkItemResult,
+  type BulkRequest,
+  type BulkResource,
+  type BulkResult,
+} from './schema.js';
+import { createAdminUserService } from './users.service.js';
+
+export interface AdminServiceDeps {
+  db: Database;
+  clock: Clock;
+  sessions: SessionStore;
+  /** The outbox: post changes that affect the site become publish webhook jobs, as in the posts service. */
+  jobs: Pick<JobQueue, 'enqueue'>;
+  /** Also told of those changes, after commit. */
+  onPostChange?: PostChangeListener;
+}
+
+export type AdminService = ReturnType<typeof createAdminService>;
+
+/**
+ * One item of a bulk action: applies the change to `id` inside `transaction`
+ * (its savepoint) and returns the ids of same-resource rows that went with it.
+ */
+type BulkOperation = (id: number, transaction: Transaction, outer: Transaction) => Promise<number[] | undefined>;
+
+/** The admin area: users, content, stats, audit log, recount and bulk actions. */
+export function createAdminService({ db, clock, sessions, jobs, onPostChange }: AdminServiceDeps) {
+  const { User: UserModel, Post, Comment, BuildEvent } = db.models;
+  const audit = createAuditLogger(db, clock);
+  const users = createAdminUserService({ db, clock, sessions, audit });
+  const content = createAdminContentService({ db, clock, audit, jobs, onPostChange });
+
+  function bulkOperation(actor: User, resource: BulkResource, action: BulkAction): BulkOperation | null {
+    const none = async () => undefined;
+    const key = `${resource}.${action}`;
+    switch (key) {
+      case 'users.ban':
+        return (id, t) => users.ban(actor, id, t).then(none);
+      case 'users.unban':
+        return (id, t) => users.unban(actor, id, t).then(none);
+      case 'users.verify':
+        return (id, t) => users.verify(actor, id, t).then(none);
+      case 'users.delete':
+        return (id, t) => users.remove(actor, id, t).then(none);
+      case 'posts.publish':
+        return (id, t, outer) => content.setPostPublished(actor, id, true, t, outer).then(none);
+      case 'posts.unpublish':
+        return (id, t, outer) => content.setPostPublished(actor, id, false, t, outer).then(none);
+      case 'posts.delete':
+        return (id, t, outer) => content.removePost(actor, id, t, outer).then(none);
+      case 'comments.hide':
+        return (id, t) => content.setCommentStatus(actor, id, 'hidden', t).then(none);
+      case 'comments.unhide':
+        return (id, t) => content.setCommentStatus(actor, id, 'visible', t).then(none);
+      case 'comments.delete':
+        return (id, t) => content.removeComment(actor, id, t);
+      default:
+        return null;
+    }
+  }
+
+  return {
+    users,
+    content,
+    audit,
+
+    /** Counts for the dashboard and the most recent build. */
+    async stats(): Promise<AdminStats> {
+      const notNull = { [Op.ne]: null };
+      const [total, verified, banned, user, author, admin, draft, published, visible, hidden, lastBuild] =
+        await Promise.all([
+          UserModel.count(),
+          UserModel.count({ where: { emailVerifiedAt: notNull } }),
+          UserModel.count({ where: { bannedAt: notNull } }),
+          UserModel.count({ where: { role: 'user' } }),
+          UserModel.count({ where: { role: 'author' } }),
+          UserModel.count({ where: { role: 'admin' } }),
+          Post.count({ where: { status: 'draft' } }),
+          Post.count({ where: { status: 'published' } }),
+          Comment.count({ where: { status: 'visible' } }),
+          Comment.count({ where: { status: 'hidden' } }),
+          BuildEvent.findOne({
+            order: [
+              ['createdAt', 'DESC'],
+              ['id', 'DESC'],
+            ],
+          }),
+        ]);
+      return {
+        users: { total, verified, banned, byRole: { user, author, admin } },
+        posts: { total: draft + published, draft, published },
+        comments: { total: visible + hidden, visible, hidden },
+        lastBuild: lastBuild ? presentBuild(lastBuild) : null,
+      };
+    },
+
+    /** Repairs drifted counters; the audit row commits with the repair. */
+    recount(actor: User): Promise<CountDrift[]> {
+      return recount(db, (fixed, transaction) =>
+        audit.write(
+          actor,
+          { action: 'recount', targetType: 'counts', targetId: null, details: { fixed: fixed.length } },
+          transaction,
+        ),
+      );
+    },
+
+    /**
+     * Applies one action to many ids in ONE transaction. Each id runs in a
+     * savepoint of its own: a refusal the API knows (an ApiError: not_found,
+     * own_account, author_has_posts, …) rolls back that id alone and is
+     * reported in its result, and the rest still apply; any other error rolls
+     * back the whole batch (a 500, nothing applied). Repeated ids run once.
+     * Each applied id writes its own audit row, and the batch one `bulk` row.
+     */
+    async bulk(actor: User, request: BulkRequest): Promise<BulkResult> {
+      const operation = bulkOperation(actor, request.resource, request.action);
+      if (!operation) {
+        const allowed = BULK_ACTIONS[request.resource].join(', ');
+        throw unprocessable('unsupported_action', `Bulk actions on ${request.resource}: ${allowed}.`, [
+          { path: 'action', message: `not an action on ${request.resource}` },
+        ]);
+      }
+      const ids = [...new Set(request.ids)];
+      const results = await db.transaction(async (outer) => {
+        const results: BulkItemResult[] = [];
+        // Rows an earlier id took with it (a deleted comment's replies).
+        const goneWithEarlier = new Set<number>();
+        for (const id of ids) {
+          if (goneWithEarlier.has(id)) {
+            results.push({ id, ok: true, message: 'Deleted with an earlier id of this batch.' });
+            continue;
+          }
+          try {
+            const cascaded = await db.sequelize.transaction({ transaction: outer }, (savepoint) =>
+              operation(id, savepoint, outer),
+            );
+            for (const gone of cascaded ?? []) goneWithEarlier.add(gone);
+            results.push({ id, ok: true });
+          } catch (error) {
+            if (!(error instanceof ApiError)) throw error;
+            results.push({ id, ok: false, error: error.code, message: error.message });
+          }
+        }
+        const failed = results.filter((result) => !result.ok);
+        await audit.write(
+          actor,
+          {
+            action: 'bulk',
+            targetType: request.resource,
+            targetId: null,
+            details: {
+              action: request.action,
+              requested: ids.length,
+              applied: results.length - failed.length,
+              failed: failed.map(({ id, error }) => ({ id, error })),
+            },
+          },
+          outer,
+        );
+        return results;
+      });
+      const failed = results.filter((result) => !result.ok).length;
+      return { resource: request.resource, action: request.action, applied: results.length - failed, failed, results };
+    },
+  };
+}
