@@ -62,6 +62,19 @@ const me = createRoute({
   responses: { 200: jsonResponse(z.object({ user: MeSchema }), 'The account'), ...errorResponses(401) },
 });
 
+const currentSession = createRoute({
+  method: 'get',
+  path: '/auth/session',
+  tags,
+  summary: 'The signed-in account, or null when signed out',
+  description:
+    "Like GET /auth/me but never 401: the site's islands ask on every page load, and an anonymous reader " +
+    'should not cost an error response (browsers log those to the console).',
+  responses: {
+    200: jsonResponse(z.object({ user: MeSchema.nullable() }), 'The account, or null'),
+  },
+});
+
 const deleteMe = createRoute({
   method: 'delete',
   path: '/auth/me',
@@ -140,6 +153,11 @@ export function authRoutes({ accounts, sessions, secureCookies, clientIp }: Auth
       const user = c.get('user');
       if (!user) throw unauthorized();
       return c.json({ user: presentMe(user) }, 200);
+    })
+    .openapi(currentSession, (c) => {
+      const user = c.get('user');
+      c.header('Cache-Control', 'private, no-store');
+      return c.json({ user: user ? presentMe(user) : null }, 200);
     })
     .openapi(deleteMe, async (c) => {
       const user = requireUser(c);
