@@ -1,0 +1,22 @@
+import type { PostChange } from './events.js';
+
+/** Parent → render worker. */
+export type WorkerRequest =
+  | { id: number; type: 'build'; outDir: string }
+  | { id: number; type: 'render'; releaseDir: string; changes: PostChange[] };
+
+export interface BuildReply {
+  pages: number;
+}
+export interface RenderReply {
+  /** Site paths written, in order. */
+  written: string[];
+  removed: string[];
+  /** Milliseconds until the changed posts' own pages were on disk. */
+  firstPageMs: number;
+}
+
+/** Render worker → parent. */
+export type WorkerReply =
+  | { id: number; ok: true; result: BuildReply | RenderReply }
+  | { id: number; ok: false; error: string };

@@ -1,0 +1,101 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { PostChange } from './events.js';
+import type { BuildReply, RenderReply, WorkerReply, WorkerRequest } from './protocol.js';
+
+/** The site workspace (astro.config.ts). */
+export const SITE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const WORKER = join(dirname(fileURLToPath(import.meta.url)), 'worker.ts');
+
+type Pending = { resolve: (value: BuildReply | RenderReply) => void; reject: (error: Error) => void };
+
+/**
+ * One render worker process (worker.ts): it runs one full Astro build, then
+ * renders fast-path pages for that build's release until it is closed.
+ */
+export interface RenderWorker {
+  build(outDir: string): Promise<BuildReply>;
+  render(releaseDir: string, changes: PostChange[]): Promise<RenderReply>;
+  close(): Promise<void>;
+}
+
+export interface RenderWorkerOptions {
+  apiUrl: string;
+  publicUrl: string;
+  env?: Record<string, string>;
+  /** Where its output goes (stdout/stderr of Astro); inherited by default. */
+  silent?: boolean;
+}
+
+export async function startRenderWorker(options: RenderWorkerOptions): Promise<RenderWorker> {
+  const tsx = createRequire(import.meta.url).resolve('tsx');
+  const child: ChildProcess = fork(WORKER, [], {
+    cwd: SITE_ROOT,
+    execArgv: ['--import', tsx],
+    env: {
+      ...process.env,
+      ASTRO_TELEMETRY_DISABLED: '1',
+      BLOG_API_URL: options.apiUrl,
+      PUBLIC_URL: options.publicUrl,
+      ...options.env,
+    },
+    stdio: options.silent ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-20_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+
+  const pending = new Map<number, Pending>();
+  let nextId = 1;
+  let exited: Error | null = null;
+  const ready = new Promise<void>((resolve, reject) => {
+    pending.set(0, { resolve: () => resolve(), reject });
+  });
+  child.on('message', (reply: WorkerReply) => {
+    const waiter = pending.get(reply.id);
+    if (!waiter) return;
+    pending.delete(reply.id);
+    if (reply.ok) waiter.resolve(reply.result);
+    else waiter.reject(new Error(reply.error));
+  });
+  child.on('exit', (code, signal) => {
+    exited = new Error(`render worker exited (${signal ?? code})${output ? `:\n${output.slice(-4000)}` : ''}`);
+    for (const waiter of pending.values()) waiter.reject(exited);
+    pending.clear();
+  });
+  child.on('error', (error) => {
+    exited = error;
+    for (const waiter of pending.values()) waiter.reject(error);
+    pending.clear();
+  });
+  await ready;
+
+  function call<T extends BuildReply | RenderReply>(
+    request: { type: 'build'; outDir: string } | { type: 'render'; releaseDir: string; changes: PostChange[] },
+  ): Promise<T> {
+    if (exited) return Promise.reject(exited);
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      pending.set(id, { resolve: (value) => resolve(value as T), reject });
+      child.send({ ...request, id } as WorkerRequest);
+    });
+  }
+
+  return {
+    build: (outDir) => call<BuildReply>({ type: 'build', outDir }),
+    render: (releaseDir, changes) => call<RenderReply>({ type: 'render', releaseDir, changes }),
+    async close() {
+      if (exited) return;
+      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await gone;
+      clearTimeout(timer);
+    },
+  };
+}

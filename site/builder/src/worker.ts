@@ -1,0 +1,252 @@
+// The render worker: a child process that runs one full `astro build` of the
+// site in-process and then stays alive as the fast path's renderer for that
+// build's release. It keeps Astro's prerender app (the same bundle that wrote
+// the release, so the same hashed /_astro assets), swaps fresh post data from
+// the API into the content store, and renders only the affected pages.
+//
+// Two small hooks reach Astro internals from a build-time Vite transform
+// (Astro 7.3): the content layer's `globalDataStore` singleton (its `set()` is
+// kept "for API stability") and the route caches that hold getStaticPaths()
+// results. The integration captures the prerenderer through the public
+// `astro:build:start` → `setPrerenderer` hook.
+import { createHash } from 'node:crypto';
+import type { AstroIntegration, AstroPrerenderer } from 'astro';
+import { build } from 'astro';
+import { readSiteEnv } from '../../src/env.js';
+import { type AffectedPages, affectedPages, type ListedPost, newestFirst } from './affected.js';
+import { countPages, fileForPath, removePage, writePage } from './files.js';
+import type { BuildReply, RenderReply, WorkerReply, WorkerRequest } from './protocol.js';
+
+const STORE_KEY = Symbol.for('blog.builder.dataStore');
+const ROUTE_CACHES_KEY = Symbol.for('blog.builder.routeCaches');
+
+interface StoreEntry {
+  id: string;
+  data: Record<string, unknown>;
+  digest?: string;
+  [key: string]: unknown;
+}
+type Collections = Map<string, Map<string, StoreEntry>>;
+interface DataStoreSource {
+  collections(): Collections;
+}
+interface DataStoreSingleton {
+  get(): Promise<DataStoreSource>;
+  set(store: unknown): void;
+}
+interface RouteCacheLike {
+  clearAll(): void;
+}
+type PathWithRoute = Awaited<ReturnType<AstroPrerenderer['getStaticPaths']>>[number];
+type RouteData = PathWithRoute['route'];
+
+const globals = globalThis as unknown as Record<symbol, unknown>;
+
+/** Appended to two Astro runtime modules while they are bundled for prerendering. */
+const exposeInternals = {
+  name: 'blog-builder-expose-internals',
+  transform(code: string, id: string) {
+    if (/[\\/]astro[\\/]dist[\\/]content[\\/]data-store\.js$/.test(id)) {
+      return `${code}\nglobalThis[Symbol.for('blog.builder.dataStore')] = globalDataStore;\n`;
+    }
+    if (/[\\/]astro[\\/]dist[\\/]core[\\/]render[\\/]route-cache\.js$/.test(id)) {
+      return `${code}\n{ const caches = (globalThis[Symbol.for('blog.builder.routeCaches')] ??= new Set()); const set = RouteCache.prototype.set; RouteCache.prototype.set = function (route, entry) { caches.add(this); return set.call(this, route, entry); }; }\n`;
+    }
+    return undefined;
+  },
+};
+
+let prerenderer: AstroPrerenderer | null = null;
+let builtPaths: PathWithRoute[] = [];
+let routes: RouteData[] = [];
+
+const capture: AstroIntegration = {
+  name: 'blog-builder-capture',
+  hooks: {
+    'astro:config:setup': ({ updateConfig }) => {
+      updateConfig({ vite: { plugins: [exposeInternals] } });
+    },
+    'astro:build:start': ({ setPrerenderer }) => {
+      setPrerenderer((defaults: AstroPrerenderer) => {
+        const wrapped: AstroPrerenderer = {
+          ...defaults,
+          name: 'blog-builder',
+          setup: async () => {
+            await defaults.setup?.();
+          },
+          getStaticPaths: async () => {
+            builtPaths = await defaults.getStaticPaths();
+            return builtPaths;
+          },
+          render: (request, options) => defaults.render(request, options),
+          teardown: async () => {
+            await defaults.teardown?.();
+          },
+        };
+        prerenderer = defaults;
+        return wrapped;
+      });
+    },
+  },
+};
+
+function appRoutes(): RouteData[] {
+  const app = (prerenderer as unknown as { app?: { manifest?: { routes?: Array<{ routeData: RouteData }> } } }).app;
+  return app?.manifest?.routes?.map((info) => info.routeData) ?? [];
+}
+
+async function fullBuild(outDir: string): Promise<BuildReply> {
+  await build({ root: process.cwd(), outDir, logLevel: 'warn', integrations: [capture] });
+  if (!prerenderer) throw new Error('the build rendered no pages (no prerenderer captured)');
+  routes = appRoutes();
+  return { pages: await countPages(outDir) };
+}
+
+// --- Fast path -----------------------------------------------------------
+
+const { apiUrl, publicUrl } = readSiteEnv();
+
+async function getJson(url: string): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(15_000) });
+  if (res.status === 404) {
+    await res.body?.cancel();
+    return { status: 404, body: null };
+  }
+  if (!res.ok) throw new Error(`the API answered ${res.status} for ${url}`);
+  return { status: res.status, body: await res.json() };
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+/** Keeps the fields the collection's entries hold (the site's schema strips the rest, e.g. `status`). */
+function pick(source: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  const data: Record<string, unknown> = {};
+  for (const key of keys) if (key in source) data[key] = source[key];
+  return data;
+}
+
+const entryOf = (id: string, data: Record<string, unknown>): StoreEntry => ({
+  id,
+  data,
+  digest: createHash('sha256').update(JSON.stringify(data)).digest('hex').slice(0, 16),
+});
+
+function listed(entries: Iterable<StoreEntry>): ListedPost[] {
+  const posts: ListedPost[] = [];
+  for (const { data } of entries) {
+    const category =
+      isRecord(data.category) && typeof data.category.slug === 'string' ? { slug: data.category.slug } : null;
+    posts.push({ id: Number(data.id), slug: String(data.slug), publishedAt: String(data.publishedAt), category });
+  }
+  return posts.sort(newestFirst);
+}
+
+/** A read-only store over `collections`, shaped like Astro's ImmutableDataStore. */
+function storeOf(collections: Collections) {
+  const of = (name: string) => collections.get(name) ?? new Map<string, StoreEntry>();
+  return {
+    hasCollection: (name: string) => collections.has(name),
+    get: (name: string, key: string) => of(name).get(String(key)),
+    entries: (name: string) => [...of(name).entries()],
+    values: (name: string) => [...of(name).values()],
+    keys: (name: string) => [...of(name).keys()],
+    has: (name: string, key: string) => of(name).has(String(key)),
+    collections: () => collections,
+  };
+}
+
+function routeFor(pathname: string): RouteData {
+  const known = builtPaths.find((path) => path.pathname === pathname);
+  if (known) return known.route;
+  const route = routes.find((candidate) => candidate.pattern.test(pathname));
+  if (!route) throw new Error(`no route renders ${pathname}`);
+  return route;
+}
+
+async function renderPath(pathname: string): Promise<string> {
+  if (!prerenderer) throw new Error('no build in this worker');
+  const result = await prerenderer.render(new Request(new URL(pathname, `${publicUrl}/`)), {
+    routeData: routeFor(pathname),
+  });
+  const response = result instanceof Response ? result : result.response;
+  if (response.status !== 200) throw new Error(`rendering ${pathname} answered ${response.status}`);
+  return response.text();
+}
+
+async function fastPath(releaseDir: string, request: Extract<WorkerRequest, { type: 'render' }>): Promise<RenderReply> {
+  const { changes } = request;
+  const started = performance.now();
+  const singleton = globals[STORE_KEY] as DataStoreSingleton | undefined;
+  if (!singleton || !prerenderer) throw new Error('no build in this worker');
+  const current = (await singleton.get()).collections();
+  const posts = new Map(current.get('posts') ?? []);
+  const template = posts.values().next().value;
+  const before = listed(posts.values());
+
+  const [categories, ...fetched] = await Promise.all([
+    getJson(`${apiUrl}/categories`),
+    ...changes.map((change) => getJson(`${apiUrl}/posts/${change.postId}`)),
+  ]);
+  for (const [index, change] of changes.entries()) {
+    for (const [key, entry] of posts) if (Number(entry.data.id) === change.postId) posts.delete(key);
+    const body = fetched[index]?.body;
+    if (isRecord(body) && body.status === 'published' && typeof body.slug === 'string') {
+      const keys = template
+        ? Object.keys(template.data)
+        : Object.keys(body).filter((k) => k !== 'status' && k !== 'bodyMarkdown');
+      posts.set(body.slug, entryOf(body.slug, pick(body, keys)));
+    }
+  }
+  const next: Collections = new Map(current);
+  next.set('posts', posts);
+  if (isRecord(categories.body) && Array.isArray(categories.body.items)) {
+    const oldCategories = current.get('categories') ?? new Map<string, StoreEntry>();
+    const keys = Object.keys(oldCategories.values().next().value?.data ?? {});
+    const fresh = new Map<string, StoreEntry>();
+    for (const item of categories.body.items) {
+      if (isRecord(item) && typeof item.slug === 'string')
+        fresh.set(item.slug, entryOf(item.slug, keys.length ? pick(item, keys) : item));
+    }
+    next.set('categories', fresh);
+  }
+  singleton.set(storeOf(next));
+  for (const cache of (globals[ROUTE_CACHES_KEY] as Set<RouteCacheLike> | undefined) ?? []) cache.clearAll();
+
+  const pages: AffectedPages = affectedPages(before, listed(posts.values()), changes);
+  const written: string[] = [];
+  let firstPageMs = 0;
+  for (const pathname of pages.render) {
+    await writePage(fileForPath(releaseDir, pathname), await renderPath(pathname));
+    written.push(pathname);
+    firstPageMs ||= performance.now() - started;
+  }
+  const removed: string[] = [];
+  for (const pathname of pages.remove) {
+    if (await removePage(fileForPath(releaseDir, pathname))) removed.push(pathname);
+  }
+  return { written, removed, firstPageMs: firstPageMs || performance.now() - started };
+}
+
+// --- IPC -----------------------------------------------------------------
+
+let queue: Promise<void> = Promise.resolve();
+
+process.on('message', (message: WorkerRequest) => {
+  queue = queue.then(async () => {
+    let reply: WorkerReply;
+    try {
+      const result =
+        message.type === 'build' ? await fullBuild(message.outDir) : await fastPath(message.releaseDir, message);
+      reply = { id: message.id, ok: true, result };
+    } catch (error) {
+      reply = {
+        id: message.id,
+        ok: false,
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      };
+    }
+    process.send?.(reply);
+  });
+});
+process.on('disconnect', () => process.exit(0));
+process.send?.({ id: 0, ok: true, result: { pages: 0 } } satisfies WorkerReply);
