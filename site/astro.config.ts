@@ -3,7 +3,7 @@ import { defineConfig } from 'astro/config';
 import { precompressDirectory } from './scripts/precompress';
 import { readSiteEnv } from './src/env';
 
-const { publicUrl } = readSiteEnv();
+const { publicUrl, reuseCompressedFrom } = readSiteEnv();
 
 // https://docs.astro.build/en/reference/configuration-reference/
 export default defineConfig({
@@ -24,9 +24,9 @@ export default defineConfig({
       hooks: {
         'astro:build:done': async ({ dir, logger }) => {
           const started = performance.now();
-          const result = await precompressDirectory(fileURLToPath(dir));
+          const result = await precompressDirectory(fileURLToPath(dir), { reuseFrom: reuseCompressedFrom });
           logger.info(
-            `${result.files} files precompressed (${(result.bytes / 1024).toFixed(0)} KiB → gzip ${(result.gzipBytes / 1024).toFixed(0)} KiB, brotli ${(result.brotliBytes / 1024).toFixed(0)} KiB) in ${Math.round(performance.now() - started)} ms`,
+            `${result.files} files precompressed (${result.reused} reused, ${(result.bytes / 1024).toFixed(0)} KiB → gzip ${(result.gzipBytes / 1024).toFixed(0)} KiB, brotli ${(result.brotliBytes / 1024).toFixed(0)} KiB) in ${Math.round(performance.now() - started)} ms`,
           );
         },
       },

@@ -7,12 +7,15 @@ const SiteEnvSchema = z.object({
   PUBLIC_URL: z.url().default('http://localhost:8080'),
   /** `1`: the loaders read nothing, so `astro sync` can write the content types with no API running (type checks). */
   SITE_TYPES_ONLY: z.enum(['0', '1']).default('0'),
+  /** An earlier build (the live site): unchanged files take their .gz and .br from there instead of compressing again. */
+  PRECOMPRESS_REUSE_FROM: z.string().optional(),
 });
 
 export interface SiteEnv {
   apiUrl: string;
   publicUrl: string;
   typesOnly: boolean;
+  reuseCompressedFrom?: string;
 }
 
 /** The build's settings from the environment, checked once; throws a readable list of problems. */
@@ -21,6 +24,7 @@ export function readSiteEnv(env: Record<string, string | undefined> = process.en
     BLOG_API_URL: env.BLOG_API_URL || undefined,
     PUBLIC_URL: env.PUBLIC_URL || undefined,
     SITE_TYPES_ONLY: env.SITE_TYPES_ONLY || undefined,
+    PRECOMPRESS_REUSE_FROM: env.PRECOMPRESS_REUSE_FROM || undefined,
   });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
@@ -30,5 +34,6 @@ export function readSiteEnv(env: Record<string, string | undefined> = process.en
     apiUrl: parsed.data.BLOG_API_URL.replace(/\/+$/, ''),
     publicUrl: parsed.data.PUBLIC_URL.replace(/\/+$/, ''),
     typesOnly: parsed.data.SITE_TYPES_ONLY === '1',
+    reuseCompressedFrom: parsed.data.PRECOMPRESS_REUSE_FROM,
   };
 }

@@ -1,13 +1,10 @@
 import { css, html, LitElement } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { commentsLabel } from '../lib/format';
-import { getJson } from './api';
-import { CountBatcher, parseCounts } from './comment-counts';
+import { CountBatcher, countsFromApi } from './comment-counts';
 
 /** Every <comment-count> on the page shares this batcher, so a listing page sends one request. */
-const pageBatcher = new CountBatcher(async (ids) =>
-  parseCounts(await getJson(`/comments/counts?posts=${ids.join(',')}`)),
-);
+const pageBatcher = new CountBatcher(countsFromApi());
 
 /**
  * A post's live comment count. Its children are the build-time text ("3 comments"), shown

@@ -1,4 +1,5 @@
 // One request for every comment count on a page, however many <comment-count> elements ask.
+import { BROWSER_API_BASE } from '../consts';
 
 /** The API's limit on ids per counts request. */
 const MAX_IDS = 100;
@@ -63,4 +64,16 @@ export function parseCounts(body: unknown): Map<number, number> {
     if (typeof value === 'number' && Number.isInteger(value) && value >= 0) counts.set(Number(id), value);
   }
   return counts;
+}
+
+/** Counts from GET {base}/comments/counts, with the reader's cookies. */
+export function countsFromApi(base: string = BROWSER_API_BASE): FetchCounts {
+  return async (ids) => {
+    const res = await fetch(`${base}/comments/counts?posts=${ids.join(',')}`, {
+      credentials: 'same-origin',
+      headers: { accept: 'application/json' },
+    });
+    if (!res.ok) throw new Error(`GET /comments/counts answered ${res.status}`);
+    return parseCounts(await res.json());
+  };
 }
