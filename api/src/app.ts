@@ -14,6 +14,7 @@ import { authRoutes } from './auth/routes.js';
 import { createSessionStore, loadSession, SESSION_COOKIE, type SessionStore } from './auth/sessions.js';
 import type { Config } from './config.js';
 import type { Database } from './db/index.js';
+import { createAuditLogger } from './features/admin/audit.js';
 import { adminRoutes } from './features/admin/routes.js';
 import { categoryRoutes } from './features/categories/routes.js';
 import { createCategoryService } from './features/categories/service.js';
@@ -83,10 +84,12 @@ export function createApp(deps: AppDeps) {
   const sessions = createSessionStore(db, clock);
   const rateLimiter = createRateLimiter(db, clock);
   const clientIp = clientIpResolver(config.trustProxy);
-  const posts = createPostService({ db, clock, jobs: deps.jobs, onPostChange: deps.onPostChange });
+  const audit = createAuditLogger(db, clock);
+  const posts = createPostService({ db, clock, jobs: deps.jobs, onPostChange: deps.onPostChange, audit });
   const publishing = createPublishingService({ db, clock, jobs: deps.jobs });
-  const categories = createCategoryService(db);
+  const categories = createCategoryService(db, audit);
   const comments = createCommentService({
+    audit,
     db,
     clock,
     rateLimiter,

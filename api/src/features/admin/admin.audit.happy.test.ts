@@ -161,3 +161,40 @@ describe('POST /api/admin/recount', () => {
     ]);
   });
 });
+
+describe('admin actions through the general routes', () => {
+  it('audits an admin publishing, editing and deleting a post, category writes and moderating a comment', async () => {
+    const t = await createTestContext();
+    try {
+      const admin = await t.factories.user({ role: 'admin' });
+      const author = await t.factories.user({ role: 'author' });
+      const reader = await t.factories.user();
+      const post = await t.factories.post(author, { status: 'draft' });
+      expect((await t.request('POST', `/api/posts/${post.id}/publish`, { as: admin })).status).toBe(200);
+      expect((await t.request('PATCH', `/api/posts/${post.id}`, { as: admin, json: { title: 'Edited' } })).status).toBe(
+        200,
+      );
+      const comment = await t.factories.comment(post, reader);
+      expect((await t.request('DELETE', `/api/comments/${comment.id}`, { as: admin })).status).toBe(204);
+      const created = await t.request('POST', '/api/categories', { as: admin, json: { name: 'Audited' } });
+      expect(created.status).toBe(201);
+      expect((await t.request('DELETE', '/api/categories/audited', { as: admin })).status).toBe(204);
+      expect((await t.request('DELETE', `/api/posts/${post.id}`, { as: admin })).status).toBe(204);
+      // An author's own edits are not admin actions.
+      const own = await t.factories.post(author, { status: 'draft' });
+      expect((await t.request('POST', `/api/posts/${own.id}/publish`, { as: author })).status).toBe(200);
+
+      const rows = await t.db.models.AuditLog.findAll({ order: [['id', 'ASC']] });
+      expect(rows.map((row) => [row.actorId, row.action, row.targetType])).toEqual([
+        [admin.id, 'post.publish', 'post'],
+        [admin.id, 'post.update', 'post'],
+        [admin.id, 'comment.delete', 'comment'],
+        [admin.id, 'category.create', 'category'],
+        [admin.id, 'category.delete', 'category'],
+        [admin.id, 'post.delete', 'post'],
+      ]);
+    } finally {
+      await t.destroy();
+    }
+  });
+});

@@ -69,18 +69,18 @@ export function categoryRoutes(categories: CategoryService) {
       return c.json(presentCategory(category), 200);
     })
     .openapi(createCategory, async (c) => {
-      requireRole(c, 'admin');
-      const category = await categories.create(c.req.valid('json'));
+      const admin = requireRole(c, 'admin');
+      const category = await categories.create(admin, c.req.valid('json'));
       return c.json(presentCategory(category), 201);
     })
     .openapi(updateCategory, async (c) => {
-      requireRole(c, 'admin');
-      const category = await categories.update(c.req.valid('param').idOrSlug, c.req.valid('json'));
+      const admin = requireRole(c, 'admin');
+      const category = await categories.update(admin, c.req.valid('param').idOrSlug, c.req.valid('json'));
       return c.json(presentCategory(category), 200);
     })
     .openapi(deleteCategory, async (c) => {
-      requireRole(c, 'admin');
-      await categories.remove(c.req.valid('param').idOrSlug);
+      const admin = requireRole(c, 'admin');
+      await categories.remove(admin, c.req.valid('param').idOrSlug);
       return c.body(null, 204);
     });
 }

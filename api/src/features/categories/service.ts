@@ -1,14 +1,28 @@
 import type { Transaction } from 'sequelize';
 import type { Database } from '../../db/index.js';
-import type { Category } from '../../db/models/index.js';
+import type { Category, User } from '../../db/models/index.js';
 import { conflict, notFound } from '../../lib/errors.js';
 import { parseIdOrSlug } from '../../lib/openapi.js';
 import { chooseSlug, retryOnSlugRace } from '../../lib/slug.js';
+import type { AuditLogger } from '../admin/audit.js';
 import type { CreateCategoryInput, UpdateCategoryInput } from './schema.js';
 
 export type CategoryService = ReturnType<typeof createCategoryService>;
 
-export function createCategoryService(db: Database) {
+/** Category writes are admin-only, so every one is audited in its own transaction. */
+export function createCategoryService(db: Database, audit: AuditLogger) {
+  const record = (actor: User, action: string, category: Category, transaction: Transaction) =>
+    audit.write(
+      actor,
+      {
+        action: `category.${action}`,
+        targetType: 'category',
+        targetId: category.id,
+        details: { name: category.name, slug: category.slug },
+      },
+      transaction,
+    );
+
   const { Category } = db.models;
 
   /** A free slug for this category: `wanted` or one made from `source`; `ownId` is the row being edited. */
@@ -40,20 +54,22 @@ export function createCategoryService(db: Database) {
     list: () => Category.findAll({ order: [['name', 'ASC']] }),
     get,
 
-    async create(input: CreateCategoryInput): Promise<Category> {
-      return writeWithSlug(async (transaction) =>
-        Category.create(
+    async create(actor: User, input: CreateCategoryInput): Promise<Category> {
+      return writeWithSlug(async (transaction) => {
+        const category = await Category.create(
           {
             name: input.name,
             description: input.description,
             slug: await slugFor(input.name, input.slug, transaction),
           },
           { transaction },
-        ),
-      );
+        );
+        await record(actor, 'create', category, transaction);
+        return category;
+      });
     },
 
-    async update(idOrSlug: string, input: UpdateCategoryInput): Promise<Category> {
+    async update(actor: User, idOrSlug: string, input: UpdateCategoryInput): Promise<Category> {
       return writeWithSlug(async (transaction) => {
         const category = await get(idOrSlug, transaction);
         if (input.slug !== undefined && input.slug !== category.slug) {
@@ -61,15 +77,18 @@ export function createCategoryService(db: Database) {
         }
         if (input.name !== undefined) category.name = input.name;
         if (input.description !== undefined) category.description = input.description;
-        return category.save({ transaction });
+        await category.save({ transaction });
+        await record(actor, 'update', category, transaction);
+        return category;
       });
     },
 
     /** Deletes a category; its posts stay, uncategorised (the foreign key sets them to null). */
-    async remove(idOrSlug: string): Promise<void> {
+    async remove(actor: User, idOrSlug: string): Promise<void> {
       await db.transaction(async (transaction) => {
         const category = await get(idOrSlug, transaction);
         await category.destroy({ transaction });
+        await record(actor, 'delete', category, transaction);
       });
     },
   };

@@ -5,6 +5,7 @@ import type { Clock } from '../../lib/clock.js';
 import { forbidden, notFound, unprocessable } from '../../lib/errors.js';
 import { parseIdOrSlug } from '../../lib/openapi.js';
 import type { RateLimiter, RateRule } from '../../lib/rate-limit.js';
+import type { AuditLogger } from '../admin/audit.js';
 import { canEditPost } from '../posts/service.js';
 import type { CreateCommentInput } from './schema.js';
 
@@ -15,6 +16,8 @@ export interface CommentRules {
 }
 
 export interface CommentServiceDeps {
+  /** A moderator deleting someone else's comment is audited. */
+  audit: AuditLogger;
   db: Database;
   clock: Clock;
   rateLimiter: RateLimiter;
@@ -23,7 +26,7 @@ export interface CommentServiceDeps {
 
 export type CommentService = ReturnType<typeof createCommentService>;
 
-export function createCommentService({ db, clock, rateLimiter, rules }: CommentServiceDeps) {
+export function createCommentService({ db, clock, rateLimiter, rules, audit }: CommentServiceDeps) {
   const { Comment, Post, User } = db.models;
   const withAuthor = [{ model: User, as: 'author', attributes: ['id', 'name'] }];
 
@@ -155,6 +158,18 @@ export function createCommentService({ db, clock, rateLimiter, rules }: CommentS
           throw forbidden('not_owner', 'You can only delete your own comments.');
         }
         await comment.destroy({ transaction });
+        if (comment.authorId !== user.id) {
+          await audit.write(
+            user,
+            {
+              action: 'comment.delete',
+              targetType: 'comment',
+              targetId: comment.id,
+              details: { postId: comment.postId },
+            },
+            transaction,
+          );
+        }
       });
     },
   };

@@ -6,6 +6,7 @@ import type { Clock } from '../../lib/clock.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
 import { parseIdOrSlug } from '../../lib/openapi.js';
 import { chooseSlug, retryOnSlugRace } from '../../lib/slug.js';
+import type { AuditLogger } from '../admin/audit.js';
 import { enqueuePublishEvent } from '../publishing/service.js';
 import type { CreatePostInput, UpdatePostInput } from './schema.js';
 
@@ -23,6 +24,8 @@ export interface PostChange {
 export type PostChangeListener = (change: PostChange) => void;
 
 export interface PostServiceDeps {
+  /** Admins' changes are written to the audit log in the change's transaction. */
+  audit: AuditLogger;
   db: Database;
   clock: Clock;
   /** The outbox: every change that affects the published site becomes a `webhook` job in the change's transaction. */
@@ -37,7 +40,22 @@ export type PostService = ReturnType<typeof createPostService>;
 export const canEditPost = (user: User | null, post: Pick<Post, 'authorId'>): boolean =>
   !!user && (user.role === 'admin' || (user.role === 'author' && post.authorId === user.id));
 
-export function createPostService({ db, clock, jobs, onPostChange }: PostServiceDeps) {
+export function createPostService({ db, clock, jobs, onPostChange, audit }: PostServiceDeps) {
+  /** Audits what an admin does to a post; authors' own edits are not admin actions. */
+  const auditAdmin = async (user: User, action: string, post: Post, transaction: Transaction) => {
+    if (user.role !== 'admin') return;
+    await audit.write(
+      user,
+      {
+        action: `post.${action}`,
+        targetType: 'post',
+        targetId: post.id,
+        details: { slug: post.slug, title: post.title },
+      },
+      transaction,
+    );
+  };
+
   const { Post, User, Category } = db.models;
   const include = [
     { model: User, as: 'author', attributes: ['id', 'name'] },
@@ -154,6 +172,7 @@ export function createPostService({ db, clock, jobs, onPostChange }: PostService
           { transaction },
         );
         if (post.status === 'published') await announce(transaction, 'published', post);
+        await auditAdmin(author, 'create', post, transaction);
         return post.id;
       });
       return reload(id);
@@ -186,6 +205,7 @@ export function createPostService({ db, clock, jobs, onPostChange }: PostService
         if (post.changed()) {
           await post.save({ transaction });
           if (post.status === 'published') await announce(transaction, 'updated', post, previousSlug);
+          await auditAdmin(user, 'update', post, transaction);
         }
         return post.id;
       });
@@ -202,6 +222,7 @@ export function createPostService({ db, clock, jobs, onPostChange }: PostService
           if (published && !post.publishedAt) post.publishedAt = clock();
           await post.save({ transaction });
           await announce(transaction, published ? 'published' : 'unpublished', post);
+          await auditAdmin(user, published ? 'publish' : 'unpublish', post, transaction);
         }
         return post.id;
       });
@@ -215,6 +236,7 @@ export function createPostService({ db, clock, jobs, onPostChange }: PostService
         const wasPublished = post.status === 'published';
         await post.destroy({ transaction });
         if (wasPublished) await announce(transaction, 'deleted', post);
+        await auditAdmin(user, 'delete', post, transaction);
       });
     },
   };

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Job } from '../../db/models/index.js';
 import { createTestContext, type TestContext } from '../../test/app.js';
 import { eventually, freePort, startReceiver } from '../../test/http-receiver.js';
+import { createAuditLogger } from '../admin/audit.js';
 import { createPostService } from '../posts/service.js';
 import { BuildListSchema, BuildSchema, PublishEventSchema } from './schema.js';
 import { WEBHOOK_JOB } from './service.js';
@@ -89,6 +90,7 @@ describe('publish events become outbox jobs in the change transaction', () => {
     const posts = createPostService({
       db: t.db,
       clock: () => new Date(),
+      audit: createAuditLogger(t.db, () => new Date()),
       jobs: {
         async enqueue(...args: Parameters<TestContext['jobs']['enqueue']>) {
           const job = await t.jobs.enqueue(...args);
