@@ -13,10 +13,16 @@ const quiet = { info() {}, warn() {}, error() {} };
 
 /** A reporter that keeps the records in memory, as the API would. */
 function recordingReporter() {
-  const records: Array<{ id: number; reason: string; postId: number | null; status: BuildStatus } & BuildRecordPatch> = [];
+  const records: Array<{ id: number; reason: string; postId: number | null; status: BuildStatus } & BuildRecordPatch> =
+    [];
   const reporter: BuildReporter = {
     async create(input) {
-      const record = { id: records.length + 1, reason: input.reason, postId: input.postId ?? null, status: input.status };
+      const record = {
+        id: records.length + 1,
+        reason: input.reason,
+        postId: input.postId ?? null,
+        status: input.status,
+      };
       records.push(record);
       return record.id;
     },
@@ -65,10 +71,21 @@ async function setup(overrides: Partial<BuilderConfig> & { delay?: number; fail?
   });
   builders.push(builder);
   const runs = async () => (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean).length;
-  return { root, builder, records, runs, siteDist: join(root, 'site', 'dist'), releasesDir: join(root, 'site', 'releases') };
+  return {
+    root,
+    builder,
+    records,
+    runs,
+    siteDist: join(root, 'site', 'dist'),
+    releasesDir: join(root, 'site', 'releases'),
+  };
 }
 
-function hook(builder: Builder, payload: unknown, options: { at?: Date; secret?: string; headers?: Record<string, string> } = {}) {
+function hook(
+  builder: Builder,
+  payload: unknown,
+  options: { at?: Date; secret?: string; headers?: Record<string, string> } = {},
+) {
   const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
   return builder.app.request('/hooks/publish', {
     method: 'POST',
@@ -77,7 +94,12 @@ function hook(builder: Builder, payload: unknown, options: { at?: Date; secret?:
   });
 }
 
-const published = (postId: number, slug = `post-${postId}`) => ({ event: 'published', postId, slug, at: new Date().toISOString() });
+const published = (postId: number, slug = `post-${postId}`) => ({
+  event: 'published',
+  postId,
+  slug,
+  at: new Date().toISOString(),
+});
 
 describe('signature', () => {
   it('is the same HMAC the API computes: sha256=hex(HMAC-SHA256(secret, "timestamp.body"))', () => {
@@ -106,18 +128,36 @@ describe('POST /hooks/publish', () => {
       ['no headers', builder.app.request('/hooks/publish', { method: 'POST', body }), 400, 'missing_signature'],
       [
         'no signature',
-        builder.app.request('/hooks/publish', { method: 'POST', body, headers: { 'X-Blog-Timestamp': headers['X-Blog-Timestamp'] ?? '' } }),
+        builder.app.request('/hooks/publish', {
+          method: 'POST',
+          body,
+          headers: { 'X-Blog-Timestamp': headers['X-Blog-Timestamp'] ?? '' },
+        }),
         400,
         'missing_signature',
       ],
-      ['malformed timestamp', hook(builder, body, { headers: { 'X-Blog-Timestamp': 'soon' } }), 400, 'malformed_signature'],
-      ['malformed signature', hook(builder, body, { headers: { 'X-Blog-Signature': 'md5=abc' } }), 400, 'malformed_signature'],
+      [
+        'malformed timestamp',
+        hook(builder, body, { headers: { 'X-Blog-Timestamp': 'soon' } }),
+        400,
+        'malformed_signature',
+      ],
+      [
+        'malformed signature',
+        hook(builder, body, { headers: { 'X-Blog-Signature': 'md5=abc' } }),
+        400,
+        'malformed_signature',
+      ],
       ['wrong secret', hook(builder, body, { secret: 'another-secret-another-secret-another' }), 401, 'bad_signature'],
       ['stale', hook(builder, body, { at: new Date(Date.now() - 5 * 60_000 - 2000) }), 401, 'stale_timestamp'],
       ['future', hook(builder, body, { at: new Date(Date.now() + 62_000) }), 401, 'future_timestamp'],
       [
         'body altered',
-        builder.app.request('/hooks/publish', { method: 'POST', headers, body: body.replace('"postId":1', '"postId":2') }),
+        builder.app.request('/hooks/publish', {
+          method: 'POST',
+          headers,
+          body: body.replace('"postId":1', '"postId":2'),
+        }),
         401,
         'bad_signature',
       ],
@@ -125,7 +165,12 @@ describe('POST /hooks/publish', () => {
       ['not an object', hook(builder, '[1,2]'), 422, 'invalid_event'],
       ['unknown event', hook(builder, { event: 'exploded', postId: 1, slug: 'x', at: 'now' }), 422, 'invalid_event'],
       ['missing post id', hook(builder, { event: 'published', slug: 'x', at: 'now' }), 422, 'invalid_event'],
-      ['oversized', hook(builder, { event: 'rebuild', reason: 'x'.repeat(70_000), at: 'now' }), 413, 'payload_too_large'],
+      [
+        'oversized',
+        hook(builder, { event: 'rebuild', reason: 'x'.repeat(70_000), at: 'now' }),
+        413,
+        'payload_too_large',
+      ],
     ];
     for (const [name, pending, status, code] of cases) {
       const res = await pending;
