@@ -3,12 +3,13 @@ import { defineConfig } from 'astro/config';
 import { precompressDirectory } from './scripts/precompress';
 import { readSiteEnv } from './src/env';
 
-const { publicUrl, reuseCompressedFrom } = readSiteEnv();
+const { publicUrl, reuseCompressedFrom, cacheDir } = readSiteEnv();
 
 // https://docs.astro.build/en/reference/configuration-reference/
 export default defineConfig({
   site: publicUrl,
   output: 'static',
+  ...(cacheDir ? { cacheDir } : {}),
   trailingSlash: 'always',
   // Lossless whitespace removal: Astro 7's default JSX rules drop the spaces that prose between tags needs.
   compressHTML: true,

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,19 +40,25 @@ async function peakRss(pid: number): Promise<number> {
 
 /**
  * Runs `astro build` (which precompresses its output) in a child process on this Node, and
- * rejects with the build's output when it fails.
+ * rejects with the build's output when it fails. Builds may run side by side: each gets a
+ * working folder of its own for Astro's cache and its intermediate server chunks (which Astro
+ * writes to `<cwd>/.astro/` when the output folder lies outside the working directory).
  */
 export async function runAstroBuild(options: AstroBuildOptions): Promise<AstroBuildResult> {
   const astroBin = join(dirname(createRequire(import.meta.url).resolve('astro/package.json')), 'bin', 'astro.mjs');
-  const args = [astroBin, 'build', ...(options.outDir ? ['--outDir', options.outDir] : [])];
+  // Inside the workspace, so the intermediate chunks still resolve packages from node_modules.
+  const work = join(SITE_ROOT, 'node_modules', '.site-builds', randomBytes(6).toString('hex'));
+  await mkdir(work, { recursive: true });
+  const args = [astroBin, 'build', '--root', SITE_ROOT, ...(options.outDir ? ['--outDir', options.outDir] : [])];
   const started = performance.now();
   const child = spawn(process.execPath, args, {
-    cwd: SITE_ROOT,
+    cwd: work,
     env: {
       ...process.env,
       ASTRO_TELEMETRY_DISABLED: '1',
       BLOG_API_URL: options.apiUrl,
       PUBLIC_URL: options.publicUrl,
+      SITE_CACHE_DIR: join(work, 'cache'),
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -71,7 +78,10 @@ export async function runAstroBuild(options: AstroBuildOptions): Promise<AstroBu
   const code = await new Promise<number | null>((resolve, reject) => {
     child.on('error', reject);
     child.on('exit', (exitCode) => resolve(exitCode));
-  }).finally(() => clearInterval(sampler));
+  }).finally(async () => {
+    clearInterval(sampler);
+    await rm(work, { recursive: true, force: true });
+  });
   const durationMs = performance.now() - started;
   if (code !== 0) throw new Error(`astro build exited with ${code}:\n${output}`);
   return { durationMs, peakRssBytes: peak, output };

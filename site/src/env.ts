@@ -9,6 +9,8 @@ const SiteEnvSchema = z.object({
   SITE_TYPES_ONLY: z.enum(['0', '1']).default('0'),
   /** An earlier build (the live site): unchanged files take their .gz and .br from there instead of compressing again. */
   PRECOMPRESS_REUSE_FROM: z.string().optional(),
+  /** Astro's cache folder (content data store); one per build lets builds run side by side. */
+  SITE_CACHE_DIR: z.string().optional(),
 });
 
 export interface SiteEnv {
@@ -16,6 +18,7 @@ export interface SiteEnv {
   publicUrl: string;
   typesOnly: boolean;
   reuseCompressedFrom?: string;
+  cacheDir?: string;
 }
 
 /** The build's settings from the environment, checked once; throws a readable list of problems. */
@@ -25,6 +28,7 @@ export function readSiteEnv(env: Record<string, string | undefined> = process.en
     PUBLIC_URL: env.PUBLIC_URL || undefined,
     SITE_TYPES_ONLY: env.SITE_TYPES_ONLY || undefined,
     PRECOMPRESS_REUSE_FROM: env.PRECOMPRESS_REUSE_FROM || undefined,
+    SITE_CACHE_DIR: env.SITE_CACHE_DIR || undefined,
   });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
@@ -35,5 +39,6 @@ export function readSiteEnv(env: Record<string, string | undefined> = process.en
     publicUrl: parsed.data.PUBLIC_URL.replace(/\/+$/, ''),
     typesOnly: parsed.data.SITE_TYPES_ONLY === '1',
     reuseCompressedFrom: parsed.data.PRECOMPRESS_REUSE_FROM,
+    cacheDir: parsed.data.SITE_CACHE_DIR,
   };
 }
