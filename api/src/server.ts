@@ -7,6 +7,7 @@ import { ensureAdmin, seedDemo } from './db/seed.js';
 import { createBackgroundJobs } from './jobs/index.js';
 import { systemClock } from './lib/clock.js';
 import { createLogger } from './lib/logger.js';
+import { createOneProcess } from './one-process.js';
 
 // The only file that reads the environment through loadConfig and listens.
 async function main() {
@@ -29,14 +30,25 @@ async function main() {
     }
   }
 
-  const jobs = createBackgroundJobs({ config, db, logger, clock: systemClock });
+  // BUILDER_URL unset: one process serves the site, the admin app and the API, with the builder in-process.
+  const single = config.builderUrl ? null : createOneProcess(config, logger);
+  const jobs = createBackgroundJobs({ config, db, logger, clock: systemClock, publish: single?.publish });
   await jobs.start();
   if (!config.mail.smtpUrl) say(`No SMTP_URL: mails are written to ${config.mail.outboxDir} and to the log.`);
   const app = createApp({ config, db, logger, jobs });
+  single?.mount(app);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     say(
       `Blog API listening on ${config.publicUrl} (bound to ${info.address}:${info.port}); try ${config.publicUrl}/api/posts`,
     );
+    if (single) {
+      const { missing } = single.start(info.port, async (input, init) => app.request(input, init));
+      say(
+        missing
+          ? `Building the site into ${config.siteDist} (first start: a few seconds); the blog is at ${config.publicUrl}/`
+          : `Serving the site from ${config.siteDist} at ${config.publicUrl}/ (rebuilding it in the background)`,
+      );
+    } else say(`Publish webhooks go to ${config.builderUrl}/hooks/publish`);
   });
 
   const shutdown = (signal: string) => {
@@ -44,6 +56,7 @@ async function main() {
     server.close(() => {
       void jobs
         .stop()
+        .then(() => single?.stop())
         .then(() => db.close())
         .then(() => process.exit(0));
     });

@@ -1,0 +1,69 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Builder, createBuilder } from '@blog/site/builder';
+import type { Hono } from 'hono';
+import type { AppEnv } from './app-env.js';
+import type { Config } from './config.js';
+import type { PublishDelivery } from './features/publishing/delivery.js';
+import type { Logger } from './lib/logger.js';
+import { staticSite } from './static/serve.js';
+
+/**
+ * One-process mode (DESIGN §1, BUILDER_URL unset): the API also serves the
+ * static site (SITE_DIST) and the admin app (admin/dist), and runs the
+ * builder in-process; the outbox hands publish events straight to it.
+ */
+export function createOneProcess(config: Config, logger: Logger) {
+  let builder: Builder | null = null;
+
+  return {
+    /** The outbox's delivery: until the builder runs, jobs wait and retry. */
+    publish: (async (event) => {
+      if (!builder) throw new Error('the in-process builder is not running yet');
+      builder.accept(event);
+    }) satisfies PublishDelivery,
+
+    /** Adds the static site and the admin app after the API routes (a path the API answers never gets here). */
+    mount(app: Pick<Hono<AppEnv>, 'use'>) {
+      app.use(
+        '*',
+        staticSite({ root: config.adminDist, mount: '/admin/', fallback: 'spa', immutable: ['/admin/assets/'] }),
+      );
+      app.use(
+        '*',
+        staticSite({
+          root: config.siteDist,
+          mount: '/',
+          fallback: '404',
+          skip: ['/api/', '/admin/'],
+          immutable: ['/_astro/'],
+        }),
+      );
+    },
+
+    /**
+     * Starts the builder once the API listens on `port` (the site build reads
+     * the API over HTTP), and builds the site: a first build when SITE_DIST
+     * is missing, else a rebuild that also warms the fast-path renderer.
+     */
+    start(port: number, fetchApi: (input: string, init: RequestInit) => Promise<Response>) {
+      const host = ['0.0.0.0', '::', ''].includes(config.host) ? '127.0.0.1' : config.host;
+      const apiHost = host.includes(':') ? `[${host}]` : host;
+      builder = createBuilder({
+        secret: config.webhookSecret,
+        siteDist: config.siteDist,
+        apiUrl: `http://${apiHost}:${port}/api`,
+        publicUrl: config.publicUrl,
+        fetch: fetchApi,
+        logger,
+      });
+      const missing = !existsSync(join(config.siteDist, 'index.html'));
+      builder.rebuild(missing ? 'first build (SITE_DIST missing)' : 'start-up build (warms the fast path)');
+      return { missing, builder };
+    },
+
+    async stop() {
+      await builder?.stop();
+    },
+  };
+}
