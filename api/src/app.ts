@@ -18,6 +18,7 @@ import { createAuditLogger } from './features/admin/audit.js';
 import { adminRoutes } from './features/admin/routes.js';
 import { categoryRoutes } from './features/categories/routes.js';
 import { createCategoryService } from './features/categories/service.js';
+import { createCommentPageCache } from './features/comments/page-cache.js';
 import { commentRoutes } from './features/comments/routes.js';
 import { createCommentService } from './features/comments/service.js';
 import { healthRoutes } from './features/health/routes.js';
@@ -135,7 +136,14 @@ export function createApp(deps: AppDeps) {
     .route('/api', authRoutes({ accounts, sessions, secureCookies, clientIp }))
     .route('/api', postRoutes(posts))
     .route('/api', categoryRoutes(categories))
-    .route('/api', commentRoutes(comments, clientIp))
+    .route(
+      '/api',
+      commentRoutes(
+        comments,
+        clientIp,
+        createCommentPageCache(config.commentCacheMs, () => clock().getTime()),
+      ),
+    )
     .route('/api', siteRoutes(createSiteService(db)))
     .route('/api', userRoutes(db))
     .route('/api', adminRoutes({ db, clock, sessions, jobs: deps.jobs, onPostChange: deps.onPostChange }))

@@ -64,6 +64,8 @@ const envSchema = z.object({
   OIDC_PROVIDERS_FILE: z.string().min(1).optional(),
   /** Behind nginx: take the client address from X-Real-IP / X-Forwarded-For. */
   TRUST_PROXY: booleanFromEnv.optional(),
+  /** How long anonymous comment pages may be served from memory (0: never). */
+  COMMENT_CACHE_MS: z.coerce.number().int().min(0).max(60_000).optional(),
   /** Largest accepted request body. */
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).optional(),
   /** Where the publish webhook goes (the builder's origin); unset → one-process mode, builder in-process. */
@@ -111,6 +113,7 @@ export interface Config {
   seedDemo: boolean;
   logLevel: string;
   commentEditWindowSeconds: number;
+  commentCacheMs: number;
   maxBodyBytes: number;
   trustProxy: boolean;
   siteName: string;
@@ -234,6 +237,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     seedDemo: env.SEED_DEMO ?? profile === 'development',
     logLevel: env.LOG_LEVEL ?? (profile === 'test' ? 'silent' : 'info'),
     commentEditWindowSeconds: env.COMMENT_EDIT_WINDOW_SECONDS ?? 15 * 60,
+    // Off in tests, which change rows behind the API's back and read them at once.
+    commentCacheMs: env.COMMENT_CACHE_MS ?? (profile === 'test' ? 0 : 1000),
     maxBodyBytes: env.MAX_BODY_BYTES ?? 256 * 1024,
     trustProxy: env.TRUST_PROXY ?? false,
     siteName: env.SITE_NAME ?? 'Blog',

@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../../app-env.js';
 import { requireUser, requireVerified } from '../../auth/guards.js';
 import { createRouter, errorResponses, IdOrSlugParam, IdParam, jsonBody, jsonResponse } from '../../lib/openapi.js';
+import type { CommentPageCache } from './page-cache.js';
 import { presentComment, presentThread } from './presenter.js';
 import {
   CommentCountsQuerySchema,
@@ -72,19 +73,19 @@ const deleteComment = createRoute({
 export type ClientIp = (c: Context<AppEnv>) => string;
 
 /** Comment routes, mounted at /api. */
-export function commentRoutes(comments: CommentService, clientIp: ClientIp) {
+export function commentRoutes(comments: CommentService, clientIp: ClientIp, cache: CommentPageCache) {
   return createRouter()
     .openapi(listComments, async (c) => {
       const viewer = c.get('user');
-      const { threads, nextCursor, total } = await comments.listForPost(
-        c.req.valid('param').idOrSlug,
-        c.req.valid('query'),
-        viewer,
-      );
-      return c.json(
-        { items: threads.map(({ comment, replies }) => presentThread(comment, replies, viewer)), nextCursor, total },
-        200,
-      );
+      const { idOrSlug } = c.req.valid('param');
+      const query = c.req.valid('query');
+      const load = async () => {
+        const { postId, threads, nextCursor, total } = await comments.listForPost(idOrSlug, query, viewer);
+        const items = threads.map(({ comment, replies }) => presentThread(comment, replies, viewer));
+        return { postId, page: { items, nextCursor, total } };
+      };
+      const page = viewer ? (await load()).page : await cache.getOrLoad(idOrSlug, query.cursor, query.limit, load);
+      return c.json(page, 200);
     })
     .openapi(commentCounts, async (c) => {
       return c.json({ counts: await comments.counts(c.req.valid('query').posts) }, 200);
@@ -92,16 +93,18 @@ export function commentRoutes(comments: CommentService, clientIp: ClientIp) {
     .openapi(createComment, async (c) => {
       const user = requireVerified(c);
       const comment = await comments.create(user, c.req.valid('param').idOrSlug, c.req.valid('json'), clientIp(c));
+      cache.forgetPost(comment.postId);
       return c.json(presentComment(comment, user), 201);
     })
     .openapi(updateComment, async (c) => {
       const user = requireVerified(c);
       const comment = await comments.edit(user, c.req.valid('param').id, c.req.valid('json').body);
+      cache.forgetPost(comment.postId);
       return c.json(presentComment(comment, user), 200);
     })
     .openapi(deleteComment, async (c) => {
       const user = requireUser(c);
-      await comments.remove(user, c.req.valid('param').id);
+      cache.forgetPost(await comments.remove(user, c.req.valid('param').id));
       return c.body(null, 204);
     });
 }

@@ -86,6 +86,7 @@ export function createCommentService({ db, clock, rateLimiter, rules, audit }: C
       }
       const last = page.at(-1);
       return {
+        postId: post.id,
         threads: page.map((comment) => ({ comment, replies: repliesByParent.get(comment.id) ?? [] })),
         nextCursor: topLevel.length > query.limit && last ? String(last.id) : null,
         total: post.commentsCount,
@@ -149,9 +150,9 @@ export function createCommentService({ db, clock, rateLimiter, rules, audit }: C
       return reload(commentId);
     },
 
-    /** The author or an admin deletes a comment; its replies go with it. */
-    async remove(user: User, commentId: number): Promise<void> {
-      await db.transaction(async (transaction) => {
+    /** The author or an admin deletes a comment; its replies go with it. Returns the comment's post id. */
+    async remove(user: User, commentId: number): Promise<number> {
+      return db.transaction(async (transaction) => {
         const comment = await Comment.findByPk(commentId, { transaction });
         if (!comment) throw notFound('Comment');
         if (comment.authorId !== user.id && user.role !== 'admin') {
@@ -170,6 +171,7 @@ export function createCommentService({ db, clock, rateLimiter, rules, audit }: C
             transaction,
           );
         }
+        return comment.postId;
       });
     },
   };
