@@ -199,6 +199,12 @@ describe.skipIf(skip)('nginx in front of the site and the API (real nginx)', () 
     expect(session?.ip).toBe('127.0.0.5');
   });
 
+  it('answers its own health check without a site or an API', async () => {
+    const health = await get('/healthz');
+    expect(health.status).toBe(200);
+    expect(health.text).toBe('ok\n');
+  });
+
   it('does not expose the builder webhook', async () => {
     for (const method of ['GET', 'POST']) {
       const hook = await rawRequest(`${nginx.url}/hooks/publish`, {

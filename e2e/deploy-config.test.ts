@@ -1,0 +1,112 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { DEFAULT_TEMPLATE, TEMPLATE_VARIABLES, templateReferences } from '../nginx/render.js';
+import { ROOT, readRepoFile } from './support/repo.js';
+
+const DOCKERFILES = ['api/Dockerfile', 'site/Dockerfile', 'nginx/Dockerfile'] as const;
+const nodeMajor = readRepoFile('.nvmrc').trim();
+
+describe('one Node version everywhere', () => {
+  const rootPackage = z
+    .object({ engines: z.object({ node: z.string() }), devDependencies: z.record(z.string(), z.string()) })
+    .parse(JSON.parse(readRepoFile('package.json')));
+  const images = DOCKERFILES.map((path) => {
+    const match = /^ARG NODE_IMAGE=node:(\d+)\.(\d+)\.(\d+)-bookworm-slim$/m.exec(readRepoFile(path));
+    if (!match) throw new Error(`${path}: no pinned ARG NODE_IMAGE=node:<x.y.z>-bookworm-slim`);
+    return { path, version: `${match[1]}.${match[2]}.${match[3]}`, major: match[1] };
+  });
+
+  it('.nvmrc, the `node` devDependency, engines and every Dockerfile agree', () => {
+    expect(nodeMajor).toMatch(/^\d+$/);
+    expect(rootPackage.devDependencies.node).toMatch(new RegExp(`^\\^${nodeMajor}\\.`));
+    const pinned = rootPackage.devDependencies.node?.slice(1);
+    for (const image of images) expect(image.version, image.path).toBe(pinned);
+    // engines states the minimum the toolchain needs (DESIGN §1a); the pinned version satisfies it.
+    expect(rootPackage.engines.node).toBe('>=22.12');
+  });
+
+  it('CI uses .nvmrc for setup-node and the same image for its test container', () => {
+    const workflowsDir = join(ROOT, '.github', 'workflows');
+    for (const file of readdirSync(workflowsDir)) {
+      const text = readRepoFile(`.github/workflows/${file}`);
+      for (const match of text.matchAll(/node-version(?:-file)?: (.+)$/gm)) {
+        expect(match[0], file).toBe('node-version-file: .nvmrc');
+      }
+      for (const match of text.matchAll(/container: node:(\S+)/g)) {
+        expect(match[1], file).toBe(`${images[0]?.version}-bookworm`);
+      }
+    }
+  });
+});
+
+describe('Dockerfiles', () => {
+  it('are multi-stage, healthchecked, and run Node services as a non-root user', () => {
+    for (const path of DOCKERFILES) {
+      const text = readRepoFile(path);
+      expect(text.match(/^FROM /gm)?.length ?? 0, path).toBeGreaterThanOrEqual(2);
+      expect(text, path).toMatch(/^HEALTHCHECK /m);
+      // Every base image pinned to a version, never :latest.
+      for (const match of text.matchAll(/^FROM (\S+)/gm)) expect(match[1], path).not.toMatch(/:latest$|^[^:$]+$/);
+    }
+    for (const path of ['api/Dockerfile', 'site/Dockerfile']) expect(readRepoFile(path), path).toMatch(/^USER node$/m);
+    expect(readRepoFile('api/Dockerfile')).toMatch(/npm ci --omit=dev --workspace api/);
+  });
+
+  it('copy the nginx configuration where the official image renders templates', () => {
+    const text = readRepoFile('nginx/Dockerfile');
+    expect(text).toMatch(/^FROM nginx:\d+\.\d+\.\d+-alpine$/m);
+    expect(text).toContain('COPY nginx/nginx.conf /etc/nginx/nginx.conf');
+    expect(text).toContain('COPY nginx/templates/ /etc/nginx/templates/');
+    // Defaults for every template variable, so the image starts with no environment at all.
+    for (const name of TEMPLATE_VARIABLES) expect(text, name).toMatch(new RegExp(`\\b${name}=`));
+  });
+});
+
+describe('nginx template', () => {
+  it('refers to no upper-case variable but its own (the image substitutes every variable it has)', () => {
+    expect(templateReferences(readRepoFile(DEFAULT_TEMPLATE.slice(ROOT.length)))).toEqual(
+      [...TEMPLATE_VARIABLES].sort(),
+    );
+  });
+});
+
+describe('GitHub workflows', () => {
+  const Workflow = z.object({
+    permissions: z.record(z.string(), z.string()),
+    jobs: z.record(
+      z.string(),
+      z.object({
+        permissions: z.record(z.string(), z.string()).optional(),
+        steps: z.array(z.object({ uses: z.string().optional() })),
+      }),
+    ),
+  });
+  const files = readdirSync(join(ROOT, '.github', 'workflows')).filter((file) => file.endsWith('.yml'));
+
+  it('are ci, rebuild and deploy', () => {
+    expect(files.sort()).toEqual(['ci.yml', 'deploy.yml', 'rebuild.yml']);
+  });
+
+  it('read-only by default, every action pinned by commit SHA with its version', () => {
+    for (const file of files) {
+      const text = readRepoFile(`.github/workflows/${file}`);
+      const workflow = Workflow.parse(parse(text));
+      expect(workflow.permissions, file).toEqual({ contents: 'read' });
+      for (const match of text.matchAll(/uses: (\S+)(.*)$/gm)) {
+        expect(match[1], `${file}: ${match[0]}`).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+        expect(match[2], `${file}: ${match[0]}`).toMatch(/^ # v\d+\.\d+\.\d+$/);
+      }
+      // Write access only where a job needs it (deploy pushes images).
+      for (const [name, job] of Object.entries(workflow.jobs)) {
+        const writes = Object.entries(job.permissions ?? {}).filter(([, level]) => level === 'write');
+        expect(
+          writes.map(([scope]) => scope),
+          `${file}: ${name}`,
+        ).toEqual(file === 'deploy.yml' ? ['packages'] : []);
+      }
+    }
+  });
+});
