@@ -259,10 +259,13 @@ export function createBuilder(config: BuilderConfig) {
         await runCommand(config.buildCommand, release);
         pages = await countPages(release);
       } else {
+        // Unchanged files keep the live release's .gz/.br instead of being compressed again.
+        const live = await releases.current();
         worker = await startRenderWorker({
           apiUrl: config.apiUrl,
           publicUrl: config.publicUrl,
           silent: config.quietBuilds,
+          env: live ? { PRECOMPRESS_REUSE_FROM: live } : {},
         });
         pages = (await worker.build(release)).pages;
       }

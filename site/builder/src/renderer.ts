@@ -1,4 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,14 +33,20 @@ export interface RenderWorkerOptions {
 
 export async function startRenderWorker(options: RenderWorkerOptions): Promise<RenderWorker> {
   const tsx = createRequire(import.meta.url).resolve('tsx');
+  // A working folder of its own (Astro's cache and intermediate chunks), so builds never share one;
+  // inside the workspace so those chunks resolve packages from node_modules. Kept while the worker lives.
+  const work = join(SITE_ROOT, 'node_modules', '.site-builds', `builder-${randomBytes(6).toString('hex')}`);
+  await mkdir(work, { recursive: true });
   const child: ChildProcess = fork(WORKER, [], {
-    cwd: SITE_ROOT,
+    cwd: work,
     execArgv: ['--import', tsx],
     env: {
       ...process.env,
       ASTRO_TELEMETRY_DISABLED: '1',
       BLOG_API_URL: options.apiUrl,
       PUBLIC_URL: options.publicUrl,
+      SITE_CACHE_DIR: join(work, 'cache'),
+      BLOG_SITE_ROOT: SITE_ROOT,
       ...options.env,
     },
     stdio: options.silent ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -64,6 +72,7 @@ export async function startRenderWorker(options: RenderWorkerOptions): Promise<R
     else waiter.reject(new Error(reply.error));
   });
   child.on('exit', (code, signal) => {
+    void rm(work, { recursive: true, force: true });
     exited = new Error(`render worker exited (${signal ?? code})${output ? `:\n${output.slice(-4000)}` : ''}`);
     for (const waiter of pending.values()) waiter.reject(exited);
     pending.clear();

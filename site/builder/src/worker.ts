@@ -96,7 +96,7 @@ function appRoutes(): RouteData[] {
 }
 
 async function fullBuild(outDir: string): Promise<BuildReply> {
-  await build({ root: process.cwd(), outDir, logLevel: 'warn', integrations: [capture] });
+  await build({ root: process.env.BLOG_SITE_ROOT ?? process.cwd(), outDir, logLevel: 'warn', integrations: [capture] });
   if (!prerenderer) throw new Error('the build rendered no pages (no prerenderer captured)');
   routes = appRoutes();
   return { pages: await countPages(outDir) };

@@ -87,11 +87,13 @@ function hook(
   options: { at?: Date; secret?: string; headers?: Record<string, string> } = {},
 ) {
   const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
-  return builder.app.request('/hooks/publish', {
-    method: 'POST',
-    headers: { ...signedHeaders(options.secret ?? SECRET, body, options.at ?? new Date()), ...options.headers },
-    body,
-  });
+  return Promise.resolve(
+    builder.app.request('/hooks/publish', {
+      method: 'POST',
+      headers: { ...signedHeaders(options.secret ?? SECRET, body, options.at ?? new Date()), ...options.headers },
+      body,
+    }),
+  );
 }
 
 const published = (postId: number, slug = `post-${postId}`) => ({
@@ -124,7 +126,7 @@ describe('POST /hooks/publish', () => {
     const { builder, runs } = await setup();
     const body = JSON.stringify(published(1));
     const headers = signedHeaders(SECRET, body, new Date());
-    const cases: Array<[string, Promise<Response>, number, string]> = [
+    const cases: Array<[string, Response | Promise<Response>, number, string]> = [
       ['no headers', builder.app.request('/hooks/publish', { method: 'POST', body }), 400, 'missing_signature'],
       [
         'no signature',
