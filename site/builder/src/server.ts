@@ -1,5 +1,5 @@
 // The builder as a process of its own (production: BUILDER_URL points here).
-//   WEBHOOK_SECRET, SITE_DIST, BLOG_API_URL, PUBLIC_URL; optional BUILDER_PORT (4322), BUILDER_HOST (127.0.0.1),
+//   WEBHOOK_SECRET, SITE_DIST, BLOG_API_URL, PUBLIC_URL; optional PORT (4322), HOST (127.0.0.1),
 //   SITE_RELEASES (releases beside SITE_DIST), BUILD_COMMAND, FOLLOW_UP_REBUILD_SECONDS (30; 0 = never).
 import { isAbsolute, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
@@ -28,8 +28,8 @@ const builder = createBuilder({
   followUpDelayMs: followUp > 0 ? followUp * 1000 : null,
   logger: consoleLogger,
 });
-const port = Number(env.BUILDER_PORT ?? '4322');
-const server = serve({ fetch: builder.app.fetch, port, hostname: env.BUILDER_HOST ?? '127.0.0.1' }, (info) => {
+const port = Number(env.PORT ?? '4322');
+const server = serve({ fetch: builder.app.fetch, port, hostname: env.HOST ?? '127.0.0.1' }, (info) => {
   process.stdout.write(`Builder listening on ${info.address}:${info.port}; POST /hooks/publish\n`);
   builder.rebuild('start-up build');
 });
