@@ -1,11 +1,13 @@
-import { readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { DEFAULT_TEMPLATE, TEMPLATE_VARIABLES, templateReferences } from '../nginx/render.js';
+import { DEFAULT_TEMPLATE, renderDefaultConf, TEMPLATE_VARIABLES, templateReferences } from '../nginx/render.js';
 import { ROOT, readRepoFile } from './support/repo.js';
 
+const ENVSUBST = '/usr/bin/envsubst';
 const DOCKERFILES = ['api/Dockerfile', 'site/Dockerfile', 'nginx/Dockerfile'] as const;
 const nodeMajor = readRepoFile('.nvmrc').trim();
 
@@ -71,6 +73,41 @@ describe('nginx template', () => {
       [...TEMPLATE_VARIABLES].sort(),
     );
   });
+
+  it.skipIf(!existsSync(ENVSUBST))(
+    'renders as the official image renders it (envsubst over the whole environment)',
+    () => {
+      const values = {
+        NGINX_PORT: '80',
+        SERVER_NAME: 'blog.example.com',
+        SITE_ROOT: '/srv/site/dist',
+        ADMIN_ROOT: '/srv/admin',
+        API_UPSTREAM: 'api:8080',
+        NGINX_HSTS: 'on',
+      };
+      // The image's 20-envsubst-on-templates.sh passes every defined variable's name to envsubst.
+      const environment = {
+        ...values,
+        PATH: '/usr/bin:/bin',
+        HOME: '/root',
+        HOSTNAME: 'c0ffee',
+        NGINX_VERSION: '1.28.0',
+      };
+      const shellFormat = Object.keys(environment)
+        .map((name) => `\${${name}}`)
+        .join(' ');
+      const run = spawnSync(ENVSUBST, [shellFormat], {
+        input: readFileSync(DEFAULT_TEMPLATE, 'utf8'),
+        env: environment,
+        encoding: 'utf8',
+      });
+      expect(run.status, run.stderr).toBe(0);
+      expect(renderDefaultConf(values)).toBe(run.stdout);
+      // nginx's own variables are untouched.
+      expect(run.stdout).toContain('proxy_set_header X-Real-IP $remote_addr;');
+      expect(run.stdout).toContain('server api:8080;');
+    },
+  );
 });
 
 describe('GitHub workflows', () => {

@@ -1,0 +1,86 @@
+// DESIGN §5: a post page served by nginx at ≥ 0.9× the rate nginx serves a same-size plain file.
+// Serves, through the production nginx config (nginx/, rendered as in the e2e tests):
+//   plain          a 9 KB file, no compression asked      (the baseline)
+//   precompressed  a 9 KB post page, gzip from its .gz    (gzip_static: what the build ships)
+//   on the fly     the same page without a .gz sibling    (nginx gzips each response)
+// and prints requests/second and the ratio to the baseline. Needs nginx and wrk (apt-get install nginx wrk).
+// Run: npx tsx bench/nginx-static.ts    (BENCH_SECONDS=5, BENCH_ROUNDS=3, BENCH_CONNECTIONS=64)
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { startNginx } from '../e2e/support/nginx.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+
+/** ~9 KB of post-like HTML: prose compresses like a real page does (about 3:1). */
+function postPage(): string {
+  const words = 'the static site serves readers from files while comments reach a small api behind nginx'.split(' ');
+  let seed = 7;
+  const next = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed;
+  };
+  let body = '';
+  while (body.length < 8600) {
+    const sentence = Array.from({ length: 8 + (next() % 12) }, () => words[next() % words.length]).join(' ');
+    body += `<p>${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}.</p>\n`;
+  }
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A post</title><link rel="stylesheet" href="/_astro/site.abc123.css"></head><body><main><article><h1>A post</h1>${body}</article></main></body></html>\n`;
+}
+
+function wrk(url: string, gzip: boolean): number {
+  const args = ['-t1', `-c${CONNECTIONS}`, `-d${SECONDS}s`, ...(gzip ? ['-H', 'Accept-Encoding: gzip'] : []), url];
+  const run = spawnSync('wrk', args, { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`wrk failed: ${run.stderr}`);
+  if (/Non-2xx/.test(run.stdout)) throw new Error(`${url}: non-2xx answers\n${run.stdout}`);
+  const match = /Requests\/sec:\s+([\d.]+)/.exec(run.stdout);
+  if (!match?.[1]) throw new Error(`wrk output without Requests/sec:\n${run.stdout}`);
+  return Number(match[1]);
+}
+
+if (spawnSync('wrk', ['--version']).error) throw new Error('wrk is not installed (apt-get install wrk)');
+const work = mkdtempSync(join(tmpdir(), 'bench-nginx-'));
+// nginx workers run unprivileged when this runs as root.
+chmodSync(work, 0o755);
+const site = join(work, 'site');
+mkdirSync(join(site, 'post'), { recursive: true });
+mkdirSync(join(site, 'post-live'), { recursive: true });
+mkdirSync(join(work, 'admin'));
+const page = postPage();
+writeFileSync(join(site, 'plain.txt'), 'x'.repeat(Buffer.byteLength(page)));
+writeFileSync(join(site, 'post', 'index.html'), page);
+writeFileSync(join(site, 'post', 'index.html.gz'), gzipSync(page, { level: 9 }));
+writeFileSync(join(site, 'post-live', 'index.html'), page);
+const nginx = await startNginx({ siteRoot: site, adminRoot: join(work, 'admin'), apiUpstream: '127.0.0.1:9' });
+try {
+  const scenarios = [
+    ['plain 9 KB file', '/plain.txt', false],
+    ['post page, precompressed .gz', '/post/', true],
+    ['post page, gzip on the fly', '/post-live/', true],
+  ] as const;
+  for (const [, path, gzip] of scenarios) wrk(`${nginx.url}${path}`, gzip); // warm-up
+  // Interleaved rounds, median of each: a shared machine's noise hits every scenario alike.
+  const samples = scenarios.map(() => [] as number[]);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [index, [, path, gzip]] of scenarios.entries()) samples[index]?.push(wrk(`${nginx.url}${path}`, gzip));
+  }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+  const results = scenarios.map(([name], index) => [name, median(samples[index] ?? [])] as const);
+  const baseline = results[0]?.[1] ?? 1;
+  const gzBytes = gzipSync(page, { level: 9 }).length;
+  process.stdout.write(
+    `nginx ${CONNECTIONS} connections, median of ${ROUNDS} interleaved ${SECONDS} s runs, wrk -t1; page ${Buffer.byteLength(page)} B, .gz ${gzBytes} B\n`,
+  );
+  for (const [name, rps] of results) {
+    process.stdout.write(
+      `${name.padEnd(32)} ${Math.round(rps).toString().padStart(7)} req/s  ${(rps / baseline).toFixed(2)}×\n`,
+    );
+  }
+} finally {
+  await nginx.stop();
+  rmSync(work, { recursive: true, force: true });
+}
