@@ -19,6 +19,13 @@ export default defineConfig({
     inlineStylesheets: 'never',
   },
   devToolbar: { enabled: false },
+  vite: {
+    build: {
+      // Nothing inlined: Astro would inline small island scripts (and Vite small assets as data:
+      // URLs), which nginx's CSP (script-src 'self') blocks. Every script stays a /_astro/ file.
+      assetsInlineLimit: 0,
+    },
+  },
   integrations: [
     {
       name: 'blog-precompress',

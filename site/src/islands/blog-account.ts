@@ -1,23 +1,442 @@
-import { html, LitElement } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import { ApiRequestError, callApi, errorText } from './api';
+import {
+  type AccountRequestedDetail,
+  type AccountStep,
+  type AuthChangedDetail,
+  announceUser,
+  currentUser,
+  type User,
+} from './session';
+import type { OtpSent, ProviderList, SignupResponse, UserResponse } from './types';
+
+type Provider = ProviderList['providers'][number];
+
+/** What the OIDC callback's `?auth_error=` codes mean to a reader. */
+const AUTH_ERRORS: Record<string, string> = {
+  access_denied: 'Signing in was cancelled.',
+  banned: 'This account is banned.',
+  email_unverified_conflict:
+    'An account already uses this email address. Sign in with its password, then link the provider.',
+};
 
 /**
- * The reader's account: a sign-in button or the signed-in menu in the header, the full
- * sign-in, sign-up and verification forms on the account page.
+ * The reader's account. In the header (`view="menu"`) a "Sign in" button, or the signed-in
+ * reader's name, opens a modal dialog; on the account page (`view="page"`) the same forms
+ * show inline: sign in, sign up, the emailed code with "resend" and its countdown, provider
+ * buttons, sign out.
  *
- * For now it upgrades and keeps its build-time fallback (a link to the account page);
- * the forms come in the islands' work.
+ * After every sign-in change it fires `blog-auth-changed` on window (see ./session.ts); in the
+ * header it opens its dialog when another island fires `blog-account-requested`.
  *
- * @slot - The build-time fallback.
+ * @slot - The build-time fallback (a link to the account page), shown until the session is known.
  */
 @customElement('blog-account')
 export class BlogAccount extends LitElement {
-  /** `menu` in the header, `page` on the account page. */
+  static override styles = css`
+    :host {
+      font-family: var(--sans);
+    }
+    .trigger {
+      font: inherit;
+      font-weight: 600;
+      color: inherit;
+      background: none;
+      border: 0;
+      padding: 0;
+      cursor: pointer;
+    }
+    .trigger:hover {
+      text-decoration: underline;
+    }
+    :focus-visible {
+      outline: 3px solid var(--focus);
+      outline-offset: 2px;
+    }
+    dialog {
+      width: min(26rem, calc(100% - 2rem));
+      padding: 1.5rem;
+      border: 1px solid var(--rule);
+      border-radius: 8px;
+      color: var(--fg);
+      background: var(--bg);
+      text-align: left;
+      font-size: 1rem;
+      line-height: 1.5;
+    }
+    dialog::backdrop {
+      background: rgb(0 0 0 / 0.55);
+    }
+    h2 {
+      margin: 0 0 1rem;
+      font-size: 1.35rem;
+    }
+    label {
+      display: block;
+      margin-top: 0.75rem;
+      font-weight: 600;
+    }
+    input {
+      display: block;
+      box-sizing: border-box;
+      width: 100%;
+      margin-top: 0.25rem;
+      padding: 0.5rem;
+      font: inherit;
+      color: inherit;
+      background: var(--bg);
+      border: 1px solid var(--muted);
+      border-radius: 4px;
+    }
+    input[aria-invalid='true'] {
+      border-color: var(--focus);
+    }
+    p {
+      margin: 0.5rem 0;
+    }
+    .note {
+      margin: 0.2rem 0 0;
+      font-size: 0.85rem;
+      color: var(--muted);
+    }
+    .error {
+      color: var(--focus);
+      font-weight: 600;
+    }
+    .note.error {
+      color: var(--focus);
+    }
+    .row {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.5rem;
+      margin-top: 1rem;
+    }
+    button:not(.trigger),
+    .provider {
+      font: inherit;
+      padding: 0.45rem 1rem;
+      border: 1px solid var(--muted);
+      border-radius: 4px;
+      color: var(--fg);
+      background: var(--bg);
+      cursor: pointer;
+      text-decoration: none;
+    }
+    button[type='submit'] {
+      color: var(--bg);
+      background: var(--accent);
+      border-color: var(--accent);
+      font-weight: 600;
+    }
+    button:disabled {
+      opacity: 0.6;
+      cursor: default;
+    }
+    .link {
+      border-color: transparent !important;
+      color: var(--accent) !important;
+      padding-inline: 0 !important;
+    }
+    ul {
+      list-style: none;
+      margin: 1rem 0 0;
+      padding: 0;
+    }
+    .provider {
+      display: block;
+      margin-top: 0.5rem;
+      text-align: center;
+    }
+  `;
+
+  /** `menu` in the header (a button and a dialog), `page` on the account page (inline forms). */
   @property({ reflect: true })
   view: 'menu' | 'page' = 'menu';
 
+  /** The signed-in reader, null when signed out, undefined until known. */
+  @state() private user: User | null | undefined;
+  @state() private step: AccountStep = 'signin';
+  @state() private busy = false;
+  /** The last error, read out by the assertive live region. */
+  @state() private message = '';
+  /** The last success, read out by the polite live region. */
+  @state() private notice = '';
+  @state() private fieldErrors: Record<string, string> = {};
+  @state() private providers: Provider[] = [];
+  /** Seconds until a new code may be asked for. */
+  @state() private resendIn = 0;
+  @state() private sentTo = '';
+
+  @query('dialog') private dialog!: HTMLDialogElement | null;
+  @query('.trigger') private trigger!: HTMLButtonElement | null;
+
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #providersAsked = false;
+
+  readonly #onAuthChanged = (event: CustomEvent<AuthChangedDetail>) => {
+    this.user = event.detail.user;
+  };
+
+  readonly #onRequested = (event: CustomEvent<AccountRequestedDetail>) => {
+    if (this.view !== 'menu' || event.defaultPrevented) return;
+    event.preventDefault();
+    this.#go(event.detail.step);
+    void this.#open();
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('blog-auth-changed', this.#onAuthChanged);
+    window.addEventListener('blog-account-requested', this.#onRequested);
+    void currentUser().then((user) => {
+      this.user = user;
+      if (this.view === 'page') this.#loadProviders();
+      this.#showProviderError();
+    });
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('blog-auth-changed', this.#onAuthChanged);
+    window.removeEventListener('blog-account-requested', this.#onRequested);
+    clearInterval(this.#timer);
+  }
+
+  /** A failed provider sign-in comes back as `?auth_error=<code>`: say so, once, and tidy the address. */
+  #showProviderError(): void {
+    const url = new URL(location.href);
+    const code = url.searchParams.get('auth_error');
+    if (!code || this.view !== 'menu') return;
+    url.searchParams.delete('auth_error');
+    history.replaceState(history.state, '', url);
+    this.message = AUTH_ERRORS[code] ?? 'Signing in with the provider failed. Please try again.';
+    void this.#open();
+  }
+
+  #loadProviders(): void {
+    if (this.#providersAsked) return;
+    this.#providersAsked = true;
+    callApi<ProviderList>('GET', '/auth/providers').then(
+      (list) => {
+        this.providers = list.providers;
+      },
+      () => {
+        // No provider buttons: the password forms still work.
+        this.#providersAsked = false;
+      },
+    );
+  }
+
+  async #open(): Promise<void> {
+    this.#loadProviders();
+    await this.updateComplete;
+    const dialog = this.dialog;
+    if (!dialog || dialog.open) return;
+    dialog.showModal();
+    this.#focusFirst();
+  }
+
+  #close(): void {
+    this.dialog?.close();
+  }
+
+  async #focusFirst(selector = 'input, button[type="submit"], button'): Promise<void> {
+    await this.updateComplete;
+    const root = this.dialog ?? this.renderRoot;
+    root.querySelector<HTMLElement>(selector)?.focus();
+  }
+
+  #go(step: AccountStep): void {
+    this.step = step;
+    this.message = '';
+    this.notice = '';
+    this.fieldErrors = {};
+  }
+
+  #countdown(seconds: number): void {
+    clearInterval(this.#timer);
+    this.resendIn = seconds;
+    this.#timer = setInterval(() => {
+      if (--this.resendIn <= 0) clearInterval(this.#timer);
+    }, 1000);
+  }
+
+  /** Runs one request of the forms: busy while it runs, its error in the live region and by its fields. */
+  async #run(action: () => Promise<void>): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    this.message = '';
+    this.notice = '';
+    this.fieldErrors = {};
+    try {
+      await action();
+    } catch (error) {
+      const details = error instanceof ApiRequestError ? error.details.filter((d) => d.path) : [];
+      this.message = details.length > 0 ? 'Please correct the marked fields.' : errorText(error);
+      this.fieldErrors = Object.fromEntries(details.map((d) => [d.path, d.message]));
+      if (error instanceof ApiRequestError && error.status === 429 && error.code === 'otp_cooldown') {
+        this.#countdown(error.retryAfter);
+      }
+      if (details.length > 0) void this.#focusFirst('[aria-invalid="true"]');
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  #submit(event: SubmitEvent, action: (form: FormData) => Promise<void>): void {
+    event.preventDefault();
+    const form = event.target;
+    if (form instanceof HTMLFormElement) void this.#run(() => action(new FormData(form)));
+  }
+
+  #signedIn(user: User): void {
+    announceUser(user);
+    if (user.emailVerified) {
+      this.notice = `Signed in as ${user.name}.`;
+      if (this.view === 'menu') this.#close();
+    } else {
+      void this.#focusFirst();
+    }
+  }
+
+  readonly #signIn = (event: SubmitEvent) =>
+    this.#submit(event, async (form) => {
+      const { user } = await callApi<UserResponse>('POST', '/auth/login', {
+        email: String(form.get('email')),
+        password: String(form.get('password')),
+      });
+      this.#signedIn(user);
+    });
+
+  readonly #signUp = (event: SubmitEvent) =>
+    this.#submit(event, async (form) => {
+      const { user, verification } = await callApi<SignupResponse>('POST', '/auth/signup', {
+        name: String(form.get('name')),
+        email: String(form.get('email')),
+        password: String(form.get('password')),
+      });
+      this.sentTo = verification.sentTo;
+      this.#countdown(verification.resendAfterSeconds);
+      this.#signedIn(user);
+    });
+
+  readonly #verify = (event: SubmitEvent) =>
+    this.#submit(event, async (form) => {
+      const { user } = await callApi<UserResponse>('POST', '/auth/otp/verify', { code: String(form.get('code')) });
+      announceUser(user);
+      this.notice = 'Your email address is verified: you can comment now.';
+      void this.#focusFirst('button');
+    });
+
+  readonly #resend = () =>
+    this.#run(async () => {
+      const sent = await callApi<OtpSent>('POST', '/auth/otp/send');
+      this.sentTo = sent.sentTo;
+      this.#countdown(sent.resendAfterSeconds);
+      this.notice = `A new code is on its way to ${sent.sentTo}.`;
+    });
+
+  readonly #signOut = () =>
+    this.#run(async () => {
+      await callApi<undefined>('POST', '/auth/logout');
+      announceUser(null);
+      this.#go('signin');
+      this.notice = 'You are signed out.';
+      if (this.view === 'menu') this.#close();
+    });
+
+  #field(name: string, label: string, type: string, autocomplete: string, note = ''): TemplateResult {
+    const error = this.fieldErrors[name];
+    return html`<label for=${name}>${label}</label>
+      <input
+        id=${name}
+        name=${name}
+        type=${type}
+        autocomplete=${autocomplete}
+        required
+        aria-invalid=${error ? 'true' : 'false'}
+        aria-describedby=${`${name}-note`}
+        inputmode=${name === 'code' ? 'numeric' : nothing}
+        maxlength=${name === 'code' ? 6 : nothing}
+      />
+      <p class=${error ? 'note error' : 'note'} id=${`${name}-note`}>${error ? `${label} ${error}.` : note}</p>`;
+  }
+
+  #providerLinks(): TemplateResult | typeof nothing {
+    const here = new URL(location.href);
+    here.searchParams.delete('auth_error');
+    const links = this.providers.flatMap((provider) => {
+      const url = new URL(provider.startUrl, location.href);
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') return [];
+      url.searchParams.set('returnTo', here.pathname + here.search + here.hash);
+      return [html`<li><a class="provider" href=${url.href}>Continue with ${provider.name}</a></li>`];
+    });
+    return links.length > 0 ? html`<ul aria-label="Other ways to sign in">${links}</ul>` : nothing;
+  }
+
+  #panel(): TemplateResult {
+    const user = this.user;
+    if (user && !user.emailVerified) {
+      return html`<h2 id="title">Verify your email</h2>
+        <p>We mailed a 6-digit code to <strong>${this.sentTo || user.email}</strong>. Enter it to start commenting.</p>
+        <form @submit=${this.#verify}>
+          ${this.#field('code', 'Code', 'text', 'one-time-code', 'The code is valid for 10 minutes.')}
+          <div class="row">
+            <button type="submit" ?disabled=${this.busy}>Verify</button>
+            <button type="button" ?disabled=${this.busy || this.resendIn > 0} @click=${this.#resend}>
+              ${this.resendIn > 0 ? `Resend code in ${this.resendIn} s` : 'Resend code'}
+            </button>
+            <button type="button" class="link" @click=${this.#signOut}>Sign out</button>
+          </div>
+        </form>`;
+    }
+    if (user) {
+      return html`<h2 id="title">Your account</h2>
+        <p>Signed in as <strong>${user.name}</strong> (${user.email}).</p>
+        <div class="row"><button type="button" ?disabled=${this.busy} @click=${this.#signOut}>Sign out</button></div>`;
+    }
+    if (this.step === 'signup') {
+      return html`<h2 id="title">Create an account</h2>
+        <form @submit=${this.#signUp}>
+          ${this.#field('name', 'Name', 'text', 'name', 'Shown with your comments.')}
+          ${this.#field('email', 'Email', 'email', 'email', 'We mail you a code to verify it.')}
+          ${this.#field('password', 'Password', 'password', 'new-password', 'At least 10 characters, not a common one.')}
+          <div class="row">
+            <button type="submit" ?disabled=${this.busy}>Create account</button>
+            <button type="button" class="link" @click=${() => this.#go('signin')}>I have an account</button>
+          </div>
+        </form>
+        ${this.#providerLinks()}`;
+    }
+    return html`<h2 id="title">Sign in</h2>
+      <form @submit=${this.#signIn}>
+        ${this.#field('email', 'Email', 'email', 'email')} ${this.#field('password', 'Password', 'password', 'current-password')}
+        <div class="row">
+          <button type="submit" ?disabled=${this.busy}>Sign in</button>
+          <button type="button" class="link" @click=${() => this.#go('signup')}>Create an account</button>
+        </div>
+      </form>
+      ${this.#providerLinks()}`;
+  }
+
+  #content(): TemplateResult {
+    return html`${this.#panel()}
+      <p class="error" aria-live="assertive">${this.message}</p>
+      <p role="status">${this.notice}</p>`;
+  }
+
   override render() {
-    return html`<slot></slot>`;
+    if (this.user === undefined) return html`<slot></slot>`;
+    if (this.view === 'page') return this.#content();
+    return html`<button class="trigger" type="button" aria-haspopup="dialog" @click=${() => this.#open()}>
+        ${this.user ? this.user.name : 'Sign in'}
+      </button>
+      <dialog aria-labelledby="title" @close=${() => this.trigger?.focus()}>
+        ${this.#content()}
+        <div class="row"><button type="button" @click=${this.#close}>Close</button></div>
+      </dialog>`;
   }
 }
 
