@@ -129,6 +129,7 @@ async function waitFor(condition: () => Promise<boolean>, what: string, child: C
 
 /** Renders the configuration into a temporary prefix, checks it with `nginx -t`, and runs nginx in the foreground. */
 export async function startNginx(options: NginxOptions): Promise<RunningNginx> {
+  if (!nginxAvailable()) throw new Error(`no nginx at ${NGINX_BIN}: apt-get install -y nginx (.ci/run does)`);
   const prefix = mkdtempSync(join(tmpdir(), 'blog-nginx-'));
   // As root, workers run as the compiled-in user (nobody / nginx): they must traverse the prefix.
   chmodSync(prefix, 0o755);
