@@ -55,6 +55,7 @@ export class BlogAccount extends LitElement {
       outline-offset: 2px;
     }
     dialog {
+      box-sizing: border-box;
       width: min(26rem, calc(100% - 2rem));
       padding: 1.5rem;
       border: 1px solid var(--rule);

@@ -45,6 +45,10 @@ export class BlogComments extends LitElement {
       font-family: var(--sans);
       font-size: 1rem;
     }
+    /* The fallback's "needs JavaScript" note is wrong once this runs (it shows while loading). */
+    ::slotted(.note) {
+      display: none;
+    }
     ol {
       list-style: none;
       margin: 0;
@@ -211,6 +215,7 @@ export class BlogComments extends LitElement {
   readonly #onAuthChanged = (event: CustomEvent<AuthChangedDetail>) => {
     this.user = event.detail.user;
     this.#problems.clear();
+    this.open = this.previewing = this.confirming = null;
     // Own comments carry their Markdown for editing: ask again as the new reader.
     void this.#load(false);
   };
