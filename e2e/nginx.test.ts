@@ -115,7 +115,10 @@ describe.skipIf(skip)('nginx in front of the site and the API (real nginx)', () 
     expect(asset.headers['content-type']).toMatch(/javascript/);
     expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect(asset.all.get('cache-control')).toHaveLength(1);
-    expect((await get('/_astro/missing.js')).status).toBe(404);
+    // A missing asset's 404 must not be cached for a year.
+    const missing = await get('/_astro/missing.js');
+    expect(missing.status).toBe(404);
+    expect(missing.headers['cache-control']).toBe('no-cache');
   });
 
   it('serves the precompressed .gz file as it is on disk (gzip_static)', async () => {
