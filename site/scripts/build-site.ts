@@ -17,6 +17,11 @@ export interface AstroBuildOptions {
   outDir?: string;
   /** Extra environment for the build. */
   env?: Record<string, string>;
+  /**
+   * V8 heap limit of the build process, in MiB. Most of a big build's memory is garbage V8 has
+   * not collected yet: a 3,000-post build peaks near 1 GiB unlimited and near 630 MiB at 384.
+   */
+  heapLimitMb?: number;
 }
 
 export interface AstroBuildResult {
@@ -49,7 +54,14 @@ export async function runAstroBuild(options: AstroBuildOptions): Promise<AstroBu
   // Inside the workspace, so the intermediate chunks still resolve packages from node_modules.
   const work = join(SITE_ROOT, 'node_modules', '.site-builds', randomBytes(6).toString('hex'));
   await mkdir(work, { recursive: true });
-  const args = [astroBin, 'build', '--root', SITE_ROOT, ...(options.outDir ? ['--outDir', options.outDir] : [])];
+  const args = [
+    ...(options.heapLimitMb ? [`--max-old-space-size=${options.heapLimitMb}`] : []),
+    astroBin,
+    'build',
+    '--root',
+    SITE_ROOT,
+    ...(options.outDir ? ['--outDir', options.outDir] : []),
+  ];
   const started = performance.now();
   const child = spawn(process.execPath, args, {
     cwd: work,
