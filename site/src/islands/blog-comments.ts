@@ -285,7 +285,18 @@ export class BlogComments extends LitElement {
     this.open = key;
     this.previewing = null;
     await this.updateComplete;
-    this.renderRoot.querySelector<HTMLTextAreaElement>(`form[data-key="${key}"] textarea`)?.focus();
+    this.#box(key)?.focus();
+  }
+
+  /** A form's text, set in its textarea too: Lit's `.value` binding skips a value it set before. */
+  #setDraft(key: Key, text: string): void {
+    this.#drafts.set(key, text);
+    const box = this.#box(key);
+    if (box) box.value = text;
+  }
+
+  #box(key: Key): HTMLTextAreaElement | null {
+    return this.renderRoot.querySelector<HTMLTextAreaElement>(`form[data-key="${key}"] textarea`);
   }
 
   #closeForm(): void {
@@ -316,7 +327,7 @@ export class BlogComments extends LitElement {
     };
     list.push(temp);
     this.#pending.add(temp.id);
-    this.#drafts.delete(key);
+    this.#setDraft(key, '');
     this.#adjustTotal(1);
     if (parentId === null) this.previewing = null;
     else this.#closeForm();
@@ -330,7 +341,7 @@ export class BlogComments extends LitElement {
       const index = list.indexOf(temp);
       if (index >= 0) list.splice(index, 1);
       this.#adjustTotal(-1);
-      this.#drafts.set(key, body);
+      this.#setDraft(key, body);
       if (parentId !== null) this.open = key;
       this.#setProblem(key, error);
     } finally {
