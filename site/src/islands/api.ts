@@ -76,6 +76,9 @@ const fieldName = (path: string) => FIELD_NAMES[path] ?? path.charAt(0).toUpperC
 /** What to tell the reader about a failed request, in one sentence or two. */
 export function errorText(error: unknown): string {
   if (!(error instanceof ApiRequestError)) return 'Something went wrong. Please try again.';
+  if (error.code === 'otp_cooldown') {
+    return `A code was just sent. You can ask for a new one in ${error.retryAfter || 60} seconds.`;
+  }
   if (error.status === 429) {
     return `Too many attempts. Please wait ${error.retryAfter || 60} seconds and try again.`;
   }
