@@ -151,6 +151,7 @@ for (const extra of plan) {
     process.stdout.write(
       `${r.label.padEnd(16)} ${String(r.posts).padStart(6)} posts ${String(r.pages).padStart(6)} pages  ` +
         `${r.seconds.toFixed(1).padStart(6)} s  ${r.pagesPerSecond.toFixed(0).padStart(5)} pages/s  ` +
+        `(${(r.pages / (r.seconds - r.precompressSeconds)).toFixed(0)} without precompression)  ` +
         `peak RSS ${r.peakRssMb.toFixed(0)} MiB  of which precompress ${r.precompressSeconds.toFixed(1)} s` +
         `${r.reused ? ` (${r.reused} reused)` : ''}  ` +
         `post page HTML+CSS gzip ${(r.postPageGzipBytes / 1024).toFixed(1)} KiB\n`,
