@@ -2,6 +2,6 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    projects: ['api', 'site', 'e2e'],
+    projects: ['api', 'site', 'admin', 'e2e'],
   },
 });

@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { createRemoteJWKSet, type JWTVerifyGetKey, customFetch as joseCustomFetch, jwtVerify } from 'jose';
+import {
+  createRemoteJWKSet,
+  type FetchImplementation,
+  type JWTVerifyGetKey,
+  customFetch as joseCustomFetch,
+  jwtVerify,
+} from 'jose';
 import * as client from 'openid-client';
 import { type Transaction, UniqueConstraintError } from 'sequelize';
 import { z } from 'zod';
@@ -13,8 +19,15 @@ import type { SessionMeta, SessionStore } from '../sessions.js';
 import { type IdentityClaims, IdentityClaimsSchema, type ProviderSummary } from './schema.js';
 import { STATE_TTL_MS, safeReturnTo, sameSecret, signLoginState, verifyLoginState } from './state.js';
 
-/** A fetch for requests to identity providers (discovery, token, keys, UserInfo). */
-export type OidcFetch = (url: string, init: RequestInit) => Promise<Response>;
+/**
+ * A fetch for requests to identity providers (discovery, token, keys, UserInfo). Its options are
+ * what openid-client and jose pass, not the global RequestInit, so the type means the same under
+ * Node's and the DOM's fetch types (the admin app and the site type-check this file with lib DOM).
+ */
+export type OidcFetch = (
+  url: string,
+  init: client.CustomFetchOptions | Parameters<FetchImplementation>[1],
+) => Promise<Response>;
 
 /** How the app talks to identity providers; the defaults are the production ones. */
 export interface OidcOptions {

@@ -1,0 +1,309 @@
+import type { Me } from '@blog/api';
+import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
+import { customElement, query, state } from 'lit/decorators.js';
+import { api, errorText, UNAUTHORIZED_EVENT } from '../api.js';
+import { href, inAppLink, NAVIGATE_EVENT, navigate, parseRoute, type Route } from '../router.js';
+import { shared } from '../styles.js';
+import './audit-page.js';
+import './categories-page.js';
+import './comments-page.js';
+import './dashboard-page.js';
+import './not-allowed-page.js';
+import './post-editor.js';
+import './posts-page.js';
+import './rebuilds-page.js';
+import './sign-in-form.js';
+import './user-detail.js';
+import './users-page.js';
+
+type Section = 'dashboard' | 'posts' | 'users' | 'categories' | 'comments' | 'rebuilds' | 'audit';
+
+const NAV: Array<{ section: Section; label: string; adminOnly: boolean }> = [
+  { section: 'dashboard', label: 'Dashboard', adminOnly: true },
+  { section: 'posts', label: 'Posts', adminOnly: false },
+  { section: 'comments', label: 'Comments', adminOnly: true },
+  { section: 'users', label: 'Users', adminOnly: true },
+  { section: 'categories', label: 'Categories', adminOnly: true },
+  { section: 'rebuilds', label: 'Builds', adminOnly: true },
+  { section: 'audit', label: 'Audit log', adminOnly: true },
+];
+
+/** The nav section a route belongs to. */
+function sectionOf(route: Route): Section | null {
+  switch (route.name) {
+    case 'user':
+      return 'users';
+    case 'post':
+      return 'posts';
+    case 'not-found':
+      return null;
+    default:
+      return route.name;
+  }
+}
+
+const TITLES: Record<Route['name'], string> = {
+  dashboard: 'Dashboard',
+  users: 'Users',
+  user: 'User',
+  posts: 'Posts',
+  post: 'Post',
+  categories: 'Categories',
+  comments: 'Comments',
+  rebuilds: 'Site builds',
+  audit: 'Audit log',
+  'not-found': 'Not found',
+};
+
+/**
+ * The admin single-page app: checks the session, shows the sign-in form, the "not allowed"
+ * page for readers, or the admin frame with its pages (authors get only their posts).
+ */
+@customElement('admin-app')
+export class AdminApp extends LitElement {
+  static override styles = [
+    shared,
+    css`
+      .skip {
+        position: absolute;
+        left: 0.5rem;
+        top: -3rem;
+        padding: 0.5rem 0.75rem;
+        background: var(--bg);
+        border-radius: var(--radius);
+        z-index: 10;
+      }
+      .skip:focus {
+        top: 0.5rem;
+      }
+      header {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.5rem 1rem;
+        padding: 0.5rem 1rem;
+        border-bottom: 1px solid var(--border);
+        background: var(--surface);
+      }
+      .brand {
+        font-weight: 700;
+        font-size: 1.1rem;
+        color: var(--fg);
+        text-decoration: none;
+        margin-right: auto;
+      }
+      .who {
+        color: var(--muted);
+        font-size: 0.9375rem;
+      }
+      nav {
+        border-bottom: 1px solid var(--border);
+        overflow-x: auto;
+      }
+      nav ul {
+        display: flex;
+        gap: 0.25rem;
+        margin: 0;
+        padding: 0 0.5rem;
+        list-style: none;
+      }
+      nav a {
+        display: block;
+        padding: 0.7rem 0.75rem;
+        color: var(--fg);
+        text-decoration: none;
+        white-space: nowrap;
+        border-bottom: 3px solid transparent;
+      }
+      nav a[aria-current='page'] {
+        border-bottom-color: var(--accent);
+        font-weight: 700;
+      }
+      main {
+        padding: 1.25rem 1rem 3rem;
+        max-width: 80rem;
+        margin: 0 auto;
+      }
+      main:focus {
+        outline: none;
+      }
+      .state {
+        padding: 3rem 1rem;
+        text-align: center;
+      }
+    `,
+  ];
+
+  /** undefined while the session is being checked; null when signed out. */
+  @state() private me: Me | null | undefined = undefined;
+  @state() private route: Route = parseRoute(location.pathname);
+  @state() private sessionError: string | null = null;
+  @query('main') private main?: HTMLElement;
+
+  private readonly onLocation = () => {
+    this.route = parseRoute(location.pathname);
+    void this.focusPage();
+  };
+  private readonly onUnauthorized = () => {
+    this.me = null;
+  };
+  private readonly onClick = (event: MouseEvent) => {
+    const path = inAppLink(event);
+    if (path === null) return;
+    event.preventDefault();
+    if (path !== location.pathname + location.search + location.hash) navigate(path);
+  };
+
+  override connectedCallback() {
+    super.connectedCallback();
+    window.addEventListener('popstate', this.onLocation);
+    window.addEventListener(NAVIGATE_EVENT, this.onLocation);
+    window.addEventListener(UNAUTHORIZED_EVENT, this.onUnauthorized);
+    this.addEventListener('click', this.onClick);
+    void this.checkSession();
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    window.removeEventListener('popstate', this.onLocation);
+    window.removeEventListener(NAVIGATE_EVENT, this.onLocation);
+    window.removeEventListener(UNAUTHORIZED_EVENT, this.onUnauthorized);
+    this.removeEventListener('click', this.onClick);
+  }
+
+  private async checkSession() {
+    try {
+      this.me = (await api.session()).user;
+      this.sessionError = null;
+    } catch (error) {
+      this.sessionError = errorText(error);
+    }
+  }
+
+  private async signOut() {
+    try {
+      await api.logout();
+    } catch {
+      // Signed out already, or the API is away: the form is what the user wants next either way.
+    }
+    this.me = null;
+  }
+
+  /** After navigating, move focus to the new page's heading (what a page load would announce). */
+  private async focusPage() {
+    await this.updateComplete;
+    const page = this.main?.firstElementChild;
+    if (page instanceof LitElement) await page.updateComplete;
+    const heading = page?.shadowRoot?.querySelector('h1') ?? null;
+    if (heading instanceof HTMLElement) heading.focus();
+    else this.main?.focus();
+  }
+
+  protected override updated() {
+    const route = this.route;
+    const title = this.me === null ? 'Sign in' : TITLES[route.name];
+    document.title = `${title} · Blog admin`;
+  }
+
+  /** The page for the route; authors only reach their posts and the editor. */
+  private renderPage(me: Me): TemplateResult {
+    const route = this.route;
+    const admin = me.role === 'admin';
+    if (!admin && route.name !== 'posts' && route.name !== 'post' && route.name !== 'dashboard') {
+      return html`<section>
+        <h1 tabindex="-1">Admins only</h1>
+        <p>This page is for admins. As an author you can write and publish <a href=${href({ name: 'posts' })}>your posts</a>.</p>
+      </section>`;
+    }
+    switch (route.name) {
+      case 'dashboard':
+        return admin ? html`<dashboard-page></dashboard-page>` : html`<posts-page .me=${me}></posts-page>`;
+      case 'users':
+        return html`<users-page></users-page>`;
+      case 'user':
+        return html`<user-detail .userId=${route.id} .selfId=${me.id}></user-detail>`;
+      case 'posts':
+        return html`<posts-page .me=${me}></posts-page>`;
+      case 'post':
+        return html`<post-editor .postId=${route.id} .me=${me}></post-editor>`;
+      case 'categories':
+        return html`<categories-page></categories-page>`;
+      case 'comments':
+        return html`<comments-page></comments-page>`;
+      case 'rebuilds':
+        return html`<rebuilds-page></rebuilds-page>`;
+      case 'audit':
+        return html`<audit-page></audit-page>`;
+      case 'not-found':
+        return html`<section>
+          <h1 tabindex="-1">Page not found</h1>
+          <p><a href=${href({ name: 'dashboard' })}>Go to the start page</a></p>
+        </section>`;
+    }
+  }
+
+  override render() {
+    const me = this.me;
+    if (this.sessionError) {
+      return html`<main class="state">
+        <h1>Cannot reach the server</h1>
+        <p class="error" role="alert">${this.sessionError}</p>
+        <button type="button" @click=${() => this.checkSession()}>Try again</button>
+      </main>`;
+    }
+    if (me === undefined) return html`<main class="state" aria-busy="true"><p role="status">Loading…</p></main>`;
+    if (me === null) {
+      return html`<main>
+        <sign-in-form
+          @signed-in=${(event: CustomEvent<Me>) => {
+            this.me = event.detail;
+            void this.focusPage();
+          }}
+        ></sign-in-form>
+      </main>`;
+    }
+    if (me.role === 'user') {
+      return html`<main><not-allowed-page .user=${me} @sign-out=${this.signOut}></not-allowed-page></main>`;
+    }
+    const current = sectionOf(this.route);
+    const home = me.role === 'admin' ? 'dashboard' : 'posts';
+    return html`
+      <a
+        class="skip"
+        href="#main"
+        @click=${(event: Event) => {
+          event.preventDefault();
+          this.main?.focus();
+        }}
+        >Skip to content</a
+      >
+      <header>
+        <a class="brand" href=${href({ name: 'dashboard' })}>Blog admin</a>
+        <span class="who">${me.name} · ${me.role}</span>
+        <button type="button" @click=${this.signOut}>Sign out</button>
+      </header>
+      <nav aria-label="Admin sections">
+        <ul>
+          ${NAV.filter((item) => me.role === 'admin' || !item.adminOnly).map(
+            (item) =>
+              html`<li>
+                <a
+                  href=${href({ name: item.section })}
+                  aria-current=${current === item.section || (item.section === home && current === 'dashboard') ? 'page' : nothing}
+                  >${item.section === 'posts' && me.role !== 'admin' ? 'Your posts' : item.label}</a
+                >
+              </li>`,
+          )}
+          <li><a href="/">View the blog</a></li>
+        </ul>
+      </nav>
+      <main id="main" tabindex="-1">${this.renderPage(me)}</main>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'admin-app': AdminApp;
+  }
+}

@@ -1,0 +1,390 @@
+// The admin app in a real headless Chromium against the real API (temporary seeded SQLite or
+// PostgreSQL database), served from one origin as in production.
+
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../api/src/db/seed.js';
+import { chromiumAvailable, launchChromium, waitUntil } from './support/browser.js';
+import { type AdminServer, startAdminServer } from './support/server.js';
+
+const run = promisify(execFile);
+const require = createRequire(import.meta.url);
+const ADMIN_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SCREENSHOTS = process.env.ADMIN_SCREENSHOTS_DIR ?? join(tmpdir(), 'blog-admin-screenshots');
+
+// Skipped only on a machine without Debian's chromium and outside CI (.ci/run installs it).
+const skip = !chromiumAvailable() && !process.env.CI;
+if (skip) console.warn('admin browser tests skipped: /usr/bin/chromium is missing (apt-get install -y chromium)');
+
+describe.skipIf(skip)('admin app in Chromium', () => {
+  let dist: string;
+  let server: AdminServer;
+  let browser: Browser;
+  let adminState: Awaited<ReturnType<BrowserContext['storageState']>> | null = null;
+  const contexts: BrowserContext[] = [];
+  /** Uncaught errors and console errors (CSP violations among them) of every page. */
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    dist = mkdtempSync(join(tmpdir(), 'blog-admin-dist-'));
+    // `vite build` as `npm run build` runs it (a child process: vitest's NODE_ENV=test would
+    // select Lit's development build), on this process's Node 24.
+    const vite = join(dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
+    const { NODE_ENV: _, ...env } = process.env;
+    await run(process.execPath, [vite, 'build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'warn'], {
+      cwd: ADMIN_ROOT,
+      env,
+    });
+    [server, browser] = await Promise.all([startAdminServer(dist), launchChromium()]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (dist) rmSync(dist, { recursive: true, force: true });
+  });
+
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((context) => context.close()));
+    expect(problems.splice(0)).toEqual([]);
+  });
+
+  const db = () => server.db.models;
+
+  async function newPage(options: { viewport?: { width: number; height: number }; signedInAsAdmin?: boolean } = {}) {
+    const context = await browser.newContext({
+      viewport: options.viewport ?? { width: 1280, height: 900 },
+      storageState: options.signedInAsAdmin && adminState ? adminState : undefined,
+    });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !/status of 4\d\d/.test(message.text())) {
+        problems.push(`console: ${message.text()}`);
+      }
+    });
+    return page;
+  }
+
+  async function signIn(page: Page, email: string, password = DEMO_PASSWORD) {
+    await page.goto(`${server.url}/admin/`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  }
+
+  /** A page signed in as the demo admin (through the form once, then with its cookie). */
+  async function adminPage(path = '/admin/', viewport?: { width: number; height: number }) {
+    if (!adminState) {
+      const page = await newPage({ viewport });
+      await signIn(page, 'admin@example.com');
+      await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+      adminState = await page.context().storageState();
+      if (path !== '/admin/') await page.goto(`${server.url}${path}`);
+      return page;
+    }
+    const page = await newPage({ viewport, signedInAsAdmin: true });
+    await page.goto(`${server.url}${path}`);
+    return page;
+  }
+
+  const stat = (page: Page, name: string) => page.locator(`[data-stat="${name}"]`);
+
+  async function databaseStats() {
+    const [users, posts, comments] = await Promise.all([
+      db().User.findAll(),
+      db().Post.findAll(),
+      db().Comment.findAll(),
+    ]);
+    return {
+      'users.total': users.length,
+      'users.verified': users.filter((u) => u.emailVerifiedAt !== null).length,
+      'users.banned': users.filter((u) => u.bannedAt !== null).length,
+      'users.admin': users.filter((u) => u.role === 'admin').length,
+      'users.author': users.filter((u) => u.role === 'author').length,
+      'users.user': users.filter((u) => u.role === 'user').length,
+      'posts.total': posts.length,
+      'posts.published': posts.filter((p) => p.status === 'published').length,
+      'posts.draft': posts.filter((p) => p.status === 'draft').length,
+      'comments.total': comments.length,
+      'comments.visible': comments.filter((c) => c.status === 'visible').length,
+      'comments.hidden': comments.filter((c) => c.status === 'hidden').length,
+    };
+  }
+
+  /** Every dashboard number equals the database's count. */
+  async function expectDashboardMatchesDatabase(page: Page) {
+    await page.goto(`${server.url}/admin/`);
+    await stat(page, 'users.total').waitFor();
+    const expected = await databaseStats();
+    const shown: Record<string, number> = {};
+    for (const name of Object.keys(expected)) shown[name] = Number(await stat(page, name).textContent());
+    expect(shown).toEqual(expected);
+  }
+
+  it('signs the admin in through its form and shows the dashboard counts of the database', async () => {
+    const page = await adminPage();
+    expect(await page.title()).toBe('Dashboard · Blog admin');
+    await expectDashboardMatchesDatabase(page);
+    // The nav reaches every section; the current one is marked.
+    const nav = page.getByRole('navigation', { name: 'Admin sections' });
+    for (const name of ['Dashboard', 'Posts', 'Comments', 'Users', 'Categories', 'Builds', 'Audit log']) {
+      await nav.getByRole('link', { name, exact: true }).waitFor();
+    }
+    expect(await nav.getByRole('link', { name: 'Dashboard' }).getAttribute('aria-current')).toBe('page');
+  });
+
+  it('creates and publishes a post with a safe live preview, and shows the recorded build', async () => {
+    const page = await adminPage('/admin/posts');
+    await page.getByRole('link', { name: 'New post' }).click();
+    await page.getByRole('heading', { name: 'New post', level: 1 }).waitFor();
+    const title = `Browser-made post ${Date.now()}`;
+    await page.getByLabel('Title', { exact: true }).fill(title);
+    await page.getByLabel('Subtitle').fill('Written by Chromium');
+    await page.getByLabel('Category').selectOption({ label: 'Notes' });
+    await page
+      .getByLabel('Body (Markdown)')
+      .fill(
+        '# Hello\n\nSome **bold** text and a [bad link](javascript:alert(1)).\n\n<script>window.__pwned = 1</script>\n\n- one\n- two',
+      );
+
+    // The preview renders Markdown, keeps raw HTML as text and drops the javascript: link.
+    const preview = page.locator('markdown-preview');
+    await preview.locator('strong', { hasText: 'bold' }).waitFor();
+    await preview.locator('li', { hasText: 'two' }).waitFor();
+    expect(await preview.locator('script').count()).toBe(0);
+    expect(await preview.locator('a').count()).toBe(0);
+    await preview.locator('p', { hasText: '<script>window.__pwned = 1</script>' }).waitFor();
+    expect(await page.evaluate(() => 'pwned' in window || '__pwned' in window)).toBe(false);
+
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.getByRole('heading', { name: 'Edit post', level: 1 }).waitFor();
+    const post = await waitUntil('the post row', () =>
+      db()
+        .Post.findOne({ where: { title } })
+        .then((p) => p ?? undefined),
+    );
+    expect(new URL(page.url()).pathname).toBe(`/admin/posts/${post.id}`);
+    expect(post.status).toBe('draft');
+    const notes = await db().Category.findOne({ where: { slug: 'notes' } });
+    expect(post.categoryId).toBe(notes?.id);
+
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    await page.locator('[data-status]', { hasText: 'published' }).waitFor();
+    await waitUntil('the post published in the database', async () => (await post.reload()).status === 'published');
+
+    // The stand-in builder received the webhook from the outbox and recorded the build; the
+    // editor polls the rebuild list and shows it finished.
+    const built = page.locator('li[data-build]', { hasText: `post ${post.id} published` });
+    await built.locator('.badge', { hasText: 'done' }).waitFor({ timeout: 20_000 });
+    expect(server.events).toContainEqual(expect.objectContaining({ event: 'published', postId: post.id }));
+
+    await page.getByRole('navigation', { name: 'Admin sections' }).getByRole('link', { name: 'Builds' }).click();
+    await page.getByRole('heading', { name: 'Site builds', level: 1 }).waitFor();
+    const row = page.locator('tbody tr', { hasText: `post ${post.id} published` });
+    await row.locator('.badge', { hasText: 'done' }).waitFor();
+    const record = await db().BuildEvent.findOne({ where: { postId: post.id }, order: [['id', 'DESC']] });
+    expect(record?.status).toBe('done');
+    expect(await row.getAttribute('data-id')).toBe(String(record?.id));
+
+    await expectDashboardMatchesDatabase(page);
+  });
+
+  it('refreshes the rebuilds page live while it is open', async () => {
+    const page = await adminPage('/admin/rebuilds');
+    await page.getByRole('heading', { name: 'Site builds', level: 1 }).waitFor();
+    await page.getByLabel(/Reason/).fill('browser test');
+    await page.getByRole('button', { name: 'Rebuild the whole site' }).click();
+    await page.getByText(/Full rebuild queued \(job #\d+\)/).waitFor();
+    // The build is recorded after the request (by the builder): the polling picks it up.
+    await page
+      .locator('tbody tr', { hasText: 'rebuild: browser test' })
+      .locator('.badge', { hasText: 'done' })
+      .waitFor({ timeout: 20_000 });
+  });
+
+  it('hides a comment from the moderation queue', async () => {
+    const page = await adminPage('/admin/comments');
+    await page.getByRole('heading', { name: 'Comments', level: 1 }).waitFor();
+    await page.getByLabel('Status').selectOption('visible');
+    const first = page.locator('tbody tr').first();
+    await first.locator('.badge', { hasText: 'visible' }).waitFor();
+    const id = Number(await first.getAttribute('data-id'));
+    await first.getByRole('button', { name: `Hide comment #${id}` }).click();
+    await page.getByText(`Comment #${id} hidden.`).waitFor();
+    const comment = await db().Comment.findByPk(id);
+    expect(comment?.status).toBe('hidden');
+    // Filtered on visible, the hidden comment leaves the list.
+    await waitUntil(
+      'the row to leave the visible list',
+      async () => (await page.locator(`tbody tr[data-id="${id}"]`).count()) === 0,
+    );
+  });
+
+  it('bans a user from their detail page, whose counts match the database', async () => {
+    const page = await adminPage('/admin/users');
+    await page.getByLabel('Search by email or name').fill('sam@');
+    const link = page.locator('tbody').getByRole('link', { name: 'Sam Reader' });
+    await link.waitFor();
+    await waitUntil('the search to narrow the list', async () => (await page.locator('tbody tr').count()) === 1);
+    await link.click();
+    await page.getByRole('heading', { name: 'Sam Reader', level: 1 }).waitFor();
+
+    await page.getByRole('button', { name: 'Ban', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Ban Sam Reader?' });
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Ban' }).click();
+    await page.getByText('User banned.').waitFor();
+    const sam = await db().User.findOne({ where: { email: 'sam@example.com' } });
+    expect(sam?.bannedAt).not.toBeNull();
+    await page.getByRole('button', { name: 'Unban' }).waitFor();
+
+    // The counts shown are the database's.
+    if (!sam) throw new Error('sam is gone');
+    const [drafts, hidden, sessions] = await Promise.all([
+      db().Post.count({ where: { authorId: sam.id, status: 'draft' } }),
+      db().Comment.count({ where: { authorId: sam.id, status: 'hidden' } }),
+      db().Session.count({ where: { userId: sam.id } }),
+    ]);
+    const visible = await db().Comment.count({ where: { authorId: sam.id, status: 'visible' } });
+    expect(await stat(page, 'commentsCount').textContent()).toBe(String(visible));
+    expect(await stat(page, 'commentsCount').textContent()).toBe(String(sam.commentsCount));
+    expect(await stat(page, 'hiddenCommentsCount').textContent()).toBe(String(hidden));
+    expect(await stat(page, 'draftsCount').textContent()).toBe(String(drafts));
+    expect(await stat(page, 'postsCount').textContent()).toBe(String(sam.postsCount));
+    expect(await stat(page, 'sessionCount').textContent()).toBe(String(sessions));
+    expect(sessions).toBe(0);
+
+    await expectDashboardMatchesDatabase(page);
+  });
+
+  it('bulk-deletes comments behind a focus-trapping confirmation, with a result per id', async () => {
+    const page = await adminPage('/admin/comments');
+    await page.locator('tbody tr').first().waitFor();
+    const rows = page.locator('tbody tr');
+    const ids = [Number(await rows.nth(0).getAttribute('data-id')), Number(await rows.nth(1).getAttribute('data-id'))];
+    for (const id of ids) await page.locator(`tbody tr[data-id="${id}"] input[type="checkbox"]`).check();
+    await page.getByText('2 selected').waitFor();
+
+    // Keyboard: the dialog opens on Cancel, Tab stays inside it, Escape cancels and nothing changes.
+    await page.getByRole('button', { name: 'Delete selected' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete 2 comments?' });
+    await dialog.waitFor();
+    const focused = () =>
+      page.evaluate(() => {
+        let active = document.activeElement;
+        while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+        return active?.textContent?.trim() ?? '';
+      });
+    expect(await focused()).toBe('Cancel');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Delete 2 comments');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Cancel');
+    await page.keyboard.press('Shift+Tab');
+    expect(await focused()).toBe('Delete 2 comments');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await focused()).toBe('Delete selected');
+    expect(await db().Comment.count({ where: { id: ids } })).toBe(2);
+
+    await page.getByRole('button', { name: 'Delete selected' }).click();
+    await dialog.getByRole('button', { name: 'Delete 2 comments' }).click();
+    const results = page.getByRole('status', { name: 'Bulk action results' });
+    await results.getByRole('heading', { name: /Delete: 2 applied, 0 failed/ }).waitFor();
+    for (const id of ids) await results.locator(`li[data-id="${id}"] .badge`, { hasText: 'done' }).waitFor();
+    expect(await db().Comment.count({ where: { id: ids } })).toBe(0);
+
+    await expectDashboardMatchesDatabase(page);
+  });
+
+  it('sorts the users table by a column header, with aria-sort', async () => {
+    const page = await adminPage('/admin/users');
+    await page.locator('tbody tr').first().waitFor();
+    const header = page.locator('th', { has: page.getByRole('button', { name: 'Email' }) });
+    await header.getByRole('button').click();
+    await waitUntil('ascending sort', async () => (await header.getAttribute('aria-sort')) === 'ascending');
+    const users = await db().User.findAll({ order: [['email', 'ASC']] });
+    await waitUntil('rows in email order', async () => {
+      const emails = await page.locator('tbody td[data-label="Email"]').allTextContents();
+      return emails.join(',') === users.map((u) => u.email).join(',');
+    });
+    await header.getByRole('button').click();
+    await waitUntil('descending sort', async () => (await header.getAttribute('aria-sort')) === 'descending');
+  });
+
+  it('screenshots the users table, wide and on a phone (stacked rows)', async () => {
+    const wide = await adminPage('/admin/users');
+    await wide.locator('tbody tr').first().waitFor();
+    await wide.screenshot({ path: join(SCREENSHOTS, 'users-table.png'), fullPage: true });
+
+    const phone = await adminPage('/admin/users', { width: 390, height: 844 });
+    await phone.locator('tbody tr').first().waitFor();
+    // Stacked: each cell shows its column's label, and nothing scrolls sideways.
+    const display = await phone
+      .locator('tbody tr')
+      .first()
+      .evaluate((row) => getComputedStyle(row).display);
+    expect(display).toBe('block');
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await phone.screenshot({ path: join(SCREENSHOTS, 'users-table-phone.png') });
+  });
+
+  it('shows a reader "not allowed" after signing in', async () => {
+    const page = await newPage();
+    await signIn(page, 'minji@example.com');
+    await page.getByRole('heading', { name: 'Not allowed', level: 1 }).waitFor();
+    await page.getByText('The admin area is only for authors and admins.').waitFor();
+    expect(await page.getByRole('navigation', { name: 'Admin sections' }).count()).toBe(0);
+    // Signing out brings the form back.
+    await page.getByRole('button', { name: /Sign out/ }).click();
+    await page.getByRole('heading', { name: 'Sign in to the admin' }).waitFor();
+  });
+
+  it('shows an author only their own posts, and no admin sections', async () => {
+    const page = await newPage();
+    await signIn(page, 'grace@example.com');
+    await page.getByRole('heading', { name: 'Your posts', level: 1 }).waitFor();
+    const grace = await db().User.findOne({ where: { email: 'grace@example.com' } });
+    const own = await db().Post.findAll({ where: { authorId: grace?.id ?? 0 } });
+    expect(own.length).toBeGreaterThan(0);
+    await page.locator('tbody tr').first().waitFor();
+    const shownIds = (
+      await page.locator('tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-id')))
+    )
+      .map(Number)
+      .sort((a, b) => a - b);
+    expect(shownIds).toEqual(own.map((post) => post.id).sort((a, b) => a - b));
+    const authors = await page.locator('tbody td[data-label="Author"]').allTextContents();
+    expect(new Set(authors.map((name) => name.trim()))).toEqual(new Set(['Grace Hopper']));
+    // No bulk actions, no admin sections, and an admin URL says so.
+    expect(await page.getByRole('group', { name: 'Bulk actions' }).count()).toBe(0);
+    const nav = page.getByRole('navigation', { name: 'Admin sections' });
+    expect(await nav.getByRole('link', { name: 'Users' }).count()).toBe(0);
+    await page.goto(`${server.url}/admin/users`);
+    await page.getByRole('heading', { name: 'Admins only', level: 1 }).waitFor();
+  });
+
+  it('stays small: the JavaScript budget (gzip)', () => {
+    const assets = join(dist, 'assets');
+    const js = readdirSync(assets).filter((name) => name.endsWith('.js'));
+    const raw = js.reduce((sum, name) => sum + readFileSync(join(assets, name)).length, 0);
+    const gzip = js.reduce((sum, name) => sum + gzipSync(readFileSync(join(assets, name)), { level: 9 }).length, 0);
+    console.info(`admin app JS: ${js.length} file(s), ${raw} bytes raw, ${gzip} bytes gzip`);
+    expect(gzip).toBeLessThan(40 * 1024);
+    // No inline script or style in the page (CSP script-src 'self', style-src 'self').
+    const index = readFileSync(join(dist, 'index.html'), 'utf8');
+    expect(index).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(index).not.toMatch(/<style|style=/);
+  });
+});
