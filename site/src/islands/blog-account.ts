@@ -181,7 +181,8 @@ export class BlogAccount extends LitElement {
   };
 
   readonly #onRequested = (event: CustomEvent<AccountRequestedDetail>) => {
-    if (this.view !== 'menu' || event.defaultPrevented) return;
+    // Until the session is known there is no dialog: the asking island's link goes to /account/.
+    if (this.view !== 'menu' || this.user === undefined || event.defaultPrevented) return;
     event.preventDefault();
     this.#go(event.detail.step);
     void this.#open();
@@ -236,7 +237,7 @@ export class BlogAccount extends LitElement {
     const dialog = this.dialog;
     if (!dialog || dialog.open) return;
     dialog.showModal();
-    this.#focusFirst();
+    void this.#focusFirst();
   }
 
   #close(): void {

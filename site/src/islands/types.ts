@@ -19,3 +19,17 @@ export type SignupResponse = Output<'/api/auth/signup', '$post', 201>;
 export type OtpSent = Output<'/api/auth/otp/send', '$post', 202>;
 export type ProviderList = Output<'/api/auth/providers', '$get', 200>;
 export type CommentCounts = Output<'/api/comments/counts', '$get', 200>;
+
+// A renamed route or a wrong status makes a type above `never` or `unknown`; fail here rather than far away.
+type Resolved<T> = [T] extends [never] ? false : unknown extends T ? false : true;
+type Must<T extends true> = T;
+export type TypesResolved = [
+  Must<Resolved<CommentPage>>,
+  Must<Resolved<Comment>>,
+  Must<Resolved<SessionResponse>>,
+  Must<Resolved<UserResponse>>,
+  Must<Resolved<SignupResponse>>,
+  Must<Resolved<OtpSent>>,
+  Must<Resolved<ProviderList>>,
+  Must<Resolved<CommentCounts>>,
+];
