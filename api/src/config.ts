@@ -72,6 +72,15 @@ const envSchema = z.object({
   BUILDER_URL: z.url().optional(),
   /** The live static site folder (a symlink the builder swaps); relative paths are from the repo root. */
   SITE_DIST: z.string().min(1).optional(),
+  /** `owner/repo` whose GitHub Actions get each publish event as a `repository_dispatch` of type `publish`. */
+  GITHUB_DISPATCH_REPO: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, 'must be owner/repo')
+    .optional(),
+  /** A token allowed to create repository dispatches (fine-grained: Contents read and write). */
+  GITHUB_DISPATCH_TOKEN: z.string().min(1).optional(),
+  /** GitHub's REST API root (GitHub Enterprise, or a local stand-in in tests). */
+  GITHUB_API_URL: z.url().optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -120,8 +129,10 @@ export interface Config {
   mail: { smtpUrl: string | null; from: string; outboxDir: string };
   otpTtlSeconds: number;
   oidcProviders: OidcProviderConfig[];
-  /** The builder's origin, without a trailing slash; null in one-process mode (builder in-process). */
+  /** The builder's origin, without a trailing slash; null in one-process mode (builder in-process) or GitHub-only. */
   builderUrl: string | null;
+  /** Where publish events also (or, without BUILDER_URL, only) go: GitHub's repository_dispatch; null when unset. */
+  githubDispatch: { apiUrl: string; repo: string; token: string } | null;
   /** Absolute path of the live static site. */
   siteDist: string;
   /** Absolute path of the built admin app, served at /admin/ in one-process mode when it exists. */
@@ -217,6 +228,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
     problems.push('ADMIN_EMAIL and ADMIN_PASSWORD: set both or neither');
   }
+  if ((env.GITHUB_DISPATCH_REPO === undefined) !== (env.GITHUB_DISPATCH_TOKEN === undefined)) {
+    problems.push('GITHUB_DISPATCH_REPO and GITHUB_DISPATCH_TOKEN: set both or neither');
+  }
   const port = env.PORT ?? 8080;
   const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
   const oidcProviders = readOidcProviders(env, publicUrl, problems);
@@ -250,6 +264,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     otpTtlSeconds: env.OTP_TTL_SECONDS ?? 600,
     oidcProviders,
     builderUrl: env.BUILDER_URL ? env.BUILDER_URL.replace(/\/+$/, '') : null,
+    githubDispatch:
+      env.GITHUB_DISPATCH_REPO && env.GITHUB_DISPATCH_TOKEN
+        ? {
+            apiUrl: (env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, ''),
+            repo: env.GITHUB_DISPATCH_REPO,
+            token: env.GITHUB_DISPATCH_TOKEN,
+          }
+        : null,
     siteDist: fromRepoRoot(env.SITE_DIST ?? './site/dist'),
     adminDist: fromRepoRoot('./admin/dist'),
   };

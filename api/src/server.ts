@@ -4,7 +4,7 @@ import { ConfigError, loadConfig, loadDotEnv } from './config.js';
 import { createDatabase } from './db/index.js';
 import { migrate } from './db/migrate.js';
 import { ensureAdmin, seedDemo } from './db/seed.js';
-import { createBackgroundJobs } from './jobs/index.js';
+import { createBackgroundJobs, runsBuilderInProcess } from './jobs/index.js';
 import { systemClock } from './lib/clock.js';
 import { createLogger } from './lib/logger.js';
 import { createOneProcess } from './one-process.js';
@@ -30,8 +30,9 @@ async function main() {
     }
   }
 
-  // BUILDER_URL unset: one process serves the site, the admin app and the API, with the builder in-process.
-  const single = config.builderUrl ? null : createOneProcess(config, logger);
+  // Neither BUILDER_URL nor GitHub dispatch set: one process serves the site, the admin app and the
+  // API, with the builder in-process.
+  const single = runsBuilderInProcess(config) ? createOneProcess(config, logger) : null;
   const jobs = createBackgroundJobs({ config, db, logger, clock: systemClock, publish: single?.publish });
   await jobs.start();
   if (!config.mail.smtpUrl) say(`No SMTP_URL: mails are written to ${config.mail.outboxDir} and to the log.`);
@@ -48,7 +49,11 @@ async function main() {
           ? `Building the site into ${config.siteDist} (first start: a few seconds); the blog is at ${config.publicUrl}/`
           : `Serving the site from ${config.siteDist} at ${config.publicUrl}/ (rebuilding it in the background)`,
       );
-    } else say(`Publish webhooks go to ${config.builderUrl}/hooks/publish`);
+    } else {
+      if (config.builderUrl) say(`Publish webhooks go to ${config.builderUrl}/hooks/publish`);
+      if (config.githubDispatch)
+        say(`Publish events go to GitHub: repository_dispatch on ${config.githubDispatch.repo}`);
+    }
   });
 
   const shutdown = (signal: string) => {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Config } from '../config.js';
 import type { Database } from '../db/index.js';
 import { httpDelivery, noBuilder, type PublishDelivery } from '../features/publishing/delivery.js';
+import { GITHUB_DISPATCH_JOB, githubDispatchDelivery } from '../features/publishing/github.js';
 import { PublishEventSchema } from '../features/publishing/schema.js';
 import { WEBHOOK_JOB } from '../features/publishing/service.js';
 import type { Clock } from '../lib/clock.js';
@@ -31,9 +32,26 @@ export function publishDeliveryFromConfig(config: Config, clock: Clock): Publish
 }
 
 /**
- * The API's background jobs: mail, and the publish webhook (`publish`: the
+ * The outbox jobs one publish event becomes: a `webhook` job for the builder (BUILDER_URL, or the
+ * in-process builder of one-process mode) and a `github_dispatch` job for GitHub's
+ * repository_dispatch (GITHUB_DISPATCH_REPO and _TOKEN). With GitHub configured and BUILDER_URL
+ * unset, GitHub alone: the site is built by the workflow, no builder runs.
+ */
+export function publishJobKinds(config: Config): string[] {
+  const kinds: string[] = [];
+  if (config.builderUrl || !config.githubDispatch) kinds.push(WEBHOOK_JOB);
+  if (config.githubDispatch) kinds.push(GITHUB_DISPATCH_JOB);
+  return kinds;
+}
+
+/** One-process mode: neither BUILDER_URL nor GitHub dispatch is set, so the API runs the builder itself. */
+export const runsBuilderInProcess = (config: Config): boolean => !config.builderUrl && !config.githubDispatch;
+
+/**
+ * The API's background jobs: mail, the publish webhook (`publish`: the
  * in-process builder in one-process mode; by default the HTTP webhook to
- * BUILDER_URL). Started by the process entry, not by createApp.
+ * BUILDER_URL) and GitHub's repository_dispatch when configured. Started by
+ * the process entry, not by createApp.
  */
 export function createBackgroundJobs(
   deps: { config: Config; db: Database; logger: Logger; clock: Clock; mailer?: Mailer; publish?: PublishDelivery },
@@ -41,14 +59,19 @@ export function createBackgroundJobs(
 ) {
   const mailer = deps.mailer ?? mailerFromConfig(deps.config, deps.logger);
   const publish = deps.publish ?? publishDeliveryFromConfig(deps.config, deps.clock);
+  const github = deps.config.githubDispatch;
+  const dispatch = github ? githubDispatchDelivery({ ...github, now: deps.clock }) : null;
   return createJobQueue({
     db: deps.db,
     clock: deps.clock,
     logger: deps.logger,
     ...options,
+    fanOut: { [WEBHOOK_JOB]: publishJobKinds(deps.config) },
     handlers: {
       mail: (payload) => mailer.send(MailPayloadSchema.parse(payload)),
       [WEBHOOK_JOB]: (payload) => publish(PublishEventSchema.parse(payload)),
+      // Jobs written while GitHub was configured stay deliverable only while it still is.
+      ...(dispatch ? { [GITHUB_DISPATCH_JOB]: (payload: unknown) => dispatch(PublishEventSchema.parse(payload)) } : {}),
     },
   });
 }

@@ -20,7 +20,31 @@ export interface JobQueueOptions {
   backoffMs?: (attempt: number) => number;
   /** Jobs claimed per round. */
   batchSize?: number;
+  /**
+   * Kinds written in place of a kind: `enqueue(kind)` writes one job per listed kind (same
+   * payload, same transaction), each delivered and retried on its own. Publish events use it to
+   * reach the builder, GitHub, or both. Unlisted kinds are written as they are.
+   */
+  fanOut?: Record<string, readonly string[]>;
 }
+
+/**
+ * Thrown by a handler to shape its retries: `maxAttempts` lowers the attempt limit (a refusal that
+ * more tries will not fix), `retryAfterMs` waits at least that long (a server's Retry-After).
+ */
+export class JobError extends Error {
+  readonly maxAttempts: number | undefined;
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, options: { maxAttempts?: number; retryAfterMs?: number } = {}) {
+    super(message);
+    this.name = 'JobError';
+    this.maxAttempts = options.maxAttempts;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/** The longest wait a Retry-After may impose. */
+const MAX_RETRY_AFTER_MS = 60 * 60 * 1000;
 
 export type JobQueue = ReturnType<typeof createJobQueue>;
 
@@ -41,6 +65,7 @@ export function createJobQueue(options: JobQueueOptions) {
   const maxAttempts = options.maxAttempts ?? 8;
   const backoffMs = options.backoffMs ?? exponentialBackoff;
   const batchSize = options.batchSize ?? 10;
+  const fanOut = options.fanOut ?? {};
 
   let timer: NodeJS.Timeout | null = null;
   let running = false;
@@ -74,11 +99,14 @@ export function createJobQueue(options: JobQueueOptions) {
       await job.update({ status: 'done', lastError: null });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      const dead = job.attempts >= maxAttempts || !handler;
+      const limit =
+        error instanceof JobError && error.maxAttempts ? Math.min(error.maxAttempts, maxAttempts) : maxAttempts;
+      const dead = job.attempts >= limit || !handler;
+      const wait = error instanceof JobError ? Math.min(error.retryAfterMs ?? 0, MAX_RETRY_AFTER_MS) : 0;
       await job.update({
         status: dead ? 'dead' : 'pending',
         lastError: message.slice(0, 2000),
-        runAt: new Date(clock().getTime() + backoffMs(job.attempts)),
+        runAt: new Date(clock().getTime() + Math.max(backoffMs(job.attempts), wait)),
       });
       logger[dead ? 'error' : 'warn'](
         { jobId: job.id, kind: job.kind, attempts: job.attempts, err: message },
@@ -123,12 +151,20 @@ export function createJobQueue(options: JobQueueOptions) {
   }
 
   return {
-    /** Writes a job; inside `transaction` it exists only if that commits, and the worker is nudged after commit. */
+    /**
+     * Writes a job (one per kind `fanOut` lists for `kind`; the first is returned); inside
+     * `transaction` they exist only if that commits, and the worker is nudged after commit.
+     */
     async enqueue(kind: string, payload: unknown, opts: { transaction?: Transaction; runAt?: Date } = {}) {
-      const job = await Job.create(
-        { kind, payload: JSON.stringify(payload), runAt: opts.runAt ?? clock() },
-        { transaction: opts.transaction },
-      );
+      const [first, ...others] = fanOut[kind] ?? [kind];
+      if (first === undefined) throw new Error(`job kind "${kind}" fans out to no kind`);
+      const write = (each: string) =>
+        Job.create(
+          { kind: each, payload: JSON.stringify(payload), runAt: opts.runAt ?? clock() },
+          { transaction: opts.transaction },
+        );
+      const job = await write(first);
+      for (const other of others) await write(other);
       if (opts.transaction) opts.transaction.afterCommit(() => schedule(0));
       else schedule(0);
       return job;

@@ -18,12 +18,15 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
+/** A status, or a status with response headers and a body of its own. */
+export type ReceiverAnswer = number | { status: number; headers?: Record<string, string>; body?: string };
+
 /**
  * A real HTTP server on 127.0.0.1 standing in for a remote endpoint (the
- * builder): it records every request and answers with `respond`'s status.
+ * builder, GitHub): it records every request and answers with `respond`'s status.
  */
 export async function startReceiver(
-  options: { port?: number; respond?: (request: ReceivedRequest, index: number) => number } = {},
+  options: { port?: number; respond?: (request: ReceivedRequest, index: number) => ReceiverAnswer } = {},
 ): Promise<Receiver> {
   const requests: ReceivedRequest[] = [];
   const waiters: Array<() => void> = [];
@@ -38,9 +41,12 @@ export async function startReceiver(
         body: Buffer.concat(chunks).toString('utf8'),
       };
       requests.push(request);
-      const status = options.respond ? options.respond(request, requests.length - 1) : 202;
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(status < 300 ? { accepted: true } : { error: { code: 'test', message: 'refused' } }));
+      const answer = options.respond ? options.respond(request, requests.length - 1) : 202;
+      const { status, headers = {}, body } = typeof answer === 'number' ? { status: answer } : answer;
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(
+        body ?? JSON.stringify(status < 300 ? { accepted: true } : { error: { code: 'test', message: 'refused' } }),
+      );
       for (const wake of waiters.splice(0)) wake();
     });
   });
