@@ -156,6 +156,8 @@ export class AdminApp extends LitElement {
 
   override connectedCallback() {
     super.connectedCallback();
+    // index.html's "Loading…" placeholder: the shadow root has no slot, so it only lingers in the DOM.
+    this.replaceChildren();
     window.addEventListener('popstate', this.onLocation);
     window.addEventListener(NAVIGATE_EVENT, this.onLocation);
     window.addEventListener(UNAUTHORIZED_EVENT, this.onUnauthorized);

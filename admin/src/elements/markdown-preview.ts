@@ -34,7 +34,7 @@ function block(node: Block): TemplateResult {
     case 'paragraph':
       return html`<p>${inline(node.children)}</p>`;
     case 'code':
-      return html`<pre><code>${node.text}</code></pre>`;
+      return html`<pre tabindex="0"><code>${node.text}</code></pre>`;
     case 'quote':
       return html`<blockquote>${node.children.map(block)}</blockquote>`;
     case 'list':

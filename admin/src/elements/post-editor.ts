@@ -358,7 +358,7 @@ export class PostEditor extends LitElement {
             Body (Markdown)
             <textarea name="body" required .value=${draft.body} @input=${this.field('body')}></textarea>
           </label>
-          <section class="preview" aria-labelledby="preview-heading">
+          <section class="preview" aria-labelledby="preview-heading" tabindex="0">
             <h2 id="preview-heading">Preview</h2>
             <markdown-preview .source=${draft.body}></markdown-preview>
           </section>
