@@ -322,6 +322,67 @@ describe.skipIf(skip)('admin app in Chromium', () => {
     await expectDashboardMatchesDatabase(page);
   });
 
+  it('creates, edits and deletes a category, each change in the audit log', async () => {
+    const page = await adminPage('/admin/categories');
+    await page.getByRole('heading', { name: 'Categories', level: 1 }).waitFor();
+    const form = page.locator('form', { has: page.getByRole('heading', { name: 'New category' }) });
+    await form.getByLabel('Name').fill('Gardening');
+    await form.getByLabel('Description').fill('Things that grow.');
+    await form.getByRole('button', { name: 'Create category' }).click();
+    await page.getByText('Created “Gardening” (gardening).').waitFor();
+    const created = await waitUntil('the category row', () =>
+      db()
+        .Category.findOne({ where: { slug: 'gardening' } })
+        .then((c) => c ?? undefined),
+    );
+    expect(created.description).toBe('Things that grow.');
+
+    const row = page.locator(`tbody tr[data-id="${created.id}"]`);
+    await row.getByRole('button', { name: 'Edit Gardening' }).click();
+    await page.getByRole('heading', { name: 'Edit “Gardening”' }).waitFor();
+    await page.getByLabel('Slug').fill('garden');
+    await page.getByRole('button', { name: 'Save category' }).click();
+    await page.getByText('Saved “Gardening” (garden).').waitFor();
+    expect((await created.reload()).slug).toBe('garden');
+
+    await row.getByRole('button', { name: 'Delete Gardening' }).click();
+    await page
+      .getByRole('dialog', { name: 'Delete “Gardening”?' })
+      .getByRole('button', { name: 'Delete category' })
+      .click();
+    await page.getByText('Deleted “Gardening”.').waitFor();
+    expect(await db().Category.findByPk(created.id)).toBeNull();
+    await waitUntil('the row to go', async () => (await row.count()) === 0);
+
+    await page.getByRole('navigation', { name: 'Admin sections' }).getByRole('link', { name: 'Audit log' }).click();
+    await page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor();
+    await page.getByLabel('Kind').selectOption('category');
+    for (const action of ['category.create', 'category.update', 'category.delete']) {
+      await page
+        .locator('tbody tr', { hasText: action })
+        .filter({ hasText: `category #${created.id}` })
+        .waitFor();
+    }
+    expect(await page.locator('tbody tr', { hasText: 'user.' }).count()).toBe(0);
+  });
+
+  it('changes a role from the user page, and moves focus to each page heading', async () => {
+    const page = await adminPage('/admin/users');
+    await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
+    await page.locator('tbody').getByRole('link', { name: 'Tomás Silva' }).click();
+    const heading = page.getByRole('heading', { name: 'Tomás Silva', level: 1 });
+    await heading.waitFor();
+    await waitUntil('focus on the heading', () => heading.evaluate((h) => h.matches(':focus')));
+    await page.getByRole('combobox', { name: 'Role' }).selectOption('author');
+    await page.getByRole('button', { name: 'Change role' }).click();
+    await page.getByText('Role changed to author.').waitFor();
+    expect((await db().User.findOne({ where: { email: 'tomas@example.com' } }))?.role).toBe('author');
+    expect(await stat(page, 'role').textContent()).toBe('author');
+    // Back goes back, in place.
+    await page.goBack();
+    await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
+  });
+
   it('sorts the users table by a column header, with aria-sort', async () => {
     const page = await adminPage('/admin/users');
     await page.locator('tbody tr').first().waitFor();

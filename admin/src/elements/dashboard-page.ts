@@ -86,19 +86,23 @@ export class DashboardPage extends LitElement {
     </div>`;
   }
 
+  // One heading element in every state: focus put on it by the app stays there.
   override render() {
+    return html`<h1 tabindex="-1">Dashboard</h1>
+      ${this.renderBody()}`;
+  }
+
+  private renderBody() {
     const s = this.stats;
     if (this.error) {
-      return html`<h1 tabindex="-1">Dashboard</h1>
-        <p class="notice bad" role="alert">${this.error}</p>
+      return html`<p class="notice bad" role="alert">${this.error}</p>
         <button type="button" @click=${() => this.load()}>Try again</button>`;
     }
-    if (!s) return html`<h1 tabindex="-1">Dashboard</h1><p role="status">Loading…</p>`;
+    if (!s) return html`<p role="status">Loading…</p>`;
     const row = (name: string, label: string, value: number, big = false) =>
       html`<dt>${label}</dt><dd class=${big ? 'big' : ''} data-stat=${name}>${value}</dd>`;
     const build = s.lastBuild;
     return html`
-      <h1 tabindex="-1">Dashboard</h1>
       <div class="cards">
         <section class="card" aria-labelledby="users-h">
           <h2 id="users-h"><a href=${href({ name: 'users' })}>Users</a></h2>

@@ -298,19 +298,20 @@ export class PostEditor extends LitElement {
     `;
   }
 
+  // One heading element in every state: focus put on it by the app stays there.
   override render() {
-    if (this.loadError) {
-      return html`<h1 tabindex="-1">Post</h1>
-        <p class="notice bad" role="alert">${this.loadError}</p>
-        <p><a href=${href({ name: 'posts' })}>Back to posts</a></p>`;
-    }
+    return html`<p><a href=${href({ name: 'posts' })}>← Posts</a></p>
+      <h1 tabindex="-1">${this.postId === 'new' ? 'New post' : 'Edit post'}</h1>
+      ${this.renderBody()}`;
+  }
+
+  private renderBody() {
+    if (this.loadError) return html`<p class="notice bad" role="alert">${this.loadError}</p>`;
     const post = this.post;
-    if (this.postId !== 'new' && !post) return html`<h1 tabindex="-1">Post</h1><p role="status">Loading…</p>`;
+    if (this.postId !== 'new' && !post) return html`<p role="status">Loading…</p>`;
     const draft = this.draft;
     const published = post?.status === 'published';
     return html`
-      <p><a href=${href({ name: 'posts' })}>← Posts</a></p>
-      <h1 tabindex="-1">${post ? 'Edit post' : 'New post'}</h1>
       ${
         post
           ? html`<p class="meta">

@@ -129,20 +129,21 @@ export class UserDetail extends LitElement {
     }
   }
 
+  // One heading element in every state: focus put on it by the app stays there.
   override render() {
+    return html`<p><a href=${href({ name: 'users' })}>← Users</a></p>
+      <h1 tabindex="-1">${this.user?.name ?? 'User'}</h1>
+      ${this.renderBody()}`;
+  }
+
+  private renderBody() {
     const user = this.user;
-    if (this.error) {
-      return html`<h1 tabindex="-1">User</h1>
-        <p class="notice bad" role="alert">${this.error}</p>
-        <p><a href=${href({ name: 'users' })}>Back to users</a></p>`;
-    }
-    if (!user) return html`<h1 tabindex="-1">User</h1><p role="status">Loading…</p>`;
+    if (this.error) return html`<p class="notice bad" role="alert">${this.error}</p>`;
+    if (!user) return html`<p role="status">Loading…</p>`;
     const self = user.id === this.selfId;
     const stat = (name: string, label: string, value: unknown) =>
       html`<div><dt>${label}</dt><dd data-stat=${name}>${value}</dd></div>`;
     return html`
-      <p><a href=${href({ name: 'users' })}>← Users</a></p>
-      <h1 tabindex="-1">${user.name}</h1>
       <dl>
         ${stat('email', 'Email', user.email)} ${stat('role', 'Role', user.role)}
         ${stat('verified', 'Email verified', user.verified ? `yes, ${formatDate(user.emailVerifiedAt)}` : 'no')}
