@@ -1,9 +1,10 @@
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Builder, createBuilder } from '@blog/site/builder';
 import type { Hono } from 'hono';
 import type { AppEnv } from './app-env.js';
-import type { Config } from './config.js';
+import { type Config, REPO_ROOT } from './config.js';
 import type { PublishDelivery } from './features/publishing/delivery.js';
 import type { Logger } from './lib/logger.js';
 import { staticSite } from './static/serve.js';
@@ -58,6 +59,7 @@ export function createOneProcess(config: Config, logger: Logger) {
         logger,
       });
       const missing = !existsSync(join(config.siteDist, 'index.html'));
+      buildAdminIfMissing(config, logger);
       builder.rebuild(missing ? 'first build (SITE_DIST missing)' : 'start-up build (warms the fast path)');
       return { missing, builder };
     },
@@ -66,4 +68,16 @@ export function createOneProcess(config: Config, logger: Logger) {
       await builder?.stop();
     },
   };
+}
+
+/** On a fresh clone, builds the admin app once (vite build, a few seconds) so /admin/ works after `npm start`. */
+function buildAdminIfMissing(config: Config, logger: Logger): void {
+  if (existsSync(join(config.adminDist, 'index.html'))) return;
+  logger.info('admin/dist is missing: building the admin app');
+  const child = spawn('npm', ['run', 'build', '-w', '@blog/admin'], { cwd: REPO_ROOT, stdio: 'ignore' });
+  child.on('error', (error) => logger.error({ err: error }, 'could not build the admin app'));
+  child.on('exit', (code) => {
+    if (code === 0) logger.info(`admin app built: ${config.publicUrl}/admin/`);
+    else logger.error({ code }, 'the admin app build failed; run `npm run build -w @blog/admin` to see why');
+  });
 }
