@@ -67,6 +67,27 @@ describe('Dockerfiles', () => {
   });
 });
 
+describe('the API image', () => {
+  it('starts without the site workspace, which it leaves out: nothing it loads statically imports @blog/site', () => {
+    // Follow server.ts's static relative imports (not `await import(...)`) through api/src.
+    const seen = new Set<string>();
+    const pending = ['api/src/server.ts'];
+    while (pending.length > 0) {
+      const path = pending.pop() ?? '';
+      if (seen.has(path)) continue;
+      seen.add(path);
+      const text = readRepoFile(path);
+      expect(text, path).not.toMatch(/^import (?!type )[^;]*from '@blog\/site/m);
+      for (const match of text.matchAll(/^(?:import|export) (?!type )[^;]*? from '(\.{1,2}\/[^']+)\.js';/gm)) {
+        const target = join(path, '..', `${match[1]}.ts`);
+        if (existsSync(join(ROOT, target))) pending.push(target);
+      }
+    }
+    expect(seen.size).toBeGreaterThan(20);
+    expect(seen.has('api/src/one-process.ts')).toBe(false);
+  });
+});
+
 describe('nginx template', () => {
   it('refers to no upper-case variable but its own (the image substitutes every variable it has)', () => {
     expect(templateReferences(readRepoFile(DEFAULT_TEMPLATE.slice(ROOT.length)))).toEqual(

@@ -7,7 +7,6 @@ import { ensureAdmin, seedDemo } from './db/seed.js';
 import { createBackgroundJobs, runsBuilderInProcess } from './jobs/index.js';
 import { systemClock } from './lib/clock.js';
 import { createLogger } from './lib/logger.js';
-import { createOneProcess } from './one-process.js';
 
 // The only file that reads the environment through loadConfig and listens.
 async function main() {
@@ -32,7 +31,10 @@ async function main() {
 
   // Neither BUILDER_URL nor GitHub dispatch set: one process serves the site, the admin app and the
   // API, with the builder in-process.
-  const single = runsBuilderInProcess(config) ? createOneProcess(config, logger) : null;
+  // Imported only here: it needs the site workspace (the builder), which the API's own image leaves out.
+  const single = runsBuilderInProcess(config)
+    ? (await import('./one-process.js')).createOneProcess(config, logger)
+    : null;
   const jobs = createBackgroundJobs({ config, db, logger, clock: systemClock, publish: single?.publish });
   await jobs.start();
   if (!config.mail.smtpUrl) say(`No SMTP_URL: mails are written to ${config.mail.outboxDir} and to the log.`);
