@@ -8,6 +8,8 @@ import { systemClock } from '../../api/src/lib/clock.js';
 import { createLogger } from '../../api/src/lib/logger.js';
 
 const databaseUrl = process.argv[2];
+// `trust-proxy`: client addresses from X-Real-IP, as behind nginx.
+const trustProxy = process.argv.includes('trust-proxy');
 if (!databaseUrl) throw new Error('usage: serve-api.ts <DATABASE_URL>');
 const config = loadConfig({
   NODE_ENV: 'production',
@@ -16,6 +18,7 @@ const config = loadConfig({
   SESSION_SECRET: 's'.repeat(40),
   WEBHOOK_SECRET: 'w'.repeat(40),
   LOG_LEVEL: 'silent',
+  TRUST_PROXY: String(trustProxy),
 });
 const logger = createLogger('silent');
 const db = await createDatabase(config.database, logger);
