@@ -1,25 +1,16 @@
 // DESIGN §5: GET /api/posts/:id/comments must reach ≥ 0.25× the requests/second of a bare
 // Hono hello-world on the same machine in the same run, with p99 < 50 ms at 64 connections,
 // and the API process must stay under 150 MB RSS. Run: npx tsx bench/comments-api.ts
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { createDatabase } from '../api/src/db/index.js';
 import { migrate } from '../api/src/db/migrate.js';
+import { startServer } from './support/spawn.js';
 
 const CONNECTIONS = 64;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-
-async function start(script: string, args: string[] = []): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-    child.stdout?.once('data', (chunk: Buffer) => resolve((JSON.parse(chunk.toString()) as { port: number }).port));
-  });
-  return { child, port };
-}
 
 async function peakRssMb(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
@@ -92,8 +83,8 @@ const postId = await db.transaction(async (transaction) => {
 });
 await db.close();
 
-const hello = await start('bench/support/serve-hello.ts');
-const api = await start('bench/support/serve-api.ts', [databaseUrl]);
+const hello = await startServer('bench/support/serve-hello.ts');
+const api = await startServer('bench/support/serve-api.ts', [databaseUrl]);
 try {
   const baseline = await load(`http://127.0.0.1:${hello.port}/`);
   const comments = await load(`http://127.0.0.1:${api.port}/api/posts/${postId}/comments?limit=20`);

@@ -2,7 +2,6 @@
 // count exact afterwards. Each request comes from its own signed-in, verified reader and its own
 // client address (TRUST_PROXY, as behind nginx), so the per-account and per-IP rate limits
 // (10 and 30 a minute) hold but do not throttle the run. Run: npx tsx bench/comments-post.ts
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,21 +10,11 @@ import autocannon from 'autocannon';
 import { createDatabase } from '../api/src/db/index.js';
 import { migrate } from '../api/src/db/migrate.js';
 import { findCountDrift } from '../api/src/db/recount.js';
+import { startServer } from './support/spawn.js';
 
 const READERS = Number(process.env.BENCH_READERS ?? 6000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 32;
-
-async function start(args: string[]): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/support/serve-api.ts', ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`API exited with ${code}`)));
-    child.stdout?.once('data', (chunk: Buffer) => resolve((JSON.parse(chunk.toString()) as { port: number }).port));
-  });
-  return { child, port };
-}
 
 const dir = await mkdtemp(join(tmpdir(), 'bench-post-'));
 const storage = join(dir, 'blog.db');
@@ -73,7 +62,7 @@ const { postId, cookies } = await db.transaction(async (transaction) => {
 });
 await db.close();
 
-const api = await start([`sqlite:${storage}`, 'trust-proxy']);
+const api = await startServer('bench/support/serve-api.ts', [`sqlite:${storage}`, 'trust-proxy']);
 try {
   let next = 0;
   const result = await autocannon({
