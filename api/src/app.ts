@@ -1,7 +1,4 @@
-import { isIP } from 'node:net';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
@@ -11,7 +8,7 @@ import { oidcRoutes } from './auth/oidc/routes.js';
 import { createOidcService, type OidcOptions } from './auth/oidc/service.js';
 import { createOtpService } from './auth/otp.js';
 import { authRoutes } from './auth/routes.js';
-import { createSessionStore, loadSession, SESSION_COOKIE, type SessionStore } from './auth/sessions.js';
+import { createSessionStore, loadSession, SESSION_COOKIE } from './auth/sessions.js';
 import type { Config } from './config.js';
 import type { Database } from './db/index.js';
 import { createAuditLogger } from './features/admin/audit.js';
@@ -30,6 +27,7 @@ import { siteRoutes } from './features/site/routes.js';
 import { createSiteService } from './features/site/service.js';
 import { userRoutes } from './features/users/routes.js';
 import type { JobQueue } from './jobs/queue.js';
+import { clientIpResolver } from './lib/client-ip.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { ApiError } from './lib/errors.js';
 import {
@@ -57,27 +55,6 @@ export interface AppDeps {
 }
 
 /** The services behind the routes, exposed for the process entry and tests. */
-export interface AppServices {
-  sessions: SessionStore;
-}
-
-/** The client address: the proxy's X-Real-IP when behind a trusted proxy, else the socket's. */
-function clientIpResolver(trustProxy: boolean) {
-  return (c: Context<AppEnv>): string => {
-    if (trustProxy) {
-      const forwarded = c.req.header('x-real-ip') ?? c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim();
-      // Only an address: anything else (a header the proxy let through) would become a rate-limit key.
-      if (forwarded && isIP(forwarded)) return forwarded;
-    }
-    try {
-      return getConnInfo(c).remote.address ?? 'unknown';
-    } catch {
-      // app.request() in tests has no socket.
-      return 'local';
-    }
-  };
-}
-
 /** Builds the API: every route under /api, nothing listening. */
 export function createApp(deps: AppDeps) {
   const { config, db, logger } = deps;

@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { deleteCookie } from 'hono/cookie';
 import type { AppEnv } from '../app-env.js';
+import type { ClientIp } from '../lib/client-ip.js';
 import { unauthorized } from '../lib/errors.js';
 import { createRouter, errorResponses, jsonBody, jsonResponse } from '../lib/openapi.js';
 import type { AccountService } from './accounts.js';
@@ -126,7 +127,7 @@ export interface AuthRouteDeps {
   accounts: AccountService;
   sessions: SessionStore;
   secureCookies: boolean;
-  clientIp: (c: Context<AppEnv>) => string;
+  clientIp: ClientIp;
 }
 
 /** Password accounts, sessions and email verification, mounted at /api. */

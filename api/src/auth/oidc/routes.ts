@@ -1,7 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import type { AppEnv } from '../../app-env.js';
+import type { ClientIp } from '../../lib/client-ip.js';
 import { createRouter, errorResponses, jsonResponse } from '../../lib/openapi.js';
 import { setSessionCookie } from '../sessions.js';
 import { CallbackQuerySchema, ProviderListSchema, ProviderParam, StartQuerySchema } from './schema.js';
@@ -55,7 +54,7 @@ const finishLogin = createRoute({
 /** Sign-in with OpenID Connect providers, mounted at /api. */
 export function oidcRoutes(
   oidc: OidcService,
-  options: { publicUrl: string; secureCookies: boolean; clientIp: (c: Context<AppEnv>) => string },
+  options: { publicUrl: string; secureCookies: boolean; clientIp: ClientIp },
 ) {
   const { publicUrl, secureCookies } = options;
   const stateCookieOptions = {

@@ -1,7 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
-import type { Context } from 'hono';
-import type { AppEnv } from '../../app-env.js';
 import { requireUser, requireVerified } from '../../auth/guards.js';
+import type { ClientIp } from '../../lib/client-ip.js';
 import { createRouter, errorResponses, IdOrSlugParam, IdParam, jsonBody, jsonResponse } from '../../lib/openapi.js';
 import type { CommentPageCache } from './page-cache.js';
 import { presentComment, presentThread } from './presenter.js';
@@ -68,9 +67,6 @@ const deleteComment = createRoute({
   request: { params: IdParam },
   responses: { 204: { description: 'Deleted' }, ...errorResponses(400, 401, 403, 404) },
 });
-
-/** The client address as the server saw it (the proxy's X-Forwarded-For when trusted). */
-export type ClientIp = (c: Context<AppEnv>) => string;
 
 /** Comment routes, mounted at /api. */
 export function commentRoutes(comments: CommentService, clientIp: ClientIp, cache: CommentPageCache) {
