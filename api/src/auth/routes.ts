@@ -1,6 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { deleteCookie } from 'hono/cookie';
 import type { AppEnv } from '../app-env.js';
 import type { ClientIp } from '../lib/client-ip.js';
 import { unauthorized } from '../lib/errors.js';
@@ -19,7 +18,7 @@ import {
   SignupSchema,
   VerifyOtpSchema,
 } from './schema.js';
-import { SESSION_COOKIE, type SessionStore, setSessionCookie } from './sessions.js';
+import { clearSessionCookie, type SessionStore, setSessionCookie } from './sessions.js';
 
 const tags = ['Auth'];
 
@@ -147,7 +146,7 @@ export function authRoutes({ accounts, sessions, secureCookies, clientIp }: Auth
     .openapi(logout, async (c) => {
       const session = c.get('session');
       if (session) await sessions.revoke(session.id);
-      deleteCookie(c, SESSION_COOKIE, { path: '/', secure: secureCookies });
+      clearSessionCookie(c, secureCookies);
       return c.body(null, 204);
     })
     .openapi(me, async (c) => {
@@ -166,7 +165,7 @@ export function authRoutes({ accounts, sessions, secureCookies, clientIp }: Auth
       if (!session) throw unauthorized();
       const body = c.req.header('content-type') ? c.req.valid('json') : {};
       await accounts.deleteAccount(user, session, body.password);
-      deleteCookie(c, SESSION_COOKIE, { path: '/', secure: secureCookies });
+      clearSessionCookie(c, secureCookies);
       return c.body(null, 204);
     })
     .openapi(sendOtp, async (c) => {

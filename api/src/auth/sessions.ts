@@ -82,6 +82,11 @@ export function setSessionCookie(
   setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Lax', secure, path: '/', expires });
 }
 
+/** Clears the session cookie (logout, account deletion, a stale token). */
+export function clearSessionCookie(c: Parameters<MiddlewareHandler<AppEnv>>[0], secure: boolean): void {
+  deleteCookie(c, SESSION_COOKIE, { path: '/', secure });
+}
+
 /** Loads `user` and `session` from the session cookie for every request. */
 export function loadSession(store: SessionStore, secure: boolean): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -95,7 +100,7 @@ export function loadSession(store: SessionStore, secure: boolean): MiddlewareHan
         c.set('session', found.session);
         if (found.extended) setSessionCookie(c, token, secure, found.session.expiresAt);
       } else {
-        deleteCookie(c, SESSION_COOKIE, { path: '/', secure });
+        clearSessionCookie(c, secure);
       }
     }
     await next();
