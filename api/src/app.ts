@@ -7,6 +7,7 @@ import { createAccountService } from './auth/accounts.js';
 import { oidcRoutes } from './auth/oidc/routes.js';
 import { createOidcService, type OidcOptions } from './auth/oidc/service.js';
 import { createOtpService } from './auth/otp.js';
+import { createPasswordHasher } from './auth/passwords.js';
 import { authRoutes } from './auth/routes.js';
 import { createSessionStore, loadSession, SESSION_COOKIE } from './auth/sessions.js';
 import type { Config } from './config.js';
@@ -88,7 +89,7 @@ export function createApp(deps: AppDeps) {
     siteName: config.siteName,
     siteUrl: config.publicUrl,
   });
-  const accounts = createAccountService({ db, clock, sessions, otp, rateLimiter });
+  const accounts = createAccountService({ db, clock, sessions, otp, rateLimiter, passwords: createPasswordHasher() });
 
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   // Every response, the 404 of a path outside /api included, carries an id that its log line shares.

@@ -6,7 +6,7 @@ import { ApiError, conflict, forbidden, unprocessable } from '../lib/errors.js';
 import type { RateLimiter } from '../lib/rate-limit.js';
 import { COMMON_PASSWORDS } from './common-passwords.js';
 import type { OtpService } from './otp.js';
-import { hashPassword, verifyPassword } from './passwords.js';
+import type { PasswordHasher } from './passwords.js';
 import type { SessionMeta, SessionStore } from './sessions.js';
 
 export const MIN_PASSWORD_LENGTH = 10;
@@ -56,17 +56,18 @@ export interface AccountServiceDeps {
   sessions: SessionStore;
   otp: OtpService;
   rateLimiter: RateLimiter;
+  passwords: PasswordHasher;
 }
 
 export type AccountService = ReturnType<typeof createAccountService>;
 
 /** Password accounts: sign-up, login, email verification, password reset and account deletion. */
-export function createAccountService({ db, clock, sessions, otp, rateLimiter }: AccountServiceDeps) {
+export function createAccountService({ db, clock, sessions, otp, rateLimiter, passwords }: AccountServiceDeps) {
   const { User } = db.models;
   // Unknown emails still pay for one scrypt, so timing does not tell which emails have accounts.
   let dummyHash: Promise<string> | null = null;
   const dummy = () => {
-    dummyHash ??= hashPassword('not-a-real-password-just-for-timing');
+    dummyHash ??= passwords.hash('not-a-real-password-just-for-timing');
     return dummyHash;
   };
 
@@ -77,7 +78,7 @@ export function createAccountService({ db, clock, sessions, otp, rateLimiter }: 
     async signup(input: { email: string; name: string; password: string }, meta: SessionMeta & { ip: string }) {
       await rateLimiter.hit(`signup:ip:${meta.ip}`, AUTH_RATE_RULES.signupPerIp);
       checkPassword(input.password, input.email);
-      const passwordHash = await hashPassword(input.password);
+      const passwordHash = await passwords.hash(input.password);
       try {
         return await db.transaction(async (transaction) => {
           if (await User.findOne({ where: { email: input.email }, attributes: ['id'], transaction })) {
@@ -109,8 +110,8 @@ export function createAccountService({ db, clock, sessions, otp, rateLimiter }: 
       await rateLimiter.hit(`login:account:${input.email}`, AUTH_RATE_RULES.loginPerAccount);
       const user = await User.findOne({ where: { email: input.email } });
       const ok = user?.passwordHash
-        ? await verifyPassword(input.password, user.passwordHash)
-        : (await verifyPassword(input.password, await dummy())) && false;
+        ? await passwords.verify(input.password, user.passwordHash)
+        : (await passwords.verify(input.password, await dummy())) && false;
       if (!user || !ok) throw invalidCredentials();
       if (user.bannedAt) throw forbidden('banned', 'This account is banned.');
       if (previous) await sessions.revoke(previous.id);
@@ -160,7 +161,7 @@ export function createAccountService({ db, clock, sessions, otp, rateLimiter }: 
       checkPassword(input.password, input.email);
       const user = await User.findOne({ where: { email: input.email } });
       if (!user) throw unprocessable('otp_invalid', 'Wrong code.', [{ path: 'code', message: 'wrong code' }]);
-      const passwordHash = await hashPassword(input.password);
+      const passwordHash = await passwords.hash(input.password);
       const failure = await db.transaction(async (transaction) => {
         const problem = await otp.consume(user, 'reset_password', input.code, transaction);
         if (problem) return problem;
@@ -179,7 +180,7 @@ export function createAccountService({ db, clock, sessions, otp, rateLimiter }: 
      */
     async deleteAccount(user: User, session: Session, password: string | undefined): Promise<void> {
       if (user.passwordHash) {
-        if (!password || !(await verifyPassword(password, user.passwordHash))) {
+        if (!password || !(await passwords.verify(password, user.passwordHash))) {
           throw new ApiError(403, 'reauth_required', 'Enter your current password to delete your account.');
         }
       } else if (clock().getTime() - session.createdAt.getTime() > REAUTH_WINDOW_MS) {

@@ -1,4 +1,5 @@
 import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 
 // scrypt with N=2^15, r=8, p=1: about 32 MiB and ~50–100 ms per hash on our machines (OWASP's minimum is 2^17 with p=1 for 64 MiB; we trade memory for 2-core hosts).
 const PARAMS = { N: 2 ** 15, r: 8, p: 1, keylen: 32 } as const;
@@ -29,4 +30,33 @@ export async function verifyPassword(password: string, stored: string): Promise<
     maxmem: MAX_MEMORY,
   });
   return key.length === expected.length && timingSafeEqual(key, expected);
+}
+
+export type PasswordHasher = ReturnType<typeof createPasswordHasher>;
+
+/**
+ * hashPassword/verifyPassword with at most `concurrency` hashes at a time (default: one core
+ * fewer than the machine has). scrypt runs on libuv's thread pool, which the SQLite driver
+ * shares: unbounded, a burst of sign-ups takes every pool thread and every core for ~70 ms per
+ * hash and every query waits behind them. Bounded, a burst only queues other password checks.
+ */
+export function createPasswordHasher(options: { concurrency?: number } = {}) {
+  const limit = Math.max(1, options.concurrency ?? availableParallelism() - 1);
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  async function bounded<T>(work: () => Promise<T>): Promise<T> {
+    if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    else active++;
+    try {
+      return await work();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
+  }
+  return {
+    hash: (password: string) => bounded(() => hashPassword(password)),
+    verify: (password: string, stored: string) => bounded(() => verifyPassword(password, stored)),
+  };
 }

@@ -1,0 +1,171 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import sqlite3 from 'sqlite3';
+
+/**
+ * How long a connection waits for a lock held by *another process* (the migrate CLI, an
+ * online backup). Inside this process nothing ever waits on it: every write goes through the
+ * one writer connection, in the queue below.
+ */
+export const SQLITE_BUSY_TIMEOUT_MS = 5_000;
+
+/** Query types that only read; everything else goes to the writer. */
+const READ_TYPES = new Set<string>([
+  QueryTypes.SELECT,
+  QueryTypes.SHOWTABLES,
+  QueryTypes.SHOWINDEXES,
+  QueryTypes.DESCRIBE,
+  QueryTypes.FOREIGNKEYS,
+]);
+// A raw statement reads when it is a SELECT or a PRAGMA that sets nothing.
+const READ_SQL = /^\s*(select\b|pragma\s+[\w.]+\s*(\([^)]*\))?\s*;?\s*$)/i;
+
+/** A FIFO async lock. */
+function createMutex() {
+  let tail: Promise<void> = Promise.resolve();
+  return async function exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const previous = tail;
+    let release!: () => void;
+    tail = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await previous;
+    try {
+      return await work();
+    } finally {
+      release();
+    }
+  };
+}
+
+function open(storage: string, mode: number): Promise<sqlite3.Database> {
+  return new Promise((resolve, reject) => {
+    const connection = new sqlite3.Database(storage, mode, (error) => (error ? reject(error) : resolve(connection)));
+  });
+}
+
+function run(connection: sqlite3.Database, sql: string): Promise<void> {
+  return new Promise((resolve, reject) => connection.run(sql, (error) => (error ? reject(error) : resolve())));
+}
+
+function closeConnection(connection: sqlite3.Database): Promise<void> {
+  return new Promise((resolve, reject) => connection.close((error) => (error ? reject(error) : resolve())));
+}
+
+/** Raised when code inside a transaction writes without it: on one writer that would wait forever. */
+export class WriteOutsideTransactionError extends Error {
+  constructor(sql: string) {
+    super(`a write outside the open transaction on this path (pass { transaction }): ${sql.slice(0, 120)}`);
+    this.name = 'WriteOutsideTransactionError';
+  }
+}
+
+interface QueryOptionsLike {
+  transaction?: Transaction | null;
+  type?: string;
+}
+type QueryFn = (sql: string | { query: string }, options?: QueryOptionsLike) => Promise<unknown>;
+
+interface ConnectionManagerLike {
+  getConnection(options?: { uuid?: string }): Promise<unknown>;
+  releaseConnection(connection: unknown): void;
+}
+
+export interface SqliteWriter {
+  /** Runs `work` in an IMMEDIATE transaction on the writer connection, after every earlier one. */
+  transaction<T>(work: (transaction: Transaction) => Promise<T>): Promise<T>;
+  /** Closes the writer and the readers (after `sequelize.close()`). */
+  close(): Promise<void>;
+}
+
+/**
+ * DESIGN §1b on SQLite: one writer connection and one queue for every write, readers on
+ * connections of their own under WAL. Sequelize would open a new connection per transaction and
+ * send writes made without a transaction over its shared connection, where they interleave with
+ * an open IMMEDIATE transaction and sleep in the busy handler (the 10 s stalls of issue 9). Here:
+ *
+ * - a transaction waits in an in-process FIFO queue, then runs on the writer connection;
+ * - a write without a transaction (e.g. `Session.update()`) becomes a one-statement transaction
+ *   in the same queue;
+ * - a read without a transaction goes to a reader (`query_only`, so a misrouted write fails at
+ *   once instead of taking a lock);
+ * - a write without its transaction *inside* an open transaction's async context throws
+ *   `WriteOutsideTransactionError` (it would otherwise wait for the writer it is itself holding).
+ */
+export async function installSqliteWriter(
+  sequelize: Sequelize,
+  options: { storage: string; readers?: number },
+): Promise<SqliteWriter> {
+  const memory = options.storage === ':memory:';
+  if (!memory) mkdirSync(dirname(options.storage), { recursive: true });
+  const writer = await open(options.storage, sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE);
+  writer.configure('busyTimeout', SQLITE_BUSY_TIMEOUT_MS);
+  await run(writer, 'PRAGMA foreign_keys = ON');
+  if (!memory) {
+    await run(writer, 'PRAGMA journal_mode = WAL');
+    await run(writer, 'PRAGMA synchronous = NORMAL');
+  }
+  // An in-memory database exists on one connection only: it reads there too.
+  const readers: sqlite3.Database[] = [];
+  if (!memory) {
+    for (let i = 0; i < (options.readers ?? 2); i++) {
+      const reader = await open(options.storage, sqlite3.OPEN_READWRITE);
+      reader.configure('busyTimeout', SQLITE_BUSY_TIMEOUT_MS);
+      await run(reader, 'PRAGMA query_only = ON');
+      readers.push(reader);
+    }
+  }
+  let nextReader = 0;
+  const reader = () => readers[nextReader++ % readers.length] ?? writer;
+
+  const exclusive = createMutex();
+  const inTransaction = new AsyncLocalStorage<{ open: boolean }>();
+
+  const manager = sequelize.connectionManager as unknown as ConnectionManagerLike;
+  // A transaction asks with its own uuid; everything else with none ("default").
+  manager.getConnection = async (connectionOptions) => {
+    if (!connectionOptions?.uuid || connectionOptions.uuid === 'default') return reader();
+    // sequelize.transaction() called directly would share the writer with a queued one.
+    if (!inTransaction.getStore()?.open) throw new Error('SQLite transactions go through db.transaction()');
+    return writer;
+  };
+  // The connections live as long as the database: nothing is opened or closed per transaction.
+  manager.releaseConnection = () => {};
+
+  async function transaction<T>(work: (t: Transaction) => Promise<T>): Promise<T> {
+    if (inTransaction.getStore()?.open) {
+      throw new Error('a transaction inside an open transaction: pass the outer one down instead');
+    }
+    return exclusive(async () => {
+      const state = { open: true };
+      try {
+        return await inTransaction.run(state, () => sequelize.transaction((t) => work(t)));
+      } finally {
+        state.open = false;
+      }
+    });
+  }
+
+  const query = sequelize.query.bind(sequelize) as QueryFn;
+  const routed: QueryFn = (sql, queryOptions) => {
+    if (queryOptions?.transaction) return query(sql, queryOptions);
+    const text = typeof sql === 'string' ? sql : sql.query;
+    const reads =
+      queryOptions?.type && queryOptions.type !== QueryTypes.RAW
+        ? READ_TYPES.has(queryOptions.type)
+        : READ_SQL.test(text);
+    if (reads) return query(sql, queryOptions);
+    if (inTransaction.getStore()?.open) return Promise.reject(new WriteOutsideTransactionError(text));
+    return transaction((t) => query(sql, { ...queryOptions, transaction: t }));
+  };
+  Object.defineProperty(sequelize, 'query', { value: routed, configurable: true, writable: true });
+
+  return {
+    transaction,
+    async close() {
+      await Promise.all([...readers, writer].map(closeConnection));
+    },
+  };
+}
