@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import type { Sequelize, Transaction } from 'sequelize';
 import sqlite3 from 'sqlite3';
 
 /**
@@ -11,15 +11,8 @@ import sqlite3 from 'sqlite3';
  */
 export const SQLITE_BUSY_TIMEOUT_MS = 5_000;
 
-/** Query types that only read; everything else goes to the writer. */
-const READ_TYPES = new Set<string>([
-  QueryTypes.SELECT,
-  QueryTypes.SHOWTABLES,
-  QueryTypes.SHOWINDEXES,
-  QueryTypes.DESCRIBE,
-  QueryTypes.FOREIGNKEYS,
-]);
-// A raw statement reads when it is a SELECT or a PRAGMA that sets nothing.
+// A statement reads when it is a SELECT or a PRAGMA that sets nothing; everything else (whatever
+// query type Sequelize gave it) goes to the writer.
 const READ_SQL = /^\s*(select\b|pragma\s+[\w.]+\s*(\([^)]*\))?\s*;?\s*$)/i;
 
 /** A FIFO async lock. */
@@ -64,7 +57,6 @@ export class WriteOutsideTransactionError extends Error {
 
 interface QueryOptionsLike {
   transaction?: Transaction | null;
-  type?: string;
 }
 type QueryFn = (sql: string | { query: string }, options?: QueryOptionsLike) => Promise<unknown>;
 
@@ -152,11 +144,7 @@ export async function installSqliteWriter(
   const routed: QueryFn = (sql, queryOptions) => {
     if (queryOptions?.transaction) return query(sql, queryOptions);
     const text = typeof sql === 'string' ? sql : sql.query;
-    const reads =
-      queryOptions?.type && queryOptions.type !== QueryTypes.RAW
-        ? READ_TYPES.has(queryOptions.type)
-        : READ_SQL.test(text);
-    if (reads) return query(sql, queryOptions);
+    if (READ_SQL.test(text)) return query(sql, queryOptions);
     if (inTransaction.getStore()?.open) return Promise.reject(new WriteOutsideTransactionError(text));
     return transaction((t) => query(sql, { ...queryOptions, transaction: t }));
   };

@@ -1,3 +1,4 @@
+import { QueryTypes, type Transaction } from 'sequelize';
 import type { Database } from '../db/index.js';
 import type { Clock } from './clock.js';
 import { ApiError } from './errors.js';
@@ -10,36 +11,73 @@ export interface RateRule {
 
 export type RateLimiter = ReturnType<typeof createRateLimiter>;
 
+/** A counter's state after a hit or a peek. */
+export interface RateCount {
+  count: number;
+  /** Seconds until the window ends (0 when it already has). */
+  resetsInSeconds: number;
+}
+
+/** The 429 every limit answers, with Retry-After. */
+export function rateLimited(retryAfterSeconds: number, code = 'rate_limited', message?: string): ApiError {
+  const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  return new ApiError(429, code, message ?? `Too many requests; try again in ${seconds} s.`, undefined, {
+    'Retry-After': String(seconds),
+  });
+}
+
 /**
- * Fixed-window counters in the `rate_limits` table, so every API process (and
- * a restarted one) shares them.
+ * Fixed-window counters in the `rate_limits` table, so every API process (and a restarted one)
+ * shares them. A hit is one atomic statement (`INSERT … ON CONFLICT … DO UPDATE … RETURNING`,
+ * on SQLite and PostgreSQL alike): concurrent first hits on a key cannot both insert, and
+ * nothing is read before it is written.
  */
 export function createRateLimiter(db: Database, clock: Clock) {
-  const { RateLimit } = db.models;
+  const { sequelize } = db;
+
+  async function increment(key: string, rule: RateRule, transaction?: Transaction): Promise<RateCount> {
+    const now = clock();
+    // Dates as the dialect's own literals (Sequelize's format), so SQLite compares like with like.
+    const nowLiteral = sequelize.escape(now);
+    const expired = sequelize.escape(new Date(now.getTime() - rule.windowSeconds * 1000));
+    // The leading comment keeps Sequelize's SQLite driver from running this as a bare INSERT,
+    // which would drop the RETURNING row.
+    const [row] = await sequelize.query<{ window_start: Date | string; count: number | string }>(
+      `/* rate limit hit */ INSERT INTO rate_limits ("key", window_start, count) VALUES (:key, ${nowLiteral}, 1)
+       ON CONFLICT ("key") DO UPDATE SET
+         window_start = CASE WHEN rate_limits.window_start <= ${expired} THEN excluded.window_start
+                             ELSE rate_limits.window_start END,
+         count = CASE WHEN rate_limits.window_start <= ${expired} THEN 1 ELSE rate_limits.count + 1 END
+       RETURNING window_start, count`,
+      { replacements: { key }, type: QueryTypes.SELECT, transaction },
+    );
+    if (!row) throw new Error(`rate limit upsert on ${key} returned no row`);
+    const ends = new Date(row.window_start).getTime() + rule.windowSeconds * 1000;
+    return { count: Number(row.count), resetsInSeconds: Math.max(0, (ends - now.getTime()) / 1000) };
+  }
+
   return {
-    /** Counts one hit on `key`; throws 429 with Retry-After when over `rule`. */
+    /** Counts one hit on `key`; throws 429 with Retry-After when it goes over `rule`. */
     async hit(key: string, rule: RateRule): Promise<void> {
-      const now = clock();
-      const retryAfter = await db.transaction(async (transaction) => {
-        const row = await RateLimit.findByPk(key, { transaction, lock: transaction.LOCK.UPDATE });
-        const windowEnds = row ? row.windowStart.getTime() + rule.windowSeconds * 1000 : 0;
-        if (!row) {
-          await RateLimit.create({ key, windowStart: now, count: 1 }, { transaction });
-          return 0;
-        }
-        if (windowEnds <= now.getTime()) {
-          await row.update({ windowStart: now, count: 1 }, { transaction });
-          return 0;
-        }
-        if (row.count >= rule.limit) return Math.ceil((windowEnds - now.getTime()) / 1000);
-        await row.update({ count: row.count + 1 }, { transaction });
-        return 0;
-      });
-      if (retryAfter > 0) {
-        throw new ApiError(429, 'rate_limited', `Too many requests; try again in ${retryAfter} s.`, undefined, {
-          'Retry-After': String(retryAfter),
-        });
-      }
+      const { count, resetsInSeconds } = await increment(key, rule);
+      if (count > rule.limit) throw rateLimited(resetsInSeconds);
+    },
+
+    /** Counts one hit and returns the counter (for limits that decide more than allow/refuse). */
+    increment,
+
+    /** The counter of `key` within its current window, without counting a hit. */
+    async peek(key: string, rule: RateRule): Promise<RateCount> {
+      const now = clock().getTime();
+      const row = await db.models.RateLimit.findByPk(key, { attributes: ['windowStart', 'count'] });
+      const ends = row ? row.windowStart.getTime() + rule.windowSeconds * 1000 : 0;
+      if (!row || ends <= now) return { count: 0, resetsInSeconds: 0 };
+      return { count: row.count, resetsInSeconds: (ends - now) / 1000 };
+    },
+
+    /** Forgets `key` (e.g. the failure counter of an account that just proved its password). */
+    async reset(key: string, transaction?: Transaction): Promise<void> {
+      await db.models.RateLimit.destroy({ where: { key }, transaction });
     },
   };
 }

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../test/db.js';
+import { ApiError } from './errors.js';
+import { createRateLimiter } from './rate-limit.js';
+
+describe('rate limiter', () => {
+  let test: TestDatabase;
+  let now = new Date('2026-12-01T10:00:00Z');
+  beforeAll(async () => {
+    test = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await test?.destroy();
+  });
+  const limiter = () => createRateLimiter(test.db, () => now);
+
+  it('lets exactly `limit` of many concurrent first hits on a new key through, the rest 429', async () => {
+    const rule = { limit: 7, windowSeconds: 60 };
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 40 }, () => limiter().hit('concurrent:first', rule)),
+    );
+    const passed = outcomes.filter((o) => o.status === 'fulfilled').length;
+    const refused = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason] : []));
+    expect(passed).toBe(7);
+    expect(refused).toHaveLength(33);
+    for (const error of refused) {
+      expect(error).toBeInstanceOf(ApiError);
+      expect((error as ApiError).status).toBe(429);
+    }
+  });
+
+  it('answers Retry-After until the window ends, then starts a new window', async () => {
+    const rule = { limit: 2, windowSeconds: 100 };
+    now = new Date('2026-12-01T11:00:00Z');
+    await limiter().hit('window', rule);
+    await limiter().hit('window', rule);
+    now = new Date('2026-12-01T11:00:40Z');
+    const error = await limiter()
+      .hit('window', rule)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).headers?.['Retry-After']).toBe('60');
+    now = new Date('2026-12-01T11:01:41Z');
+    await expect(limiter().hit('window', rule)).resolves.toBeUndefined();
+    expect(await limiter().peek('window', rule)).toEqual({ count: 1, resetsInSeconds: 100 });
+  });
+
+  it('peeks without counting and forgets a key on reset', async () => {
+    const rule = { limit: 5, windowSeconds: 60 };
+    expect((await limiter().peek('peek', rule)).count).toBe(0);
+    await limiter().increment('peek', rule);
+    await limiter().increment('peek', rule);
+    expect((await limiter().peek('peek', rule)).count).toBe(2);
+    expect((await limiter().peek('peek', rule)).count).toBe(2);
+    await limiter().reset('peek');
+    expect((await limiter().peek('peek', rule)).count).toBe(0);
+  });
+
+  it('costs one statement per hit', async () => {
+    const statements: string[] = [];
+    const { options } = test.db.sequelize;
+    const logging = options.logging;
+    options.logging = (sql: string) => statements.push(sql);
+    await limiter().hit('one-statement', { limit: 5, windowSeconds: 60 });
+    options.logging = logging;
+    const work = statements.filter((sql) => !/^Execut\w+ \([^)]*\): (BEGIN|COMMIT|START TRANSACTION)/i.test(sql));
+    expect(work).toHaveLength(1);
+  });
+});
