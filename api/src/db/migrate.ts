@@ -2,6 +2,7 @@ import type { QueryInterface, Sequelize } from 'sequelize';
 import { SequelizeStorage, Umzug } from 'umzug';
 import type { Logger } from '../lib/logger.js';
 import * as initial from './migrations/0001-initial.js';
+import * as jobLeases from './migrations/0002-job-leases.js';
 
 type Migration = {
   up: (p: { context: QueryInterface }) => Promise<void>;
@@ -9,7 +10,10 @@ type Migration = {
 };
 
 // Listed explicitly (not globbed) so the same list works from TypeScript sources and bundles.
-const MIGRATIONS: Array<[string, Migration]> = [['0001-initial', initial]];
+const MIGRATIONS: Array<[string, Migration]> = [
+  ['0001-initial', initial],
+  ['0002-job-leases', jobLeases],
+];
 
 /** Umzug over our migration list, recording applied ones in `schema_migrations`. */
 export function createMigrator(sequelize: Sequelize, logger?: Logger) {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Op, type Transaction } from 'sequelize';
 import type { Database } from '../db/index.js';
 import type { Job } from '../db/models/index.js';
@@ -20,6 +21,8 @@ export interface JobQueueOptions {
   backoffMs?: (attempt: number) => number;
   /** Jobs claimed per round. */
   batchSize?: number;
+  /** How long a claim lasts unless renewed; the worker renews every third of it while it works. */
+  leaseMs?: number;
   /**
    * Kinds written in place of a kind: `enqueue(kind)` writes one job per listed kind (same
    * payload, same transaction), each delivered and retried on its own. Publish events use it to
@@ -53,10 +56,13 @@ export const exponentialBackoff = (attempt: number): number => Math.min(2 ** att
 
 /**
  * The durable outbox of DESIGN §1b: jobs are rows written in the same
- * transaction as the change that needs them, claimed by a worker loop
- * (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so several API processes share the
- * work), retried with backoff, and left `dead` with their last error after
- * `maxAttempts`. Nothing lives only in memory, so a restart loses nothing.
+ * transaction as the change that needs them, claimed by a worker loop with a
+ * lease (`locked_until`, renewed while the job runs, reclaimable by any worker
+ * once it expires; `FOR UPDATE SKIP LOCKED` on PostgreSQL, so several API
+ * processes share the work and each job runs once), retried with backoff, and
+ * left `dead` with their last error after `maxAttempts`. Nothing lives only in
+ * memory, so a crash loses nothing: a killed worker's jobs run again once their
+ * lease ends.
  */
 export function createJobQueue(options: JobQueueOptions) {
   const { db, clock, logger, handlers } = options;
@@ -67,15 +73,37 @@ export function createJobQueue(options: JobQueueOptions) {
   const batchSize = options.batchSize ?? 10;
   const fanOut = options.fanOut ?? {};
 
+  const leaseMs = options.leaseMs ?? 60_000;
+  // Who holds a lease: a fresh id per queue, so a restarted process never mistakes old claims for its own.
+  const workerId = randomUUID();
+
   let timer: NodeJS.Timeout | null = null;
+  let renewer: NodeJS.Timeout | null = null;
   let running = false;
+  // drain() also works on a queue that was never started (tests drive it by hand).
+  let started = false;
   let draining: Promise<number> | null = null;
   let nudged = false;
 
+  const leaseEnd = () => new Date(clock().getTime() + leaseMs);
+  const mine = (job: Job) => ({ id: job.id, lockedBy: workerId, status: 'running' as const });
+
+  /**
+   * Claims due jobs: pending ones whose time has come, and running ones whose lease expired (their
+   * worker died or hangs). On PostgreSQL `FOR UPDATE SKIP LOCKED` lets several replicas claim at
+   * once without taking the same job; on SQLite claims are serialised by the one writer.
+   */
   async function claim(): Promise<Job[]> {
     return db.transaction(async (transaction) => {
+      const now = clock();
       const due = await Job.findAll({
-        where: { status: 'pending', runAt: { [Op.lte]: clock() } },
+        where: {
+          [Op.or]: [
+            { status: 'pending', runAt: { [Op.lte]: now } },
+            // A null lease on a running job: claimed before leases existed.
+            { status: 'running', [Op.or]: [{ lockedUntil: { [Op.lt]: now } }, { lockedUntil: null }] },
+          ],
+        },
         order: [
           ['runAt', 'ASC'],
           ['id', 'ASC'],
@@ -85,10 +113,26 @@ export function createJobQueue(options: JobQueueOptions) {
         ...(db.dialect === 'postgres' ? { lock: transaction.LOCK.UPDATE, skipLocked: true } : {}),
       });
       for (const job of due) {
-        await job.update({ status: 'running', attempts: job.attempts + 1 }, { transaction });
+        if (job.status === 'running')
+          logger.warn({ jobId: job.id, kind: job.kind }, 'reclaiming a job whose lease expired');
+        await job.update(
+          { status: 'running', attempts: job.attempts + 1, lockedUntil: leaseEnd(), lockedBy: workerId },
+          { transaction },
+        );
       }
       return due;
     });
+  }
+
+  /** Extends the lease of every job this worker holds. */
+  async function renewLeases(): Promise<void> {
+    await Job.update({ lockedUntil: leaseEnd() }, { where: { lockedBy: workerId, status: 'running' } });
+  }
+
+  /** Records a job's outcome, unless its lease went to another worker meanwhile (then theirs counts). */
+  async function settle(job: Job, values: Partial<Pick<Job, 'status' | 'lastError' | 'runAt'>>): Promise<void> {
+    const [changed] = await Job.update({ ...values, lockedUntil: null, lockedBy: null }, { where: mine(job) });
+    if (changed === 0) logger.warn({ jobId: job.id, kind: job.kind }, 'job lease was lost before it finished');
   }
 
   async function runOne(job: Job): Promise<void> {
@@ -96,14 +140,14 @@ export function createJobQueue(options: JobQueueOptions) {
     try {
       if (!handler) throw new Error(`no handler for job kind "${job.kind}"`);
       await handler(JSON.parse(job.payload), job);
-      await job.update({ status: 'done', lastError: null });
+      await settle(job, { status: 'done', lastError: null });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const limit =
         error instanceof JobError && error.maxAttempts ? Math.min(error.maxAttempts, maxAttempts) : maxAttempts;
       const dead = job.attempts >= limit || !handler;
       const wait = error instanceof JobError ? Math.min(error.retryAfterMs ?? 0, MAX_RETRY_AFTER_MS) : 0;
-      await job.update({
+      await settle(job, {
         status: dead ? 'dead' : 'pending',
         lastError: message.slice(0, 2000),
         runAt: new Date(clock().getTime() + Math.max(backoffMs(job.attempts), wait)),
@@ -115,15 +159,39 @@ export function createJobQueue(options: JobQueueOptions) {
     }
   }
 
-  /** Claims and runs due jobs until none is due; returns how many ran. */
+  /** Gives claimed jobs that have not started back to the queue (stopping), attempt uncounted. */
+  async function release(jobs: Job[]): Promise<void> {
+    if (jobs.length === 0) return;
+    await Job.update(
+      { status: 'pending', lockedUntil: null, lockedBy: null, attempts: db.sequelize.literal('attempts - 1') },
+      { where: { id: jobs.map((job) => job.id), lockedBy: workerId, status: 'running' } },
+    );
+  }
+
+  /** Claims and runs due jobs until none is due (or the queue stops); returns how many ran. */
   async function drainOnce(): Promise<number> {
     let ran = 0;
-    for (;;) {
-      nudged = false;
-      const jobs = await claim();
-      for (const job of jobs) await runOne(job);
-      ran += jobs.length;
-      if (jobs.length < batchSize && !nudged) return ran;
+    renewer ??= setInterval(() => {
+      renewLeases().catch((error: unknown) => logger.error({ err: error }, 'renewing job leases failed'));
+    }, leaseMs / 3);
+    renewer.unref();
+    try {
+      for (;;) {
+        nudged = false;
+        const jobs = await claim();
+        for (const [index, job] of jobs.entries()) {
+          if (!running && started) {
+            await release(jobs.slice(index));
+            return ran;
+          }
+          await runOne(job);
+          ran++;
+        }
+        if (jobs.length < batchSize && !nudged) return ran;
+      }
+    } finally {
+      if (renewer) clearInterval(renewer);
+      renewer = null;
     }
   }
 
@@ -170,18 +238,18 @@ export function createJobQueue(options: JobQueueOptions) {
       return job;
     },
 
-    /** Starts the worker loop; jobs left `running` by a crashed process are released first. */
+    /** Starts the worker loop (expired leases of dead workers are reclaimed by every round). */
     async start() {
       if (running) return;
       running = true;
-      await Job.update(
-        { status: 'pending' },
-        { where: { status: 'running', updatedAt: { [Op.lt]: new Date(clock().getTime() - 5 * 60 * 1000) } } },
-      );
+      started = true;
       schedule(0);
     },
 
-    /** Stops the loop and waits for the round in progress. */
+    /**
+     * Stops claiming, lets the job in progress finish, and gives the claimed jobs that have not
+     * started back to the queue, so another worker (or the next start) runs them at once.
+     */
     async stop() {
       running = false;
       if (timer) clearTimeout(timer);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDatabase } from '../db/index.js';
 import { createTestDatabase, type TestDatabase } from '../test/db.js';
 import { ApiError } from './errors.js';
 import { createRateLimiter } from './rate-limit.js';
@@ -58,12 +59,13 @@ describe('rate limiter', () => {
 
   it('costs one statement per hit', async () => {
     const statements: string[] = [];
-    const { options } = test.db.sequelize;
-    const logging = options.logging;
-    options.logging = (sql: string) => statements.push(sql);
-    await limiter().hit('one-statement', { limit: 5, windowSeconds: 60 });
-    options.logging = logging;
-    const work = statements.filter((sql) => !/^Execut\w+ \([^)]*\): (BEGIN|COMMIT|START TRANSACTION)/i.test(sql));
+    // A second handle on the same database that logs what it sends.
+    const logged = await createDatabase(test.databaseConfig, undefined, {
+      logging: (sql: string) => statements.push(sql.replace(/^Executing \([^)]*\): /, '')),
+    });
+    await createRateLimiter(logged, () => now).hit('one-statement', { limit: 5, windowSeconds: 60 });
+    await logged.close();
+    const work = statements.filter((sql) => !/^(BEGIN|COMMIT|START TRANSACTION)/i.test(sql.trim()));
     expect(work).toHaveLength(1);
   });
 });

@@ -52,6 +52,10 @@ export class Job extends Model<InferAttributes<Job>, InferCreationAttributes<Job
   declare attempts: CreationOptional<number>;
   declare runAt: Date;
   declare lastError: CreationOptional<string | null>;
+  /** While `running`: the claiming worker's lease ends then unless renewed. */
+  declare lockedUntil: CreationOptional<Date | null>;
+  /** The worker holding the lease. */
+  declare lockedBy: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 }
@@ -64,6 +68,8 @@ export const jobAttributes: ModelAttributes<Job, InferAttributes<Job>> = {
   attempts: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
   runAt: { type: DataTypes.DATE, allowNull: false },
   lastError: { type: DataTypes.TEXT, allowNull: true, defaultValue: null },
+  lockedUntil: { type: DataTypes.DATE, allowNull: true, defaultValue: null },
+  lockedBy: { type: DataTypes.STRING(64), allowNull: true, defaultValue: null },
   createdAt: DataTypes.DATE,
   updatedAt: DataTypes.DATE,
 };
