@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
+import { databaseErrorToApiError } from '../db/errors.js';
 import { ApiError, type ErrorDetail } from './errors.js';
 import type { Logger } from './logger.js';
 
@@ -16,6 +17,7 @@ const CODES_BY_STATUS: Record<number, string> = {
   415: 'unsupported_media_type',
   422: 'validation_failed',
   429: 'rate_limited',
+  503: 'unavailable',
 };
 
 function errorBody(code: string, message: string, requestId: string | undefined, details?: ErrorDetail[]) {
@@ -26,6 +28,11 @@ function errorBody(code: string, message: string, requestId: string | undefined,
 export function createErrorHandler(logger: Logger) {
   return (error: Error, c: Context) => {
     const requestId = c.get('requestId') as string | undefined;
+    const fromDatabase = databaseErrorToApiError(error);
+    if (fromDatabase) {
+      logger.warn({ err: error, requestId, method: c.req.method, path: c.req.path }, fromDatabase.code);
+      error = fromDatabase;
+    }
     if (error instanceof ApiError) {
       if (error.headers) for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
       return c.json(errorBody(error.code, error.message, requestId, error.details), error.status);

@@ -2,7 +2,7 @@ import { Op, type Transaction } from 'sequelize';
 import type { Database } from '../../db/index.js';
 import type { Comment, Post, User } from '../../db/models/index.js';
 import type { Clock } from '../../lib/clock.js';
-import { forbidden, notFound, unprocessable } from '../../lib/errors.js';
+import { forbidden, notFound, unauthorized, unprocessable } from '../../lib/errors.js';
 import { parseIdOrSlug } from '../../lib/openapi.js';
 import type { RateLimiter, RateRule } from '../../lib/rate-limit.js';
 import type { AuditLogger } from '../admin/audit.js';
@@ -36,6 +36,8 @@ export function createCommentService({ db, clock, rateLimiter, rules, audit }: C
       where: parseIdOrSlug(idOrSlug),
       attributes: ['id', 'authorId', 'status', 'commentsCount'],
       transaction,
+      // Inside a write: a post being deleted meanwhile either waits for this comment or is gone.
+      ...(transaction ? { lock: transaction.LOCK.KEY_SHARE } : {}),
     });
     if (!post || (post.status !== 'published' && !canEditPost(viewer, post))) throw notFound('Post');
     return post;
@@ -107,10 +109,21 @@ export function createCommentService({ db, clock, rateLimiter, rules, audit }: C
       await rateLimiter.hit(`comment:user:${author.id}`, rules.perUser);
       await rateLimiter.hit(`comment:ip:${ip}`, rules.perIp);
       const id = await db.transaction(async (transaction) => {
+        // Everything the new row refers to is read again under a key-share lock: a concurrent
+        // deletion of the author, the post or the parent either waits for this commit (and then
+        // takes the new comment with it, counts and all) or has already happened, and the answer
+        // says so instead of a foreign-key failure. (SQLite's writes are serialised anyway.)
+        const live = await User.findByPk(author.id, {
+          attributes: ['id', 'bannedAt'],
+          transaction,
+          lock: transaction.LOCK.KEY_SHARE,
+        });
+        if (!live) throw unauthorized('Your account no longer exists.');
+        if (live.bannedAt) throw forbidden('banned', 'This account is banned.');
         const post = await openPost(idOrSlug, author, transaction);
         let parentId: number | null = null;
         if (input.parentId) {
-          const parent = await Comment.findByPk(input.parentId, { transaction });
+          const parent = await Comment.findByPk(input.parentId, { transaction, lock: transaction.LOCK.KEY_SHARE });
           if (!parent || parent.postId !== post.id || parent.status !== 'visible') {
             throw unprocessable('invalid_parent', 'The comment you reply to does not exist on this post.', [
               { path: 'parentId', message: 'no such visible comment on this post' },

@@ -1,0 +1,51 @@
+import { Hono } from 'hono';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createErrorHandler } from '../lib/http.js';
+import { createLogger } from '../lib/logger.js';
+import { createFactories } from '../test/app.js';
+import { createTestDatabase, type TestDatabase } from '../test/db.js';
+
+// Real failures from the database, rendered by the app's one error handler.
+describe('database errors as answers', () => {
+  let test: TestDatabase;
+  beforeAll(async () => {
+    test = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await test?.destroy();
+  });
+
+  async function answerTo(
+    work: () => Promise<unknown>,
+  ): Promise<{ status: number; body: unknown; retryAfter: string | null }> {
+    const app = new Hono();
+    app.get('/', async (c) => {
+      await work();
+      return c.text('unreachable');
+    });
+    app.onError(createErrorHandler(createLogger('silent')));
+    const response = await app.request('/');
+    return { status: response.status, body: await response.json(), retryAfter: response.headers.get('retry-after') };
+  }
+
+  it('a foreign key to a row that is gone: 409 reference_gone', async () => {
+    const make = createFactories(test.db, () => new Date());
+    const author = await make.user();
+    const answer = await answerTo(() =>
+      test.db.transaction((transaction) =>
+        test.db.models.Comment.create(
+          { postId: 987_654, authorId: author.id, parentId: null, bodyMarkdown: 'Orphan.' },
+          { transaction, hooks: false },
+        ),
+      ),
+    );
+    expect(answer).toMatchObject({ status: 409, body: { error: { code: 'reference_gone' } } });
+  });
+
+  it('a unique key two writers raced for: 409 conflict', async () => {
+    const make = createFactories(test.db, () => new Date());
+    const user = await make.user();
+    const answer = await answerTo(() => make.user({ email: user.email }));
+    expect(answer).toMatchObject({ status: 409, body: { error: { code: 'conflict' } } });
+  });
+});
