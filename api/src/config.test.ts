@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEV_SESSION_SECRET, DEV_WEBHOOK_SECRET, loadConfig, parseDatabaseUrl } from './config.js';
 
-const strong = 'x'.repeat(40);
+const strong = 'q8W2-fZ0pL7rT1vN4mK9sD3yH6bJ5cX0aG2eU8iO';
+const strong2 = 'Zt5Rk1Vb8Nq3Lm0Pw7Yx2Cd4Fg6Hj9Ks1Ae3Uo5I';
 
 describe('loadConfig', () => {
   it('has development defaults that run with nothing set', () => {
@@ -59,9 +60,55 @@ describe('loadConfig', () => {
       NODE_ENV: 'production',
       PUBLIC_URL: 'https://b.example',
       SESSION_SECRET: strong,
-      WEBHOOK_SECRET: `${strong}y`,
+      WEBHOOK_SECRET: strong2,
+      SMTP_URL: 'smtp://mail.example:587',
     });
     expect(config.seedDemo).toBe(false);
+    expect(config.mail).toMatchObject({ transport: 'smtp', logBodies: false });
+  });
+
+  it('refuses weak or shared secrets in production', () => {
+    const production = { NODE_ENV: 'production', PUBLIC_URL: 'https://b.example', SMTP_URL: 'smtp://m.example' };
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig({ ...production, ...env });
+        return [];
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        return error.problems;
+      }
+    };
+    expect(problems({ SESSION_SECRET: 'a'.repeat(36), WEBHOOK_SECRET: 'a'.repeat(36) })).toEqual([
+      expect.stringMatching(/^SESSION_SECRET: too little entropy/),
+      expect.stringMatching(/^WEBHOOK_SECRET: too little entropy/),
+      expect.stringMatching(/must differ/),
+    ]);
+    expect(problems({ SESSION_SECRET: 'abcabcabcabcabcabcabcabcabcabcabcabc', WEBHOOK_SECRET: strong2 })).toEqual([
+      expect.stringMatching(/^SESSION_SECRET: too little entropy/),
+    ]);
+    expect(problems({ SESSION_SECRET: strong, WEBHOOK_SECRET: strong })).toEqual([
+      expect.stringMatching(/must differ/),
+    ]);
+    // What the README tells operators to run.
+    const base64 = 'r5nZ0c2Jm9yq+G4kR8wq3d1eXbT7vH0sL2pN6uF9aQ4oE3iC8gW1zY5xK7jM0tBh';
+    const hex = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08';
+    expect(problems({ SESSION_SECRET: base64, WEBHOOK_SECRET: hex })).toEqual([]);
+  });
+
+  it('refuses production without a mail transport unless MAIL_TRANSPORT=log opts in', () => {
+    const production = {
+      NODE_ENV: 'production',
+      PUBLIC_URL: 'https://b.example',
+      SESSION_SECRET: strong,
+      WEBHOOK_SECRET: strong2,
+    };
+    expect(() => loadConfig(production)).toThrow(/SMTP_URL: required in production, or set MAIL_TRANSPORT=log/);
+    expect(() => loadConfig({ ...production, MAIL_TRANSPORT: 'smtp' })).toThrow(/MAIL_TRANSPORT=smtp: needs SMTP_URL/);
+    expect(loadConfig({ ...production, MAIL_TRANSPORT: 'log' }).mail).toMatchObject({
+      transport: 'log',
+      logBodies: false,
+    });
+    expect(loadConfig({ NODE_ENV: 'development' }).mail).toMatchObject({ transport: 'log', logBodies: true });
   });
 
   it('lists every problem at once, readably', () => {

@@ -50,6 +50,11 @@ const envSchema = z.object({
   MAIL_FROM: z.string().min(3).optional(),
   /** Where mails are written when SMTP_URL is unset. */
   MAIL_OUTBOX_DIR: z.string().min(1).optional(),
+  /**
+   * `smtp` (needs SMTP_URL) or `log` (mails written to MAIL_OUTBOX_DIR; development, or an
+   * explicit and unsafe opt-in in production, where mail bodies are still never logged).
+   */
+  MAIL_TRANSPORT: z.enum(['smtp', 'log']).optional(),
   /** Lifetime of emailed one-time codes. */
   OTP_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).optional(),
   /** The blog's name, in mails and page titles. */
@@ -126,7 +131,15 @@ export interface Config {
   maxBodyBytes: number;
   trustProxy: boolean;
   siteName: string;
-  mail: { smtpUrl: string | null; from: string; outboxDir: string };
+  mail: {
+    /** `smtp`: through SMTP_URL; `log`: into the outbox folder (and, outside production, the log). */
+    transport: 'smtp' | 'log';
+    smtpUrl: string | null;
+    from: string;
+    outboxDir: string;
+    /** Whether mail bodies (one-time codes) may appear in the log: never in production. */
+    logBodies: boolean;
+  };
   otpTtlSeconds: number;
   oidcProviders: OidcProviderConfig[];
   /** The builder's origin, without a trailing slash; null in one-process mode (builder in-process) or GitHub-only. */
@@ -183,6 +196,25 @@ function readOidcProviders(env: Env, publicUrl: string, problems: string[]): Oid
   }));
 }
 
+/**
+ * Why a production secret is too weak to sign with, or null. A random secret of 32+ characters
+ * passes easily (`openssl rand -base64 48` ≈ 280 bits, `-hex 32` ≈ 240); a repeated character, a
+ * short alphabet or a word typed twice does not.
+ */
+export function secretWeakness(secret: string): string | null {
+  const chars = [...secret];
+  const counts = new Map<string, number>();
+  for (const char of chars) counts.set(char, (counts.get(char) ?? 0) + 1);
+  // Shannon entropy of the characters' own distribution: a generous upper bound for a random
+  // secret, and low for anything repetitive.
+  let bitsPerChar = 0;
+  for (const count of counts.values()) bitsPerChar -= (count / chars.length) * Math.log2(count / chars.length);
+  if (counts.size < 12 || bitsPerChar * chars.length < 128) {
+    return `too little entropy (${counts.size} distinct characters, about ${Math.floor(bitsPerChar * chars.length)} bits; 128 needed)`;
+  }
+  return null;
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -224,7 +256,23 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       else if (value === devDefault) problems.push(`${name}: the development default is refused in production`);
     }
     if (!env.PUBLIC_URL) problems.push('PUBLIC_URL: required in production');
+    for (const [name, value] of [
+      ['SESSION_SECRET', env.SESSION_SECRET],
+      ['WEBHOOK_SECRET', env.WEBHOOK_SECRET],
+    ] as const) {
+      const weakness = value ? secretWeakness(value) : null;
+      if (weakness) problems.push(`${name}: ${weakness} (use e.g. \`openssl rand -base64 48\`)`);
+    }
+    if (env.SESSION_SECRET && env.SESSION_SECRET === env.WEBHOOK_SECRET) {
+      problems.push('SESSION_SECRET and WEBHOOK_SECRET: must differ (the builder holds the webhook secret)');
+    }
+    if (!env.SMTP_URL && env.MAIL_TRANSPORT !== 'log') {
+      problems.push(
+        'SMTP_URL: required in production, or set MAIL_TRANSPORT=log to write mails (with their one-time codes) to MAIL_OUTBOX_DIR instead (unsafe: whoever reads that folder can take over accounts)',
+      );
+    }
   }
+  if (env.MAIL_TRANSPORT === 'smtp' && !env.SMTP_URL) problems.push('MAIL_TRANSPORT=smtp: needs SMTP_URL');
   if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
     problems.push('ADMIN_EMAIL and ADMIN_PASSWORD: set both or neither');
   }
@@ -257,7 +305,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     trustProxy: env.TRUST_PROXY ?? false,
     siteName: env.SITE_NAME ?? 'Blog',
     mail: {
+      transport: env.MAIL_TRANSPORT ?? (env.SMTP_URL ? 'smtp' : 'log'),
       smtpUrl: env.SMTP_URL ?? null,
+      logBodies: profile !== 'production',
       from: env.MAIL_FROM ?? `${env.SITE_NAME ?? 'Blog'} <no-reply@${new URL(publicUrl).hostname}>`,
       outboxDir: env.MAIL_OUTBOX_DIR ?? './data/outbox',
     },

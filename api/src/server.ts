@@ -37,7 +37,16 @@ async function main() {
     : null;
   const jobs = createBackgroundJobs({ config, db, logger, clock: systemClock, publish: single?.publish });
   await jobs.start();
-  if (!config.mail.smtpUrl) say(`No SMTP_URL: mails are written to ${config.mail.outboxDir} and to the log.`);
+  if (config.mail.transport === 'log') {
+    if (config.env === 'production') {
+      logger.warn(
+        { outboxDir: config.mail.outboxDir },
+        'MAIL_TRANSPORT=log in production: mails are NOT sent; they are written, one-time codes included, to the outbox folder (unsafe: set SMTP_URL)',
+      );
+    } else {
+      say(`No SMTP_URL: mails are written to ${config.mail.outboxDir} and to the log.`);
+    }
+  }
   const app = createApp({ config, db, logger, jobs });
   single?.mount(app);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {

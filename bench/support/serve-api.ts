@@ -1,4 +1,5 @@
 // The API of bench/comments-api.ts over an existing database, in a process of its own.
+import { randomBytes } from 'node:crypto';
 import { serve } from '@hono/node-server';
 import { createApp } from '../../api/src/app.js';
 import { loadConfig } from '../../api/src/config.js';
@@ -15,8 +16,9 @@ const config = loadConfig({
   NODE_ENV: 'production',
   DATABASE_URL: databaseUrl,
   PUBLIC_URL: 'http://127.0.0.1',
-  SESSION_SECRET: 's'.repeat(40),
-  WEBHOOK_SECRET: 'w'.repeat(40),
+  SESSION_SECRET: randomBytes(32).toString('base64url'),
+  WEBHOOK_SECRET: randomBytes(32).toString('base64url'),
+  MAIL_TRANSPORT: 'log',
   LOG_LEVEL: 'silent',
   TRUST_PROXY: String(trustProxy),
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { findCountDrift } from '../db/recount.js';
-import { createTestContext, TEST_ORIGIN, type TestContext, unique } from '../test/app.js';
+import { createTestContext, productionEnv, type TestContext, unique } from '../test/app.js';
 import { codeIn, startSmtpServer, type TestSmtpServer } from '../test/smtp.js';
 import { MeSchema } from './schema.js';
 
@@ -235,12 +235,7 @@ describe('login and sessions', () => {
   });
 
   it('marks the cookie Secure in production', async () => {
-    const prod = await createTestContext({
-      NODE_ENV: 'production',
-      PUBLIC_URL: TEST_ORIGIN,
-      SESSION_SECRET: 's'.repeat(40),
-      WEBHOOK_SECRET: 'w'.repeat(40),
-    });
+    const prod = await createTestContext(productionEnv());
     try {
       const res = await prod.request('POST', '/api/auth/signup', {
         json: { email: `${unique('prod')}@example.com`, name: 'P', password: PASSWORD },

@@ -17,11 +17,12 @@ const MailPayloadSchema = z.object({
   html: z.string(),
 });
 
-/** The mailer the config asks for: SMTP when SMTP_URL is set, else the outbox folder and the log. */
+/** The mailer MAIL_TRANSPORT asks for: SMTP, or the outbox folder (and the log outside production). */
 export function mailerFromConfig(config: Config, logger: Logger): Mailer {
-  return config.mail.smtpUrl
-    ? createSmtpMailer(config.mail.smtpUrl, config.mail.from)
-    : createOutboxMailer(config.mail.outboxDir, config.mail.from, logger);
+  const { transport, smtpUrl, from, outboxDir, logBodies } = config.mail;
+  return transport === 'smtp' && smtpUrl
+    ? createSmtpMailer(smtpUrl, from)
+    : createOutboxMailer(outboxDir, from, logger, logBodies);
 }
 
 /** Where publish events go: the builder over HTTP when BUILDER_URL is set, else nowhere until one is given. */

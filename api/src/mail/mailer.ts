@@ -31,10 +31,11 @@ export function createSmtpMailer(url: string, from: string): Mailer {
 }
 
 /**
- * Development without SMTP: each mail is written to `dir` as a text file and
- * logged with its body, so the code is on screen.
+ * MAIL_TRANSPORT=log: each mail is written to `dir` as a text file, and in development also
+ * logged with its body, so the code is on screen. `logBodies` is false in production: a log
+ * line never carries a one-time code there.
  */
-export function createOutboxMailer(dir: string, from: string, logger: Logger): Mailer {
+export function createOutboxMailer(dir: string, from: string, logger: Logger, logBodies: boolean): Mailer {
   let sequence = 0;
   return {
     async send(message) {
@@ -50,7 +51,8 @@ export function createOutboxMailer(dir: string, from: string, logger: Logger): M
         message.text,
       ].join('\r\n');
       await writeFile(file, eml);
-      logger.info({ to: message.to, subject: message.subject, file }, `mail (not sent: no SMTP_URL)\n${message.text}`);
+      const line = 'mail written to the outbox (MAIL_TRANSPORT=log, not sent)';
+      logger.info({ to: message.to, subject: message.subject, file }, logBodies ? `${line}\n${message.text}` : line);
     },
   };
 }

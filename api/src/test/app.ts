@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +35,20 @@ export interface RequestOptions {
   body?: string;
   as?: User | string;
   headers?: Record<string, string>;
+}
+
+/**
+ * What production requires beyond NODE_ENV: random, distinct secrets and a mail transport
+ * (the outbox folder, opted into explicitly).
+ */
+export function productionEnv(): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    PUBLIC_URL: TEST_ORIGIN,
+    SESSION_SECRET: randomBytes(32).toString('base64url'),
+    WEBHOOK_SECRET: randomBytes(32).toString('base64url'),
+    MAIL_TRANSPORT: 'log',
+  };
 }
 
 let counter = 0;
