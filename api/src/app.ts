@@ -4,6 +4,7 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv } from './app-env.js';
 import { createAccountService } from './auth/accounts.js';
+import { createDeviceCookies } from './auth/device.js';
 import { oidcRoutes } from './auth/oidc/routes.js';
 import { createOidcService, type OidcOptions } from './auth/oidc/service.js';
 import { createOtpService } from './auth/otp.js';
@@ -89,7 +90,15 @@ export function createApp(deps: AppDeps) {
     siteName: config.siteName,
     siteUrl: config.publicUrl,
   });
-  const accounts = createAccountService({ db, clock, sessions, otp, rateLimiter, passwords: createPasswordHasher() });
+  const accounts = createAccountService({
+    db,
+    clock,
+    sessions,
+    otp,
+    rateLimiter,
+    passwords: createPasswordHasher(),
+    devices: createDeviceCookies(config.sessionSecret, clock),
+  });
 
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   // Every response, the 404 of a path outside /api included, carries an id that its log line shares.

@@ -2,9 +2,10 @@ import { UniqueConstraintError } from 'sequelize';
 import type { Database } from '../db/index.js';
 import type { Session, User } from '../db/models/index.js';
 import type { Clock } from '../lib/clock.js';
-import { ApiError, conflict, forbidden, unprocessable } from '../lib/errors.js';
-import type { RateLimiter } from '../lib/rate-limit.js';
+import { ApiError, conflict, unprocessable } from '../lib/errors.js';
+import { type RateLimiter, rateLimited } from '../lib/rate-limit.js';
 import { COMMON_PASSWORDS } from './common-passwords.js';
+import type { DeviceCookies } from './device.js';
 import type { OtpService } from './otp.js';
 import type { PasswordHasher } from './passwords.js';
 import type { SessionMeta, SessionStore } from './sessions.js';
@@ -17,8 +18,6 @@ const minutes = (n: number) => n * 60;
 // Per IP and per account; see README "Rate limits".
 export const AUTH_RATE_RULES = {
   signupPerIp: { limit: 10, windowSeconds: minutes(60) },
-  loginPerIp: { limit: 30, windowSeconds: minutes(15) },
-  loginPerAccount: { limit: 10, windowSeconds: minutes(15) },
   otpSendPerAccount: { limit: 10, windowSeconds: minutes(60) },
   otpVerifyPerIp: { limit: 30, windowSeconds: minutes(15) },
   otpVerifyPerAccount: { limit: 15, windowSeconds: minutes(15) },
@@ -27,6 +26,28 @@ export const AUTH_RATE_RULES = {
   resetPerIp: { limit: 20, windowSeconds: minutes(15) },
   resetPerAccount: { limit: 10, windowSeconds: minutes(15) },
 };
+
+/**
+ * The password sign-in throttle (OWASP ASVS 2.2.1). Only failures count, and they are counted
+ * per address, per account, and per account and address:
+ * - an address with 20 failures in 15 minutes (on any accounts) is refused for the rest of them;
+ * - an account with 10 failures in 15 minutes is refused to the addresses those failures came
+ *   from, while an address that has not failed on it may still try (the owner elsewhere);
+ * - an account with 100 failures in an hour (a distributed guess) is refused to every address.
+ * A browser holding the account's device cookie (it signed in before) passes all three: the
+ * owner at home is never locked out by strangers. Unknown emails are throttled the same way.
+ */
+export const LOGIN_THROTTLE = {
+  failuresPerIp: { limit: 20, windowSeconds: minutes(15) },
+  failuresPerAccount: { limit: 10, windowSeconds: minutes(15) },
+  failuresPerAccountHour: { limit: 100, windowSeconds: minutes(60) },
+};
+const throttleKeys = (email: string, ip: string) => ({
+  ip: `login-fail:ip:${ip}`,
+  account: `login-fail:account:${email}`,
+  accountHour: `login-fail:account-hour:${email}`,
+  accountIp: `login-fail:account-ip:${email}:${ip}`,
+});
 
 /** Why a password is refused, or null. */
 export function passwordProblem(password: string, email: string): string | null {
@@ -57,12 +78,21 @@ export interface AccountServiceDeps {
   otp: OtpService;
   rateLimiter: RateLimiter;
   passwords: PasswordHasher;
+  devices: DeviceCookies;
 }
 
 export type AccountService = ReturnType<typeof createAccountService>;
 
 /** Password accounts: sign-up, login, email verification, password reset and account deletion. */
-export function createAccountService({ db, clock, sessions, otp, rateLimiter, passwords }: AccountServiceDeps) {
+export function createAccountService({
+  db,
+  clock,
+  sessions,
+  otp,
+  rateLimiter,
+  passwords,
+  devices,
+}: AccountServiceDeps) {
   const { User } = db.models;
   // Unknown emails still pay for one scrypt, so timing does not tell which emails have accounts.
   let dummyHash: Promise<string> | null = null;
@@ -72,6 +102,48 @@ export function createAccountService({ db, clock, sessions, otp, rateLimiter, pa
   };
 
   const invalidCredentials = () => new ApiError(401, 'invalid_credentials', 'Wrong email or password.');
+
+  /** Refuses (429) a sign-in attempt the throttle holds back; see LOGIN_THROTTLE. */
+  async function checkThrottle(email: string, ip: string): Promise<void> {
+    const keys = throttleKeys(email, ip);
+    const rules = LOGIN_THROTTLE;
+    const [fromIp, onAccount, onAccountHour, fromIpOnAccount] = await Promise.all([
+      rateLimiter.peek(keys.ip, rules.failuresPerIp),
+      rateLimiter.peek(keys.account, rules.failuresPerAccount),
+      rateLimiter.peek(keys.accountHour, rules.failuresPerAccountHour),
+      rateLimiter.peek(keys.accountIp, rules.failuresPerAccount),
+    ]);
+    if (onAccountHour.count >= rules.failuresPerAccountHour.limit) {
+      throw rateLimited(
+        onAccountHour.resetsInSeconds,
+        'account_locked',
+        'Too many failed sign-ins on this account. Sign in from a browser you used before, reset your password, or try again later.',
+      );
+    }
+    if (fromIp.count >= rules.failuresPerIp.limit) {
+      throw rateLimited(
+        fromIp.resetsInSeconds,
+        'login_throttled',
+        'Too many failed sign-ins from your address; try again later.',
+      );
+    }
+    if (onAccount.count >= rules.failuresPerAccount.limit && fromIpOnAccount.count > 0) {
+      throw rateLimited(
+        Math.min(onAccount.resetsInSeconds, fromIpOnAccount.resetsInSeconds),
+        'login_throttled',
+        'Too many failed sign-ins on this account from your address; try again later or reset your password.',
+      );
+    }
+  }
+
+  async function recordFailure(email: string, ip: string): Promise<void> {
+    const keys = throttleKeys(email, ip);
+    const rules = LOGIN_THROTTLE;
+    await rateLimiter.increment(keys.ip, rules.failuresPerIp);
+    await rateLimiter.increment(keys.account, rules.failuresPerAccount);
+    await rateLimiter.increment(keys.accountHour, rules.failuresPerAccountHour);
+    await rateLimiter.increment(keys.accountIp, rules.failuresPerAccount);
+  }
 
   return {
     /** A new unverified account, signed in, with a verification code on its way. */
@@ -100,23 +172,29 @@ export function createAccountService({ db, clock, sessions, otp, rateLimiter, pa
       }
     },
 
-    /** Checks the password and starts a new session (a fresh id every time: no fixation). */
+    /**
+     * Checks the password and starts a new session (a fresh id every time: no fixation). A
+     * banned account gets the same 401 as a wrong password, so the answer never confirms a
+     * password. Returns a device cookie for the browser (see LOGIN_THROTTLE).
+     */
     async login(
       input: { email: string; password: string },
-      meta: SessionMeta & { ip: string },
+      meta: SessionMeta & { ip: string; deviceToken?: string },
       previous?: Session | null,
     ) {
-      await rateLimiter.hit(`login:ip:${meta.ip}`, AUTH_RATE_RULES.loginPerIp);
-      await rateLimiter.hit(`login:account:${input.email}`, AUTH_RATE_RULES.loginPerAccount);
       const user = await User.findOne({ where: { email: input.email } });
+      const knownDevice = user ? devices.vouchesFor(meta.deviceToken, user.id) : false;
+      if (!knownDevice) await checkThrottle(input.email, meta.ip);
       const ok = user?.passwordHash
         ? await passwords.verify(input.password, user.passwordHash)
         : (await passwords.verify(input.password, await dummy())) && false;
-      if (!user || !ok) throw invalidCredentials();
-      if (user.bannedAt) throw forbidden('banned', 'This account is banned.');
+      if (!user || !ok || user.bannedAt) {
+        await recordFailure(input.email, meta.ip);
+        throw invalidCredentials();
+      }
       if (previous) await sessions.revoke(previous.id);
       const { token, session } = await sessions.create(user.id, meta);
-      return { user, token, session };
+      return { user, token, session, device: devices.issue(user.id) };
     },
 
     /** Sends (again) the email verification code. */
@@ -168,6 +246,10 @@ export function createAccountService({ db, clock, sessions, otp, rateLimiter, pa
         // The code came by mail, so the address is proven too.
         await user.update({ passwordHash, emailVerifiedAt: user.emailVerifiedAt ?? clock() }, { transaction });
         await sessions.revokeAll(user.id, undefined, transaction);
+        // The owner proved the mailbox: strangers' failures no longer hold the account.
+        const keys = throttleKeys(user.email, ip);
+        await rateLimiter.reset(keys.account, transaction);
+        await rateLimiter.reset(keys.accountHour, transaction);
         return null;
       });
       if (failure) throw failure;

@@ -1,10 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../app-env.js';
 import type { ClientIp } from '../lib/client-ip.js';
 import { unauthorized } from '../lib/errors.js';
 import { createRouter, errorResponses, jsonBody, jsonResponse } from '../lib/openapi.js';
 import type { AccountService } from './accounts.js';
+import { DEVICE_COOKIE, DEVICE_TTL_SECONDS } from './device.js';
 import { requireUser } from './guards.js';
 import { presentMe } from './presenter.js';
 import {
@@ -42,7 +44,7 @@ const login = createRoute({
   request: { body: jsonBody(LoginSchema) },
   responses: {
     200: jsonResponse(z.object({ user: MeSchema }), 'Signed in'),
-    ...errorResponses(400, 401, 403, 415, 422, 429),
+    ...errorResponses(400, 401, 415, 422, 429),
   },
 });
 
@@ -139,8 +141,19 @@ export function authRoutes({ accounts, sessions, secureCookies, clientIp }: Auth
       return c.json({ user: presentMe(user), verification: { sentTo: user.email, ...sent } }, 201);
     })
     .openapi(login, async (c) => {
-      const { user, token, session } = await accounts.login(c.req.valid('json'), meta(c), c.get('session'));
+      const { user, token, session, device } = await accounts.login(
+        c.req.valid('json'),
+        { ...meta(c), deviceToken: getCookie(c, DEVICE_COOKIE) },
+        c.get('session'),
+      );
       setSessionCookie(c, token, secureCookies, session.expiresAt);
+      setCookie(c, DEVICE_COOKIE, device, {
+        httpOnly: true,
+        sameSite: 'Lax',
+        secure: secureCookies,
+        path: '/api/auth',
+        maxAge: DEVICE_TTL_SECONDS,
+      });
       return c.json({ user: presentMe(user) }, 200);
     })
     .openapi(logout, async (c) => {
