@@ -404,6 +404,22 @@ const ROWS: Row[] = [
       expect: postEditors(200, status === 'draft' ? 404 : NOT_OWNER),
     }),
   ),
+  {
+    route: 'PATCH /api/posts/{idOrSlug}',
+    target: 'reassigning it to another author',
+    why: 'only admins reassign posts: its own author may not give one away',
+    prepare: async (w) => {
+      const post = await published(w);
+      const heir = await t.factories.user({ role: 'author', name: 'Heir' });
+      return {
+        params: { idOrSlug: post.id },
+        json: { authorId: heir.id },
+        check: async ({ allowed }) =>
+          expect((await reloadPost(post))?.authorId === heir.id, 'reassigned').toBe(allowed),
+      };
+    },
+    expect: { ...postEditors(200, NOT_OWNER), author: NO_ROLE },
+  },
   ...(['published', 'draft'] as const).map(
     (status): Row => ({
       route: 'DELETE /api/posts/{idOrSlug}',
