@@ -182,13 +182,11 @@ export function authRoutes({ accounts, sessions, secureCookies, clientIp }: Auth
       return c.body(null, 204);
     })
     .openapi(sendOtp, async (c) => {
-      const user = c.get('user');
-      if (!user) throw unauthorized();
+      const user = requireUser(c);
       return c.json(await accounts.sendVerification(user), 202);
     })
     .openapi(verifyOtp, async (c) => {
-      const user = c.get('user');
-      if (!user) throw unauthorized();
+      const user = requireUser(c);
       const verified = await accounts.verifyEmail(user, c.req.valid('json').code, clientIp(c));
       return c.json({ user: presentMe(verified) }, 200);
     })

@@ -36,9 +36,12 @@ export interface PostServiceDeps {
 
 export type PostService = ReturnType<typeof createPostService>;
 
-/** May `user` edit, publish and delete `post`? Admins any post, authors their own. */
+/**
+ * May `user` edit, publish and delete `post`, and so see it as a draft? Admins any post, authors
+ * their own; a banned account none (a ban takes the role's powers, reading drafts included).
+ */
 export const canEditPost = (user: User | null, post: Pick<Post, 'authorId'>): boolean =>
-  !!user && (user.role === 'admin' || (user.role === 'author' && post.authorId === user.id));
+  !!user && !user.bannedAt && (user.role === 'admin' || (user.role === 'author' && post.authorId === user.id));
 
 export function createPostService({ db, clock, jobs, onPostChange, audit }: PostServiceDeps) {
   /** Audits what an admin does to a post; authors' own edits are not admin actions. */
