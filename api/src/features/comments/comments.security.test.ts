@@ -155,6 +155,21 @@ describe('ownership', () => {
     expect(await countComments(post)).toBe(1);
   });
 
+  it('hides comments on a post that went back to draft from their authors (404), not from admins', async () => {
+    const { post, comment, alice, author } = await scene();
+    expect((await t.request('POST', `/api/posts/${post.id}/unpublish`, { as: author })).status).toBe(200);
+    const before = await commentState(comment);
+    await expectError(
+      await t.request('PATCH', `/api/comments/${comment.id}`, { as: alice, json: { body: 'Edited in the dark' } }),
+      404,
+      'not_found',
+    );
+    await expectError(await t.request('DELETE', `/api/comments/${comment.id}`, { as: alice }), 404, 'not_found');
+    expect(await commentState(comment)).toEqual(before);
+    const admin = await t.factories.user({ role: 'admin' });
+    expect((await t.request('DELETE', `/api/comments/${comment.id}`, { as: admin })).status).toBe(204);
+  });
+
   it("does not let even an admin rewrite someone else's words", async () => {
     const { comment } = await scene();
     const admin = await t.factories.user({ role: 'admin' });

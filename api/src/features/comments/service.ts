@@ -43,6 +43,18 @@ export function createCommentService({ db, clock, rateLimiter, rules, audit }: C
     return post;
   }
 
+  /**
+   * A comment as `viewer` may act on it: one on a post that is not published (back to draft)
+   * is not found, like its post, except for those who may edit the post.
+   */
+  async function reachableComment(commentId: number, viewer: User, transaction: Transaction): Promise<Comment> {
+    const comment = await Comment.findByPk(commentId, { transaction });
+    if (!comment) throw notFound('Comment');
+    const post = await Post.findByPk(comment.postId, { attributes: ['id', 'authorId', 'status'], transaction });
+    if (!post || (post.status !== 'published' && !canEditPost(viewer, post))) throw notFound('Comment');
+    return comment;
+  }
+
   async function reload(id: number): Promise<Comment> {
     const comment = await Comment.findByPk(id, { include: withAuthor });
     if (!comment) throw notFound('Comment');
@@ -143,8 +155,7 @@ export function createCommentService({ db, clock, rateLimiter, rules, audit }: C
     /** The author edits their own visible comment within the edit window. */
     async edit(user: User, commentId: number, body: string): Promise<Comment> {
       await db.transaction(async (transaction) => {
-        const comment = await Comment.findByPk(commentId, { transaction });
-        if (!comment) throw notFound('Comment');
+        const comment = await reachableComment(commentId, user, transaction);
         if (comment.authorId !== user.id) throw forbidden('not_owner', 'You can only edit your own comments.');
         if (comment.status !== 'visible') throw forbidden('comment_hidden', 'A hidden comment cannot be edited.');
         const age = clock().getTime() - comment.createdAt.getTime();
@@ -166,8 +177,7 @@ export function createCommentService({ db, clock, rateLimiter, rules, audit }: C
     /** The author or an admin deletes a comment; its replies go with it. Returns the comment's post id. */
     async remove(user: User, commentId: number): Promise<number> {
       return db.transaction(async (transaction) => {
-        const comment = await Comment.findByPk(commentId, { transaction });
-        if (!comment) throw notFound('Comment');
+        const comment = await reachableComment(commentId, user, transaction);
         if (comment.authorId !== user.id && user.role !== 'admin') {
           throw forbidden('not_owner', 'You can only delete your own comments.');
         }
