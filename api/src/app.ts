@@ -33,6 +33,7 @@ import { clientIpResolver } from './lib/client-ip.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { ApiError } from './lib/errors.js';
 import {
+  apiCachePolicy,
   createErrorHandler,
   notFoundOrMethodNotAllowed,
   requestLogger,
@@ -105,6 +106,7 @@ export function createApp(deps: AppDeps) {
   app.use('*', requestId({ headerName: 'X-Request-Id' }));
   app.use('*', requestLogger(logger));
   app.use('/api/*', secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
+  app.use('/api/*', apiCachePolicy());
   app.use(
     '/api/*',
     bodyLimit({

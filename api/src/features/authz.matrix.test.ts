@@ -232,7 +232,7 @@ const ROWS: Row[] = [
     prepare: async () => ({
       json: { email: (await withPassword(await reader({ banned: true }))).email, password: PASSWORD },
     }),
-    why: 'the same 401 as a wrong password: the answer never confirms a banned account\'s password',
+    why: "the same 401 as a wrong password: the answer never confirms a banned account's password",
     expect: everyone('401 invalid_credentials'),
   },
   { route: 'POST /api/auth/logout', prepare: async () => ({}), expect: everyone(204) },

@@ -146,6 +146,23 @@ export function sameOriginWrites(allowedOrigins: string[]): MiddlewareHandler {
   };
 }
 
+/**
+ * The API's default Cache-Control, for responses whose route set none: anything a session can
+ * shape (a request with cookies, or under /api/auth and /api/admin) is `private, no-store`, so
+ * no browser or proxy cache keeps personal data; anonymous reads are `no-cache` with
+ * `Vary: Cookie` (stored at most until revalidated, never shared with a signed-in reader).
+ */
+export function apiCachePolicy(): MiddlewareHandler {
+  return async (c, next) => {
+    await next();
+    if (c.res.headers.has('cache-control')) return;
+    const personal =
+      c.req.header('cookie') !== undefined || c.req.method !== 'GET' || /^\/api\/(auth|admin)(\/|$)/.test(c.req.path);
+    c.res.headers.set('Cache-Control', personal ? 'private, no-store' : 'no-cache');
+    if (!personal) c.res.headers.append('Vary', 'Cookie');
+  };
+}
+
 /** One JSON log line per request, with its id, status and duration. */
 export function requestLogger(logger: Logger): MiddlewareHandler {
   return async (c, next) => {
