@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { HSTS, nginxSecurityHeaderLines, SECURITY_HEADERS } from '../api/src/lib/security-headers.js';
 import { DEFAULT_TEMPLATE, renderDefaultConf, TEMPLATE_VARIABLES, templateReferences } from '../nginx/render.js';
 import { ROOT, readRepoFile } from './support/repo.js';
 
@@ -89,6 +90,24 @@ describe('the API image', () => {
 });
 
 describe('nginx template', () => {
+  it("sends the API's one definition of the security headers, line for line, and nothing else of them", () => {
+    const template = readRepoFile(DEFAULT_TEMPLATE.slice(ROOT.length));
+    const lines = template.split('\n').map((line) => line.trim());
+    const expected = nginxSecurityHeaderLines();
+    const start = lines.indexOf(expected[0] ?? '');
+    expect(lines.slice(start, start + expected.length)).toEqual(expected);
+    // No other add_header names one of them (a second, drifting copy).
+    const names = SECURITY_HEADERS.map(([name]) => name.toLowerCase());
+    const others = lines.filter(
+      (line) =>
+        line.startsWith('add_header ') &&
+        !expected.includes(line) &&
+        names.includes(line.split(/\s+/)[1]?.toLowerCase() ?? ''),
+    );
+    expect(others).toEqual([]);
+    expect(template).toContain(`on       "${HSTS}";`);
+  });
+
   it('refers to no upper-case variable but its own (the image substitutes every variable it has)', () => {
     expect(templateReferences(readRepoFile(DEFAULT_TEMPLATE.slice(ROOT.length)))).toEqual(
       [...TEMPLATE_VARIABLES].sort(),

@@ -43,6 +43,7 @@ import {
 } from './lib/http.js';
 import type { Logger } from './lib/logger.js';
 import { createRateLimiter } from './lib/rate-limit.js';
+import { securityHeaders } from './lib/security-headers.js';
 
 export interface AppDeps {
   config: Config;
@@ -105,7 +106,20 @@ export function createApp(deps: AppDeps) {
   // Every response, the 404 of a path outside /api included, carries an id that its log line shares.
   app.use('*', requestId({ headerName: 'X-Request-Id' }));
   app.use('*', requestLogger(logger));
-  app.use('/api/*', secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
+  // The same headers as nginx sends, on everything this process answers (one-process mode serves
+  // the site and the admin app too).
+  app.use('*', securityHeaders({ hsts: config.publicUrl.startsWith('https://') }));
+  app.use(
+    '/api/*',
+    secureHeaders({
+      crossOriginResourcePolicy: 'same-origin',
+      // Set by securityHeaders() from the one definition instead.
+      strictTransportSecurity: false,
+      xFrameOptions: false,
+      referrerPolicy: false,
+      xContentTypeOptions: false,
+    }),
+  );
   app.use('/api/*', apiCachePolicy());
   app.use(
     '/api/*',
