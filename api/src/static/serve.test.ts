@@ -1,7 +1,10 @@
 import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { staticSite } from './serve.js';
@@ -65,6 +68,27 @@ describe('static site', () => {
     expect(bare.status).toBe(301);
     expect(bare.headers.get('location')).toBe('/posts/hello/?x=1');
     expect(await (await get(`/posts/${encodeURIComponent('한글')}/`)).text()).toBe('<html>hangul post</html>');
+  });
+
+  it('never redirects off-site: leading slashes collapse into one (over real HTTP)', async () => {
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+    const { port } = server.address() as AddressInfo;
+    try {
+      for (const path of ['//posts/hello', '///posts/hello']) {
+        const location = await new Promise<string | undefined>((resolve, reject) => {
+          request({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+            res.resume();
+            resolve(res.headers.location);
+          })
+            .on('error', reject)
+            .end();
+        });
+        expect({ path, location }).toEqual({ path, location: '/posts/hello/' });
+      }
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it("answers misses with the site's 404.html and status 404", async () => {

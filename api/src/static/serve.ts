@@ -2,6 +2,7 @@ import type { Stats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
 import type { Context, MiddlewareHandler } from 'hono';
+import { sitePath } from '../lib/paths.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -158,7 +159,7 @@ export function staticSite(options: StaticSiteOptions): MiddlewareHandler {
       const index = await fileStat(resolve(file, 'index.html'));
       if (index?.isFile()) {
         const query = new URL(c.req.url).search;
-        return c.redirect(`${rawPath}/${query}`, 301);
+        return c.redirect(`${sitePath(rawPath)}/${query}`, 301);
       }
       info = null;
     }

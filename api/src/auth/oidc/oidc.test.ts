@@ -339,6 +339,8 @@ describe('returnTo', () => {
   it('keeps only same-origin targets (unit)', () => {
     const site = 'https://blog.example';
     expect(safeReturnTo('/a/b', site)).toBe('https://blog.example/a/b');
+    // On the site, but a path that would read as another host once it is a Location again.
+    expect(safeReturnTo('https://blog.example//evil.example/x', site)).toBe('https://blog.example/evil.example/x');
     expect(safeReturnTo('/\t/evil.example', site)).toBe('https://blog.example/');
     expect(safeReturnTo('/%2F%2Fevil.example', site)).toBe('https://blog.example/%2F%2Fevil.example');
     expect(safeReturnTo('https://blog.example:444/', site)).toBe('https://blog.example/');

@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { sitePath } from '../../lib/paths.js';
 
 /** The cookie that carries one sign-in attempt from /start to /callback. */
 export const STATE_COOKIE = 'blog_oidc';
@@ -81,5 +82,8 @@ export function safeReturnTo(returnTo: string | undefined, publicUrl: string): s
     return home;
   }
   if (target.origin !== new URL(publicUrl).origin || target.username || target.password) return home;
+  // `<PUBLIC_URL>//evil.example` is on the site, but its path would be read off-site wherever it
+  // becomes a Location again.
+  target.pathname = sitePath(target.pathname);
   return target.href;
 }
