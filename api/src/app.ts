@@ -150,7 +150,7 @@ export function createApp(deps: AppDeps) {
     .route('/api', siteRoutes(createSiteService(db)))
     .route('/api', userRoutes(db))
     .route('/api', adminRoutes({ db, clock, sessions, jobs: deps.jobs, onPostChange: deps.onPostChange }))
-    .route('/api', publishingRoutes(publishing, { webhookSecret: config.webhookSecret, clock }))
+    .route('/api', publishingRoutes(publishing, { webhookSecret: config.webhookSecret, clock, rateLimiter }))
     .route('/api', oidcRoutes(oidc, { publicUrl: config.publicUrl, secureCookies, clientIp }));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {

@@ -57,6 +57,16 @@ describe('rate limiter', () => {
     expect((await limiter().peek('peek', rule)).count).toBe(0);
   });
 
+  it('forgets counters whose window ended over a day ago', async () => {
+    const { RateLimit } = test.db.models;
+    now = new Date('2026-12-03T10:00:00Z');
+    await limiter().hit('old', { limit: 5, windowSeconds: 60 });
+    now = new Date('2026-12-04T10:00:01Z');
+    await limiter().hit('new', { limit: 5, windowSeconds: 60 });
+    await expect.poll(async () => (await RateLimit.findByPk('old')) === null).toBe(true);
+    expect(await RateLimit.findByPk('new')).not.toBeNull();
+  });
+
   it('costs one statement per hit', async () => {
     const statements: string[] = [];
     // A second handle on the same database that logs what it sends.

@@ -1,4 +1,4 @@
-import { QueryTypes, type Transaction } from 'sequelize';
+import { Op, QueryTypes, type Transaction } from 'sequelize';
 import type { Database } from '../db/index.js';
 import type { Clock } from './clock.js';
 import { ApiError } from './errors.js';
@@ -10,6 +10,10 @@ export interface RateRule {
 }
 
 export type RateLimiter = ReturnType<typeof createRateLimiter>;
+
+/** The longest window a rule may have: counters older than that are pruned. */
+export const MAX_WINDOW_SECONDS = 24 * 60 * 60;
+const PRUNE_EVERY_MS = 10 * 60 * 1000;
 
 /** A counter's state after a hit or a peek. */
 export interface RateCount {
@@ -34,9 +38,24 @@ export function rateLimited(retryAfterSeconds: number, code = 'rate_limited', me
  */
 export function createRateLimiter(db: Database, clock: Clock) {
   const { sequelize } = db;
+  // The first prune comes a while after start, not on the first hit.
+  let lastPrune = clock().getTime();
+
+  /** Now and then, forgets counters whose window ended long ago (the table would only grow). */
+  function pruneNowAndThen(now: Date): void {
+    if (now.getTime() - lastPrune < PRUNE_EVERY_MS) return;
+    lastPrune = now.getTime();
+    db.models.RateLimit.destroy({
+      where: { windowStart: { [Op.lt]: new Date(now.getTime() - MAX_WINDOW_SECONDS * 1000) } },
+    }).catch(() => {
+      lastPrune = 0; // Try again at the next hit.
+    });
+  }
 
   async function increment(key: string, rule: RateRule, transaction?: Transaction): Promise<RateCount> {
+    if (rule.windowSeconds > MAX_WINDOW_SECONDS) throw new Error(`rate rule window over ${MAX_WINDOW_SECONDS} s`);
     const now = clock();
+    if (!transaction) pruneNowAndThen(now);
     // Dates as the dialect's own literals (Sequelize's format), so SQLite compares like with like.
     const nowLiteral = sequelize.escape(now);
     const expired = sequelize.escape(new Date(now.getTime() - rule.windowSeconds * 1000));

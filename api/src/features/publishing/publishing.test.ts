@@ -279,6 +279,24 @@ describe('build records and rebuilds', () => {
     });
   });
 
+  it('refuses a replayed signed request with 409, on every path it is tried', async () => {
+    const body = JSON.stringify({ reason: 'post 9 published', postId: 9, status: 'running' });
+    const headers = signedHeaders(SECRET, body, new Date());
+    const first = await t.request('POST', '/api/builds', { body, headers });
+    expect(first.status).toBe(201);
+    const count = await t.db.models.BuildEvent.count();
+    const again = await t.request('POST', '/api/builds', { body, headers });
+    expect(again.status).toBe(409);
+    expect(await again.json()).toMatchObject({ error: { code: 'replayed' } });
+    expect(await t.db.models.BuildEvent.count()).toBe(count);
+    // The same update, replayed.
+    const { id } = BuildSchema.parse(await first.json());
+    const patch = JSON.stringify({ status: 'done', durationMs: 5, pages: 3 });
+    const patchHeaders = signedHeaders(SECRET, patch, new Date());
+    expect((await t.request('PATCH', `/api/builds/${id}`, { body: patch, headers: patchHeaders })).status).toBe(200);
+    expect((await t.request('PATCH', `/api/builds/${id}`, { body: patch, headers: patchHeaders })).status).toBe(409);
+  });
+
   it('refuses unsigned, wrongly signed, stale and future-dated requests with 401', async () => {
     const json = { reason: 'sneaky' };
     const body = JSON.stringify(json);

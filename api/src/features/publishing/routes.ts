@@ -4,6 +4,7 @@ import { requireRole } from '../../auth/guards.js';
 import type { Clock } from '../../lib/clock.js';
 import { ApiError } from '../../lib/errors.js';
 import { createRouter, errorResponses, IdParam, jsonBody, jsonResponse } from '../../lib/openapi.js';
+import type { RateLimiter } from '../../lib/rate-limit.js';
 import {
   BuildListQuerySchema,
   BuildListSchema,
@@ -14,7 +15,14 @@ import {
   UpdateBuildSchema,
 } from './schema.js';
 import { type PublishingService, presentBuild } from './service.js';
-import { checkSignature, SIGNATURE_HEADER, type SignatureCheck, TIMESTAMP_HEADER } from './signature.js';
+import {
+  checkSignature,
+  MAX_AGE_SECONDS,
+  MAX_FUTURE_SECONDS,
+  SIGNATURE_HEADER,
+  type SignatureCheck,
+  TIMESTAMP_HEADER,
+} from './signature.js';
 
 const SIGNATURE_MESSAGES = {
   missing: `Sign the request: ${TIMESTAMP_HEADER} and ${SIGNATURE_HEADER} headers are required.`,
@@ -44,10 +52,20 @@ export function checkBuilderSignature(secret: string, clock: Clock): MiddlewareH
   };
 }
 
-/** 401 unless the request carried a valid signature. */
-function requireSignature(c: Context): void {
+/**
+ * 401 unless the request carried a valid signature; 409 `replayed` when the same signed request
+ * (method, path, timestamp and body) arrives again within the signature's lifetime. The seen
+ * signatures live in the database, so every API replica refuses the replay.
+ */
+async function requireSignature(c: Context, rateLimiter: RateLimiter): Promise<void> {
   const check = signatureChecks.get(c.req.raw) ?? { ok: false, reason: 'missing' };
   if (!check.ok) throw new ApiError(401, 'bad_signature', SIGNATURE_MESSAGES[check.reason]);
+  const key = `replay:${c.req.method} ${c.req.path}:${c.req.header(SIGNATURE_HEADER) ?? ''}`;
+  const { count } = await rateLimiter.increment(key, {
+    limit: 1,
+    windowSeconds: MAX_AGE_SECONDS + MAX_FUTURE_SECONDS,
+  });
+  if (count > 1) throw new ApiError(409, 'replayed', 'This signed request was already received.');
 }
 
 const builderSecurity = [{ webhookSignature: [] }];
@@ -59,7 +77,10 @@ const createBuild = createRoute({
   summary: 'Record a site build (the builder; HMAC-signed)',
   security: builderSecurity,
   request: { body: jsonBody(CreateBuildSchema) },
-  responses: { 201: jsonResponse(BuildSchema, 'The recorded build'), ...errorResponses(400, 401, 413, 415, 422) },
+  responses: {
+    201: jsonResponse(BuildSchema, 'The recorded build'),
+    ...errorResponses(400, 401, 409, 413, 415, 422),
+  },
 });
 
 const updateBuild = createRoute({
@@ -69,7 +90,10 @@ const updateBuild = createRoute({
   summary: "Update a build's status, duration, pages or error (the builder; HMAC-signed)",
   security: builderSecurity,
   request: { params: IdParam, body: jsonBody(UpdateBuildSchema) },
-  responses: { 200: jsonResponse(BuildSchema, 'The build'), ...errorResponses(400, 401, 404, 413, 415, 422) },
+  responses: {
+    200: jsonResponse(BuildSchema, 'The build'),
+    ...errorResponses(400, 401, 404, 409, 413, 415, 422),
+  },
 });
 
 const listRebuilds = createRoute({
@@ -94,7 +118,10 @@ const requestRebuild = createRoute({
 });
 
 /** Build records and rebuild requests, mounted at /api. */
-export function publishingRoutes(service: PublishingService, options: { webhookSecret: string; clock: Clock }) {
+export function publishingRoutes(
+  service: PublishingService,
+  options: { webhookSecret: string; clock: Clock; rateLimiter: RateLimiter },
+) {
   const router = createRouter();
   router.openAPIRegistry.registerComponent('securitySchemes', 'webhookSignature', {
     type: 'apiKey',
@@ -107,12 +134,12 @@ export function publishingRoutes(service: PublishingService, options: { webhookS
   router.use('/builds/*', signed);
   return router
     .openapi(createBuild, async (c) => {
-      requireSignature(c);
+      await requireSignature(c, options.rateLimiter);
       const build = await service.createBuild(c.req.valid('json'));
       return c.json(presentBuild(build), 201);
     })
     .openapi(updateBuild, async (c) => {
-      requireSignature(c);
+      await requireSignature(c, options.rateLimiter);
       const build = await service.updateBuild(c.req.valid('param').id, c.req.valid('json'));
       return c.json(presentBuild(build), 200);
     })
