@@ -3,7 +3,7 @@ import { createApp } from './app.js';
 import { ConfigError, loadConfig, loadDotEnv } from './config.js';
 import { createDatabase } from './db/index.js';
 import { migrate } from './db/migrate.js';
-import { ensureAdmin, seedDemo } from './db/seed.js';
+import { prepareContent } from './db/seed.js';
 import { createBackgroundJobs, runsBuilderInProcess } from './jobs/index.js';
 import { systemClock } from './lib/clock.js';
 import { createLogger } from './lib/logger.js';
@@ -16,17 +16,13 @@ async function main() {
   const db = await createDatabase(config.database, logger);
   const applied = await migrate(db.sequelize, logger);
   if (applied.length) logger.info({ applied }, 'migrations applied');
-  if (config.admin) await ensureAdmin(db, systemClock, config.admin);
-
   const say = (line: string) => process.stdout.write(`${line}\n`);
-  if (config.seedDemo) {
-    const seeded = await seedDemo(db, systemClock, config.env === 'production');
-    if (seeded) {
-      say(
-        `Seeded demo content: ${seeded.users} users, ${seeded.categories} categories, ${seeded.posts} posts, ${seeded.comments} comments.`,
-      );
-      say(`Demo admin: ${seeded.admin.email} / ${seeded.admin.password}`);
-    }
+  const seeded = await prepareContent(db, systemClock, config);
+  if (seeded) {
+    say(
+      `Seeded demo content: ${seeded.users} users, ${seeded.categories} categories, ${seeded.posts} posts, ${seeded.comments} comments.`,
+    );
+    say(`Demo admin: ${seeded.admin.email} / ${seeded.admin.password}`);
   }
 
   // Neither BUILDER_URL nor GitHub dispatch set: one process serves the site, the admin app and the

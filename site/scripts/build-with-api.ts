@@ -7,7 +7,7 @@ import { createApp } from '../../api/src/app.js';
 import { loadConfig, loadDotEnv } from '../../api/src/config.js';
 import { createDatabase } from '../../api/src/db/index.js';
 import { migrate } from '../../api/src/db/migrate.js';
-import { seedDemo } from '../../api/src/db/seed.js';
+import { prepareContent } from '../../api/src/db/seed.js';
 import { createBackgroundJobs } from '../../api/src/jobs/index.js';
 import { systemClock } from '../../api/src/lib/clock.js';
 import { createLogger } from '../../api/src/lib/logger.js';
@@ -35,10 +35,8 @@ async function startApi(): Promise<{ apiUrl: string; stop(): Promise<void> }> {
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   const db = await createDatabase(config.database, logger);
   await migrate(db.sequelize, logger);
-  if (config.seedDemo) {
-    const seeded = await seedDemo(db, systemClock, config.env === 'production');
-    if (seeded) say(`Seeded demo content: ${seeded.posts} posts.`);
-  }
+  const seeded = await prepareContent(db, systemClock, config);
+  if (seeded) say(`Seeded demo content: ${seeded.posts} posts.`);
   // The queue is never started: a build only reads.
   const jobs = createBackgroundJobs({ config, db, logger, clock: systemClock });
   const app = createApp({ config, db, logger, jobs });

@@ -219,3 +219,17 @@ export async function ensureAdmin(db: Database, clock: Clock, admin: { email: st
     }
   });
 }
+
+/**
+ * Start-up content: the demo seed first (it only fills an empty database), then the configured
+ * admin. The other order would leave a database with one user, which the seed takes as in use.
+ */
+export async function prepareContent(
+  db: Database,
+  clock: Clock,
+  config: { seedDemo: boolean; env: string; admin: { email: string; password: string } | null },
+): Promise<SeedResult | null> {
+  const seeded = config.seedDemo ? await seedDemo(db, clock, config.env === 'production') : null;
+  if (config.admin) await ensureAdmin(db, clock, config.admin);
+  return seeded;
+}
