@@ -53,7 +53,7 @@ async function errorCode(res: Response): Promise<string> {
 async function signUp(email = `${unique('reader')}@example.com`) {
   const c = client();
   const since = smtp.mails.length;
-  const res = await c.send('POST', '/api/auth/signup', { email, name: 'Reader', password: PASSWORD });
+  const res = await c.send('POST', '/api/auth/signup', { email, name: unique('Reader '), password: PASSWORD });
   expect(res.status).toBe(201);
   const mail = await smtp.waitForMail(email, since);
   return { c, email, mail };

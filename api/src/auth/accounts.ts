@@ -2,6 +2,7 @@ import { UniqueConstraintError } from 'sequelize';
 import type { Database } from '../db/index.js';
 import type { Session, User } from '../db/models/index.js';
 import type { Clock } from '../lib/clock.js';
+import { refuseStaffLookalike } from '../lib/display-name.js';
 import { ApiError, conflict, unprocessable } from '../lib/errors.js';
 import { type RateLimiter, rateLimited } from '../lib/rate-limit.js';
 import { COMMON_PASSWORDS } from './common-passwords.js';
@@ -156,6 +157,7 @@ export function createAccountService({
           if (await User.findOne({ where: { email: input.email }, attributes: ['id'], transaction })) {
             throw conflict('email_taken', 'An account with this email already exists; sign in instead.');
           }
+          await refuseStaffLookalike(db, input.name, null, transaction);
           const user = await User.create(
             { email: input.email, name: input.name, passwordHash, emailVerifiedAt: null },
             { transaction },

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { normalizeDisplayName } from '../lib/display-name.js';
 import { isoDate, textString } from '../lib/openapi.js';
 
 /** Emails are trimmed, NFC-normalised and lower-cased before anything compares them. */
@@ -10,7 +11,11 @@ export const EmailSchema = z
   .pipe(z.email('must be an email address'))
   .openapi({ type: 'string', format: 'email', example: 'reader@example.com' });
 
-const name = textString().trim().min(1, 'is required').max(80);
+/** Display names are normalised (normalizeDisplayName) before they are checked or stored. */
+const name = textString()
+  .transform(normalizeDisplayName)
+  .pipe(z.string().min(1, 'is required').max(80))
+  .openapi({ type: 'string', minLength: 1, maxLength: 80, example: 'Grace Hopper' });
 // The policy itself (length, common passwords) is checked in the service, with a clear message.
 const password = textString().min(1, 'is required').max(200);
 const code = z

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
 import { mailerFromConfig } from '../jobs/index.js';
 import { productionEnv } from '../test/app.js';
+import { verificationMail } from './templates.js';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -47,5 +48,26 @@ describe('MAIL_TRANSPORT=log', () => {
     expect(lines.join('')).toContain('reader@example.com');
     expect(lines.join('')).not.toContain('493027');
     expect(await readdir(outbox)).toHaveLength(1);
+  });
+});
+
+describe('mail greetings', () => {
+  const mail = (name: string) =>
+    verificationMail({
+      to: 'a@example.com',
+      name,
+      code: '123456',
+      ttlMinutes: 10,
+      siteName: 'Blog',
+      siteUrl: 'https://b.example',
+    });
+  it('greet by the normalised name, or not by name when it would put a link or controls in our mail', () => {
+    expect(mail('Kim\u200B Minji\u202E').text).toMatch(/^Hello Kim Minji,\n/);
+    for (const name of ['Visit evil.example now', 'http://evil.example', 'www.evil.com']) {
+      const { text, html } = mail(name);
+      expect(text.startsWith('Hello,\n')).toBe(true);
+      expect(html).not.toContain('evil');
+    }
+    expect(mail('<b>Ada</b>').html).toContain('Hello &lt;b&gt;Ada&lt;/b&gt;,');
   });
 });

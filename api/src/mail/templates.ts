@@ -1,3 +1,4 @@
+import { normalizeDisplayName } from '../lib/display-name.js';
 import type { MailMessage } from './mailer.js';
 
 const escapeHtml = (text: string) =>
@@ -12,14 +13,24 @@ interface CodeMail {
   siteUrl: string;
 }
 
+/**
+ * The greeting: a user-chosen name, normalised (no bidi or invisible characters), and left out
+ * when it looks like a link, so a name cannot put a clickable address into our mail.
+ */
+function greeting(name: string): string {
+  const clean = normalizeDisplayName(name).slice(0, 80);
+  return !clean || /:\/\/|www\.|[\p{L}\p{N}-]\.[\p{L}]{2,}/iu.test(clean) ? 'Hello,' : `Hello ${clean},`;
+}
+
 function codeMail(
   { to, name, code, ttlMinutes, siteName, siteUrl }: CodeMail,
   subject: string,
   purpose: string,
   ignoreNote: string,
 ): MailMessage {
+  const hello = greeting(name);
   const text = [
-    `Hello ${name},`,
+    hello,
     '',
     `${purpose} Your code is:`,
     '',
@@ -32,7 +43,7 @@ function codeMail(
   ].join('\n');
   const html = `<!doctype html>
 <html lang="en"><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#222;max-width:32rem;margin:auto;padding:1rem">
-<p>Hello ${escapeHtml(name)},</p>
+<p>${escapeHtml(hello)}</p>
 <p>${escapeHtml(purpose)} Your code is:</p>
 <p style="font-size:2rem;font-weight:700;letter-spacing:.3rem;font-family:ui-monospace,monospace">${escapeHtml(code)}</p>
 <p>It expires in ${ttlMinutes} minutes and works once.</p>

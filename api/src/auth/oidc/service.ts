@@ -13,6 +13,7 @@ import type { Config, OidcProviderConfig } from '../../config.js';
 import type { Database } from '../../db/index.js';
 import type { User } from '../../db/models/index.js';
 import type { Clock } from '../../lib/clock.js';
+import { normalizeDisplayName, refuseStaffLookalike } from '../../lib/display-name.js';
 import { notFound } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import type { SessionMeta, SessionStore } from '../sessions.js';
@@ -120,12 +121,7 @@ function placeholderEmail(providerId: string, subject: string): string {
 function displayName(claims: IdentityClaims, email: string | null, provider: OidcProviderConfig): string {
   const candidates = [claims.name, claims.nickname, claims.preferred_username, email?.split('@')[0]];
   for (const candidate of candidates) {
-    const cleaned = candidate
-      ?.replace(/\p{Cc}/gu, ' ')
-      .replace(/\s+/g, ' ')
-      .trim()
-      .slice(0, 80)
-      .trim();
+    const cleaned = candidate ? normalizeDisplayName(candidate).slice(0, 80).trim() : '';
     if (cleaned) return cleaned;
   }
   return `${provider.name} user`.slice(0, 80);
@@ -321,10 +317,17 @@ export function createOidcService(deps: OidcServiceDeps) {
       }
     }
 
+    // A provider's name that reads like a staff member's gets the provider added, so it no longer does.
+    let name = displayName(claims, email, provider);
+    try {
+      await refuseStaffLookalike(db, name, null, transaction);
+    } catch {
+      name = `${name.slice(0, 60)} (${provider.name})`.slice(0, 80);
+    }
     const user = await User.create(
       {
         email: email ?? placeholderEmail(provider.id, claims.sub),
-        name: displayName(claims, email, provider),
+        name,
         passwordHash: null,
         role: 'user',
         emailVerifiedAt: emailVerified ? now : null,
