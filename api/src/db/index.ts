@@ -1,6 +1,7 @@
 import { type Options, Sequelize, Transaction } from 'sequelize';
 import type { DatabaseConfig } from '../config.js';
 import type { Logger } from '../lib/logger.js';
+import { createMarkdownRenderer } from '../lib/markdown-worker.js';
 import { registerCountHooks } from './counts.js';
 import { registerDerivedHooks } from './derived.js';
 import { initModels, type Models } from './models/index.js';
@@ -55,7 +56,8 @@ export async function createDatabase(
   if (!writer) await sequelize.authenticate();
 
   const models = initModels(sequelize);
-  registerDerivedHooks(models);
+  const markdown = createMarkdownRenderer();
+  registerDerivedHooks(models, markdown);
   registerCountHooks(models);
 
   async function transaction<T>(work: (t: Transaction) => Promise<T>): Promise<T> {
@@ -77,6 +79,7 @@ export async function createDatabase(
     dialect: config.dialect,
     transaction,
     async close() {
+      await markdown.close();
       await sequelize.close();
       await writer?.close();
     },

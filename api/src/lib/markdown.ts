@@ -70,9 +70,22 @@ export function renderCommentMarkdown(source: string): string {
   return sanitize(markdown.render(source), COMMENT_TAGS, true);
 }
 
+/** A post's HTML and excerpt from one Markdown render. */
+export function renderPost(source: string): { html: string; excerpt: string } {
+  const rendered = markdown.render(source);
+  return { html: sanitize(rendered, POST_TAGS, false), excerpt: excerptOfHtml(rendered) };
+}
+
+/** This module's own URL: the render worker (markdown-worker.ts) imports it, as source or as compiled JS. */
+export const MARKDOWN_MODULE_URL = import.meta.url;
+
 /** A plain-text preview of Markdown, at most `max` characters, cut at a word. */
 export function excerptOf(source: string, max = 280): string {
-  const text = sanitizeHtml(markdown.render(source), { allowedTags: [], allowedAttributes: {} })
+  return excerptOfHtml(markdown.render(source), max);
+}
+
+function excerptOfHtml(html: string, max = 280): string {
+  const text = sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} })
     .replace(/&amp;/g, '&')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
