@@ -71,6 +71,8 @@ const envSchema = z.object({
   TRUST_PROXY: booleanFromEnv.optional(),
   /** How long anonymous comment pages may be served from memory (0: never). */
   COMMENT_CACHE_MS: z.coerce.number().int().min(0).max(60_000).optional(),
+  /** How long an outbox job's claim lasts unless its worker renews it (a dead worker's jobs run again after it). */
+  JOB_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).optional(),
   /** Largest accepted request body. */
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).optional(),
   /** Where the publish webhook goes (the builder's origin); unset → one-process mode, builder in-process. */
@@ -129,6 +131,8 @@ export interface Config {
   commentEditWindowSeconds: number;
   commentCacheMs: number;
   maxBodyBytes: number;
+  /** The outbox lease, in milliseconds. */
+  jobLeaseMs: number;
   trustProxy: boolean;
   siteName: string;
   mail: {
@@ -302,6 +306,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     // Off in tests, which change rows behind the API's back and read them at once.
     commentCacheMs: env.COMMENT_CACHE_MS ?? (profile === 'test' ? 0 : 1000),
     maxBodyBytes: env.MAX_BODY_BYTES ?? 256 * 1024,
+    jobLeaseMs: (env.JOB_LEASE_SECONDS ?? 60) * 1000,
     trustProxy: env.TRUST_PROXY ?? false,
     siteName: env.SITE_NAME ?? 'Blog',
     mail: {

@@ -66,6 +66,7 @@ export function createBackgroundJobs(
     db: deps.db,
     clock: deps.clock,
     logger: deps.logger,
+    leaseMs: deps.config.jobLeaseMs,
     ...options,
     fanOut: { [WEBHOOK_JOB]: publishJobKinds(deps.config) },
     handlers: {

@@ -1,0 +1,67 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const tsx = createRequire(import.meta.url).resolve('tsx');
+const SERVER = fileURLToPath(new URL('../server.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+export interface ApiProcess {
+  /** http://127.0.0.1:<port> */
+  url: string;
+  pid: number;
+  /** The last 40 KB it printed. */
+  output(): string;
+  /** Sends `signal` and resolves once the process is gone. */
+  kill(signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/**
+ * The API as production starts it: `api/src/server.ts` in a process of its own, configured by
+ * `env` alone (PORT=0: the port it prints is taken). Fails with its output if it exits or does
+ * not listen within `timeoutMs`.
+ */
+export async function startApiProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<ApiProcess> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', tsx, SERVER], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', HOST: '127.0.0.1', PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const pid = child.pid;
+  if (pid === undefined) throw new Error('the API process did not start');
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-40_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const killNow = () => child.kill('SIGKILL');
+  process.once('exit', killNow);
+
+  const deadline = Date.now() + timeoutMs;
+  let url: string | null = null;
+  while (!url) {
+    const match = /bound to ([\d.]+):(\d+)/.exec(output);
+    if (match) url = `http://${match[1]}:${match[2]}`;
+    else if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`the API exited (${child.exitCode ?? child.signalCode}):\n${output}`);
+    } else if (Date.now() > deadline) {
+      killNow();
+      throw new Error(`the API did not listen in time:\n${output}`);
+    } else await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return {
+    url,
+    pid,
+    output: () => output,
+    async kill(signal) {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      const result = await exited;
+      process.removeListener('exit', killNow);
+      return result;
+    },
+  };
+}
