@@ -38,6 +38,6 @@ describe('8 in-flight mixed writers over HTTP', () => {
     // Before the single writer, groups of requests waited out the 10 s busy timeout together.
     // The latency target itself (p99 < 100 ms) is checked by `npm run test:stress`, on a quiet machine.
     expect(Math.max(...all)).toBeLessThan(3000);
-    expect(await countDrift(fixture.ctx.db)).toEqual([]);
+    expect(await countDrift(fixture.db)).toEqual([]);
   });
 });

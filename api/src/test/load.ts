@@ -1,10 +1,15 @@
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { hashPassword } from '../auth/passwords.js';
 import type { Database } from '../db/index.js';
 import type { Post, User } from '../db/models/index.js';
 import { findCountDrift } from '../db/recount.js';
-import { createTestContext, TEST_ORIGIN, type TestContext, unique } from './app.js';
+import { startApiProcess } from './api-process.js';
+import { createFactories, createTestContext, TEST_ORIGIN, unique } from './app.js';
+import { createTestDatabase } from './db.js';
+import { startReceiver } from './http-receiver.js';
+import { startSmtpServer } from './smtp.js';
 
 /** The kinds of request the mixed-writer load sends (DESIGN §5: 8 in-flight mixed writers). */
 export const MIXED_OPS = ['signup', 'login', 'adminUpdate', 'publishToggle', 'comment', 'readComments', 'me'] as const;
@@ -21,7 +26,7 @@ export interface LoadReport {
   latencies: Record<MixedOp, number[]>;
   /** 5xx answers, network errors and answers the op did not expect. */
   failures: LoadFailure[];
-  /** How many answers or log lines mentioned SQLITE_BUSY. */
+  /** Answers that said the database was busy or unavailable (503, SQLITE_BUSY), and log lines naming SQLITE_BUSY. */
   busy: number;
   elapsedMs: number;
 }
@@ -34,8 +39,13 @@ export function percentile(values: number[], p: number): number {
 }
 
 export interface LoadFixture {
-  ctx: TestContext;
+  db: Database;
+  factories: ReturnType<typeof createFactories>;
   baseUrl: string;
+  /** Where the API runs: this process (app.fetch behind a real server) or a process of its own. */
+  mode: 'in-process' | 'own-process';
+  /** What the API process logged (own-process mode; '' in-process, where the log is silent). */
+  output(): string;
   admin: User;
   readers: User[];
   targets: User[];
@@ -51,13 +61,70 @@ const PASSWORD = 'load-test-password-2026';
  * admin, `readers` verified password users, authors with published posts and users for the
  * admin to change. Client addresses come from X-Real-IP, so each request can be "another reader".
  */
-export async function createLoadFixture(options: { readers?: number } = {}): Promise<LoadFixture> {
+export async function createLoadFixture(
+  options: { readers?: number; ownProcess?: boolean } = {},
+): Promise<LoadFixture> {
+  if (options.ownProcess) return createProcessFixture(options.readers);
   const ctx = await createTestContext({ TRUST_PROXY: 'true' });
-  const { factories, db } = ctx;
+  const seeded = await seed(ctx.db, ctx.factories, options.readers);
+  const server = serve({ fetch: ctx.app.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    ...seeded,
+    db: ctx.db,
+    factories: ctx.factories,
+    baseUrl: `http://127.0.0.1:${port}`,
+    mode: 'in-process',
+    output: () => '',
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await ctx.destroy();
+    },
+  };
+}
+
+/** The same fixture against the real server.ts in a process of its own (production profile). */
+async function createProcessFixture(readers: number | undefined): Promise<LoadFixture> {
+  const database = await createTestDatabase();
+  const factories = createFactories(database.db, () => new Date());
+  const seeded = await seed(database.db, factories, readers);
+  const smtp = await startSmtpServer();
+  const builder = await startReceiver({ respond: () => 204 });
+  const { databaseConfig } = database;
+  const api = await startApiProcess({
+    NODE_ENV: 'production',
+    PUBLIC_URL: TEST_ORIGIN,
+    DATABASE_URL: databaseConfig.dialect === 'sqlite' ? `sqlite:${databaseConfig.storage}` : databaseConfig.url,
+    SESSION_SECRET: randomBytes(32).toString('base64url'),
+    WEBHOOK_SECRET: randomBytes(32).toString('base64url'),
+    SMTP_URL: smtp.url,
+    BUILDER_URL: builder.url,
+    TRUST_PROXY: 'true',
+    SEED_DEMO: 'false',
+    LOG_LEVEL: 'warn',
+  });
+  return {
+    ...seeded,
+    db: database.db,
+    factories,
+    baseUrl: api.url,
+    mode: 'own-process',
+    output: () => api.output(),
+    async close() {
+      await api.kill('SIGTERM');
+      await builder.close();
+      await smtp.close();
+      await database.destroy();
+    },
+  };
+}
+
+async function seed(db: Database, factories: ReturnType<typeof createFactories>, readerCount = 200) {
   const passwordHash = await hashPassword(PASSWORD);
   const admin = await factories.user({ role: 'admin' });
   const readers: User[] = [];
-  for (let i = 0; i < (options.readers ?? 200); i++) {
+  for (let i = 0; i < readerCount; i++) {
     const user = await factories.user({ email: `${unique('reader')}@example.com` });
     readers.push(user);
   }
@@ -72,22 +139,7 @@ export async function createLoadFixture(options: { readers?: number } = {}): Pro
     const author = await factories.user({ role: 'author' });
     posts.push(await factories.post(author, { category }));
   }
-  const server = serve({ fetch: ctx.app.fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  return {
-    ctx,
-    baseUrl: `http://127.0.0.1:${port}`,
-    admin,
-    readers,
-    targets,
-    posts,
-    password: PASSWORD,
-    async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await ctx.destroy();
-    },
-  };
+  return { admin, readers, targets, posts, password: PASSWORD };
 }
 
 let ipCounter = 0;
@@ -112,7 +164,7 @@ export async function runMixedWriters(
   fixture: LoadFixture,
   options: { concurrency: number; durationMs: number },
 ): Promise<LoadReport> {
-  const { ctx, baseUrl } = fixture;
+  const { factories, baseUrl } = fixture;
   const latencies = Object.fromEntries(MIXED_OPS.map((op) => [op, [] as number[]])) as Record<MixedOp, number[]>;
   const failures: LoadFailure[] = [];
   let busy = 0;
@@ -120,7 +172,7 @@ export async function runMixedWriters(
   const cookieOf = async (user: User) => {
     let cookie = cookies.get(user.id);
     if (!cookie) {
-      cookie = await ctx.factories.sessionCookie(user);
+      cookie = await factories.sessionCookie(user);
       cookies.set(user.id, cookie);
     }
     return cookie;
@@ -148,7 +200,7 @@ export async function runMixedWriters(
       body = error instanceof Error ? error.message : String(error);
     }
     latencies[op].push(performance.now() - started);
-    if (/SQLITE_BUSY/.test(body)) busy++;
+    if (status === 503 || /SQLITE_BUSY|database_unavailable/.test(body)) busy++;
     return { status, body };
   }
 
@@ -250,6 +302,7 @@ export async function runMixedWriters(
       while (performance.now() < deadline) await actions[pick(mix)]();
     }),
   );
+  busy += fixture.output().match(/SQLITE_BUSY/g)?.length ?? 0;
   return { latencies, failures, busy, elapsedMs: performance.now() - started };
 }
 
