@@ -15,6 +15,8 @@ export const DATABASE_RETRY_AFTER_SECONDS = 5;
 // connection, a server shutting down or out of resources.
 const SQLITE_UNAVAILABLE = /^SQLITE_(FULL|READONLY|IOERR|CANTOPEN|CORRUPT|NOTADB|PROTOCOL|BUSY|LOCKED|NOMEM)/;
 const PG_UNAVAILABLE = /^(08|53|57P0[1-4]|58)/;
+// node-postgres reports a connection that died mid-query by message, without a SQLSTATE.
+const CONNECTION_LOST = /Connection terminated|not queryable|ECONNRESET|ECONNREFUSED|EPIPE|terminating connection/;
 
 function driverCode(error: DatabaseError | ConnectionError): string {
   const parent = (error as { parent?: { code?: unknown } }).parent;
@@ -53,7 +55,9 @@ export function databaseErrorToApiError(error: unknown): ApiError | null {
   if (error instanceof ConnectionError || error instanceof TimeoutError) return unavailable();
   if (error instanceof DatabaseError) {
     const code = driverCode(error);
-    if (SQLITE_UNAVAILABLE.test(code) || PG_UNAVAILABLE.test(code)) return unavailable();
+    if (SQLITE_UNAVAILABLE.test(code) || PG_UNAVAILABLE.test(code) || CONNECTION_LOST.test(error.message)) {
+      return unavailable();
+    }
   }
   return null;
 }

@@ -153,8 +153,9 @@ export function createFactories(db: Database, clock: Clock) {
 export async function createTestContext(
   env: Record<string, string> = {},
   deps: Pick<AppDeps, 'oidc'> = {},
+  options: { sqliteDir?: string } = {},
 ): Promise<TestContext> {
-  const database = await createTestDatabase();
+  const database = await createTestDatabase(options);
   const config = loadConfig({
     NODE_ENV: 'test',
     PUBLIC_URL: TEST_ORIGIN,

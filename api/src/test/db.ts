@@ -15,11 +15,12 @@ export interface TestDatabase {
 }
 
 /**
- * A fresh, migrated database of its own: a temporary SQLite file, or, when
- * TEST_DATABASE_URL points at PostgreSQL, a new database created on that server.
+ * A fresh, migrated database of its own: a temporary SQLite file (under `sqliteDir` when given,
+ * whatever TEST_DATABASE_URL says), or, when TEST_DATABASE_URL points at PostgreSQL, a new
+ * database created on that server.
  */
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const serverUrl = process.env.TEST_DATABASE_URL;
+export async function createTestDatabase(options: { sqliteDir?: string } = {}): Promise<TestDatabase> {
+  const serverUrl = options.sqliteDir ? undefined : process.env.TEST_DATABASE_URL;
   if (serverUrl) {
     const name = `blog_test_${randomBytes(6).toString('hex')}`;
     const admin = new Sequelize(serverUrl, { dialect: 'postgres', logging: false });
@@ -41,7 +42,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       },
     };
   }
-  const dir = await mkdtemp(join(tmpdir(), 'blog-test-'));
+  const dir = await mkdtemp(join(options.sqliteDir ?? tmpdir(), 'blog-test-'));
   const config: DatabaseConfig = { dialect: 'sqlite', storage: join(dir, 'blog.db') };
   const db = await createDatabase(config);
   await migrate(db.sequelize);
