@@ -10,7 +10,7 @@ import { createTestContext, type TestContext } from '../../api/src/test/app.js';
 import { runAstroBuild } from '../scripts/build-site.js';
 import { PAGE_SIZE } from '../src/consts.js';
 import { settleAndScan, watchContext, XSS_CONTEXT_OPTIONS, type XssWatch } from './fixtures/xss-browser.js';
-import { markerOf, markersIn, OFFSITE, XSS_PAYLOADS } from './fixtures/xss-payloads.js';
+import { markerOf, markerPattern, markersIn, OFFSITE, XSS_PAYLOADS } from './fixtures/xss-payloads.js';
 import { describePlaces, markdownOf, type Planted, plantXss } from './fixtures/xss-plant.js';
 import { type OneOrigin, serveStatic, startOneOrigin } from './one-origin.js';
 import { childText, parseXml, path } from './xml.js';
@@ -232,7 +232,7 @@ describe.skipIf(skip)('the XSS corpus on the built site', () => {
     expect(visited.get('post')?.urls.size).toBe(planted.posts.length);
     expect([...(visited.get('category')?.urls ?? [])].some((url) => url.includes('/page/2/'))).toBe(true);
     await context.close();
-    expect(failures).toEqual([]);
+    expect(failures.splice(0)).toEqual([]);
   }, 120_000);
 
   it('runs nothing in the comments island: every comment and reply, page by page, read and written', async () => {
@@ -264,7 +264,7 @@ describe.skipIf(skip)('the XSS corpus on the built site', () => {
         const own = planted.comments.find((c) => c.authorId === user.id && c.parentId === null);
         const article = comments
           .locator('article.comment')
-          .filter({ hasText: markerOf(own?.n ?? 0) })
+          .filter({ hasText: markerPattern(own?.n ?? 0) })
           .first();
         await article.getByRole('button', { name: 'Edit' }).click();
         const box = comments.getByLabel('Edit your comment');
@@ -297,7 +297,7 @@ describe.skipIf(skip)('the XSS corpus on the built site', () => {
     await expect.poll(() => textOf(comments.locator('.count'))).toBe(`${planted.comments.length + 1} comments`);
     await comments
       .locator('article.comment:not(:has(.plain))')
-      .filter({ hasText: markerOf(typed.at(-1)?.n ?? 0) })
+      .filter({ hasText: markerPattern(typed.at(-1)?.n ?? 0) })
       .last()
       .waitFor();
     await check(
@@ -306,7 +306,7 @@ describe.skipIf(skip)('the XSS corpus on the built site', () => {
       typed.map((p) => p.n),
     );
     await context.close();
-    expect(failures).toEqual([]);
+    expect(failures.splice(0)).toEqual([]);
   }, 120_000);
 
   it('runs nothing on the account page: each reader signed in, and a hostile name signing up there', async () => {
@@ -336,7 +336,7 @@ describe.skipIf(skip)('the XSS corpus on the built site', () => {
       .toBe(collapse(`${markerOf(name.n)} ${name.text}`));
     await check(page, 'account', [name.n]);
     await context.close();
-    expect(failures).toEqual([]);
+    expect(failures.splice(0)).toEqual([]);
   }, 90_000);
 
   it('serves well-formed RSS and sitemap with every payload escaped, and Chromium runs nothing in them', async () => {
@@ -371,7 +371,7 @@ describe.skipIf(skip)('the XSS corpus on the built site', () => {
       visit('feed', page.url());
     }
     await context.close();
-    expect(failures).toEqual([]);
+    expect(failures.splice(0)).toEqual([]);
   });
 
   it('saw nothing run, no dialog, no request off the origin, no navigation away', () => {
