@@ -1,8 +1,8 @@
 // A tiny Markdown parser for the editor's live preview. It produces a tree, never HTML: the
 // preview element renders the tree with Lit templates, where every piece of text is a text node,
 // so raw HTML in the source shows as text and nothing from the source becomes markup. Links keep
-// only http(s), mailto and relative URLs. The API renders the published HTML itself (markdown-it
-// + sanitize-html); this is only a close, safe approximation while typing.
+// only http(s), mailto and relative URLs (not scheme-relative ones). The API renders the published
+// HTML itself (markdown-it + sanitize-html); this is only a close, safe approximation while typing.
 
 export type Inline =
   | { type: 'text'; text: string }
@@ -28,6 +28,9 @@ export function safeUrl(raw: string): string | null {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point.
   const url = raw.trim().replace(/[\u0000-\u0020\u007f]+/g, '');
   if (!url) return null;
+  // Two slashes or backslashes in any mix make a scheme-relative URL, i.e. another host (browsers
+  // read "\\" as "/" in http URLs); the API's sanitiser drops them from the published HTML too.
+  if (/^[/\\]{2}/.test(url)) return null;
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url);
   if (scheme) return SAFE_SCHEMES.has(`${scheme[1]?.toLowerCase()}:`) ? url : null;
   // A colon before any slash, ? or # would make a browser read a scheme after all.

@@ -43,6 +43,11 @@ describe('the preview Markdown parser', () => {
       'data:text/html,x',
       'vbscript:x',
       'a:b',
+      '//evil.example/x.png',
+      '\\\\evil.example/x.png',
+      '/\\evil.example/x.png',
+      '\\/evil.example/x.png',
+      ' //evil.example/x.png',
     ]) {
       expect(safeUrl(url), url).toBeNull();
     }
@@ -58,6 +63,7 @@ describe('the preview Markdown parser', () => {
       expect(safeUrl(url), url).toBe(url);
     }
     expect(parseInline('![alt](javascript:x)')).toEqual([{ type: 'text', text: 'alt' }]);
+    expect(parseInline('![pixel](//evil.example/p.png)')).toEqual([{ type: 'text', text: 'pixel' }]);
   });
 
   it('leaves snake_case words and unmatched markers alone', () => {

@@ -71,8 +71,14 @@ function recordingBuilder(origin: () => string, secret: string, events: PublishE
   };
 }
 
-/** Starts the API with the demo data and the admin app from `adminDist`, on 127.0.0.1 and a free port. */
-export async function startAdminServer(adminDist: string): Promise<AdminServer> {
+/**
+ * Starts the API with the demo data and the admin app from `adminDist`, on 127.0.0.1 and a free
+ * port; `env` adds to the API's configuration (e.g. TRUST_PROXY, as behind nginx).
+ */
+export async function startAdminServer(
+  adminDist: string,
+  options: { env?: Record<string, string> } = {},
+): Promise<AdminServer> {
   const database = await createTestDatabase();
   const clock = systemClock;
   // Listening first: PUBLIC_URL (the CSRF origin check) needs the port.
@@ -88,6 +94,7 @@ export async function startAdminServer(adminDist: string): Promise<AdminServer> 
     NODE_ENV: 'test',
     PUBLIC_URL: url,
     MAIL_OUTBOX_DIR: mkdtempSync(join(tmpdir(), 'blog-admin-outbox-')),
+    ...options.env,
   });
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   await seedDemo(database.db, clock);
