@@ -1,8 +1,15 @@
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createTestContext, type TestContext } from '../test/app.js';
-import { openSocket, RawClient, type RawResponse, ResponseReader, requestBytes } from '../test/raw-http.js';
+import { createTestContext, TEST_ORIGIN, type TestContext } from '../test/app.js';
+import {
+  chunkedBody,
+  openSocket,
+  RawClient,
+  type RawResponse,
+  ResponseReader,
+  requestBytes,
+} from '../test/raw-http.js';
 import { createApiServer, listen } from './http-server.js';
 import { createLogger } from './logger.js';
 
@@ -135,5 +142,96 @@ describe('answers node:http would give without a body, or not at all', () => {
       expect(outcome.reused).toBe(i > 0);
     }
     client.close();
+  });
+});
+
+describe('an oversized body on a kept-alive connection (defect 10)', () => {
+  const limit = () => t.config.maxBodyBytes;
+  const oversized = (framing: 'content-length' | 'chunked') => {
+    const body = Buffer.alloc(limit() + 4096, 'a');
+    const headers: Array<[string, string]> = [
+      ['Origin', TEST_ORIGIN],
+      ['Content-Type', 'application/json'],
+    ];
+    if (framing === 'content-length') {
+      headers.push(['Content-Length', String(body.length)]);
+      return requestBytes({ method: 'POST', target: '/api/auth/login', headers, body });
+    }
+    headers.push(['Transfer-Encoding', 'chunked']);
+    const parts = Array.from({ length: 8 }, () => body.subarray(0, Math.ceil(body.length / 8)));
+    return requestBytes({ method: 'POST', target: '/api/auth/login', headers, body: chunkedBody(parts) });
+  };
+  const health = requestBytes({ method: 'GET', target: '/api/health' });
+
+  for (const framing of ['content-length', 'chunked'] as const) {
+    it(`${framing}: 413 with Connection: close, the server closes, the next request goes on a new connection`, async () => {
+      const client = new RawClient(port);
+      const first = await client.send(oversized(framing));
+      if (!first.ok) throw new Error(first.reason);
+      expect(first.response.status).toBe(413);
+      expect(errorOf(first.response).code).toBe('payload_too_large');
+      expect(first.response.headers.connection).toBe('close');
+      expect(first.serverClosed).toBe(true);
+      const second = await client.send(health);
+      if (!second.ok) throw new Error(second.reason);
+      expect(second.reused).toBe(false);
+      expect(second.response.status).toBe(200);
+      client.close();
+    });
+
+    it(`${framing}: a request sent right behind the oversized one is not left hanging on a half-read connection`, async () => {
+      const reader = new ResponseReader(await openSocket(port));
+      reader.socket.write(Buffer.concat([oversized(framing), health]));
+      const first = await reader.next();
+      expect(first.status).toBe(413);
+      expect(first.headers.connection).toBe('close');
+      expect(await reader.closesWithin(2_000)).toBe(true);
+      reader.socket.destroy();
+      // The client sends it again on a new connection, as Connection: close tells it to.
+      const { response } = await sendAlone(health);
+      expect(response.status).toBe(200);
+    });
+  }
+
+  it('a declared length over the limit is refused before the body arrives, and the connection closed', async () => {
+    const reader = new ResponseReader(await openSocket(port));
+    reader.socket.write(
+      requestBytes({
+        method: 'POST',
+        target: '/api/auth/login',
+        headers: [
+          ['Origin', TEST_ORIGIN],
+          ['Content-Type', 'application/json'],
+          ['Content-Length', String(limit() * 100)],
+        ],
+        body: '{"email":',
+      }),
+    );
+    const response = await reader.next({ timeoutMs: 5_000 });
+    expect(response.status).toBe(413);
+    expect(response.headers.connection).toBe('close');
+    expect(await reader.closesWithin(2_000)).toBe(true);
+    reader.socket.destroy();
+  });
+
+  it('a chunked body is cut off at the limit, without waiting for its end', async () => {
+    const reader = new ResponseReader(await openSocket(port));
+    reader.socket.write(
+      requestBytes({
+        method: 'POST',
+        target: '/api/auth/login',
+        headers: [
+          ['Origin', TEST_ORIGIN],
+          ['Content-Type', 'application/json'],
+          ['Transfer-Encoding', 'chunked'],
+        ],
+        body: chunkedBody([Buffer.alloc(limit() + 1, 'a')], { last: false }),
+      }),
+    );
+    const response = await reader.next({ timeoutMs: 5_000 });
+    expect(response.status).toBe(413);
+    expect(response.headers.connection).toBe('close');
+    expect(await reader.closesWithin(2_000)).toBe(true);
+    reader.socket.destroy();
   });
 });
