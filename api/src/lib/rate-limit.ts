@@ -21,12 +21,11 @@ export function createRateLimiter(db: Database, clock: Clock) {
     async hit(key: string, rule: RateRule): Promise<void> {
       const now = clock();
       const retryAfter = await db.transaction(async (transaction) => {
-        const row = await RateLimit.findByPk(key, { transaction, lock: transaction.LOCK.UPDATE });
-        const windowEnds = row ? row.windowStart.getTime() + rule.windowSeconds * 1000 : 0;
-        if (!row) {
-          await RateLimit.create({ key, windowStart: now, count: 1 }, { transaction });
-          return 0;
-        }
+        // The row first, if missing (ON CONFLICT DO NOTHING / INSERT OR IGNORE), then locked: two
+        // first hits at once no longer both insert it, one of them failing on the key.
+        await RateLimit.bulkCreate([{ key, windowStart: now, count: 0 }], { transaction, ignoreDuplicates: true });
+        const row = await RateLimit.findByPk(key, { transaction, lock: transaction.LOCK.UPDATE, rejectOnEmpty: true });
+        const windowEnds = row.windowStart.getTime() + rule.windowSeconds * 1000;
         if (windowEnds <= now.getTime()) {
           await row.update({ windowStart: now, count: 1 }, { transaction });
           return 0;
