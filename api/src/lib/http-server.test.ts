@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createTestContext, TEST_ORIGIN, type TestContext } from '../test/app.js';
@@ -235,3 +236,52 @@ describe('an oversized body on a kept-alive connection (defect 10)', () => {
     reader.socket.destroy();
   });
 });
+
+describe('a client that goes away in the middle of its body', () => {
+  it('is logged as a client abort with a 4xx, not as an unhandled error with a 500', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    const ctx = await createTestContext({}, { logger });
+    const own = createApiServer(ctx.app.fetch, logger);
+    const ownPort = (await listen(own, 0, '127.0.0.1')).port;
+    try {
+      const arrived = new Promise<void>((resolve) => own.once('request', () => resolve()));
+      const socket = await openSocket(ownPort);
+      socket.write(
+        requestBytes({
+          method: 'POST',
+          target: '/api/auth/login',
+          headers: [
+            ['Origin', TEST_ORIGIN],
+            ['Content-Type', 'application/json'],
+            ['Transfer-Encoding', 'chunked'],
+          ],
+          body: chunkedBody(['{"email":'], { last: false }),
+        }),
+      );
+      await arrived;
+      socket.destroy();
+      const logged = await waitFor(() =>
+        lines.find((line) => line.msg === 'request' && line.path === '/api/auth/login'),
+      );
+      expect(logged.status).toBe(400);
+      expect(lines.filter((line) => Number(line.level) >= 50)).toEqual([]);
+      expect(lines.some((line) => line.msg === 'request body aborted by the client')).toBe(true);
+    } finally {
+      own.closeAllConnections();
+      await new Promise<void>((resolve) => own.close(() => resolve()));
+      await ctx.destroy();
+    }
+  });
+});
+
+/** Polls `probe` until it returns something (5 s at most). */
+async function waitFor<T>(probe: () => T | undefined): Promise<T> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -60,7 +60,9 @@ export function createApiServer(fetch: Fetch, logger: Logger): Server {
     response.once('close', () => inFlight.delete(request.socket));
   });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
-    if (error.code === 'ECONNRESET' || !socket.writable || inFlight.get(socket)?.headersSent) {
+    // ECONNRESET, HPE_INVALID_EOF_STATE: the client went away (mid-request); no one to answer.
+    const gone = error.code === 'ECONNRESET' || error.code === 'HPE_INVALID_EOF_STATE';
+    if (gone || !socket.writable || inFlight.get(socket)?.headersSent) {
       socket.destroy();
       return;
     }
