@@ -1,5 +1,4 @@
 import { mkdtemp } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
@@ -44,7 +43,9 @@ beforeAll(async () => {
   server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const started = serve({ fetch: builder.app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(started));
   });
-  port = (server.address() as AddressInfo).port;
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('the builder has no TCP address');
+  port = address.port;
 });
 
 /** Connections the tests open, closed in afterAll even when a test failed half-way. */
