@@ -125,8 +125,16 @@ export function createApp(deps: AppDeps) {
     '/api/*',
     bodyLimit({
       maxSize: config.maxBodyBytes,
+      // Refused before the body is read (or once a chunked one passes the limit): the rest of it is
+      // still on the connection, so it closes; kept alive, the next request there could go unanswered.
       onError: () => {
-        throw new ApiError(413, 'payload_too_large', `Request bodies are limited to ${config.maxBodyBytes} bytes.`);
+        throw new ApiError(
+          413,
+          'payload_too_large',
+          `Request bodies are limited to ${config.maxBodyBytes} bytes.`,
+          undefined,
+          { Connection: 'close' },
+        );
       },
     }),
   );

@@ -1,4 +1,3 @@
-import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, loadDotEnv } from './config.js';
 import { createDatabase } from './db/index.js';
@@ -6,6 +5,7 @@ import { migrate } from './db/migrate.js';
 import { prepareContent } from './db/seed.js';
 import { createBackgroundJobs, runsBuilderInProcess } from './jobs/index.js';
 import { systemClock } from './lib/clock.js';
+import { createApiServer, listen } from './lib/http-server.js';
 import { createLogger } from './lib/logger.js';
 
 // The only file that reads the environment through loadConfig and listens.
@@ -45,23 +45,22 @@ async function main() {
   }
   const app = createApp({ config, db, logger, jobs });
   single?.mount(app);
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  const server = createApiServer(app.fetch, logger);
+  const info = await listen(server, config.port, config.host);
+  say(
+    `Blog API listening on ${config.publicUrl} (bound to ${info.address}:${info.port}); try ${config.publicUrl}/api/posts`,
+  );
+  if (single) {
+    const { missing } = single.start(info.port, async (input, init) => app.request(input, init));
     say(
-      `Blog API listening on ${config.publicUrl} (bound to ${info.address}:${info.port}); try ${config.publicUrl}/api/posts`,
+      missing
+        ? `Building the site into ${config.siteDist} (first start: a few seconds); the blog is at ${config.publicUrl}/`
+        : `Serving the site from ${config.siteDist} at ${config.publicUrl}/ (rebuilding it in the background)`,
     );
-    if (single) {
-      const { missing } = single.start(info.port, async (input, init) => app.request(input, init));
-      say(
-        missing
-          ? `Building the site into ${config.siteDist} (first start: a few seconds); the blog is at ${config.publicUrl}/`
-          : `Serving the site from ${config.siteDist} at ${config.publicUrl}/ (rebuilding it in the background)`,
-      );
-    } else {
-      if (config.builderUrl) say(`Publish webhooks go to ${config.builderUrl}/hooks/publish`);
-      if (config.githubDispatch)
-        say(`Publish events go to GitHub: repository_dispatch on ${config.githubDispatch.repo}`);
-    }
-  });
+  } else {
+    if (config.builderUrl) say(`Publish webhooks go to ${config.builderUrl}/hooks/publish`);
+    if (config.githubDispatch) say(`Publish events go to GitHub: repository_dispatch on ${config.githubDispatch.repo}`);
+  }
 
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');

@@ -1,3 +1,4 @@
+import { IncomingMessage } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -24,7 +25,18 @@ function errorBody(code: string, message: string, requestId: string | undefined,
   return { error: { code, message, ...(details ? { details } : {}), ...(requestId ? { requestId } : {}) } };
 }
 
-/** The one error renderer: ApiError and Hono's HTTPException as their status, anything else a logged 500. */
+/** Whether the request's own connection closed before its body was complete (node:http only). */
+function requestBodyAborted(c: Context): boolean {
+  const env: unknown = c.env;
+  if (typeof env !== 'object' || env === null || !('incoming' in env)) return false;
+  const { incoming } = env;
+  return incoming instanceof IncomingMessage && incoming.destroyed && !incoming.complete;
+}
+
+/**
+ * The one error renderer: ApiError and Hono's HTTPException as their status, a body the client
+ * stopped sending a 400, anything else a logged 500.
+ */
 export function createErrorHandler(logger: Logger) {
   return (error: Error, c: Context) => {
     const requestId = c.get('requestId') as string | undefined;
@@ -42,6 +54,12 @@ export function createErrorHandler(logger: Logger) {
       const message =
         error.message === 'Malformed JSON in request body' ? 'The request body is not valid JSON.' : error.message;
       return c.json(errorBody(CODES_BY_STATUS[status] ?? 'bad_request', message || 'Bad request.', requestId), status);
+    }
+    if (requestBodyAborted(c)) {
+      // The client closed the connection before its body arrived whole: nothing failed here, and
+      // no one reads this answer; the log line should say so rather than count a 500.
+      logger.info({ requestId, method: c.req.method, path: c.req.path }, 'request body aborted by the client');
+      return c.json(errorBody('bad_request', 'The request body did not arrive whole.', requestId), 400);
     }
     logger.error({ err: error, requestId, method: c.req.method, path: c.req.path }, 'unhandled error');
     return c.json(errorBody('internal_error', 'Something went wrong on our side.', requestId), 500);

@@ -30,6 +30,14 @@ describe('rate limiter', () => {
     }
   });
 
+  it('counts every one of many concurrent first hits under the limit (the row ends at their number)', async () => {
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 12 }, () => limiter().hit('concurrent:open', { limit: 100, windowSeconds: 60 })),
+    );
+    expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
+    expect((await test.db.models.RateLimit.findByPk('concurrent:open'))?.count).toBe(12);
+  });
+
   it('answers Retry-After until the window ends, then starts a new window', async () => {
     const rule = { limit: 2, windowSeconds: 100 };
     now = new Date('2026-12-01T11:00:00Z');

@@ -11,7 +11,7 @@ import type { PostChange } from '../features/posts/service.js';
 import { createBackgroundJobs } from '../jobs/index.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { Clock } from '../lib/clock.js';
-import { createLogger } from '../lib/logger.js';
+import { createLogger, type Logger } from '../lib/logger.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 
 export const TEST_ORIGIN = 'http://blog.test';
@@ -152,7 +152,7 @@ export function createFactories(db: Database, clock: Clock) {
  */
 export async function createTestContext(
   env: Record<string, string> = {},
-  deps: Pick<AppDeps, 'oidc'> = {},
+  deps: Pick<AppDeps, 'oidc'> & { logger?: Logger } = {},
   options: { sqliteDir?: string } = {},
 ): Promise<TestContext> {
   const database = await createTestDatabase(options);
@@ -165,7 +165,7 @@ export async function createTestContext(
   let now: Date | null = null;
   const clock: Clock = () => now ?? new Date();
   const postChanges: PostChange[] = [];
-  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const logger = deps.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   // Quick retries so tests of a failing mail server wait seconds, not minutes.
   const jobs = createBackgroundJobs(
     { config, db: database.db, logger, clock },

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { mergePostEvent, type PostChange, type PublishEvent, PublishEventSchema } from './events.js';
 import { countPages, createReleases } from './files.js';
@@ -325,23 +326,28 @@ export function createBuilder(config: BuilderConfig) {
     return true;
   }
 
+  const refuse = (c: Context, status: ContentfulStatusCode, code: string, message: string) => {
+    logger.warn({ status, code }, `webhook refused: ${message}`);
+    return c.json(errorBody(code, message), status);
+  };
   const app = new Hono();
-  app.post('/hooks/publish', async (c) => {
-    const fail = (status: ContentfulStatusCode, code: string, message: string) => {
-      logger.warn({ status, code }, `webhook refused: ${message}`);
-      return c.json(errorBody(code, message), status);
-    };
-    const length = Number(c.req.header('content-length') ?? '0');
-    if (length > maxBodyBytes)
-      return fail(413, 'payload_too_large', `Webhook bodies are limited to ${maxBodyBytes} bytes.`);
+  // The body limit refuses a declared length over it before reading, and cuts a chunked body off
+  // as it streams past it. The rest of that body is still on the connection: it closes.
+  const limitBody = bodyLimit({
+    maxSize: maxBodyBytes,
+    onError: (c) => {
+      c.header('Connection', 'close');
+      return refuse(c, 413, 'payload_too_large', `Webhook bodies are limited to ${maxBodyBytes} bytes.`);
+    },
+  });
+  app.post('/hooks/publish', limitBody, async (c) => {
+    const fail = (status: ContentfulStatusCode, code: string, message: string) => refuse(c, status, code, message);
     let body: string;
     try {
       body = await c.req.text();
     } catch {
       return fail(400, 'bad_request', 'The request body could not be read.');
     }
-    if (Buffer.byteLength(body) > maxBodyBytes)
-      return fail(413, 'payload_too_large', `Webhook bodies are limited to ${maxBodyBytes} bytes.`);
     const timestamp = c.req.header(TIMESTAMP_HEADER);
     const signature = c.req.header(SIGNATURE_HEADER);
     const check = checkSignature(config.secret, timestamp, signature, body, now());
