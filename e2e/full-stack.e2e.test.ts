@@ -16,26 +16,18 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { getRequestListener, type Http2Bindings, type HttpBindings } from '@hono/node-server';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { DEMO_PASSWORD, seedDemo } from '../api/src/db/seed.js';
 import { createTestContext, type TestContext } from '../api/src/test/app.js';
 import { codeIn, startSmtpServer, type TestSmtpServer } from '../api/src/test/smtp.js';
 import { builderIdle, type RunningBuilder, startBuilderProcess } from './support/builder.js';
+import { CHROMIUM, launchChromium } from './support/chromium.js';
 import { type RawResponse, rawRequest } from './support/http.js';
 import { NGINX_BIN, nginxAvailable, type RunningNginx, startNginx } from './support/nginx.js';
 import { ROOT } from './support/repo.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 // Outside CI a machine without nginx or Chromium skips this file; in CI (.ci/run installs both) it fails.
 const missing = [!nginxAvailable() && NGINX_BIN, !existsSync(CHROMIUM) && CHROMIUM].filter(Boolean);
 const skip = missing.length > 0 && !process.env.CI;
@@ -171,7 +163,7 @@ beforeAll(async () => {
 
   await builder.waitFor('first full build with its fast-path renderer', builderIdle, 150_000);
   buildMs = performance.now() - started;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   onCleanup('Chromium', () => browser.close());
 }, 240_000);
 

@@ -50,6 +50,24 @@ async function peakRss(pid: number): Promise<number> {
  * writes to `<cwd>/.astro/` when the output folder lies outside the working directory).
  */
 export async function runAstroBuild(options: AstroBuildOptions): Promise<AstroBuildResult> {
+  try {
+    return await runAstroBuildOnce(options);
+  } catch (error) {
+    // Astro (7.x) writes <root>/.astro/content-assets.mjs and content-modules.mjs through one
+    // fixed "<file>.tmp" name, so two builds of the same root starting at once (tests; never
+    // the builder, which serialises its builds) can rename each other's temp file away. The
+    // loser's second try finds the file written and the same, and skips the write.
+    if (
+      error instanceof Error &&
+      /UnknownFilesystemError[\s\S]*\.astro\/content-(assets|modules)\.mjs\.tmp/.test(error.message)
+    ) {
+      return runAstroBuildOnce(options);
+    }
+    throw error;
+  }
+}
+
+async function runAstroBuildOnce(options: AstroBuildOptions): Promise<AstroBuildResult> {
   const astroBin = join(dirname(createRequire(import.meta.url).resolve('astro/package.json')), 'bin', 'astro.mjs');
   // Inside the workspace, so the intermediate chunks still resolve packages from node_modules.
   const work = join(SITE_ROOT, 'node_modules', '.site-builds', randomBytes(6).toString('hex'));

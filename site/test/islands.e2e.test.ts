@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parseDocument } from 'htmlparser2';
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Post, User } from '../../api/src/db/models/index.js';
 import { seedDemo } from '../../api/src/db/seed.js';
 import { createTestContext, type TestContext } from '../../api/src/test/app.js';
 import { codeIn, startSmtpServer, type TestSmtpServer } from '../../api/src/test/smtp.js';
+import { CHROMIUM, launchChromium } from '../../e2e/support/chromium.js';
 import { runAstroBuild } from '../scripts/build-site.js';
 import { type OneOrigin, serveStatic, startOneOrigin } from './one-origin.js';
 
@@ -17,15 +18,6 @@ import { type OneOrigin, serveStatic, startOneOrigin } from './one-origin.js';
 // (with nginx's CSP) and /api, the API mails through a real in-process SMTP server, and the site is
 // built by the real `astro build` from that API.
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 // Outside CI a machine without Chromium skips this file; in CI a missing browser fails it.
 const skip = !existsSync(CHROMIUM) && !process.env.CI;
 if (skip) console.warn(`islands.e2e: skipped, no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
@@ -190,7 +182,7 @@ beforeAll(async () => {
     new URL(request.url).pathname.startsWith('/api/') ? t.app.fetch(request, env) : serveStatic(out, request),
   );
   await runAstroBuild({ apiUrl: `${origin}/api`, publicUrl: origin, outDir: out });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {

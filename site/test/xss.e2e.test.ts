@@ -3,10 +3,11 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { parseDocument } from 'htmlparser2';
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../api/src/auth/sessions.js';
 import { createTestContext, type TestContext } from '../../api/src/test/app.js';
+import { CHROMIUM, launchChromium } from '../../e2e/support/chromium.js';
 import { runAstroBuild } from '../scripts/build-site.js';
 import { PAGE_SIZE } from '../src/consts.js';
 import { settleAndScan, watchContext, XSS_CONTEXT_OPTIONS, type XssWatch } from './fixtures/xss-browser.js';
@@ -20,15 +21,6 @@ import { childText, parseXml, path } from './xml.js';
 // and every page of it visited in Chromium (the islands live, signed in and out) with the CSP
 // bypassed: nothing may run, open a dialog, or reach off the origin.
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const skip = !existsSync(CHROMIUM) && !process.env.CI;
 if (skip) console.warn(`xss.e2e: skipped, no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
 
@@ -132,7 +124,7 @@ beforeAll(async () => {
   started = performance.now();
   const [build, launched] = await Promise.all([
     runAstroBuild({ apiUrl: `${origin}/api`, publicUrl: origin, outDir: out }),
-    chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }),
+    launchChromium(),
   ]);
   browser = launched;
   timings.push(`built in ${Math.round(build.durationMs)} ms`);

@@ -1,26 +1,9 @@
 import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../../../e2e/support/chromium.js';
 
-/** Debian's chromium (DESIGN §1a); never a browser downloaded by Playwright. */
-export const CHROMIUM = '/usr/bin/chromium';
+export { CHROMIUM, launchChromium };
 
 export const chromiumAvailable = () => existsSync(CHROMIUM);
-
-/** Headless Chromium with the project's flags. */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
 
 /** Polls `check` until it returns a value other than undefined/false; fails loudly after `timeoutMs`. */
 export async function waitUntil<T>(
