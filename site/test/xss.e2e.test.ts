@@ -6,6 +6,7 @@ import { parseDocument } from 'htmlparser2';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../api/src/auth/sessions.js';
+import { POST_TAGS } from '../../api/src/lib/markdown.js';
 import { createTestContext, type TestContext } from '../../api/src/test/app.js';
 import { CHROMIUM, launchChromium } from '../../e2e/support/chromium.js';
 import { runAstroBuild } from '../scripts/build-site.js';
@@ -389,37 +390,7 @@ function activeHtml(html: string): string[] {
   const found: string[] = [];
   const visitNode = (node: ReturnType<typeof parseDocument>['children'][number]) => {
     if ('attribs' in node) {
-      if (
-        ![
-          'p',
-          'br',
-          'hr',
-          'h2',
-          'h3',
-          'h4',
-          'h5',
-          'h6',
-          'blockquote',
-          'pre',
-          'code',
-          'em',
-          'strong',
-          'del',
-          's',
-          'ul',
-          'ol',
-          'li',
-          'a',
-          'img',
-          'table',
-          'thead',
-          'tbody',
-          'tr',
-          'th',
-          'td',
-        ].includes(node.name)
-      )
-        found.push(`<${node.name}>`);
+      if (!POST_TAGS.includes(node.name)) found.push(`<${node.name}>`);
       for (const [name, value] of Object.entries(node.attribs)) {
         if (!['href', 'title', 'rel', 'src', 'alt', 'align', 'class'].includes(name))
           found.push(`${node.name} ${name}`);

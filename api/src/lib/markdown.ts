@@ -5,7 +5,8 @@ import sanitizeHtml from 'sanitize-html';
 // the second wall, so a future option or plugin cannot let markup through.
 const markdown = new MarkdownIt({ html: false, linkify: true, typographer: true });
 
-const POST_TAGS = [
+/** The tags a post body may keep (comments: COMMENT_TAGS). */
+export const POST_TAGS = [
   'p',
   'br',
   'hr',
@@ -33,7 +34,7 @@ const POST_TAGS = [
   'th',
   'td',
 ];
-const COMMENT_TAGS = ['p', 'br', 'blockquote', 'pre', 'code', 'em', 'strong', 'del', 's', 'ul', 'ol', 'li', 'a'];
+export const COMMENT_TAGS = ['p', 'br', 'blockquote', 'pre', 'code', 'em', 'strong', 'del', 's', 'ul', 'ol', 'li', 'a'];
 
 function sanitize(html: string, allowedTags: string[], ugc: boolean): string {
   return sanitizeHtml(html, {

@@ -1,7 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import type { DatabaseConfig } from '../config.js';
 import { findCountDrift } from '../db/recount.js';
-import { type ApiProcess, startApiProcess } from '../test/api-process.js';
+import { type ApiProcess, productionProcessEnv, startApiProcess } from '../test/api-process.js';
 import { createFactories, unique } from '../test/app.js';
 import { createTestDatabase } from '../test/db.js';
 import { startReceiver } from '../test/http-receiver.js';
@@ -29,8 +27,6 @@ export interface CrashReport {
   serverErrors: string[];
 }
 
-const databaseUrl = (config: DatabaseConfig) => (config.dialect === 'sqlite' ? `sqlite:${config.storage}` : config.url);
-
 /**
  * DESIGN §6: SIGKILL under write load, then restart on the same database. `kills` times, the API
  * process (the real server.ts, production profile, real SMTP, a stand-in builder) is killed
@@ -51,17 +47,8 @@ export async function runCrashScenario(options: { kills: number; loadMsBetweenKi
   const readers = await Promise.all(Array.from({ length: 24 }, () => make.user()));
   const cookies = await Promise.all(readers.map((reader) => make.sessionCookie(reader)));
   const env = {
-    NODE_ENV: 'production',
-    PUBLIC_URL: 'http://127.0.0.1',
-    DATABASE_URL: databaseUrl(database.databaseConfig),
-    SESSION_SECRET: randomBytes(32).toString('base64url'),
-    WEBHOOK_SECRET: randomBytes(32).toString('base64url'),
-    SMTP_URL: smtp.url,
-    BUILDER_URL: builder.url,
-    TRUST_PROXY: 'true',
-    SEED_DEMO: 'false',
+    ...productionProcessEnv({ database: database.databaseConfig, smtpUrl: smtp.url, builderUrl: builder.url }),
     JOB_LEASE_SECONDS: '2',
-    LOG_LEVEL: 'warn',
   };
 
   const acknowledgedSignups: string[] = [];

@@ -1,10 +1,38 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import type { DatabaseConfig } from '../config.js';
 
 const tsx = createRequire(import.meta.url).resolve('tsx');
 const SERVER = fileURLToPath(new URL('../server.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/**
+ * The environment of a production API process over `database`, mailing through `smtpUrl` and
+ * sending publish events to `builderUrl`: random distinct secrets, client addresses from
+ * X-Real-IP, no demo seed.
+ */
+export function productionProcessEnv(options: {
+  database: DatabaseConfig;
+  smtpUrl: string;
+  builderUrl: string;
+  publicUrl?: string;
+}): Record<string, string> {
+  const { database } = options;
+  return {
+    NODE_ENV: 'production',
+    PUBLIC_URL: options.publicUrl ?? 'http://127.0.0.1',
+    DATABASE_URL: database.dialect === 'sqlite' ? `sqlite:${database.storage}` : database.url,
+    SESSION_SECRET: randomBytes(32).toString('base64url'),
+    WEBHOOK_SECRET: randomBytes(32).toString('base64url'),
+    SMTP_URL: options.smtpUrl,
+    BUILDER_URL: options.builderUrl,
+    TRUST_PROXY: 'true',
+    SEED_DEMO: 'false',
+    LOG_LEVEL: 'warn',
+  };
+}
 
 export interface ApiProcess {
   /** http://127.0.0.1:<port> */

@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { hashPassword } from '../auth/passwords.js';
 import type { Database } from '../db/index.js';
 import type { Post, User } from '../db/models/index.js';
 import { findCountDrift } from '../db/recount.js';
-import { startApiProcess } from './api-process.js';
+import { productionProcessEnv, startApiProcess } from './api-process.js';
 import { createFactories, createTestContext, TEST_ORIGIN, unique } from './app.js';
 import { createTestDatabase } from './db.js';
 import { startReceiver } from './http-receiver.js';
@@ -91,19 +90,14 @@ async function createProcessFixture(readers: number | undefined): Promise<LoadFi
   const seeded = await seed(database.db, factories, readers);
   const smtp = await startSmtpServer();
   const builder = await startReceiver({ respond: () => 204 });
-  const { databaseConfig } = database;
-  const api = await startApiProcess({
-    NODE_ENV: 'production',
-    PUBLIC_URL: TEST_ORIGIN,
-    DATABASE_URL: databaseConfig.dialect === 'sqlite' ? `sqlite:${databaseConfig.storage}` : databaseConfig.url,
-    SESSION_SECRET: randomBytes(32).toString('base64url'),
-    WEBHOOK_SECRET: randomBytes(32).toString('base64url'),
-    SMTP_URL: smtp.url,
-    BUILDER_URL: builder.url,
-    TRUST_PROXY: 'true',
-    SEED_DEMO: 'false',
-    LOG_LEVEL: 'warn',
-  });
+  const api = await startApiProcess(
+    productionProcessEnv({
+      database: database.databaseConfig,
+      smtpUrl: smtp.url,
+      builderUrl: builder.url,
+      publicUrl: TEST_ORIGIN,
+    }),
+  );
   return {
     ...seeded,
     db: database.db,
