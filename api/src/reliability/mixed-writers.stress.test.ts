@@ -18,12 +18,16 @@ import {
 // waits at most for the hashes of the other requests in flight: 8 × the hash's cost, measured in
 // this run, with room for their sharing two cores (the bound is 1 s whenever that is less).
 const seconds = Number(process.env.STRESS_SECONDS ?? 60);
+// DESIGN §5's p99 target is SQLite's. PostgreSQL is checked too, with a looser p99: on these
+// 2-core machines its server shares the CPU with the API, the hashing process and the load.
+const postgres = !!process.env.TEST_DATABASE_URL;
+const P99_MS = postgres ? 250 : 100;
 const HASHING = new Set<MixedOp>(['signup', 'login']);
 const IN_FLIGHT = 8;
 /** The longest a sign-up or login may take: 1 s, or the hashes of everything in flight, twice over. */
 const hashingBound = (hashMs: number) => Math.max(1000, IN_FLIGHT * hashMs * 2);
 
-describe(`mixed writers for ${seconds} s (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'SQLite'})`, () => {
+describe(`mixed writers for ${seconds} s (${postgres ? 'PostgreSQL' : 'SQLite'})`, () => {
   let fixture: LoadFixture;
   beforeAll(async () => {
     fixture = await createLoadFixture({ ownProcess: true, readers: 400 });
@@ -32,7 +36,7 @@ describe(`mixed writers for ${seconds} s (${process.env.TEST_DATABASE_URL ? 'Pos
     await fixture?.close();
   });
 
-  it('p99 < 100 ms, none over 1 s, no busy database, exact counts', async () => {
+  it(`p99 < ${P99_MS} ms, none over 1 s, no busy database, exact counts`, async () => {
     const hashStarted = performance.now();
     for (let i = 0; i < 5; i++) await hashPassword('what one sign-up costs');
     const hashMs = (performance.now() - hashStarted) / 5;
@@ -54,7 +58,7 @@ describe(`mixed writers for ${seconds} s (${process.env.TEST_DATABASE_URL ? 'Pos
     );
     expect(report.failures).toEqual([]);
     expect(report.busy).toBe(0);
-    expect(percentile(database, 99)).toBeLessThan(100);
+    expect(percentile(database, 99)).toBeLessThan(P99_MS);
     expect(Math.max(...database)).toBeLessThan(1000);
     expect(Math.max(...hashing)).toBeLessThan(hashingBound(hashMs));
     expect(await countDrift(fixture.db)).toEqual([]);
