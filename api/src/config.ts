@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { secretWeakness } from '@blog/contract/signature';
 import { z } from 'zod';
 
 /** The monorepo's root folder: relative SITE_DIST and admin paths are resolved from here. */
@@ -200,24 +201,7 @@ function readOidcProviders(env: Env, publicUrl: string, problems: string[]): Oid
   }));
 }
 
-/**
- * Why a production secret is too weak to sign with, or null. A random secret of 32+ characters
- * passes easily (`openssl rand -base64 48` ≈ 280 bits, `-hex 32` ≈ 240); a repeated character, a
- * short alphabet or a word typed twice does not.
- */
-export function secretWeakness(secret: string): string | null {
-  const chars = [...secret];
-  const counts = new Map<string, number>();
-  for (const char of chars) counts.set(char, (counts.get(char) ?? 0) + 1);
-  // Shannon entropy of the characters' own distribution: a generous upper bound for a random
-  // secret, and low for anything repetitive.
-  let bitsPerChar = 0;
-  for (const count of counts.values()) bitsPerChar -= (count / chars.length) * Math.log2(count / chars.length);
-  if (counts.size < 12 || bitsPerChar * chars.length < 128) {
-    return `too little entropy (${counts.size} distinct characters, about ${Math.floor(bitsPerChar * chars.length)} bits; 128 needed)`;
-  }
-  return null;
-}
+export { secretWeakness };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { signedHeaders } from '@blog/contract/signature';
 import { type ServerType, serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { createApp } from '../../../api/src/app.js';
@@ -13,7 +14,6 @@ import type { Database } from '../../../api/src/db/index.js';
 import { seedDemo } from '../../../api/src/db/seed.js';
 import type { PublishDelivery } from '../../../api/src/features/publishing/delivery.js';
 import type { PublishEvent } from '../../../api/src/features/publishing/schema.js';
-import { signedHeaders } from '../../../api/src/features/publishing/signature.js';
 import { createBackgroundJobs } from '../../../api/src/jobs/index.js';
 import { systemClock } from '../../../api/src/lib/clock.js';
 import { createLogger } from '../../../api/src/lib/logger.js';
@@ -40,7 +40,7 @@ function recordingBuilder(origin: () => string, secret: string, events: PublishE
     const body = JSON.stringify(value);
     const res = await fetch(`${origin()}/api${path}`, {
       method,
-      headers: signedHeaders(secret, body, new Date()),
+      headers: signedHeaders(secret, body, new Date(), `${method} /api${path}`),
       body,
     });
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);

@@ -1,3 +1,4 @@
+import { signedHeaders } from '@blog/contract/signature';
 import { z } from '@hono/zod-openapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STATE_COOKIE, signLoginState } from '../auth/oidc/state.js';
@@ -20,7 +21,6 @@ import { BulkResultSchema } from './admin/schema.js';
 import { CommentCountsSchema } from './comments/schema.js';
 import { PostListSchema, PostSchema } from './posts/schema.js';
 import { BuildSchema } from './publishing/schema.js';
-import { signedHeaders } from './publishing/signature.js';
 import { SitePostPageSchema } from './site/schema.js';
 
 /*
@@ -972,14 +972,14 @@ describe('the signature- and state-authorised routes accept what they should', (
     const body = JSON.stringify({ reason: 'signed build' });
     const created = await t.request('POST', '/api/builds', {
       body,
-      headers: signedHeaders(t.config.webhookSecret, body, new Date()),
+      headers: signedHeaders(t.config.webhookSecret, body, new Date(), 'POST /api/builds'),
     });
     expect(created.status, await created.clone().text()).toBe(201);
     const build = BuildSchema.parse(await created.json());
     const update = JSON.stringify({ status: 'running' });
     const updated = await t.request('PATCH', `/api/builds/${build.id}`, {
       body: update,
-      headers: signedHeaders(t.config.webhookSecret, update, new Date()),
+      headers: signedHeaders(t.config.webhookSecret, update, new Date(), `PATCH /api/builds/${build.id}`),
     });
     expect(updated.status, await updated.clone().text()).toBe(200);
     expect(BuildSchema.parse(await updated.json()).status).toBe('running');

@@ -1,17 +1,14 @@
+import type { ErrorCode, ErrorDetail } from '@blog/contract';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
-export interface ErrorDetail {
-  path?: string;
-  message: string;
-  [key: string]: unknown;
-}
+export type { ErrorCode, ErrorDetail } from '@blog/contract';
 
 /** The one error class of the API: a status, a stable snake_case code and a human message. */
 export class ApiError extends HTTPException {
   constructor(
     status: ContentfulStatusCode,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly details?: ErrorDetail[],
     readonly headers?: Record<string, string>,
@@ -21,11 +18,11 @@ export class ApiError extends HTTPException {
   }
 }
 
-export const badRequest = (code: string, message: string, details?: ErrorDetail[]) =>
+export const badRequest = (code: ErrorCode, message: string, details?: ErrorDetail[]) =>
   new ApiError(400, code, message, details);
 export const unauthorized = (message = 'Sign in to do this.') => new ApiError(401, 'unauthorized', message);
-export const forbidden = (code: string, message: string) => new ApiError(403, code, message);
+export const forbidden = (code: ErrorCode, message: string) => new ApiError(403, code, message);
 export const notFound = (what: string) => new ApiError(404, 'not_found', `${what} not found.`);
-export const conflict = (code: string, message: string) => new ApiError(409, code, message);
-export const unprocessable = (code: string, message: string, details?: ErrorDetail[]) =>
+export const conflict = (code: ErrorCode, message: string) => new ApiError(409, code, message);
+export const unprocessable = (code: ErrorCode, message: string, details?: ErrorDetail[]) =>
   new ApiError(422, code, message, details);

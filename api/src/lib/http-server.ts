@@ -3,15 +3,16 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse, S
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { getRequestListener } from '@hono/node-server';
+import type { ErrorCode } from './errors.js';
 import type { Logger } from './logger.js';
 
 type Fetch = Parameters<typeof getRequestListener>[0];
 
-const errorJson = (code: string, message: string, requestId: string) =>
+const errorJson = (code: ErrorCode, message: string, requestId: string) =>
   JSON.stringify({ error: { code, message, requestId } });
 
 /** A whole error answer for a socket that has no response object; the connection closes after it. */
-function rawErrorAnswer(status: number, code: string, message: string): string {
+function rawErrorAnswer(status: number, code: ErrorCode, message: string): string {
   const requestId = randomUUID();
   const body = errorJson(code, message, requestId);
   return [
@@ -26,7 +27,7 @@ function rawErrorAnswer(status: number, code: string, message: string): string {
 }
 
 /** What node:http's parser refused, as status, code and message. */
-function parseFailure(error: NodeJS.ErrnoException): [number, string, string] {
+function parseFailure(error: NodeJS.ErrnoException): [number, ErrorCode, string] {
   switch (error.code) {
     case 'HPE_HEADER_OVERFLOW':
       return [431, 'headers_too_large', 'The request headers are too large.'];

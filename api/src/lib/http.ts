@@ -4,10 +4,10 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
 import { databaseErrorToApiError } from '../db/errors.js';
-import { ApiError, type ErrorDetail } from './errors.js';
+import { ApiError, type ErrorCode, type ErrorDetail } from './errors.js';
 import type { Logger } from './logger.js';
 
-const CODES_BY_STATUS: Record<number, string> = {
+const CODES_BY_STATUS: Record<number, ErrorCode> = {
   400: 'bad_request',
   401: 'unauthorized',
   403: 'forbidden',
@@ -21,7 +21,7 @@ const CODES_BY_STATUS: Record<number, string> = {
   503: 'unavailable',
 };
 
-function errorBody(code: string, message: string, requestId: string | undefined, details?: ErrorDetail[]) {
+function errorBody(code: ErrorCode, message: string, requestId: string | undefined, details?: ErrorDetail[]) {
   return { error: { code, message, ...(details ? { details } : {}), ...(requestId ? { requestId } : {}) } };
 }
 

@@ -1,3 +1,4 @@
+import { ErrorEnvelopeSchema } from '@blog/contract';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env.js';
 import { validationHook } from './http.js';
@@ -7,16 +8,8 @@ export function createRouter() {
   return new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 }
 
-export const ErrorSchema = z
-  .object({
-    error: z.object({
-      code: z.string().openapi({ example: 'not_found' }),
-      message: z.string(),
-      details: z.array(z.object({ path: z.string().optional(), message: z.string() }).passthrough()).optional(),
-      requestId: z.string().optional(),
-    }),
-  })
-  .openapi('Error');
+/** Every error answer; its `code` is the contract's catalogue, an enum in the document. */
+export const ErrorSchema = ErrorEnvelopeSchema;
 
 const ERROR_DESCRIPTIONS = {
   400: 'Malformed request (bad JSON, bad query or path parameters)',
@@ -60,10 +53,9 @@ export function jsonResponse<T extends z.ZodType>(schema: T, description: string
 }
 
 // zod-to-openapi writes a regex that has flags as "source/u", a pattern nothing can
-// match; the documented patterns below are the bare sources (JSON Schema patterns
+// match; the documented pattern below is the bare source (JSON Schema patterns
 // are read as Unicode regular expressions).
 const ID_OR_SLUG_PATTERN = /^[\p{L}\p{N}-]+$/u;
-const SLUG_PATTERN = /^(?!\d+$)[\p{Ll}\p{Lo}\p{N}]+(?:-[\p{Ll}\p{Lo}\p{N}]+)*$/u;
 
 /** A numeric id or a slug in a path (slugs are never all digits, so the two cannot collide). */
 export const IdOrSlugParam = z.object({
@@ -74,12 +66,6 @@ export const IdOrSlugParam = z.object({
     .regex(ID_OR_SLUG_PATTERN, 'must be a numeric id or a slug')
     .openapi({ param: { name: 'idOrSlug', in: 'path' }, example: 'hello-world', pattern: ID_OR_SLUG_PATTERN.source }),
 });
-
-/**
- * A string PostgreSQL can store as given: its text type holds no NUL, and the
- * driver would silently alter one. Refused on every database alike.
- */
-export const textString = () => z.string().refine((value) => !value.includes('\0'), 'must not contain NUL characters');
 
 /** A positive database id in canonical decimal form (no 0x10, 1e3, +1 or leading zeros). */
 export const IdParam = z.object({
@@ -96,11 +82,4 @@ export function parseIdOrSlug(value: string): { id: number } | { slug: string } 
   return /^\d+$/.test(value) ? { id: Number(value) } : { slug: value };
 }
 
-export const SlugSchema = z
-  .string()
-  .min(1)
-  .max(100)
-  .regex(SLUG_PATTERN, 'lower-case letters and digits joined by hyphens, not only digits')
-  .openapi({ pattern: SLUG_PATTERN.source, example: 'hello-world' });
-
-export const isoDate = () => z.string().openapi({ format: 'date-time', example: '2026-01-31T12:00:00.000Z' });
+export { isoDate, SlugSchema, textString } from '@blog/contract';

@@ -1,7 +1,7 @@
 import { Op, QueryTypes, type Transaction } from 'sequelize';
 import type { Database } from '../db/index.js';
 import type { Clock } from './clock.js';
-import { ApiError } from './errors.js';
+import { ApiError, type ErrorCode } from './errors.js';
 
 export interface RateRule {
   /** Requests allowed per window. */
@@ -23,7 +23,7 @@ export interface RateCount {
 }
 
 /** The 429 every limit answers, with Retry-After. */
-export function rateLimited(retryAfterSeconds: number, code = 'rate_limited', message?: string): ApiError {
+export function rateLimited(retryAfterSeconds: number, code: ErrorCode = 'rate_limited', message?: string): ApiError {
   const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
   return new ApiError(429, code, message ?? `Too many requests; try again in ${seconds} s.`, undefined, {
     'Retry-After': String(seconds),

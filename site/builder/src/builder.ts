@@ -1,20 +1,23 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { type Context, Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { mergePostEvent, type PostChange, type PublishEvent, PublishEventSchema } from './events.js';
-import { countPages, createReleases } from './files.js';
-import { type RenderWorker, SITE_ROOT, startRenderWorker } from './renderer.js';
-import { type BuildReporter, consoleLogger, httpReporter, type Logger } from './reporter.js';
+import type { ErrorCode } from '@blog/contract';
+import { type PublishEvent, PublishEventSchema } from '@blog/contract';
 import {
   checkSignature,
   MAX_AGE_SECONDS,
   MAX_FUTURE_SECONDS,
   SIGNATURE_HEADER,
+  SIGNATURE_MESSAGES,
   TIMESTAMP_HEADER,
-} from './signature.js';
+} from '@blog/contract/signature';
+import { type Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { mergePostEvent, type PostChange } from './events.js';
+import { countPages, createReleases } from './files.js';
+import { type RenderWorker, SITE_ROOT, startRenderWorker } from './renderer.js';
+import { type BuildReporter, consoleLogger, httpReporter, type Logger } from './reporter.js';
 
 export interface BuilderConfig {
   /** WEBHOOK_SECRET: verifies the webhook and signs build records. */
@@ -72,7 +75,7 @@ export interface BuildOutcome {
   error?: string;
 }
 
-const errorBody = (code: string, message: string) => ({ error: { code, message } });
+const errorBody = (code: ErrorCode, message: string) => ({ error: { code, message } });
 
 /**
  * The builder (DESIGN §1): receives the signed publish webhook, coalesces
@@ -326,7 +329,7 @@ export function createBuilder(config: BuilderConfig) {
     return true;
   }
 
-  const refuse = (c: Context, status: ContentfulStatusCode, code: string, message: string) => {
+  const refuse = (c: Context, status: ContentfulStatusCode, code: ErrorCode, message: string) => {
     logger.warn({ status, code }, `webhook refused: ${message}`);
     return c.json(errorBody(code, message), status);
   };
@@ -341,7 +344,7 @@ export function createBuilder(config: BuilderConfig) {
     },
   });
   app.post('/hooks/publish', limitBody, async (c) => {
-    const fail = (status: ContentfulStatusCode, code: string, message: string) => refuse(c, status, code, message);
+    const fail = (status: ContentfulStatusCode, code: ErrorCode, message: string) => refuse(c, status, code, message);
     let body: string;
     try {
       body = await c.req.text();
@@ -351,24 +354,8 @@ export function createBuilder(config: BuilderConfig) {
     const timestamp = c.req.header(TIMESTAMP_HEADER);
     const signature = c.req.header(SIGNATURE_HEADER);
     const check = checkSignature(config.secret, timestamp, signature, body, now());
-    if (!check.ok) {
-      switch (check.reason) {
-        case 'missing':
-          return fail(400, 'missing_signature', `${TIMESTAMP_HEADER} and ${SIGNATURE_HEADER} are required.`);
-        case 'malformed':
-          return fail(
-            400,
-            'malformed_signature',
-            `${TIMESTAMP_HEADER} must be unix seconds, ${SIGNATURE_HEADER} sha256=<hex>.`,
-          );
-        case 'stale':
-          return fail(401, 'stale_timestamp', 'The timestamp is more than 5 minutes old.');
-        case 'future':
-          return fail(401, 'future_timestamp', 'The timestamp is more than a minute in the future.');
-        default:
-          return fail(401, 'bad_signature', 'The signature does not match.');
-      }
-    }
+    // The same refusal as the API's for its signed routes: 401 bad_signature, the reason in words.
+    if (!check.ok) return fail(401, 'bad_signature', SIGNATURE_MESSAGES[check.reason]);
     if (!firstSighting(`${timestamp}.${signature}`, check.timestamp)) {
       return fail(409, 'replayed', 'This signed request was already received.');
     }
@@ -376,13 +363,13 @@ export function createBuilder(config: BuilderConfig) {
     try {
       json = JSON.parse(body);
     } catch {
-      return fail(400, 'bad_json', 'The body is not valid JSON.');
+      return fail(400, 'bad_request', 'The body is not valid JSON.');
     }
     const parsed = PublishEventSchema.safeParse(json);
     if (!parsed.success) {
       return fail(
         422,
-        'invalid_event',
+        'validation_failed',
         `Not a publish event: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`,
       );
     }

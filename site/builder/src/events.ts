@@ -1,22 +1,4 @@
-import { z } from 'zod';
-
-/** The publish webhook's body (DESIGN §3). Unknown events are refused. */
-export const PublishEventSchema = z.discriminatedUnion('event', [
-  z.object({
-    event: z.enum(['published', 'updated', 'unpublished', 'deleted']),
-    postId: z.number().int().positive(),
-    slug: z.string().min(1).max(300),
-    previousSlug: z.string().min(1).max(300).optional(),
-    at: z.string().max(100),
-  }),
-  z.object({
-    event: z.literal('rebuild'),
-    reason: z.string().max(200).optional(),
-    at: z.string().max(100),
-  }),
-]);
-export type PublishEvent = z.infer<typeof PublishEventSchema>;
-export type PostEvent = Extract<PublishEvent, { postId: number }>;
+import type { PostEvent } from '@blog/contract';
 
 /** One post's pending change after coalescing: the latest event, plus every slug whose page must go. */
 export interface PostChange {

@@ -1,3 +1,2 @@
 export { type Builder, type BuilderConfig, type BuildOutcome, createBuilder } from './builder.js';
-export { type PublishEvent, PublishEventSchema } from './events.js';
 export { type BuildReporter, consoleLogger, httpReporter, type Logger, noReporter } from './reporter.js';

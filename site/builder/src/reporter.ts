@@ -1,4 +1,4 @@
-import { signedHeaders } from './signature.js';
+import { signedHeaders } from '@blog/contract/signature';
 
 export type BuildStatus = 'queued' | 'running' | 'done' | 'failed';
 
@@ -40,9 +40,11 @@ export function httpReporter(options: {
   const send = options.fetch ?? ((input: string, init: RequestInit) => fetch(input, init));
   async function call(method: string, path: string, payload: object): Promise<unknown> {
     const body = JSON.stringify(payload);
-    const res = await send(`${options.apiUrl}${path}`, {
+    const url = `${options.apiUrl}${path}`;
+    // The method and path are signed too: a captured record cannot be replayed at another build.
+    const res = await send(url, {
       method,
-      headers: signedHeaders(options.secret, body, new Date()),
+      headers: signedHeaders(options.secret, body, new Date(), `${method} ${new URL(url).pathname}`),
       body,
       signal: AbortSignal.timeout(10_000),
     });

@@ -129,8 +129,8 @@ describe('builder: an oversized webhook body on a kept-alive connection', () => 
     const client = new RawClient(port);
     const outcome = await client.send(chunked(Buffer.from(JSON.stringify({ event: 'rebuild', at: 'now' }))));
     if (!outcome.ok) throw new Error(outcome.reason);
-    expect(outcome.response.status).toBe(400);
-    expect(JSON.parse(outcome.response.body.toString('utf8'))).toMatchObject({ error: { code: 'missing_signature' } });
+    expect(outcome.response.status).toBe(401);
+    expect(JSON.parse(outcome.response.body.toString('utf8'))).toMatchObject({ error: { code: 'bad_signature' } });
     const next = await client.send(health);
     expect(next.ok && next.reused && next.response.status).toBe(200);
     client.close();

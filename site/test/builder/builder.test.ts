@@ -2,11 +2,10 @@ import { createHmac } from 'node:crypto';
 import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { signatureOf, signedHeaders } from '@blog/contract/signature';
 import { afterEach, describe, expect, it } from 'vitest';
-import { signatureOf as apiSignatureOf } from '../../../api/src/features/publishing/signature.js';
 import { type Builder, type BuilderConfig, createBuilder } from '../../builder/src/builder.js';
 import type { BuildRecordPatch, BuildReporter, BuildStatus } from '../../builder/src/reporter.js';
-import { signatureOf, signedHeaders } from '../../builder/src/signature.js';
 
 const SECRET = 'builder-test-secret-0123456789abcdefghij';
 const quiet = { info() {}, warn() {}, error() {} };
@@ -104,11 +103,12 @@ const published = (postId: number, slug = `post-${postId}`) => ({
 });
 
 describe('signature', () => {
-  it('is the same HMAC the API computes: sha256=hex(HMAC-SHA256(secret, "timestamp.body"))', () => {
+  it('is sha256=hex(HMAC-SHA256(secret, "timestamp.body")), and "timestamp.scope.body" with a scope', () => {
     const body = JSON.stringify(published(7));
     const expected = `sha256=${createHmac('sha256', SECRET).update(`1790000000.${body}`).digest('hex')}`;
     expect(signatureOf(SECRET, '1790000000', body)).toBe(expected);
-    expect(apiSignatureOf(SECRET, '1790000000', body)).toBe(expected);
+    const scoped = `sha256=${createHmac('sha256', SECRET).update(`1790000000.POST /api/builds.${body}`).digest('hex')}`;
+    expect(signatureOf(SECRET, '1790000000', body, 'POST /api/builds')).toBe(scoped);
   });
 });
 
@@ -127,7 +127,7 @@ describe('POST /hooks/publish', () => {
     const body = JSON.stringify(published(1));
     const headers = signedHeaders(SECRET, body, new Date());
     const cases: Array<[string, Response | Promise<Response>, number, string]> = [
-      ['no headers', builder.app.request('/hooks/publish', { method: 'POST', body }), 400, 'missing_signature'],
+      ['no headers', builder.app.request('/hooks/publish', { method: 'POST', body }), 401, 'bad_signature'],
       [
         'no signature',
         builder.app.request('/hooks/publish', {
@@ -135,24 +135,19 @@ describe('POST /hooks/publish', () => {
           body,
           headers: { 'X-Blog-Timestamp': headers['X-Blog-Timestamp'] ?? '' },
         }),
-        400,
-        'missing_signature',
+        401,
+        'bad_signature',
       ],
-      [
-        'malformed timestamp',
-        hook(builder, body, { headers: { 'X-Blog-Timestamp': 'soon' } }),
-        400,
-        'malformed_signature',
-      ],
+      ['malformed timestamp', hook(builder, body, { headers: { 'X-Blog-Timestamp': 'soon' } }), 401, 'bad_signature'],
       [
         'malformed signature',
         hook(builder, body, { headers: { 'X-Blog-Signature': 'md5=abc' } }),
-        400,
-        'malformed_signature',
+        401,
+        'bad_signature',
       ],
       ['wrong secret', hook(builder, body, { secret: 'another-secret-another-secret-another' }), 401, 'bad_signature'],
-      ['stale', hook(builder, body, { at: new Date(Date.now() - 5 * 60_000 - 2000) }), 401, 'stale_timestamp'],
-      ['future', hook(builder, body, { at: new Date(Date.now() + 62_000) }), 401, 'future_timestamp'],
+      ['stale', hook(builder, body, { at: new Date(Date.now() - 5 * 60_000 - 2000) }), 401, 'bad_signature'],
+      ['future', hook(builder, body, { at: new Date(Date.now() + 62_000) }), 401, 'bad_signature'],
       [
         'body altered',
         builder.app.request('/hooks/publish', {
@@ -163,10 +158,15 @@ describe('POST /hooks/publish', () => {
         401,
         'bad_signature',
       ],
-      ['bad JSON', hook(builder, '{"event":'), 400, 'bad_json'],
-      ['not an object', hook(builder, '[1,2]'), 422, 'invalid_event'],
-      ['unknown event', hook(builder, { event: 'exploded', postId: 1, slug: 'x', at: 'now' }), 422, 'invalid_event'],
-      ['missing post id', hook(builder, { event: 'published', slug: 'x', at: 'now' }), 422, 'invalid_event'],
+      ['bad JSON', hook(builder, '{"event":'), 400, 'bad_request'],
+      ['not an object', hook(builder, '[1,2]'), 422, 'validation_failed'],
+      [
+        'unknown event',
+        hook(builder, { event: 'exploded', postId: 1, slug: 'x', at: 'now' }),
+        422,
+        'validation_failed',
+      ],
+      ['missing post id', hook(builder, { event: 'published', slug: 'x', at: 'now' }), 422, 'validation_failed'],
       [
         'oversized',
         hook(builder, { event: 'rebuild', reason: 'x'.repeat(70_000), at: 'now' }),

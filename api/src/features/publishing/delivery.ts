@@ -1,6 +1,6 @@
+import { signedHeaders } from '@blog/contract/signature';
 import type { Clock } from '../../lib/clock.js';
 import type { PublishEvent } from './schema.js';
-import { signedHeaders } from './signature.js';
 
 /** Hands one publish event to the builder; throwing makes the outbox retry with backoff. */
 export type PublishDelivery = (event: PublishEvent) => Promise<void>;

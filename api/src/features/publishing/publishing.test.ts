@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { checkSignature, signedHeaders } from '@blog/contract/signature';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { Job } from '../../db/models/index.js';
@@ -8,7 +9,6 @@ import { createAuditLogger } from '../admin/audit.js';
 import { createPostService } from '../posts/service.js';
 import { BuildListSchema, BuildSchema, PublishEventSchema } from './schema.js';
 import { WEBHOOK_JOB } from './service.js';
-import { checkSignature, signedHeaders } from './signature.js';
 
 const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 const SECRET = 'test-webhook-secret-0123456789abcdef-xyz';
@@ -239,7 +239,7 @@ describe('build records and rebuilds', () => {
 
   const signed = (method: string, path: string, json: unknown, now = new Date(), secret = SECRET) => {
     const body = JSON.stringify(json);
-    return t.request(method, path, { body, headers: signedHeaders(secret, body, now) });
+    return t.request(method, path, { body, headers: signedHeaders(secret, body, now, `${method} ${path}`) });
   };
 
   it('records a build and its progress from signed builder requests', async () => {
@@ -279,9 +279,27 @@ describe('build records and rebuilds', () => {
     });
   });
 
+  it('refuses a signed request sent to another path or method than it was signed for', async () => {
+    const created = await signed('POST', '/api/builds', { reason: 'a build' });
+    const { id } = BuildSchema.parse(await created.json());
+    const other = await signed('POST', '/api/builds', { reason: 'another build' });
+    const { id: otherId } = BuildSchema.parse(await other.json());
+    const patch = JSON.stringify({ status: 'failed', error: 'sabotage' });
+    const headers = signedHeaders(SECRET, patch, new Date(), `PATCH /api/builds/${id}`);
+    const moved = await t.request('PATCH', `/api/builds/${otherId}`, { body: patch, headers });
+    expect(moved.status).toBe(401);
+    expect(await moved.json()).toMatchObject({ error: { code: 'bad_signature' } });
+    // Unscoped (the webhook's own form) is refused here too.
+    const unscoped = await t.request('PATCH', `/api/builds/${id}`, {
+      body: patch,
+      headers: signedHeaders(SECRET, patch, new Date()),
+    });
+    expect(unscoped.status).toBe(401);
+  });
+
   it('refuses a replayed signed request with 409, on every path it is tried', async () => {
     const body = JSON.stringify({ reason: 'post 9 published', postId: 9, status: 'running' });
-    const headers = signedHeaders(SECRET, body, new Date());
+    const headers = signedHeaders(SECRET, body, new Date(), 'POST /api/builds');
     const first = await t.request('POST', '/api/builds', { body, headers });
     expect(first.status).toBe(201);
     const count = await t.db.models.BuildEvent.count();
@@ -292,7 +310,7 @@ describe('build records and rebuilds', () => {
     // The same update, replayed.
     const { id } = BuildSchema.parse(await first.json());
     const patch = JSON.stringify({ status: 'done', durationMs: 5, pages: 3 });
-    const patchHeaders = signedHeaders(SECRET, patch, new Date());
+    const patchHeaders = signedHeaders(SECRET, patch, new Date(), `PATCH /api/builds/${id}`);
     expect((await t.request('PATCH', `/api/builds/${id}`, { body: patch, headers: patchHeaders })).status).toBe(200);
     expect((await t.request('PATCH', `/api/builds/${id}`, { body: patch, headers: patchHeaders })).status).toBe(409);
   });
@@ -310,7 +328,7 @@ describe('build records and rebuilds', () => {
         'body changed',
         await t.request('POST', '/api/builds', {
           body: JSON.stringify({ reason: 'other' }),
-          headers: signedHeaders(SECRET, body, new Date()),
+          headers: signedHeaders(SECRET, body, new Date(), 'POST /api/builds'),
         }),
       ],
       [
@@ -348,7 +366,7 @@ describe('build records and rebuilds', () => {
         const body = JSON.stringify({ reason });
         const res = await own.request('POST', '/api/builds', {
           body,
-          headers: signedHeaders(SECRET, body, new Date()),
+          headers: signedHeaders(SECRET, body, new Date(), 'POST /api/builds'),
         });
         expect(res.status).toBe(201);
       }

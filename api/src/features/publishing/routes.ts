@@ -1,3 +1,12 @@
+import {
+  checkSignature,
+  MAX_AGE_SECONDS,
+  MAX_FUTURE_SECONDS,
+  SIGNATURE_HEADER,
+  SIGNATURE_MESSAGES,
+  type SignatureCheck,
+  TIMESTAMP_HEADER,
+} from '@blog/contract/signature';
 import { createRoute } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { requireRole } from '../../auth/guards.js';
@@ -15,22 +24,6 @@ import {
   UpdateBuildSchema,
 } from './schema.js';
 import { type PublishingService, presentBuild } from './service.js';
-import {
-  checkSignature,
-  MAX_AGE_SECONDS,
-  MAX_FUTURE_SECONDS,
-  SIGNATURE_HEADER,
-  type SignatureCheck,
-  TIMESTAMP_HEADER,
-} from './signature.js';
-
-const SIGNATURE_MESSAGES = {
-  missing: `Sign the request: ${TIMESTAMP_HEADER} and ${SIGNATURE_HEADER} headers are required.`,
-  malformed: `${TIMESTAMP_HEADER} must be unix seconds and ${SIGNATURE_HEADER} sha256=<64 hex digits>.`,
-  stale: 'The request timestamp is more than 5 minutes old.',
-  future: 'The request timestamp is in the future.',
-  mismatch: 'The request signature does not match.',
-} as const;
 
 const signatureChecks = new WeakMap<Request, SignatureCheck>();
 
@@ -46,7 +39,16 @@ export function checkBuilderSignature(secret: string, clock: Clock): MiddlewareH
     const body = await c.req.text();
     signatureChecks.set(
       c.req.raw,
-      checkSignature(secret, c.req.header(TIMESTAMP_HEADER), c.req.header(SIGNATURE_HEADER), body, clock()),
+      // The method and path are signed too (the builder's reporter signs them): a captured record
+      // cannot be replayed against another build.
+      checkSignature(
+        secret,
+        c.req.header(TIMESTAMP_HEADER),
+        c.req.header(SIGNATURE_HEADER),
+        body,
+        clock(),
+        `${c.req.method} ${c.req.path}`,
+      ),
     );
     await next();
   };
@@ -127,7 +129,7 @@ export function publishingRoutes(
     type: 'apiKey',
     in: 'header',
     name: SIGNATURE_HEADER,
-    description: `sha256=<hex HMAC-SHA256 of "<${TIMESTAMP_HEADER}>.<raw body>"> keyed with WEBHOOK_SECRET; ${TIMESTAMP_HEADER} is unix seconds, at most 5 minutes old`,
+    description: `sha256=<hex HMAC-SHA256 of "<${TIMESTAMP_HEADER}>.<METHOD> <path>.<raw body>"> keyed with WEBHOOK_SECRET; ${TIMESTAMP_HEADER} is unix seconds, at most 5 minutes old`,
   });
   const signed = checkBuilderSignature(options.webhookSecret, options.clock);
   router.use('/builds', signed);

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { idQuery, orderQuery, pageOf, pageQuery, searchQuery } from './admin.js';
+import { isoDate } from './common.js';
+import { AuthorSchema } from './posts.js';
+
+// Posts
+
+export const POST_SORTS = ['created', 'updated', 'published', 'title', 'commentsCount'] as const;
+
+export const AdminPostQuerySchema = z.object({
+  status: z.enum(['draft', 'published']).optional(),
+  author: idQuery().optional().meta({ description: 'Author id (authors only ever see their own posts)' }),
+  category: z
+    .union([idQuery(), z.literal('none')])
+    .optional()
+    .meta({ description: 'Category id, or `none` for uncategorised posts', example: '1' }),
+  q: searchQuery('Part of the title'),
+  sort: z.enum(POST_SORTS).default('updated'),
+  order: orderQuery(),
+  ...pageQuery,
+});
+
+// Comments
+
+export const AdminCommentSchema = z
+  .object({
+    id: z.number().int(),
+    post: z.object({
+      id: z.number().int(),
+      title: z.string(),
+      slug: z.string(),
+      status: z.enum(['draft', 'published']),
+    }),
+    parentId: z.number().int().nullable(),
+    author: AuthorSchema,
+    status: z.enum(['visible', 'hidden']),
+    bodyMarkdown: z.string().meta({ description: 'The source, hidden comments included' }),
+    bodyHtml: z.string().meta({ description: 'Sanitised HTML' }),
+    createdAt: isoDate(),
+    editedAt: isoDate().nullable(),
+  })
+  .meta({ id: 'AdminComment' });
+
+export const AdminCommentListSchema = pageOf(AdminCommentSchema, 'AdminCommentList');
+
+export const AdminCommentQuerySchema = z.object({
+  post: idQuery().optional().meta({ description: 'Post id' }),
+  author: idQuery().optional().meta({ description: 'Author id' }),
+  status: z.enum(['visible', 'hidden']).optional(),
+  q: searchQuery('Part of the comment text'),
+  order: orderQuery().meta({ description: 'By creation; newest first by default' }),
+  ...pageQuery,
+});
+
+export type AdminPostQuery = z.infer<typeof AdminPostQuerySchema>;
+export type AdminComment = z.infer<typeof AdminCommentSchema>;
+export type AdminCommentList = z.infer<typeof AdminCommentListSchema>;
+export type AdminCommentQuery = z.infer<typeof AdminCommentQuerySchema>;

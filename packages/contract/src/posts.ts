@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { isoDate, SlugSchema, textString } from './common.js';
+
+export const AuthorSchema = z.object({ id: z.number().int(), name: z.string() }).meta({ id: 'Author' });
+
+export const CategoryRefSchema = z
+  .object({ id: z.number().int(), name: z.string(), slug: z.string() })
+  .meta({ id: 'CategoryRef' });
+
+export const PostSummarySchema = z
+  .object({
+    id: z.number().int(),
+    slug: z.string(),
+    title: z.string(),
+    subtitle: z.string(),
+    excerpt: z.string().meta({ description: 'Plain-text preview of the body' }),
+    status: z.enum(['draft', 'published']),
+    author: AuthorSchema,
+    category: CategoryRefSchema.nullable(),
+    commentsCount: z.number().int().meta({ description: 'Visible comments' }),
+    publishedAt: isoDate().nullable(),
+    createdAt: isoDate(),
+    updatedAt: isoDate(),
+  })
+  .meta({ id: 'PostSummary' });
+
+export const PostSchema = PostSummarySchema.extend({
+  bodyHtml: z.string().meta({ description: 'Sanitised HTML rendered from bodyMarkdown' }),
+  bodyMarkdown: z.string().optional().meta({ description: 'Only for those who may edit the post' }),
+}).meta({ id: 'Post' });
+
+export const PostListSchema = z
+  .object({
+    items: z.array(PostSummarySchema),
+    page: z.number().int(),
+    limit: z.number().int(),
+    total: z.number().int(),
+    totalPages: z.number().int(),
+  })
+  .meta({ id: 'PostList' });
+
+export const PostListQuerySchema = z.object({
+  category: SlugSchema.optional().meta({ description: 'Category slug' }),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  limit: z.coerce.number().int().min(1).max(100).default(10),
+});
+
+const title = textString().trim().min(1, 'is required').max(200);
+const subtitle = textString().trim().max(300);
+const bodyMarkdown = textString().min(1, 'is required').max(200_000);
+const categoryId = z.number().int().positive().max(2_147_483_647).nullable();
+
+export const CreatePostSchema = z
+  .strictObject({
+    title,
+    subtitle: subtitle.default(''),
+    bodyMarkdown,
+    categoryId: categoryId.default(null),
+    slug: SlugSchema.optional().meta({ description: 'Generated from the title when omitted' }),
+    status: z.enum(['draft', 'published']).default('draft'),
+  })
+  .meta({ id: 'CreatePost' });
+
+export const UpdatePostSchema = z
+  .strictObject({
+    title: title.optional(),
+    subtitle: subtitle.optional(),
+    bodyMarkdown: bodyMarkdown.optional(),
+    categoryId: categoryId.optional(),
+    slug: SlugSchema.optional(),
+    authorId: z
+      .number()
+      .int()
+      .positive()
+      .max(2_147_483_647)
+      .optional()
+      .meta({ description: 'Reassign the post (admins only)' }),
+  })
+  .meta({ id: 'UpdatePost' });
+
+export type PostSummary = z.infer<typeof PostSummarySchema>;
+export type PostDetail = z.infer<typeof PostSchema>;
+export type PostList = z.infer<typeof PostListSchema>;
+export type CreatePostInput = z.infer<typeof CreatePostSchema>;
+export type UpdatePostInput = z.infer<typeof UpdatePostSchema>;

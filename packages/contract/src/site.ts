@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { isoDate } from './common.js';
+import { PostSummarySchema } from './posts.js';
+
+/** A published post as the static site renders it: the summary, the body, and a publication date that is never null. */
+export const SitePostSchema = PostSummarySchema.omit({ status: true })
+  .extend({
+    publishedAt: isoDate(),
+    bodyHtml: z.string().meta({ description: 'Sanitised HTML rendered from the Markdown source' }),
+  })
+  .meta({ id: 'SitePost' });
+
+export const SitePostPageSchema = z
+  .object({
+    items: z.array(SitePostSchema),
+    nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last' }),
+  })
+  .meta({ id: 'SitePostPage' });
+
+export const MAX_SITE_PAGE = 500;
+
+export const SitePostPageQuerySchema = z.object({
+  cursor: z
+    .string()
+    .regex(/^\d{1,10}$/, 'must be a cursor from a previous page')
+    .optional()
+    .meta({ description: 'The `nextCursor` of the previous page' }),
+  limit: z.coerce.number().int().min(1).max(MAX_SITE_PAGE).default(100),
+});
+
+export type SitePost = z.infer<typeof SitePostSchema>;
+export type SitePostPage = z.infer<typeof SitePostPageSchema>;
