@@ -1,48 +1,16 @@
-// How the admin app reaches the API: same origin, the session cookie, JSON. The response types
-// come from the API's zod schemas (`@blog/api`, type-only: no bytes in the bundle).
+// How the admin app reaches the API: the contract's one browser client (same origin, the session
+// cookie, JSON), its route types checked against the API's by api/src/features/client-routes.test.ts.
 import type {
-  AdminComment,
-  AdminCommentList,
-  AdminStats,
-  AdminUserDetail,
-  AdminUserList,
-  AuditList,
-  BuildList,
   BulkRequest,
-  BulkResult,
-  CategoryList,
-  CategoryOut,
   CreateCategoryInput,
   CreatePostInput,
-  Me,
-  PostDetail,
-  PostList,
-  RebuildQueued,
-  RecountResult,
   UpdateAdminUserInput,
   UpdateCategoryInput,
   UpdatePostInput,
-} from '@blog/api';
+} from '@blog/contract';
+import { ApiRequestError, createClient, type Query, queryString } from '@blog/contract/client';
 
-/** One problem with one field of a request body (422). */
-export interface ErrorDetail {
-  path?: string;
-  message: string;
-}
-
-/** An API answer that was not 2xx (status 0: the API could not be reached). */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    /** The API's snake_case error code, e.g. `own_account`. */
-    readonly code: string,
-    message: string,
-    readonly details: ErrorDetail[] = [],
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
+export { ApiRequestError as ApiError, queryString };
 
 /** Fired on window when the API answers 401: the session ended, the app shows the sign-in form. */
 export const UNAUTHORIZED_EVENT = 'admin-unauthorized';
@@ -53,111 +21,66 @@ declare global {
   }
 }
 
-const record = (value: unknown): Record<string, unknown> =>
-  typeof value === 'object' && value !== null ? Object.fromEntries(Object.entries(value)) : {};
-
-/** Reads `{ error: { code, message, details } }` without trusting its shape. */
-function toError(res: Response, body: unknown): ApiError {
-  const error = record(record(body).error);
-  const details = Array.isArray(error.details)
-    ? error.details.map((item) => {
-        const detail = record(item);
-        return {
-          path: typeof detail.path === 'string' ? detail.path : undefined,
-          message: String(detail.message ?? ''),
-        };
-      })
-    : [];
-  return new ApiError(
-    res.status,
-    typeof error.code === 'string' ? error.code : `http_${res.status}`,
-    typeof error.message === 'string' ? error.message : `The server answered ${res.status}.`,
-    details,
-  );
-}
-
-/**
- * Sends `method /api{path}` with the session cookie and a JSON body; resolves with the JSON
- * answer (undefined for 204). `T` is the route's declared response type: the API's presenters
- * produce exactly the zod schema's shape, as Hono's typed client would also assume.
- */
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(`/api${path}`, {
-      method,
-      credentials: 'same-origin',
-      headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch {
-    throw new ApiError(0, 'network', 'Cannot reach the server. Check your connection and try again.');
-  }
-  const data: unknown = res.status === 204 ? undefined : await res.json().catch(() => null);
-  if (!res.ok) {
-    const error = toError(res, data);
-    if (res.status === 401 && path !== '/auth/login') window.dispatchEvent(new Event(UNAUTHORIZED_EVENT));
-    throw error;
-  }
-  return data as T;
-}
-
-/** `?a=1&b=x` from the defined, non-empty values (empty string when none). */
-export function queryString(params: Record<string, string | number | undefined>): string {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined && value !== '') search.set(key, String(value));
-  }
-  const text = search.toString();
-  return text ? `?${text}` : '';
-}
+const client = createClient({
+  base: '/api',
+  onUnauthorized: () => window.dispatchEvent(new Event(UNAUTHORIZED_EVENT)),
+});
+const { call } = client;
 
 /** What to tell the admin about a failed request, in a sentence or two. */
 export function errorText(error: unknown): string {
-  if (!(error instanceof ApiError)) return error instanceof Error ? error.message : 'Something went wrong.';
+  if (!(error instanceof ApiRequestError)) return error instanceof Error ? error.message : 'Something went wrong.';
   if (error.status === 422 && error.details.length > 0) {
     return error.details.map((d) => `${d.path ? `${d.path}: ` : ''}${d.message}.`).join(' ');
   }
   return error.message;
 }
 
-type Params = Record<string, string | number | undefined>;
-
-/** Every API call the admin app makes, typed by the API's schemas. */
+/** Every API call the admin app makes, by the contract's route map. */
 export const api = {
-  session: () => call<{ user: Me | null }>('GET', '/auth/session'),
-  login: (email: string, password: string) => call<{ user: Me }>('POST', '/auth/login', { email, password }),
-  logout: () => call<undefined>('POST', '/auth/logout'),
+  session: () => call('GET /auth/session'),
+  login: (email: string, password: string) => call('POST /auth/login', { body: { email, password } }),
+  logout: () => call('POST /auth/logout'),
 
-  stats: () => call<AdminStats>('GET', '/admin/stats'),
-  recount: () => call<RecountResult>('POST', '/admin/recount'),
-  bulk: (request: BulkRequest) => call<BulkResult>('POST', '/admin/bulk', request),
-  audit: (params: Params) => call<AuditList>('GET', `/admin/audit${queryString(params)}`),
+  stats: () => call('GET /admin/stats'),
+  recount: () => call('POST /admin/recount'),
+  bulk: (request: BulkRequest) => call('POST /admin/bulk', { body: request }),
+  audit: (query: Query) => call('GET /admin/audit', { query }),
 
-  users: (params: Params) => call<AdminUserList>('GET', `/admin/users${queryString(params)}`),
-  user: (id: number) => call<AdminUserDetail>('GET', `/admin/users/${id}`),
-  updateUser: (id: number, input: UpdateAdminUserInput) => call<AdminUserDetail>('PATCH', `/admin/users/${id}`, input),
-  banUser: (id: number, ban: boolean) => call<AdminUserDetail>('POST', `/admin/users/${id}/${ban ? 'ban' : 'unban'}`),
-  deleteUser: (id: number) => call<undefined>('DELETE', `/admin/users/${id}`),
+  users: (query: Query) => call('GET /admin/users', { query }),
+  user: (id: number) => call('GET /admin/users/:id', { params: { id } }),
+  updateUser: (id: number, input: UpdateAdminUserInput) =>
+    call('PATCH /admin/users/:id', { params: { id }, body: input }),
+  banUser: (id: number, ban: boolean) =>
+    ban
+      ? call('POST /admin/users/:id/ban', { params: { id } })
+      : call('POST /admin/users/:id/unban', { params: { id } }),
+  deleteUser: (id: number) => call('DELETE /admin/users/:id', { params: { id } }),
 
-  posts: (params: Params) => call<PostList>('GET', `/admin/posts${queryString(params)}`),
-  post: (id: number) => call<PostDetail>('GET', `/posts/${id}`),
-  createPost: (input: CreatePostInput) => call<PostDetail>('POST', '/posts', input),
-  updatePost: (id: number, input: UpdatePostInput) => call<PostDetail>('PATCH', `/posts/${id}`, input),
+  posts: (query: Query) => call('GET /admin/posts', { query }),
+  post: (id: number) => call('GET /posts/:idOrSlug', { params: { idOrSlug: id } }),
+  createPost: (input: CreatePostInput) => call('POST /posts', { body: input }),
+  updatePost: (id: number, input: UpdatePostInput) =>
+    call('PATCH /posts/:idOrSlug', { params: { idOrSlug: id }, body: input }),
   publishPost: (id: number, publish: boolean) =>
-    call<PostDetail>('POST', `/posts/${id}/${publish ? 'publish' : 'unpublish'}`),
-  deletePost: (id: number) => call<undefined>('DELETE', `/posts/${id}`),
+    publish
+      ? call('POST /posts/:idOrSlug/publish', { params: { idOrSlug: id } })
+      : call('POST /posts/:idOrSlug/unpublish', { params: { idOrSlug: id } }),
+  deletePost: (id: number) => call('DELETE /posts/:idOrSlug', { params: { idOrSlug: id } }),
 
-  categories: () => call<CategoryList>('GET', '/categories'),
-  createCategory: (input: CreateCategoryInput) => call<CategoryOut>('POST', '/categories', input),
-  updateCategory: (id: number, input: UpdateCategoryInput) => call<CategoryOut>('PATCH', `/categories/${id}`, input),
-  deleteCategory: (id: number) => call<undefined>('DELETE', `/categories/${id}`),
+  categories: () => call('GET /categories'),
+  createCategory: (input: CreateCategoryInput) => call('POST /categories', { body: input }),
+  updateCategory: (id: number, input: UpdateCategoryInput) =>
+    call('PATCH /categories/:idOrSlug', { params: { idOrSlug: id }, body: input }),
+  deleteCategory: (id: number) => call('DELETE /categories/:idOrSlug', { params: { idOrSlug: id } }),
 
-  comments: (params: Params) => call<AdminCommentList>('GET', `/admin/comments${queryString(params)}`),
+  comments: (query: Query) => call('GET /admin/comments', { query }),
   hideComment: (id: number, hide: boolean) =>
-    call<AdminComment>('POST', `/admin/comments/${id}/${hide ? 'hide' : 'unhide'}`),
-  deleteComment: (id: number) => call<undefined>('DELETE', `/admin/comments/${id}`),
+    hide
+      ? call('POST /admin/comments/:id/hide', { params: { id } })
+      : call('POST /admin/comments/:id/unhide', { params: { id } }),
+  deleteComment: (id: number) => call('DELETE /admin/comments/:id', { params: { id } }),
 
-  rebuilds: (params: Params) => call<BuildList>('GET', `/admin/rebuilds${queryString(params)}`),
-  requestRebuild: (reason?: string) => call<RebuildQueued>('POST', '/admin/rebuilds', reason ? { reason } : undefined),
+  rebuilds: (query: Query) => call('GET /admin/rebuilds', { query }),
+  requestRebuild: (reason?: string) => call('POST /admin/rebuilds', { body: reason ? { reason } : {} }),
 };

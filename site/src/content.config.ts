@@ -1,5 +1,5 @@
 import { defineCollection } from 'astro:content';
-import type { CategoryOut, SitePost } from '@blog/api';
+import type { CategoryOut, SitePost } from '@blog/contract';
 import { z } from 'astro/zod';
 import { readSiteEnv } from './env';
 import { categoriesLoader, postsLoader } from './lib/api-loader';

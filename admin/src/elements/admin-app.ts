@@ -1,4 +1,4 @@
-import type { Me } from '@blog/api';
+import type { Me } from '@blog/contract';
 import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import { api, errorText, UNAUTHORIZED_EVENT } from '../api.js';

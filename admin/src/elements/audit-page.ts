@@ -1,4 +1,4 @@
-import type { AuditEntry } from '@blog/api';
+import type { AuditEntry } from '@blog/contract';
 import { html, LitElement } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import { api } from '../api.js';

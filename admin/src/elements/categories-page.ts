@@ -1,4 +1,4 @@
-import type { CategoryOut } from '@blog/api';
+import type { CategoryOut } from '@blog/contract';
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import { api, errorText } from '../api.js';

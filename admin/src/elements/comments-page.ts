@@ -1,4 +1,4 @@
-import type { AdminComment } from '@blog/api';
+import type { AdminComment } from '@blog/contract';
 import { html, LitElement, nothing } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import { api, errorText } from '../api.js';

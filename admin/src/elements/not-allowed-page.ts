@@ -1,4 +1,4 @@
-import type { Me } from '@blog/api';
+import type { Me } from '@blog/contract';
 import { css, html, LitElement } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { shared } from '../styles.js';

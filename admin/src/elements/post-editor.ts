@@ -1,4 +1,4 @@
-import type { Build, CategoryOut, Me, PostDetail } from '@blog/api';
+import type { Build, CategoryOut, Me, PostDetail } from '@blog/contract';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { api, errorText } from '../api.js';

@@ -1,4 +1,4 @@
-import type { Me, PostSummary } from '@blog/api';
+import type { Me, PostSummary } from '@blog/contract';
 import { html, LitElement } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { api } from '../api.js';

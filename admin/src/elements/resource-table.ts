@@ -1,4 +1,4 @@
-import type { BulkRequest, BulkResult } from '@blog/api';
+import type { BulkRequest, BulkResult } from '@blog/contract';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { errorText } from '../api.js';

@@ -1,4 +1,4 @@
-import type { Me } from '@blog/api';
+import type { Me } from '@blog/contract';
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { api, errorText } from '../api.js';

@@ -1,4 +1,4 @@
-import type { AdminUserDetail } from '@blog/api';
+import type { AdminUserDetail } from '@blog/contract';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { api, errorText } from '../api.js';

@@ -161,3 +161,4 @@ export type AuditList = z.infer<typeof AuditListSchema>;
 export type BulkRequest = z.infer<typeof BulkRequestSchema>;
 export type BulkItemResult = z.infer<typeof BulkItemResultSchema>;
 export type BulkResult = z.infer<typeof BulkResultSchema>;
+export type RecountResult = z.infer<typeof RecountResultSchema>;

@@ -60,3 +60,4 @@ export const AcceptedSchema = z.object({ status: z.literal('accepted'), message:
 
 export type Me = z.infer<typeof MeSchema>;
 export type SignupInput = z.infer<typeof SignupSchema>;
+export type OtpSentOut = z.infer<typeof OtpSentSchema>;

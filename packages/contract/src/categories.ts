@@ -33,3 +33,4 @@ export const UpdateCategorySchema = z
 export type CategoryOut = z.infer<typeof CategorySchema>;
 export type CreateCategoryInput = z.infer<typeof CreateCategorySchema>;
 export type UpdateCategoryInput = z.infer<typeof UpdateCategorySchema>;
+export type CategoryList = z.infer<typeof CategoryListSchema>;

@@ -68,3 +68,5 @@ export const UpdateCommentSchema = z.strictObject({ body }).meta({ id: 'UpdateCo
 export type CommentOut = z.infer<typeof CommentSchema>;
 export type CommentThreadOut = z.infer<typeof CommentThreadSchema>;
 export type CreateCommentInput = z.infer<typeof CreateCommentSchema>;
+export type CommentPageOut = z.infer<typeof CommentPageSchema>;
+export type CommentCountsOut = z.infer<typeof CommentCountsSchema>;

@@ -54,3 +54,4 @@ export const IdentityClaimsSchema = z.looseObject({
 });
 
 export type IdentityClaims = z.infer<typeof IdentityClaimsSchema>;
+export type ProviderListOut = z.infer<typeof ProviderListSchema>;

@@ -91,3 +91,6 @@ export const RebuildRequestSchema = z.strictObject({ reason: reason.optional() }
 export const RebuildQueuedSchema = z
   .object({ jobId: z.number().int(), event: z.literal('rebuild'), at: isoDate() })
   .meta({ id: 'RebuildQueued' });
+export type BuildList = z.infer<typeof BuildListSchema>;
+export type RebuildQueuedOut = z.infer<typeof RebuildQueuedSchema>;
+export type Build = z.infer<typeof BuildSchema>;

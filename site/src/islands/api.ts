@@ -1,72 +1,12 @@
-// How the islands reach the API: same origin, the session cookie, JSON. No tokens anywhere
-// but the HttpOnly cookie the API sets.
+// How the islands reach the API: the contract's one browser client (same origin, the session
+// cookie, JSON; no tokens anywhere but the HttpOnly cookie the API sets).
+import { ApiRequestError, createClient } from '@blog/contract/client';
 import { BROWSER_API_BASE } from '../consts';
 
-/** One problem with one field of a request body (422). */
-export interface ErrorDetail {
-  path?: string;
-  message: string;
-}
+export { ApiRequestError };
 
-/** An API answer that was not 2xx (status 0: the API could not be reached). */
-export class ApiRequestError extends Error {
-  constructor(
-    readonly status: number,
-    /** The API's snake_case error code, e.g. `email_not_verified`. */
-    readonly code: string,
-    message: string,
-    readonly details: ErrorDetail[] = [],
-    /** Seconds from the Retry-After header of a 429 (0 when absent). */
-    readonly retryAfter = 0,
-  ) {
-    super(message);
-    this.name = 'ApiRequestError';
-  }
-}
-
-const record = (value: unknown): Record<string, unknown> =>
-  typeof value === 'object' && value !== null ? Object.fromEntries(Object.entries(value)) : {};
-
-/** Reads `{ error: { code, message, details } }` without trusting its shape. */
-function toError(res: Response, body: unknown): ApiRequestError {
-  const error = record(record(body).error);
-  const details = Array.isArray(error.details)
-    ? error.details.map((item) => {
-        const detail = record(item);
-        return { path: typeof detail.path === 'string' ? detail.path : undefined, message: String(detail.message) };
-      })
-    : [];
-  return new ApiRequestError(
-    res.status,
-    typeof error.code === 'string' ? error.code : `http_${res.status}`,
-    typeof error.message === 'string' ? error.message : `The server answered ${res.status}.`,
-    details,
-    Number(res.headers.get('retry-after')) || 0,
-  );
-}
-
-/**
- * Sends `method path` (under /api) with the reader's cookies and a JSON body, and resolves with
- * the JSON answer (undefined for 204). `T` is the route's declared response type (see
- * ./types.ts); the API's presenters guarantee that shape, as Hono's typed client would assume.
- * Rejects with an ApiRequestError.
- */
-export async function callApi<T>(method: string, path: string, body?: unknown): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(BROWSER_API_BASE + path, {
-      method,
-      credentials: 'same-origin',
-      headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch {
-    throw new ApiRequestError(0, 'network', 'Cannot reach the server. Check your connection and try again.');
-  }
-  const data: unknown = res.status === 204 ? undefined : await res.json().catch(() => null);
-  if (!res.ok) throw toError(res, data);
-  return data as T;
-}
+/** The API, route by route (see @blog/contract/client's Routes). */
+export const api = createClient({ base: BROWSER_API_BASE });
 
 const FIELD_NAMES: Record<string, string> = { body: 'Your comment', parentId: 'The reply' };
 

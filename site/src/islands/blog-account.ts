@@ -1,6 +1,8 @@
+import type { ResponseOf } from '@blog/contract/client';
+import type { OidcLoginError } from '@blog/contract/errors';
 import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { ApiRequestError, callApi, errorText } from './api';
+import { ApiRequestError, api, errorText } from './api';
 import {
   type AccountRequestedDetail,
   type AccountStep,
@@ -9,17 +11,23 @@ import {
   currentUser,
   type User,
 } from './session';
-import type { OtpSent, ProviderList, SignupResponse, UserResponse } from './types';
 
-type Provider = ProviderList['providers'][number];
+type Provider = ResponseOf<'GET /auth/providers'>['providers'][number];
 
 /** What the OIDC callback's `?auth_error=` codes mean to a reader. */
-const AUTH_ERRORS: Record<string, string> = {
+const AUTH_ERRORS: Record<OidcLoginError, string> = {
   access_denied: 'Signing in was cancelled.',
   banned: 'This account is banned.',
   email_unverified_conflict:
     'An account already uses this email address. Sign in with its password, then link the provider.',
+  invalid_state: 'That sign-in took too long or was opened twice. Please try again.',
+  invalid_token: 'The provider’s answer could not be verified. Please try again.',
+  provider_error: 'The provider refused the sign-in. Please try again.',
+  provider_unavailable: 'The provider cannot be reached right now. Please try again in a moment.',
+  unknown_provider: 'That sign-in provider is not set up on this blog.',
+  login_failed: 'Signing in with the provider failed. Please try again.',
 };
+const isAuthError = (code: string): code is OidcLoginError => Object.hasOwn(AUTH_ERRORS, code);
 
 /**
  * The reader's account. In the header (`view="menu"`) a "Sign in" button, or the signed-in
@@ -213,14 +221,14 @@ export class BlogAccount extends LitElement {
     if (!code || this.view !== 'menu') return;
     url.searchParams.delete('auth_error');
     history.replaceState(history.state, '', url);
-    this.message = AUTH_ERRORS[code] ?? 'Signing in with the provider failed. Please try again.';
+    this.message = isAuthError(code) ? AUTH_ERRORS[code] : AUTH_ERRORS.login_failed;
     void this.#open();
   }
 
   #loadProviders(): void {
     if (this.#providersAsked) return;
     this.#providersAsked = true;
-    callApi<ProviderList>('GET', '/auth/providers').then(
+    api.call('GET /auth/providers').then(
       (list) => {
         this.providers = list.providers;
       },
@@ -305,19 +313,23 @@ export class BlogAccount extends LitElement {
 
   readonly #signIn = (event: SubmitEvent) =>
     this.#submit(event, async (form) => {
-      const { user } = await callApi<UserResponse>('POST', '/auth/login', {
-        email: String(form.get('email')),
-        password: String(form.get('password')),
+      const { user } = await api.call('POST /auth/login', {
+        body: {
+          email: String(form.get('email')),
+          password: String(form.get('password')),
+        },
       });
       this.#signedIn(user);
     });
 
   readonly #signUp = (event: SubmitEvent) =>
     this.#submit(event, async (form) => {
-      const { user, verification } = await callApi<SignupResponse>('POST', '/auth/signup', {
-        name: String(form.get('name')),
-        email: String(form.get('email')),
-        password: String(form.get('password')),
+      const { user, verification } = await api.call('POST /auth/signup', {
+        body: {
+          name: String(form.get('name')),
+          email: String(form.get('email')),
+          password: String(form.get('password')),
+        },
       });
       this.sentTo = verification.sentTo;
       this.#countdown(verification.resendAfterSeconds);
@@ -326,7 +338,7 @@ export class BlogAccount extends LitElement {
 
   readonly #verify = (event: SubmitEvent) =>
     this.#submit(event, async (form) => {
-      const { user } = await callApi<UserResponse>('POST', '/auth/otp/verify', { code: String(form.get('code')) });
+      const { user } = await api.call('POST /auth/otp/verify', { body: { code: String(form.get('code')) } });
       announceUser(user);
       this.notice = 'Your email address is verified: you can comment now.';
       void this.#focusFirst('button');
@@ -334,7 +346,7 @@ export class BlogAccount extends LitElement {
 
   readonly #resend = () =>
     this.#run(async () => {
-      const sent = await callApi<OtpSent>('POST', '/auth/otp/send');
+      const sent = await api.call('POST /auth/otp/send');
       this.sentTo = sent.sentTo;
       this.#countdown(sent.resendAfterSeconds);
       this.notice = `A new code is on its way to ${sent.sentTo}.`;
@@ -342,7 +354,7 @@ export class BlogAccount extends LitElement {
 
   readonly #signOut = () =>
     this.#run(async () => {
-      await callApi<undefined>('POST', '/auth/logout');
+      await api.call('POST /auth/logout');
       announceUser(null);
       this.#go('signin');
       this.notice = 'You are signed out.';

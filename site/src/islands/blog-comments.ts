@@ -3,9 +3,9 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { commentsLabel } from '../lib/format';
 import { ACCOUNT_PATH } from '../lib/routes';
-import { ApiRequestError, callApi, errorText } from './api';
+import { ApiRequestError, api, errorText } from './api';
 import { type AuthChangedDetail, currentUser, requestAccount, type User } from './session';
-import type { Comment, CommentPage, CommentThread } from './types';
+import type { Comment, CommentThread } from './types';
 
 /** Top-level comments per page (the API allows up to 100). */
 const PAGE_SIZE = 20;
@@ -20,6 +20,8 @@ interface Problem {
   text: string;
   code: string;
 }
+const isProblem = (value: unknown): value is Problem =>
+  typeof value === 'object' && value !== null && !(value instanceof Error) && 'text' in value && 'code' in value;
 
 /** A comment with the list it sits in (the threads, or one thread's replies). */
 interface Found {
@@ -240,10 +242,10 @@ export class BlogComments extends LitElement {
     this.loading = true;
     this.loadError = '';
     try {
-      const page = await callApi<CommentPage>(
-        'GET',
-        `/posts/${this.postId}/comments?limit=${PAGE_SIZE}${more && this.cursor ? `&cursor=${this.cursor}` : ''}`,
-      );
+      const page = await api.call('GET /posts/:idOrSlug/comments', {
+        params: { idOrSlug: this.postId },
+        query: { limit: PAGE_SIZE, cursor: more && this.cursor ? this.cursor : undefined },
+      });
       if (seq !== this.#loadSeq) return;
       // A comment written here may come again in a later page.
       const known = new Set(this.threads.map((thread) => thread.id));
@@ -257,8 +259,10 @@ export class BlogComments extends LitElement {
     }
   }
 
+  /** Shows what went wrong with form `key` (an API error, or a problem of the form's own); null clears it. */
   #setProblem(key: Key, error: unknown): void {
     if (error === null) this.#problems.delete(key);
+    else if (isProblem(error)) this.#problems.set(key, error);
     else
       this.#problems.set(key, {
         text: errorText(error),
@@ -306,7 +310,7 @@ export class BlogComments extends LitElement {
 
   async #submit(key: Key): Promise<void> {
     const body = (this.#drafts.get(key) ?? '').trim();
-    if (!body) return this.#setProblem(key, new ApiRequestError(0, 'empty', 'Write something first.'));
+    if (!body) return this.#setProblem(key, { text: 'Write something first.', code: 'empty' });
     this.#setProblem(key, null);
     if (key.startsWith('e')) return this.#edit(Number(key.slice(1)), body, key);
     const user = this.user;
@@ -332,7 +336,10 @@ export class BlogComments extends LitElement {
     if (parentId === null) this.previewing = null;
     else this.#closeForm();
     try {
-      const saved = await callApi<Comment>('POST', `/posts/${this.postId}/comments`, { body, parentId });
+      const saved = await api.call('POST /posts/:idOrSlug/comments', {
+        params: { idOrSlug: this.postId },
+        body: { body, parentId },
+      });
       const index = list.indexOf(temp);
       // Threads need their (empty) replies; on a reply the field is unused.
       const fresh: CommentThread = { ...saved, replies: [] };
@@ -363,7 +370,7 @@ export class BlogComments extends LitElement {
     this.#drafts.delete(key);
     this.#closeForm();
     try {
-      Object.assign(comment, await callApi<Comment>('PATCH', `/comments/${id}`, { body }));
+      Object.assign(comment, await api.call('PATCH /comments/:id', { params: { id }, body: { body } }));
     } catch (error) {
       Object.assign(comment, before);
       this.#drafts.set(key, body);
@@ -388,7 +395,7 @@ export class BlogComments extends LitElement {
     this.#adjustTotal(-removed);
     this.#setProblem(`c${id}`, null);
     try {
-      await callApi<undefined>('DELETE', `/comments/${id}`);
+      await api.call('DELETE /comments/:id', { params: { id } });
     } catch (error) {
       list.splice(index, 0, comment);
       this.#adjustTotal(removed);

@@ -1,3 +1,4 @@
+import { createClient } from '@blog/contract/client';
 // One request for every comment count on a page, however many <comment-count> elements ask.
 import { BROWSER_API_BASE } from '../consts';
 
@@ -68,12 +69,6 @@ export function parseCounts(body: unknown): Map<number, number> {
 
 /** Counts from GET {base}/comments/counts, with the reader's cookies. */
 export function countsFromApi(base: string = BROWSER_API_BASE): FetchCounts {
-  return async (ids) => {
-    const res = await fetch(`${base}/comments/counts?posts=${ids.join(',')}`, {
-      credentials: 'same-origin',
-      headers: { accept: 'application/json' },
-    });
-    if (!res.ok) throw new Error(`GET /comments/counts answered ${res.status}`);
-    return parseCounts(await res.json());
-  };
+  const api = createClient({ base });
+  return async (ids) => parseCounts(await api.call('GET /comments/counts', { query: { posts: ids.join(',') } }));
 }

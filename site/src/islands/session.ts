@@ -1,7 +1,7 @@
 // The reader's session as every island on the page sees it: one GET /api/auth/session per page,
 // and typed window events when it changes or when an island asks for the account dialog.
-import { callApi } from './api';
-import type { SessionResponse, User } from './types';
+import { api } from './api';
+import type { User } from './types';
 
 export type { User };
 
@@ -31,7 +31,7 @@ let session: Promise<User | null> | undefined;
 
 /** The signed-in user (null when signed out or when the API cannot be reached), asked once per page. */
 export function currentUser(): Promise<User | null> {
-  session ??= callApi<SessionResponse>('GET', '/auth/session').then(
+  session ??= api.call('GET /auth/session').then(
     (body) => body.user,
     () => null,
   );

@@ -1,0 +1,186 @@
+// The one browser client of the API, for the site's islands and the admin app: same origin, the
+// session cookie, JSON, the error envelope read without trusting its shape, Retry-After. Type-only
+// imports: it costs no zod in a bundle.
+
+import type { AdminStats, AuditList, BulkRequest, BulkResult, RecountResult } from './admin.js';
+import type { AdminComment, AdminCommentList } from './admin-content.js';
+import type { AdminUserDetail, AdminUserList, UpdateAdminUserInput } from './admin-users.js';
+import type { Me, OtpSentOut, SignupInput } from './auth.js';
+import type { CategoryList, CategoryOut, CreateCategoryInput, UpdateCategoryInput } from './categories.js';
+import type { CommentCountsOut, CommentOut, CommentPageOut, CreateCommentInput } from './comments.js';
+import type { ErrorCode, ErrorDetail } from './errors.js';
+import type { ProviderListOut } from './oidc.js';
+import type { CreatePostInput, PostDetail, PostList, UpdatePostInput } from './posts.js';
+import type { BuildList, RebuildQueuedOut } from './publishing.js';
+
+/**
+ * Every route a browser calls: `METHOD /path` (under /api, `:name` for a path parameter) → its
+ * request body and its 2xx answer. `api/src/features/client-routes.test.ts` checks each entry
+ * against the API's own route types, so a renamed route or a changed schema fails there.
+ */
+export interface Routes {
+  'GET /auth/session': { response: { user: Me | null } };
+  'POST /auth/login': { body: { email: string; password: string }; response: { user: Me } };
+  'POST /auth/signup': { body: SignupInput; response: { user: Me; verification: OtpSentOut } };
+  'POST /auth/logout': { response: undefined };
+  'POST /auth/otp/send': { response: OtpSentOut };
+  'POST /auth/otp/verify': { body: { code: string }; response: { user: Me } };
+  'GET /auth/providers': { response: ProviderListOut };
+
+  'GET /posts/:idOrSlug/comments': { response: CommentPageOut };
+  'POST /posts/:idOrSlug/comments': { body: CreateCommentInput; response: CommentOut };
+  'PATCH /comments/:id': { body: { body: string }; response: CommentOut };
+  'DELETE /comments/:id': { response: undefined };
+  'GET /comments/counts': { response: CommentCountsOut };
+
+  'GET /admin/stats': { response: AdminStats };
+  'POST /admin/recount': { response: RecountResult };
+  'POST /admin/bulk': { body: BulkRequest; response: BulkResult };
+  'GET /admin/audit': { response: AuditList };
+  'GET /admin/users': { response: AdminUserList };
+  'GET /admin/users/:id': { response: AdminUserDetail };
+  'PATCH /admin/users/:id': { body: UpdateAdminUserInput; response: AdminUserDetail };
+  'POST /admin/users/:id/ban': { response: AdminUserDetail };
+  'POST /admin/users/:id/unban': { response: AdminUserDetail };
+  'DELETE /admin/users/:id': { response: undefined };
+  'GET /admin/posts': { response: PostList };
+  'GET /posts/:idOrSlug': { response: PostDetail };
+  'POST /posts': { body: CreatePostInput; response: PostDetail };
+  'PATCH /posts/:idOrSlug': { body: UpdatePostInput; response: PostDetail };
+  'POST /posts/:idOrSlug/publish': { response: PostDetail };
+  'POST /posts/:idOrSlug/unpublish': { response: PostDetail };
+  'DELETE /posts/:idOrSlug': { response: undefined };
+  'GET /categories': { response: CategoryList };
+  'POST /categories': { body: CreateCategoryInput; response: CategoryOut };
+  'PATCH /categories/:idOrSlug': { body: UpdateCategoryInput; response: CategoryOut };
+  'DELETE /categories/:idOrSlug': { response: undefined };
+  'GET /admin/comments': { response: AdminCommentList };
+  'POST /admin/comments/:id/hide': { response: AdminComment };
+  'POST /admin/comments/:id/unhide': { response: AdminComment };
+  'DELETE /admin/comments/:id': { response: undefined };
+  'GET /admin/rebuilds': { response: BuildList };
+  'POST /admin/rebuilds': { body: { reason?: string }; response: RebuildQueuedOut };
+}
+
+export type Route = keyof Routes;
+export type ResponseOf<R extends Route> = Routes[R]['response'];
+export type BodyOf<R extends Route> = Routes[R] extends { body: infer B } ? B : undefined;
+
+/** `{ id: … }` for 'PATCH /comments/:id'; `{}` for a route without parameters. */
+type ParamsOf<Path extends string> = Path extends `${string}:${infer Name}/${infer Rest}`
+  ? { [K in Name]: string | number } & ParamsOf<`/${Rest}`>
+  : Path extends `${string}:${infer Name}`
+    ? { [K in Name]: string | number }
+    : Record<never, never>;
+type PathOf<R extends Route> = R extends `${string} ${infer Path}` ? Path : never;
+export type ParamsFor<R extends Route> = ParamsOf<PathOf<R>>;
+
+export type Query = Record<string, string | number | boolean | undefined>;
+
+export interface CallOptions<R extends Route> {
+  params?: ParamsFor<R>;
+  query?: Query;
+  body?: BodyOf<R>;
+}
+
+/** A code the API sent, or the client's own: `network` (no answer), `http_<status>` (no envelope). */
+export type ClientErrorCode = ErrorCode | 'network' | `http_${number}`;
+
+/** An API answer that was not 2xx (status 0: the API could not be reached). */
+export class ApiRequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ClientErrorCode,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+    /** Seconds from a 429's or 503's Retry-After header (0 when absent). */
+    readonly retryAfter = 0,
+  ) {
+    super(message);
+    this.name = 'ApiRequestError';
+  }
+}
+
+const record = (value: unknown): Record<string, unknown> =>
+  typeof value === 'object' && value !== null ? Object.fromEntries(Object.entries(value)) : {};
+
+/** `{ error: { code, message, details } }` read without trusting its shape. */
+function toError(res: Response, body: unknown): ApiRequestError {
+  const error = record(record(body).error);
+  const details = Array.isArray(error.details)
+    ? error.details.map((item) => {
+        const detail = record(item);
+        return {
+          ...(typeof detail.path === 'string' ? { path: detail.path } : {}),
+          message: String(detail.message ?? ''),
+        };
+      })
+    : [];
+  const code: ClientErrorCode = typeof error.code === 'string' ? (error.code as ErrorCode) : `http_${res.status}`;
+  return new ApiRequestError(
+    res.status,
+    code,
+    typeof error.message === 'string' ? error.message : `The server answered ${res.status}.`,
+    details,
+    Number(res.headers.get('retry-after')) || 0,
+  );
+}
+
+/** `/comments/:id` with `{ id: 3 }` → `/comments/3` (each value URL-encoded). */
+export function pathFor(path: string, params: Record<string, string | number> = {}): string {
+  return path.replace(/:([A-Za-z]+)/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`${path}: no value for :${name}`);
+    return encodeURIComponent(String(value));
+  });
+}
+
+/** `?a=1&b=x` from the defined, non-empty values (empty string when none). */
+export function queryString(query: Query = {}): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== '') search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+export interface ClientOptions {
+  /** Where the API is, e.g. '/api' (same origin). */
+  base: string;
+  /** Told of every 401 but the sign-in's own (the admin app then shows its sign-in form). */
+  onUnauthorized?: (route: Route) => void;
+}
+
+/** The API, route by route: `api.call('PATCH /comments/:id', { params: { id }, body })`. */
+export function createClient(options: ClientOptions) {
+  return {
+    async call<R extends Route>(route: R, call: CallOptions<R> = {}): Promise<ResponseOf<R>> {
+      const space = route.indexOf(' ');
+      const method = route.slice(0, space);
+      const params: Record<string, string | number> = { ...call.params };
+      const url = `${options.base}${pathFor(route.slice(space + 1), params)}${queryString(call.query)}`;
+      let res: Response;
+      try {
+        res = await fetch(url, {
+          method,
+          credentials: 'same-origin',
+          headers: call.body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json' },
+          body: call.body === undefined ? undefined : JSON.stringify(call.body),
+        });
+      } catch {
+        throw new ApiRequestError(0, 'network', 'Cannot reach the server. Check your connection and try again.');
+      }
+      const data: unknown = res.status === 204 ? undefined : await res.json().catch(() => null);
+      if (!res.ok) {
+        if (res.status === 401 && route !== 'POST /auth/login') options.onUnauthorized?.(route);
+        throw toError(res, data);
+      }
+      // The one place the answer's type is taken on trust: the API's presenters produce exactly
+      // the route's schema, and client-routes.test.ts keeps Routes equal to the API's route types.
+      return data as ResponseOf<R>;
+    },
+  };
+}
+
+export type ApiClient = ReturnType<typeof createClient>;
