@@ -10,7 +10,7 @@ import {
   MIXED_OPS,
   percentile,
   runMixedWriters,
-} from '../api/src/test/load.js';
+} from '../api/test/load.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const HASHING = new Set(['signup', 'login']);

@@ -11,7 +11,7 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { seedDemo } from '../api/src/db/seed.js';
 import { staticSite } from '../api/src/static/serve.js';
-import { createTestContext } from '../api/src/test/app.js';
+import { createTestContext } from '../api/test/app.js';
 import { createBuilder } from '../site/builder/src/builder.js';
 import { serveApi } from '../site/test/api-server.js';
 

@@ -5,7 +5,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seedDemo } from '../api/src/db/seed.js';
-import { createTestContext, type TestContext } from '../api/src/test/app.js';
+import { createTestContext, type TestContext } from '../api/test/app.js';
 import { runAstroBuild } from '../site/scripts/build-site.js';
 import { serveApi } from '../site/test/api-server.js';
 

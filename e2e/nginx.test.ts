@@ -9,7 +9,7 @@ import { createApp } from '../api/src/app.js';
 import { createLogger } from '../api/src/lib/logger.js';
 import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '../api/src/lib/security-headers.js';
 import { createOneProcess } from '../api/src/one-process.js';
-import { createTestContext, type TestContext } from '../api/src/test/app.js';
+import { createTestContext, type TestContext } from '../api/test/app.js';
 import { type RawResponse, rawRequest } from './support/http.js';
 import { NGINX_BIN, nginxAvailable, type RunningNginx, startNginx } from './support/nginx.js';
 

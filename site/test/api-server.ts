@@ -1,5 +1,5 @@
 import { serve } from '@hono/node-server';
-import type { TestContext } from '../../api/src/test/app.js';
+import type { TestContext } from '../../api/test/app.js';
 
 export interface RunningApi {
   /** The API root, e.g. http://127.0.0.1:41234/api */

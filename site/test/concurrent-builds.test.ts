@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { createTestContext, type TestContext } from '../../api/src/test/app.js';
+import { createTestContext, type TestContext } from '../../api/test/app.js';
 import { runAstroBuild } from '../scripts/build-site.js';
 import { type RunningApi, serveApi } from './api-server.js';
 

@@ -6,7 +6,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { parseDocument } from 'htmlparser2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../api/src/db/seed.js';
-import { createTestContext, type TestContext } from '../../api/src/test/app.js';
+import { createTestContext, type TestContext } from '../../api/test/app.js';
 import { runAstroBuild } from '../scripts/build-site.js';
 import { MIN_BYTES } from '../scripts/precompress.js';
 import { PAGE_SIZE } from '../src/consts.js';

@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../api/src/auth/sessions.js';
 import { POST_TAGS } from '../../api/src/lib/markdown.js';
-import { createTestContext, type TestContext } from '../../api/src/test/app.js';
+import { createTestContext, type TestContext } from '../../api/test/app.js';
 import { CHROMIUM, launchChromium } from '../../e2e/support/chromium.js';
 import { runAstroBuild } from '../scripts/build-site.js';
 import { PAGE_SIZE } from '../src/consts.js';

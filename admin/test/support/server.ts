@@ -18,7 +18,7 @@ import { createBackgroundJobs } from '../../../api/src/jobs/index.js';
 import { systemClock } from '../../../api/src/lib/clock.js';
 import { createLogger } from '../../../api/src/lib/logger.js';
 import { staticSite } from '../../../api/src/static/serve.js';
-import { createTestDatabase } from '../../../api/src/test/db.js';
+import { createTestDatabase } from '../../../api/test/db.js';
 
 /** The CSP nginx sends (nginx/templates/default.conf.template): the app must work under it. */
 export const CSP =

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { createTestContext, productionEnv, type TestContext, unique } from '../../test/app.js';
+import { codeIn, startSmtpServer, type TestSmtpServer } from '../../test/smtp.js';
 import { findCountDrift } from '../db/recount.js';
-import { createTestContext, productionEnv, type TestContext, unique } from '../test/app.js';
-import { codeIn, startSmtpServer, type TestSmtpServer } from '../test/smtp.js';
 import { MeSchema } from './schema.js';
 
 const UserResponse = z.object({ user: MeSchema });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createTestContext, type TestContext, unique } from '../test/app.js';
+import { createTestContext, type TestContext, unique } from '../../test/app.js';
 import { hashPassword } from './passwords.js';
 
 // OWASP ASVS 2.2.1: guesses are limited per account and per address, and strangers cannot lock

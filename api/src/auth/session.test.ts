@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createTestContext, type TestContext } from '../test/app.js';
+import { createTestContext, type TestContext } from '../../test/app.js';
 import { MeSchema } from './schema.js';
 
 const SessionResponse = z.object({ user: MeSchema.nullable() });

@@ -1,8 +1,8 @@
 import { ForeignKeyConstraintError, QueryTypes, type Transaction } from 'sequelize';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createFactories, unique } from '../../test/app.js';
+import { createTestDatabase, type TestDatabase } from '../../test/db.js';
 import { ApiError, notFound } from '../lib/errors.js';
-import { createFactories, unique } from '../test/app.js';
-import { createTestDatabase, type TestDatabase } from '../test/db.js';
 import type { Database } from './index.js';
 import type { Comment, Post, User } from './models/index.js';
 import { findCountDrift } from './recount.js';

@@ -1,8 +1,8 @@
 import { QueryTypes, type Transaction } from 'sequelize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFactories } from '../../test/app.js';
+import { createTestDatabase, type TestDatabase } from '../../test/db.js';
 import { ApiError } from '../lib/errors.js';
-import { createFactories } from '../test/app.js';
-import { createTestDatabase, type TestDatabase } from '../test/db.js';
 import type { Database } from './index.js';
 import type { Category, Comment, Post, User } from './models/index.js';
 import { findCountDrift } from './recount.js';

@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFactories } from '../../test/app.js';
+import { createTestDatabase, type TestDatabase } from '../../test/db.js';
 import { createErrorHandler } from '../lib/http.js';
 import { createLogger } from '../lib/logger.js';
-import { createFactories } from '../test/app.js';
-import { createTestDatabase, type TestDatabase } from '../test/db.js';
 
 // Real failures from the database, rendered by the app's one error handler.
 describe('database errors as answers', () => {

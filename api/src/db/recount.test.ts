@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { createTestContext, type TestContext } from '../../test/app.js';
 import { RecountResultSchema } from '../features/admin/schema.js';
-import { createTestContext, type TestContext } from '../test/app.js';
 import type { Category, Post, User } from './models/index.js';
 import { type CountDrift, findCountDrift, recount } from './recount.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../test/db.js';
 import { verifyPassword } from '../auth/passwords.js';
-import { createTestDatabase, type TestDatabase } from '../test/db.js';
 import { prepareContent } from './seed.js';
 
 describe('start-up content', () => {

@@ -6,7 +6,7 @@ import {
   MIXED_OPS,
   percentile,
   runMixedWriters,
-} from '../test/load.js';
+} from '../../test/load.js';
 
 // The short run of DESIGN §5's mixed-writer load; `npm run test:stress` runs it for 60 s.
 describe('8 in-flight mixed writers over HTTP', () => {

@@ -1,21 +1,21 @@
 import { signedHeaders } from '@blog/contract/signature';
 import { z } from '@hono/zod-openapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STATE_COOKIE, signLoginState } from '../auth/oidc/state.js';
+import { createTestContext, TEST_ORIGIN, type TestContext, unique } from '../../test/app.js';
 import {
   runSignIn,
   setCookieValue,
   startTestProvider,
   type TestIdentityProvider,
   writeProvidersFile,
-} from '../auth/oidc/test-provider.js';
+} from '../../test/oidc-provider.js';
+import { STATE_COOKIE, signLoginState } from '../auth/oidc/state.js';
 import { createOtpService, type OtpService } from '../auth/otp.js';
 import { createPasswordHasher } from '../auth/passwords.js';
 import { MeSchema } from '../auth/schema.js';
 import { SESSION_COOKIE } from '../auth/sessions.js';
 import type { OtpPurpose, Post, User } from '../db/models/index.js';
 import { ErrorSchema } from '../lib/openapi.js';
-import { createTestContext, TEST_ORIGIN, type TestContext, unique } from '../test/app.js';
 import { AdminCommentSchema } from './admin/content.schema.js';
 import { BulkResultSchema } from './admin/schema.js';
 import { CommentCountsSchema } from './comments/schema.js';

@@ -2,8 +2,8 @@ import type { BodyOf, ResponseOf, Route, Routes } from '@blog/contract/client';
 import type { ExtractSchema } from 'hono/types';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
+import { createTestContext, type TestContext } from '../../test/app.js';
 import type { AppType } from '../app.js';
-import { createTestContext, type TestContext } from '../test/app.js';
 
 // The contract's browser route map (what the islands and the admin app call) against the API's
 // own route types and OpenAPI document: a renamed route, a changed schema or a status the route

@@ -2,11 +2,11 @@ import type { Server } from 'node:http';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { createTestContext, TEST_ORIGIN, type TestContext } from '../../test/app.js';
+import { RawClient, type RawOutcome, requestBytes } from '../../test/raw-http.js';
 import type { User } from '../db/models/index.js';
 import { createApiServer, listen } from '../lib/http-server.js';
 import { createLogger } from '../lib/logger.js';
-import { createTestContext, TEST_ORIGIN, type TestContext } from '../test/app.js';
-import { RawClient, type RawOutcome, requestBytes } from '../test/raw-http.js';
 import { casesFor, type Identity, type Operation, operationsOf, type SweepCase } from './malformed.cases.js';
 
 // The malformed-input sweep (issue 9): every operation of /api/openapi.json, sent malformed

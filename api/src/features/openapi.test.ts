@@ -1,7 +1,7 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createTestContext, TEST_ORIGIN, type TestContext } from '../test/app.js';
+import { createTestContext, TEST_ORIGIN, type TestContext } from '../../test/app.js';
 
 let t: TestContext;
 beforeAll(async () => {

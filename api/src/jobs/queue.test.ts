@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../test/db.js';
 import type { Job } from '../db/models/index.js';
 import { createLogger } from '../lib/logger.js';
-import { createTestDatabase, type TestDatabase } from '../test/db.js';
 import { createJobQueue, type JobHandler, type JobQueue } from './queue.js';
 
 /** Resolves once `check` holds, polling every few milliseconds (fails after `ms`). */

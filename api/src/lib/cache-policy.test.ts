@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, type TestContext } from '../test/app.js';
+import { createTestContext, type TestContext } from '../../test/app.js';
 
 let t: TestContext;
 beforeAll(async () => {

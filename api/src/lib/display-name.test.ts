@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, type TestContext, unique } from '../test/app.js';
+import { createTestContext, type TestContext, unique } from '../../test/app.js';
 import { nameSkeleton, normalizeDisplayName } from './display-name.js';
 
 describe('display names', () => {

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createTestContext, TEST_ORIGIN, type TestContext } from '../test/app.js';
+import { createTestContext, TEST_ORIGIN, type TestContext } from '../../test/app.js';
 import {
   chunkedBody,
   openSocket,
@@ -10,7 +10,7 @@ import {
   type RawResponse,
   ResponseReader,
   requestBytes,
-} from '../test/raw-http.js';
+} from '../../test/raw-http.js';
 import { createApiServer, listen } from './http-server.js';
 import { createLogger } from './logger.js';
 

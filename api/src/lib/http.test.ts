@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { createTestContext, type TestContext, unique } from '../../test/app.js';
 import type { User } from '../db/models/index.js';
-import { createTestContext, type TestContext, unique } from '../test/app.js';
 
 // The malformed-input sweep of DESIGN §6: every route the app serves, every
 // kind of bad input, as an admin and as nobody. Only 2xx and 4xx may come

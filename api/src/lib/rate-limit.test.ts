@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../test/db.js';
 import { createDatabase } from '../db/index.js';
-import { createTestDatabase, type TestDatabase } from '../test/db.js';
 import { ApiError } from './errors.js';
 import { createRateLimiter } from './rate-limit.js';
 

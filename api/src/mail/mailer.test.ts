@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
+import { productionEnv } from '../../test/app.js';
 import { loadConfig } from '../config.js';
 import { mailerFromConfig } from '../jobs/index.js';
-import { productionEnv } from '../test/app.js';
 import { verificationMail } from './templates.js';
 
 const dirs: string[] = [];

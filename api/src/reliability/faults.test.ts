@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QueryTypes, Sequelize } from 'sequelize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, type TestContext } from '../../test/app.js';
 import { findCountDrift } from '../db/recount.js';
-import { createTestContext, type TestContext } from '../test/app.js';
 
 // DESIGN §6 faults: the database disk full or read-only answers 503 (Retry-After), loses or
 // corrupts nothing, and recovers without a restart; a PostgreSQL connection cut under load is

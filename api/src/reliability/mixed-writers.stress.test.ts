@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../auth/passwords.js';
 import {
   countDrift,
   createLoadFixture,
@@ -8,7 +7,8 @@ import {
   type MixedOp,
   percentile,
   runMixedWriters,
-} from '../test/load.js';
+} from '../../test/load.js';
+import { hashPassword } from '../auth/passwords.js';
 
 // DESIGN §5/§6: 8 in-flight mixed writers (sign-ups, logins, admin updates, publish/unpublish,
 // comments, with reads between) against the real server.ts in its own process, for

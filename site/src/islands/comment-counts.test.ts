@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Post } from '../../../api/src/db/models/index.js';
-import { createTestContext, type TestContext } from '../../../api/src/test/app.js';
+import { createTestContext, type TestContext } from '../../../api/test/app.js';
 import { type RunningApi, serveApi } from '../../test/api-server';
 import { CountBatcher, countsFromApi, type FetchCounts, parseCounts } from './comment-counts';
 

@@ -10,7 +10,7 @@ import {
   type RawResponse,
   ResponseReader,
   requestBytes,
-} from '../../../api/src/test/raw-http.js';
+} from '../../../api/test/raw-http.js';
 import { type Builder, createBuilder } from '../../builder/src/builder.js';
 import type { BuildReporter } from '../../builder/src/reporter.js';
 

@@ -5,7 +5,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { seedDemo } from '../../../api/src/db/seed.js';
-import { createTestContext, type TestContext } from '../../../api/src/test/app.js';
+import { createTestContext, type TestContext } from '../../../api/test/app.js';
 import { type Builder, type BuildOutcome, createBuilder } from '../../builder/src/builder.js';
 import { consoleLogger } from '../../builder/src/reporter.js';
 import { type RunningApi, serveApi } from '../api-server.js';

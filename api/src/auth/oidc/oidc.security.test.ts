@@ -1,14 +1,14 @@
 import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_ORIGIN, unique } from '../../test/app.js';
-import { STATE_COOKIE, signLoginState, verifyLoginState } from './state.js';
+import { TEST_ORIGIN, unique } from '../../../test/app.js';
 import {
   createOidcTestContext,
   type FlowOptions,
   type OidcTestContext,
   runSignIn,
   type TestAccount,
-} from './test-provider.js';
+} from '../../../test/oidc-provider.js';
+import { STATE_COOKIE, signLoginState, verifyLoginState } from './state.js';
 
 let c: OidcTestContext;
 beforeAll(async () => {

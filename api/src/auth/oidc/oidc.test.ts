@@ -1,8 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, TEST_ORIGIN, type TestContext, unique } from '../../test/app.js';
-import { SESSION_COOKIE, sessionIdOf } from '../sessions.js';
-import { ProviderListSchema } from './schema.js';
-import { STATE_COOKIE, safeReturnTo } from './state.js';
+import { createTestContext, TEST_ORIGIN, type TestContext, unique } from '../../../test/app.js';
 import {
   createOidcTestContext,
   type OidcTestContext,
@@ -11,7 +8,10 @@ import {
   setCookieValue,
   type TestAccount,
   writeProvidersFile,
-} from './test-provider.js';
+} from '../../../test/oidc-provider.js';
+import { SESSION_COOKIE, sessionIdOf } from '../sessions.js';
+import { ProviderListSchema } from './schema.js';
+import { STATE_COOKIE, safeReturnTo } from './state.js';
 
 let c: OidcTestContext;
 beforeAll(async () => {

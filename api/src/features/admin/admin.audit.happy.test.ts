@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditRowsFor, detailsOf, expectError, read } from '../../../test/admin.js';
+import { createTestContext, type TestContext, unique } from '../../../test/app.js';
 import type { User } from '../../db/models/index.js';
 import { findCountDrift } from '../../db/recount.js';
-import { createTestContext, type TestContext, unique } from '../../test/app.js';
 import { AdminStatsSchema, AuditListSchema, RecountResultSchema } from './schema.js';
-import { auditRowsFor, detailsOf, expectError, read } from './testing.js';
 
 let t: TestContext;
 let admin: User;

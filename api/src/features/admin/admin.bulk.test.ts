@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditRowsFor, detailsOf, expectError, read } from '../../../test/admin.js';
+import { createTestContext, type TestContext, unique } from '../../../test/app.js';
 import type { Comment, User } from '../../db/models/index.js';
 import { findCountDrift } from '../../db/recount.js';
 import { ErrorSchema } from '../../lib/openapi.js';
-import { createTestContext, type TestContext, unique } from '../../test/app.js';
 import { WEBHOOK_JOB } from '../publishing/service.js';
 import { BULK_MAX_IDS, BulkResultSchema } from './schema.js';
-import { auditRowsFor, detailsOf, expectError, read } from './testing.js';
 
 let t: TestContext;
 let admin: User;

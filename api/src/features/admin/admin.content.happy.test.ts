@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditRowsFor, detailsOf, read } from '../../../test/admin.js';
+import { createTestContext, type TestContext, unique } from '../../../test/app.js';
 import type { User } from '../../db/models/index.js';
 import { findCountDrift } from '../../db/recount.js';
-import { createTestContext, type TestContext, unique } from '../../test/app.js';
 import { PostListSchema } from '../posts/schema.js';
 import { AdminCommentListSchema, AdminCommentSchema } from './content.schema.js';
-import { auditRowsFor, detailsOf, read } from './testing.js';
 import { AdminUserListSchema } from './users.schema.js';
 
 let t: TestContext;

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectError, read } from '../../../test/admin.js';
+import { createTestContext, type TestContext } from '../../../test/app.js';
 import type { Comment, Post, User } from '../../db/models/index.js';
-import { createTestContext, type TestContext } from '../../test/app.js';
 import { PostListSchema } from '../posts/schema.js';
 import { AdminStatsSchema, BulkResultSchema } from './schema.js';
-import { expectError, read } from './testing.js';
 import { AdminUserDetailSchema } from './users.schema.js';
 
 let t: TestContext;

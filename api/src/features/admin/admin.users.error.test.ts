@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditRowsFor, expectError } from '../../../test/admin.js';
+import { createTestContext, type TestContext } from '../../../test/app.js';
 import type { User } from '../../db/models/index.js';
 import { findCountDrift } from '../../db/recount.js';
-import { createTestContext, type TestContext } from '../../test/app.js';
-import { auditRowsFor, expectError } from './testing.js';
 
 let t: TestContext;
 let admin: User;

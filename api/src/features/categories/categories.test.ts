@@ -1,8 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, type TestContext, unique } from '../../../test/app.js';
 import type { User } from '../../db/models/index.js';
 import { ErrorSchema, SlugSchema } from '../../lib/openapi.js';
-import { createTestContext, type TestContext, unique } from '../../test/app.js';
 import { PostSchema } from '../posts/schema.js';
 import { CategoryListSchema, CategorySchema } from './schema.js';
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { createTestContext, type TestContext } from '../../../test/app.js';
 import type { Post, User } from '../../db/models/index.js';
 import { findCountDrift } from '../../db/recount.js';
-import { createTestContext, type TestContext } from '../../test/app.js';
 import { CommentCountsSchema, CommentPageSchema, CommentSchema, MAX_COUNT_IDS } from './schema.js';
 
 let t: TestContext;

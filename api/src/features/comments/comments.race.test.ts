@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, type TestContext } from '../../../test/app.js';
 import { findCountDrift } from '../../db/recount.js';
-import { createTestContext, type TestContext } from '../../test/app.js';
 
 // A comment posted while what it hangs off is being deleted: never a 500 (the foreign key
 // fails inside the database), always the answer for the state it lost to.

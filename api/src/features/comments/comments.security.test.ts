@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { createTestContext, TEST_ORIGIN, type TestContext } from '../../../test/app.js';
 import type { Comment, Post, User } from '../../db/models/index.js';
-import { createTestContext, TEST_ORIGIN, type TestContext } from '../../test/app.js';
 import { CommentPageSchema, CommentSchema } from './schema.js';
 
 let t: TestContext;

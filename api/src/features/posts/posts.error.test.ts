@@ -1,7 +1,7 @@
 import type { z } from '@hono/zod-openapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, type TestContext, unique } from '../../../test/app.js';
 import { ErrorSchema } from '../../lib/openapi.js';
-import { createTestContext, type TestContext, unique } from '../../test/app.js';
 import { PostSchema } from './schema.js';
 
 type ApiErrorBody = z.output<typeof ErrorSchema>['error'];

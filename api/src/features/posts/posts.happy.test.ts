@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, type TestContext, unique } from '../../../test/app.js';
 import { SlugSchema } from '../../lib/openapi.js';
-import { createTestContext, type TestContext, unique } from '../../test/app.js';
 import { PostListSchema, PostSchema, PostSummarySchema } from './schema.js';
 
 // List items must not carry the body: parse them strictly.

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestContext, type TestContext } from '../../../test/app.js';
 import type { Post, User } from '../../db/models/index.js';
-import { createTestContext, type TestContext } from '../../test/app.js';
 import { CommentPageSchema } from '../comments/schema.js';
 import { PostListSchema } from './schema.js';
 

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { z } from '@hono/zod-openapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, TEST_ORIGIN, type TestContext, unique } from '../../../test/app.js';
 import { SESSION_COOKIE, sessionIdOf } from '../../auth/sessions.js';
 import type { Post, User } from '../../db/models/index.js';
 import { ErrorSchema } from '../../lib/openapi.js';
-import { createTestContext, TEST_ORIGIN, type TestContext, unique } from '../../test/app.js';
 import { PostSchema } from './schema.js';
 
 /** The response's JSON, after checking its status (the body is shown when the status is wrong). */

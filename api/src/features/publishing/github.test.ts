@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConfigError, loadConfig } from '../../config.js';
-import type { Job } from '../../db/models/index.js';
-import { publishJobKinds, runsBuilderInProcess } from '../../jobs/index.js';
-import { createTestContext, type TestContext } from '../../test/app.js';
+import { createTestContext, type TestContext } from '../../../test/app.js';
 import {
   eventually,
   freePort,
@@ -11,7 +8,10 @@ import {
   type Receiver,
   type ReceiverAnswer,
   startReceiver,
-} from '../../test/http-receiver.js';
+} from '../../../test/http-receiver.js';
+import { ConfigError, loadConfig } from '../../config.js';
+import type { Job } from '../../db/models/index.js';
+import { publishJobKinds, runsBuilderInProcess } from '../../jobs/index.js';
 import { GITHUB_DISPATCH_JOB, GITHUB_REFUSED_ATTEMPTS } from './github.js';
 import { WEBHOOK_JOB } from './service.js';
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestContext, type TestContext } from '../../../test/app.js';
 import { ErrorSchema } from '../../lib/openapi.js';
-import { createTestContext, type TestContext } from '../../test/app.js';
 import { type SitePost, SitePostPageSchema } from './schema.js';
 
 const StrictPage = SitePostPageSchema.strict();

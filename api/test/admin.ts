@@ -1,8 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import { expect } from 'vitest';
-import type { AuditLog } from '../../db/models/index.js';
-import { ErrorSchema } from '../../lib/openapi.js';
-import type { TestContext } from '../../test/app.js';
+import type { AuditLog } from '../src/db/models/index.js';
+import { ErrorSchema } from '../src/lib/openapi.js';
+import type { TestContext } from './app.js';
 
 // Helpers shared by the admin tests (not a test file itself).
 

@@ -2,11 +2,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import type { DatabaseConfig } from '../config.js';
+import type { DatabaseConfig } from '../src/config.js';
 
 const tsx = createRequire(import.meta.url).resolve('tsx');
-const SERVER = fileURLToPath(new URL('../server.ts', import.meta.url));
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const SERVER = fileURLToPath(new URL('../src/server.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
  * The environment of a production API process over `database`, mailing through `smtpUrl` and

@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { hashPassword } from '../auth/passwords.js';
-import type { Database } from '../db/index.js';
-import type { Post, User } from '../db/models/index.js';
-import { findCountDrift } from '../db/recount.js';
+import { hashPassword } from '../src/auth/passwords.js';
+import type { Database } from '../src/db/index.js';
+import type { Post, User } from '../src/db/models/index.js';
+import { findCountDrift } from '../src/db/recount.js';
 import { productionProcessEnv, startApiProcess } from './api-process.js';
 import { createFactories, createTestContext, TEST_ORIGIN, unique } from './app.js';
 import { createTestDatabase } from './db.js';

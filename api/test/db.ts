@@ -3,9 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Sequelize } from 'sequelize';
-import { type DatabaseConfig, parseDatabaseUrl } from '../config.js';
-import { createDatabase, type Database } from '../db/index.js';
-import { migrate } from '../db/migrate.js';
+import { type DatabaseConfig, parseDatabaseUrl } from '../src/config.js';
+import { createDatabase, type Database } from '../src/db/index.js';
+import { migrate } from '../src/db/migrate.js';
 
 export interface TestDatabase {
   db: Database;

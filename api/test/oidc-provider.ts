@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
 import Provider, { type Account, type Adapter, type AdapterPayload } from 'oidc-provider';
 import { z } from 'zod';
-import { createTestContext, TEST_ORIGIN, type TestContext } from '../../test/app.js';
-import { SESSION_COOKIE } from '../sessions.js';
-import type { OidcFetch } from './service.js';
-import { STATE_COOKIE } from './state.js';
+import type { OidcFetch } from '../src/auth/oidc/service.js';
+import { STATE_COOKIE } from '../src/auth/oidc/state.js';
+import { SESSION_COOKIE } from '../src/auth/sessions.js';
+import { createTestContext, TEST_ORIGIN, type TestContext } from './app.js';
 
 /** A user at the test provider; the claims it releases are exactly these. */
 export interface TestAccount {
