@@ -2,6 +2,6 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    projects: ['api', 'site', 'admin', 'e2e'],
+    projects: ['packages/contract', 'packages/one-process', 'api', 'site', 'admin', 'e2e'],
   },
 });

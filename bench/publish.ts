@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { seedDemo } from '../api/src/db/seed.js';
-import { staticSite } from '../api/src/static/serve.js';
 import { createTestContext } from '../api/test/app.js';
+import { staticSite } from '../packages/one-process/src/static.js';
 import { createBuilder } from '../site/builder/src/builder.js';
 import { serveApi } from '../site/test/api-server.js';
 

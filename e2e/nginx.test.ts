@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../api/src/app.js';
 import { createLogger } from '../api/src/lib/logger.js';
 import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '../api/src/lib/security-headers.js';
-import { createOneProcess } from '../api/src/one-process.js';
 import { createTestContext, type TestContext } from '../api/test/app.js';
+import { createOneProcess } from '../packages/one-process/src/one-process.js';
 import { type RawResponse, rawRequest } from './support/http.js';
 import { NGINX_BIN, nginxAvailable, type RunningNginx, startNginx } from './support/nginx.js';
 

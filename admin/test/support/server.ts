@@ -17,8 +17,8 @@ import type { PublishEvent } from '../../../api/src/features/publishing/schema.j
 import { createBackgroundJobs } from '../../../api/src/jobs/index.js';
 import { systemClock } from '../../../api/src/lib/clock.js';
 import { createLogger } from '../../../api/src/lib/logger.js';
-import { staticSite } from '../../../api/src/static/serve.js';
 import { createTestDatabase } from '../../../api/test/db.js';
+import { staticSite } from '../../../packages/one-process/src/static.js';
 
 /** The CSP nginx sends (nginx/templates/default.conf.template): the app must work under it. */
 export const CSP =

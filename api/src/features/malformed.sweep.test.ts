@@ -3,11 +3,11 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createTestContext, TEST_ORIGIN, type TestContext } from '../../test/app.js';
+import { casesFor, type Identity, type Operation, operationsOf, type SweepCase } from '../../test/malformed-cases.js';
 import { RawClient, type RawOutcome, requestBytes } from '../../test/raw-http.js';
 import type { User } from '../db/models/index.js';
 import { createApiServer, listen } from '../lib/http-server.js';
 import { createLogger } from '../lib/logger.js';
-import { casesFor, type Identity, type Operation, operationsOf, type SweepCase } from './malformed.cases.js';
 
 // The malformed-input sweep (issue 9): every operation of /api/openapi.json, sent malformed
 // requests over a real HTTP server and a kept-alive raw socket, as a signed-in admin and

@@ -11,6 +11,7 @@ export * from './common.js';
 export * from './errors.js';
 export * from './names.js';
 export * from './oidc.js';
+export * from './paths.js';
 export * from './posts.js';
 export * from './publishing.js';
 export * from './site.js';

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { sitePath } from '@blog/contract/paths';
 import { z } from 'zod';
-import { sitePath } from '../../lib/paths.js';
 
 /** The cookie that carries one sign-in attempt from /start to /callback. */
 export const STATE_COOKIE = 'blog_oidc';

@@ -7,7 +7,7 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { staticSite } from './serve.js';
+import { staticSite } from './static.js';
 
 let app: Hono;
 let base: string;

@@ -1,8 +1,8 @@
 import type { Stats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
+import { sitePath } from '@blog/contract/paths';
 import type { Context, MiddlewareHandler } from 'hono';
-import { sitePath } from '../lib/paths.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -1,13 +1,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ApiExtension, App, Config, Logger, PublishDelivery } from '@blog/api';
 import { type Builder, createBuilder } from '@blog/site/builder';
-import type { Hono } from 'hono';
-import type { AppEnv } from './app-env.js';
-import { type Config, REPO_ROOT } from './config.js';
-import type { PublishDelivery } from './features/publishing/delivery.js';
-import type { Logger } from './lib/logger.js';
-import { staticSite } from './static/serve.js';
+import { REPO_ROOT } from './paths.js';
+import { staticSite } from './static.js';
 
 /**
  * One-process mode (DESIGN §1, BUILDER_URL unset): the API also serves the
@@ -17,7 +14,7 @@ import { staticSite } from './static/serve.js';
 export function createOneProcess(config: Config, logger: Logger) {
   let builder: Builder | null = null;
 
-  return {
+  const extension = {
     /** The outbox's delivery: until the builder runs, jobs wait and retry. */
     publish: (async (event) => {
       if (!builder) throw new Error('the in-process builder is not running yet');
@@ -25,7 +22,7 @@ export function createOneProcess(config: Config, logger: Logger) {
     }) satisfies PublishDelivery,
 
     /** Adds the static site and the admin app after the API routes (a path the API answers never gets here). */
-    mount(app: Pick<Hono<AppEnv>, 'use'>) {
+    mount(app: App) {
       app.use(
         '*',
         staticSite({ root: config.adminDist, mount: '/admin/', fallback: 'spa', immutable: ['/admin/assets/'] }),
@@ -64,10 +61,21 @@ export function createOneProcess(config: Config, logger: Logger) {
       return { missing, builder };
     },
 
+    /** ApiExtension's hook: start the builder against the API just started, and say where the blog is. */
+    started(api: { port: number; app: App }) {
+      const { missing } = extension.start(api.port, async (input, init) => api.app.request(input, init));
+      process.stdout.write(
+        missing
+          ? `Building the site into ${config.siteDist} (first start: a few seconds); the blog is at ${config.publicUrl}/\n`
+          : `Serving the site from ${config.siteDist} at ${config.publicUrl}/ (rebuilding it in the background)\n`,
+      );
+    },
+
     async stop() {
       await builder?.stop();
     },
   };
+  return extension satisfies ApiExtension;
 }
 
 /** On a fresh clone, builds the admin app once (vite build, a few seconds) so /admin/ works after `npm start`. */

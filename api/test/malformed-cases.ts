@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { z } from 'zod';
-import { chunkedBody, requestBytes } from '../../test/raw-http.js';
-import { SESSION_COOKIE } from '../auth/sessions.js';
+import { SESSION_COOKIE } from '../src/auth/sessions.js';
+import { chunkedBody, requestBytes } from './raw-http.js';
 
 /**
  * The malformed requests of the sweep (malformed.sweep.test.ts), generated from the API's own
