@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // default, per load test). Against PostgreSQL with TEST_DATABASE_URL, like `npm test`.
 export default defineConfig({
   test: {
+    globalSetup: ['./scripts/vitest-setup.ts'],
     projects: [
       {
         test: {

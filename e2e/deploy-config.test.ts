@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { HSTS, nginxSecurityHeaderLines, SECURITY_HEADERS } from '../api/src/lib/security-headers.js';
 import { DEFAULT_TEMPLATE, renderDefaultConf, TEMPLATE_VARIABLES, templateReferences } from '../nginx/render.js';
+import { RUNTIME_FLAGS } from '../scripts/runtime.ts';
 import { ROOT, readRepoFile } from './support/repo.js';
 
 const ENVSUBST = '/usr/bin/envsubst';
@@ -51,11 +52,28 @@ describe('Dockerfiles', () => {
       const text = readRepoFile(path);
       expect(text.match(/^FROM /gm)?.length ?? 0, path).toBeGreaterThanOrEqual(2);
       expect(text, path).toMatch(/^HEALTHCHECK /m);
-      // Every base image pinned to a version, never :latest.
-      for (const match of text.matchAll(/^FROM (\S+)/gm)) expect(match[1], path).not.toMatch(/:latest$|^[^:$]+$/);
+      // Every base image pinned to a version, never :latest (FROM <an earlier stage> is no image).
+      const stages = new Set([...text.matchAll(/^FROM \S+ AS (\S+)$/gm)].map((match) => match[1]));
+      for (const match of text.matchAll(/^FROM (\S+)/gm)) {
+        if (!stages.has(match[1])) expect(match[1], path).not.toMatch(/:latest$|^[^:$]+$/);
+      }
     }
     for (const path of ['api/Dockerfile', 'site/Dockerfile']) expect(readRepoFile(path), path).toMatch(/^USER node$/m);
     expect(readRepoFile('api/Dockerfile')).toMatch(/npm ci --omit=dev --workspace api/);
+  });
+
+  it('run compiled JavaScript with the runtime flags npm start uses, never tsx', () => {
+    for (const [path, entry] of [
+      ['api/Dockerfile', 'api/dist/server.js'],
+      ['site/Dockerfile', 'site/builder/dist/builder/src/server.js'],
+    ] as const) {
+      const text = readRepoFile(path);
+      const cmd = /^CMD (\[.*\])$/m.exec(text)?.[1];
+      expect(cmd, path).toBeDefined();
+      expect(z.array(z.string()).parse(JSON.parse(cmd ?? '[]')), path).toEqual(['node', ...RUNTIME_FLAGS, entry]);
+      expect(text, path).not.toMatch(/tsx/);
+      expect(text, path).toMatch(/npm run build:runtime/);
+    }
   });
 
   it('copy the nginx configuration where the official image renders templates', () => {

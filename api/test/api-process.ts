@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { RUNTIME_FLAGS } from '../../scripts/runtime.ts';
 import type { DatabaseConfig } from '../src/config.js';
 
-const tsx = createRequire(import.meta.url).resolve('tsx');
-const SERVER = fileURLToPath(new URL('../src/server.ts', import.meta.url));
+// The compiled server, as the API image runs it (vitest's global setup builds it when stale).
+const SERVER = fileURLToPath(new URL('../dist/server.js', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
@@ -45,12 +45,12 @@ export interface ApiProcess {
 }
 
 /**
- * The API as production starts it: `api/src/server.ts` in a process of its own, configured by
+ * The API as production starts it: the compiled `api/dist/server.js` in a process of its own, configured by
  * `env` alone (PORT=0: the port it prints is taken). Fails with its output if it exits or does
  * not listen within `timeoutMs`.
  */
 export async function startApiProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<ApiProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', tsx, SERVER], {
+  const child: ChildProcess = spawn(process.execPath, [...RUNTIME_FLAGS, SERVER], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

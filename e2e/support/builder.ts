@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { RUNTIME_FLAGS } from '../../scripts/runtime.ts';
 import { ROOT } from './repo.js';
 
 /** What the builder's GET /health reports (site/builder/src/builder.ts). */
@@ -34,8 +34,8 @@ export interface RunningBuilder {
   stop(): Promise<void>;
 }
 
-const tsx = createRequire(import.meta.url).resolve('tsx');
-const ENTRY = join(ROOT, 'site', 'builder', 'src', 'server.ts');
+// The compiled builder, as its image runs it (vitest's global setup builds it when stale).
+const ENTRY = join(ROOT, 'site', 'builder', 'dist', 'builder', 'src', 'server.js');
 
 /** Nothing idle about a builder that is building, has work queued, or has not built a site yet. */
 export const builderIdle = (health: BuilderHealth) =>
@@ -47,12 +47,12 @@ export const builderIdle = (health: BuilderHealth) =>
   !health.pending.full;
 
 /**
- * The builder as production runs it: its own process (site/builder/src/server.ts, on this Node),
+ * The builder as production runs it: its own process (the compiled site/builder/dist/…/server.js, on this Node),
  * listening on PORT (0 here: the port it prints is taken), in a process group of its own so its
  * render worker goes with it even if it dies without cleaning up.
  */
 export async function startBuilderProcess(options: BuilderProcessOptions): Promise<RunningBuilder> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', tsx, ENTRY], {
+  const child: ChildProcess = spawn(process.execPath, [...RUNTIME_FLAGS, ENTRY], {
     cwd: ROOT,
     detached: true,
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', NODE_ENV: 'production', ...options.env },

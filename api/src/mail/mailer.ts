@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Logger } from '../lib/logger.js';
 
 export interface MailMessage {
@@ -17,15 +17,19 @@ export interface Mailer {
 
 /** nodemailer over SMTP (`smtp://user:pass@host:port` or `smtps://…`), with timeouts so a dead server fails fast. */
 export function createSmtpMailer(url: string, from: string): Mailer {
-  const transport = nodemailer.createTransport({
-    url,
-    connectionTimeout: 10_000,
-    greetingTimeout: 10_000,
-    socketTimeout: 20_000,
-  });
+  // nodemailer is imported with the first mail: a process that never sends one never loads it.
+  let transport: Promise<Transporter> | null = null;
+  const connect = async () =>
+    (await import('nodemailer')).default.createTransport({
+      url,
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 20_000,
+    });
   return {
     async send(message) {
-      await transport.sendMail({ from, ...message });
+      transport ??= connect();
+      await (await transport).sendMail({ from, ...message });
     },
   };
 }

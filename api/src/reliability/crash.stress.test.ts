@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCrashScenario } from './crash.js';
+import { runCrashScenario } from '../../test/crash.js';
 
 describe('SIGKILL three times under write load', () => {
   it('loses nothing acknowledged, delivers every mail, keeps counts exact', async () => {

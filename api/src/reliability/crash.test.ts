@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCrashScenario } from './crash.js';
+import { runCrashScenario } from '../../test/crash.js';
 
 // The short run; `npm run test:stress` kills the API three times under heavier load.
 describe('SIGKILL under write load, then restart', () => {

@@ -1,15 +1,26 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PostChange } from './events.js';
 import type { BuildReply, RenderReply, WorkerReply, WorkerRequest } from './protocol.js';
 
+/** The folder above `from` that holds astro.config.ts: the site workspace (source or compiled alike). */
+function siteRootAbove(from: string): string {
+  for (let dir = dirname(from); dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'astro.config.ts'))) return dir;
+  }
+  throw new Error(`no astro.config.ts above ${from}`);
+}
+
+const HERE = fileURLToPath(import.meta.url);
 /** The site workspace (astro.config.ts). */
-export const SITE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const WORKER = join(dirname(fileURLToPath(import.meta.url)), 'worker.ts');
+export const SITE_ROOT = siteRootAbove(HERE);
+/** worker.ts beside this file, or worker.js when this is the compiled builder. */
+const WORKER = join(dirname(HERE), `worker${extname(HERE)}`);
 
 type Pending = { resolve: (value: BuildReply | RenderReply) => void; reject: (error: Error) => void };
 
@@ -32,14 +43,16 @@ export interface RenderWorkerOptions {
 }
 
 export async function startRenderWorker(options: RenderWorkerOptions): Promise<RenderWorker> {
-  const tsx = createRequire(import.meta.url).resolve('tsx');
+  // From source, the worker runs through tsx; compiled, with this process's own flags
+  // (--conditions=blog-runtime, so workspace packages resolve to their compiled JS).
+  const execArgv = WORKER.endsWith('.ts') ? ['--import', createRequire(import.meta.url).resolve('tsx')] : process.execArgv;
   // A working folder of its own (Astro's cache and intermediate chunks), so builds never share one;
   // inside the workspace so those chunks resolve packages from node_modules. Kept while the worker lives.
   const work = join(SITE_ROOT, 'node_modules', '.site-builds', `builder-${randomBytes(6).toString('hex')}`);
   await mkdir(work, { recursive: true });
   const child: ChildProcess = fork(WORKER, [], {
     cwd: work,
-    execArgv: ['--import', tsx],
+    execArgv,
     env: {
       ...process.env,
       ASTRO_TELEMETRY_DISABLED: '1',

@@ -1,12 +1,6 @@
 import { createHash } from 'node:crypto';
-import {
-  createRemoteJWKSet,
-  type FetchImplementation,
-  type JWTVerifyGetKey,
-  customFetch as joseCustomFetch,
-  jwtVerify,
-} from 'jose';
-import * as client from 'openid-client';
+import type { FetchImplementation, JWTVerifyGetKey } from 'jose';
+import type * as OpenIdClient from 'openid-client';
 import { type Transaction, UniqueConstraintError } from 'sequelize';
 import { z } from 'zod';
 import type { Config, OidcProviderConfig } from '../../config.js';
@@ -27,7 +21,7 @@ import { STATE_TTL_MS, safeReturnTo, sameSecret, signLoginState, verifyLoginStat
  */
 export type OidcFetch = (
   url: string,
-  init: client.CustomFetchOptions | Parameters<FetchImplementation>[1],
+  init: OpenIdClient.CustomFetchOptions | Parameters<FetchImplementation>[1],
 ) => Promise<Response>;
 
 /** How the app talks to identity providers; the defaults are the production ones. */
@@ -84,7 +78,9 @@ export interface CallbackInput {
 }
 
 interface ProviderClient {
-  configuration: client.Configuration;
+  configuration: OpenIdClient.Configuration;
+  /** The OpenID Connect libraries, loaded with the first provider (a blog without one never loads them). */
+  lib: Libraries;
   issuer: string;
   keys: JWTVerifyGetKey;
 }
@@ -127,8 +123,16 @@ function displayName(claims: IdentityClaims, email: string | null, provider: Oid
   return `${provider.name} user`.slice(0, 80);
 }
 
+type Libraries = { client: typeof OpenIdClient; jose: typeof import('jose') };
+let libraries: Promise<Libraries> | null = null;
+/** openid-client and jose, imported once, on the first sign-in with a provider. */
+const loadLibraries = () => {
+  libraries ??= Promise.all([import('openid-client'), import('jose')]).then(([client, jose]) => ({ client, jose }));
+  return libraries;
+};
+
 /** Sorts a failure of the code exchange or token checks into a code for the site. */
-function exchangeFailure(error: unknown): OidcLoginError {
+function exchangeFailure(error: unknown, client: typeof OpenIdClient): OidcLoginError {
   if (error instanceof OidcLoginError) return error;
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof client.AuthorizationResponseError) {
@@ -162,7 +166,9 @@ export function createOidcService(deps: OidcServiceDeps) {
   const clients = new Map<string, Promise<ProviderClient>>();
 
   async function discover(provider: OidcProviderConfig): Promise<ProviderClient> {
-    const discoveryOptions: client.DiscoveryRequestOptions = {
+    const lib = await loadLibraries();
+    const { client } = lib;
+    const discoveryOptions: OpenIdClient.DiscoveryRequestOptions = {
       timeout,
       execute: options.allowInsecureRequests ? [client.allowInsecureRequests] : [],
     };
@@ -180,11 +186,11 @@ export function createOidcService(deps: OidcServiceDeps) {
     if (jwksUrl.protocol !== 'https:' && !options.allowInsecureRequests) {
       throw new Error(`${provider.issuer} publishes its keys over ${jwksUrl.protocol}`);
     }
-    const keys = createRemoteJWKSet(jwksUrl, {
+    const keys = lib.jose.createRemoteJWKSet(jwksUrl, {
       timeoutDuration: timeout * 1000,
-      ...(options.fetch ? { [joseCustomFetch]: options.fetch } : {}),
+      ...(options.fetch ? { [lib.jose.customFetch]: options.fetch } : {}),
     });
-    return { configuration, issuer: metadata.issuer, keys };
+    return { configuration, issuer: metadata.issuer, keys, lib };
   }
 
   /** The provider's client, discovered on first use; a failed discovery is retried on the next sign-in. */
@@ -216,7 +222,7 @@ export function createOidcService(deps: OidcServiceDeps) {
     idToken: string,
     nonce: string,
   ): Promise<IdentityClaims> {
-    const { payload } = await jwtVerify(idToken, providerClient.keys, {
+    const { payload } = await providerClient.lib.jose.jwtVerify(idToken, providerClient.keys, {
       issuer: providerClient.issuer,
       audience: provider.clientId,
       requiredClaims: ['sub', 'iat', 'exp'],
@@ -250,7 +256,7 @@ export function createOidcService(deps: OidcServiceDeps) {
     if (!providerClient.configuration.serverMetadata().userinfo_endpoint) return claims;
     try {
       const info = IdentityClaimsSchema.safeParse(
-        await client.fetchUserInfo(providerClient.configuration, accessToken, claims.sub),
+        await providerClient.lib.client.fetchUserInfo(providerClient.configuration, accessToken, claims.sub),
       );
       if (!info.success) return claims;
       const merged: IdentityClaims = {
@@ -390,7 +396,7 @@ export function createOidcService(deps: OidcServiceDeps) {
       // sends its origin and path as the redirect_uri of the code exchange.
       const callbackUrl = new URL(provider.redirectUri);
       callbackUrl.search = params.toString();
-      const tokens = await client.authorizationCodeGrant(providerClient.configuration, callbackUrl, {
+      const tokens = await providerClient.lib.client.authorizationCodeGrant(providerClient.configuration, callbackUrl, {
         pkceCodeVerifier: saved.codeVerifier,
         expectedState: saved.state,
         expectedNonce: saved.nonce,
@@ -400,7 +406,7 @@ export function createOidcService(deps: OidcServiceDeps) {
       claims = await verifyIdToken(provider, providerClient, tokens.id_token, saved.nonce);
       claims = await withUserInfo(provider, providerClient, claims, tokens.access_token);
     } catch (error) {
-      throw exchangeFailure(error);
+      throw exchangeFailure(error, providerClient.lib.client);
     }
 
     const { user, token, expiresAt } = await signIn(provider, claims, input);
@@ -428,6 +434,7 @@ export function createOidcService(deps: OidcServiceDeps) {
         logger.warn({ provider: provider.id, err: error }, 'oidc discovery failed');
         return { ok: false, code: 'provider_unavailable' };
       }
+      const { client } = providerClient.lib;
       const codeVerifier = client.randomPKCECodeVerifier();
       const state = client.randomState();
       const nonce = client.randomNonce();

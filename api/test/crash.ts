@@ -1,9 +1,9 @@
-import { type ApiProcess, productionProcessEnv, startApiProcess } from '../../test/api-process.js';
-import { createFactories, unique } from '../../test/app.js';
-import { createTestDatabase } from '../../test/db.js';
-import { startReceiver } from '../../test/http-receiver.js';
-import { startSmtpServer } from '../../test/smtp.js';
-import { findCountDrift } from '../db/recount.js';
+import { findCountDrift } from '../src/db/recount.js';
+import { type ApiProcess, productionProcessEnv, startApiProcess } from './api-process.js';
+import { createFactories, unique } from './app.js';
+import { createTestDatabase } from './db.js';
+import { startReceiver } from './http-receiver.js';
+import { startSmtpServer } from './smtp.js';
 
 export interface CrashReport {
   kills: number;
