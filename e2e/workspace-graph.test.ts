@@ -101,6 +101,30 @@ describe('the workspace graph', () => {
     });
   }
 
+  it('has no compiled JavaScript beside the TypeScript it came from (it would shadow it)', () => {
+    const stray: string[] = [];
+    for (const dir of [
+      'packages/contract',
+      'packages/one-process',
+      'api',
+      'site/src',
+      'site/builder/src',
+      'site/scripts',
+      'admin/src',
+    ]) {
+      const walk = (folder: string) => {
+        for (const entry of readdirSync(folder)) {
+          const path = join(folder, entry);
+          if (entry === 'node_modules' || entry === 'dist') continue;
+          if (statSync(path).isDirectory()) walk(path);
+          else if (/\.js(\.map)?$/.test(entry) && !entry.endsWith('.config.js')) stray.push(relative(ROOT, path));
+        }
+      };
+      walk(join(ROOT, dir));
+    }
+    expect(stray).toEqual([]);
+  });
+
   it('keeps the contract to zod, and node:crypto behind ./signature', () => {
     const files = sourceFiles(join(ROOT, 'packages/contract/src'));
     const used = files.flatMap((file) =>

@@ -15,6 +15,7 @@ import type { Config } from './config.js';
 import type { Database } from './db/index.js';
 import { createAuditLogger } from './features/admin/audit.js';
 import { adminRoutes } from './features/admin/routes.js';
+import { createAdminService } from './features/admin/service.js';
 import { categoryRoutes } from './features/categories/routes.js';
 import { createCategoryService } from './features/categories/service.js';
 import { createCommentPageCache } from './features/comments/page-cache.js';
@@ -22,7 +23,7 @@ import { commentRoutes } from './features/comments/routes.js';
 import { createCommentService } from './features/comments/service.js';
 import { healthRoutes } from './features/health/routes.js';
 import { postRoutes } from './features/posts/routes.js';
-import { createPostService, type PostChangeListener } from './features/posts/service.js';
+import { createPostService } from './features/posts/service.js';
 import { publishingRoutes } from './features/publishing/routes.js';
 import { createPublishingService } from './features/publishing/service.js';
 import { siteRoutes } from './features/site/routes.js';
@@ -50,26 +51,25 @@ export interface AppDeps {
   db: Database;
   logger: Logger;
   clock?: Clock;
-  /** The outbox queue (mail); the process entry starts its worker. */
+  /** The outbox queue (mail, publish events); the process entry starts its worker. */
   jobs: JobQueue;
-  /** Told of post changes that affect the published site, after commit (the webhook itself is an outbox job). */
-  onPostChange?: PostChangeListener;
   /** How to reach OpenID Connect providers; only tests set this (plain-http issuer, intercepted fetch). */
   oidc?: OidcOptions;
 }
 
-/** The services behind the routes, exposed for the process entry and tests. */
-/** Builds the API: every route under /api, nothing listening. */
-export function createApp(deps: AppDeps) {
+export type Services = ReturnType<typeof createServices>;
+
+/**
+ * Every service of the API, built once from the app's dependencies: the routes receive them, and
+ * an admin bulk action runs the same entity services (posts, comments, users) as a single change.
+ */
+export function createServices(deps: AppDeps) {
   const { config, db, logger } = deps;
   const clock = deps.clock ?? systemClock;
   const sessions = createSessionStore(db, clock);
   const rateLimiter = createRateLimiter(db, clock);
-  const clientIp = clientIpResolver(config.trustProxy);
   const audit = createAuditLogger(db, clock);
-  const posts = createPostService({ db, clock, jobs: deps.jobs, onPostChange: deps.onPostChange, audit });
-  const publishing = createPublishingService({ db, clock, jobs: deps.jobs });
-  const categories = createCategoryService(db, audit);
+  const posts = createPostService({ db, clock, jobs: deps.jobs, audit });
   const comments = createCommentService({
     audit,
     db,
@@ -81,8 +81,6 @@ export function createApp(deps: AppDeps) {
       perIp: { limit: 30, windowSeconds: 60 },
     },
   });
-  const secureCookies = config.env === 'production';
-  const oidc = createOidcService({ config, db, clock, logger, sessions, options: deps.oidc });
   const otp = createOtpService({
     db,
     clock,
@@ -92,15 +90,37 @@ export function createApp(deps: AppDeps) {
     siteName: config.siteName,
     siteUrl: config.publicUrl,
   });
-  const accounts = createAccountService({
-    db,
+  return {
     clock,
     sessions,
-    otp,
     rateLimiter,
-    passwords: createPasswordHasher(),
-    devices: createDeviceCookies(config.sessionSecret, clock),
-  });
+    audit,
+    posts,
+    comments,
+    categories: createCategoryService(db, audit),
+    publishing: createPublishingService({ db, clock, jobs: deps.jobs }),
+    site: createSiteService(db),
+    oidc: createOidcService({ config, db, clock, logger, sessions, options: deps.oidc }),
+    accounts: createAccountService({
+      db,
+      clock,
+      sessions,
+      otp,
+      rateLimiter,
+      passwords: createPasswordHasher(),
+      devices: createDeviceCookies(config.sessionSecret, clock),
+    }),
+    admin: createAdminService({ db, clock, sessions, audit, posts, comments }),
+  };
+}
+
+/** Builds the API: every route under /api, nothing listening. */
+export function createApp(deps: AppDeps) {
+  const { config, db, logger } = deps;
+  const services = createServices(deps);
+  const { clock, sessions, rateLimiter } = services;
+  const clientIp = clientIpResolver(config.trustProxy);
+  const secureCookies = config.env === 'production';
 
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   // Every response, the 404 of a path outside /api included, carries an id that its log line shares.
@@ -144,22 +164,22 @@ export function createApp(deps: AppDeps) {
 
   const routes = app
     .route('/api', healthRoutes(db))
-    .route('/api', authRoutes({ accounts, sessions, secureCookies, clientIp }))
-    .route('/api', postRoutes(posts))
-    .route('/api', categoryRoutes(categories))
+    .route('/api', authRoutes({ accounts: services.accounts, sessions, secureCookies, clientIp }))
+    .route('/api', postRoutes(services.posts))
+    .route('/api', categoryRoutes(services.categories))
     .route(
       '/api',
       commentRoutes(
-        comments,
+        services.comments,
         clientIp,
         createCommentPageCache(config.commentCacheMs, () => clock().getTime()),
       ),
     )
-    .route('/api', siteRoutes(createSiteService(db)))
+    .route('/api', siteRoutes(services.site))
     .route('/api', userRoutes(db))
-    .route('/api', adminRoutes({ db, clock, sessions, jobs: deps.jobs, onPostChange: deps.onPostChange }))
-    .route('/api', publishingRoutes(publishing, { webhookSecret: config.webhookSecret, clock, rateLimiter }))
-    .route('/api', oidcRoutes(oidc, { publicUrl: config.publicUrl, secureCookies, clientIp }));
+    .route('/api', adminRoutes(services))
+    .route('/api', publishingRoutes(services.publishing, { webhookSecret: config.webhookSecret, clock, rateLimiter }))
+    .route('/api', oidcRoutes(services.oidc, { publicUrl: config.publicUrl, secureCookies, clientIp }));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
     type: 'apiKey',

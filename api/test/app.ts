@@ -2,12 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PublishEventSchema } from '@blog/contract';
 import { type AppDeps, createApp } from '../src/app.js';
 import { SESSION_COOKIE } from '../src/auth/sessions.js';
 import { type Config, loadConfig } from '../src/config.js';
 import type { Database } from '../src/db/index.js';
 import type { Category, Comment, Post, User } from '../src/db/models/index.js';
 import type { PostChange } from '../src/features/posts/service.js';
+import { WEBHOOK_JOB } from '../src/features/publishing/service.js';
 import { createBackgroundJobs } from '../src/jobs/index.js';
 import type { JobQueue } from '../src/jobs/queue.js';
 import type { Clock } from '../src/lib/clock.js';
@@ -19,8 +21,8 @@ export const TEST_ORIGIN = 'http://blog.test';
 export interface TestContext extends TestDatabase {
   app: ReturnType<typeof createApp>;
   config: Config;
-  /** Post changes the app announced after commit, in order. */
-  postChanges: PostChange[];
+  /** The publish events the outbox holds for the builder (committed webhook jobs), in order. */
+  publishEvents(): Promise<PostChange[]>;
   factories: ReturnType<typeof createFactories>;
   /** A request to the app, JSON-encoding `json` and sending `as`'s session cookie. */
   request(method: string, path: string, options?: RequestOptions): Promise<Response>;
@@ -164,7 +166,6 @@ export async function createTestContext(
   });
   let now: Date | null = null;
   const clock: Clock = () => now ?? new Date();
-  const postChanges: PostChange[] = [];
   const logger = deps.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   // Quick retries so tests of a failing mail server wait seconds, not minutes.
   const jobs = createBackgroundJobs(
@@ -177,7 +178,6 @@ export async function createTestContext(
     logger,
     clock,
     jobs,
-    onPostChange: (change) => postChanges.push(change),
     oidc: deps.oidc,
   });
   const factories = createFactories(database.db, clock);
@@ -204,7 +204,13 @@ export async function createTestContext(
     jobs,
     app,
     config,
-    postChanges,
+    async publishEvents() {
+      const rows = await database.db.models.Job.findAll({ where: { kind: WEBHOOK_JOB }, order: [['id', 'ASC']] });
+      return rows.flatMap((row) => {
+        const event = PublishEventSchema.parse(JSON.parse(row.payload));
+        return event.event === 'rebuild' ? [] : [event];
+      });
+    },
     factories,
     request,
     setNow(date: Date) {

@@ -162,3 +162,27 @@ export type BulkRequest = z.infer<typeof BulkRequestSchema>;
 export type BulkItemResult = z.infer<typeof BulkItemResultSchema>;
 export type BulkResult = z.infer<typeof BulkResultSchema>;
 export type RecountResult = z.infer<typeof RecountResultSchema>;
+
+/** Every action the audit log records: `resource.verb`, or a bare verb for whole-site actions. */
+export const AUDIT_ACTIONS = [
+  'user.update',
+  'user.verify',
+  'user.ban',
+  'user.unban',
+  'user.delete',
+  'post.create',
+  'post.update',
+  'post.publish',
+  'post.unpublish',
+  'post.delete',
+  'category.create',
+  'category.update',
+  'category.delete',
+  'comment.hide',
+  'comment.unhide',
+  'comment.delete',
+  'recount',
+  'bulk',
+  'rebuild',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -45,7 +45,9 @@ export interface RenderWorkerOptions {
 export async function startRenderWorker(options: RenderWorkerOptions): Promise<RenderWorker> {
   // From source, the worker runs through tsx; compiled, with this process's own flags
   // (--conditions=blog-runtime, so workspace packages resolve to their compiled JS).
-  const execArgv = WORKER.endsWith('.ts') ? ['--import', createRequire(import.meta.url).resolve('tsx')] : process.execArgv;
+  const execArgv = WORKER.endsWith('.ts')
+    ? ['--import', createRequire(import.meta.url).resolve('tsx')]
+    : process.execArgv;
   // A working folder of its own (Astro's cache and intermediate chunks), so builds never share one;
   // inside the workspace so those chunks resolve packages from node_modules. Kept while the worker lives.
   const work = join(SITE_ROOT, 'node_modules', '.site-builds', `builder-${randomBytes(6).toString('hex')}`);

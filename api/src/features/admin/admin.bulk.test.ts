@@ -121,7 +121,7 @@ describe('bulk actions on posts', () => {
     const ids = [first.id, second.id];
     const jobs = () => t.db.models.Job.count({ where: { kind: WEBHOOK_JOB } });
     const jobsBefore = await jobs();
-    const changesBefore = t.postChanges.length;
+    const changesBefore = (await t.publishEvents()).length;
 
     const published = await applied({ resource: 'posts', action: 'publish', ids: [...ids, MISSING] });
     expect(published.results.map((r) => [r.ok, r.error])).toEqual([
@@ -132,7 +132,7 @@ describe('bulk actions on posts', () => {
     expect((await author.reload()).postsCount).toBe(2);
     expect((await category.reload()).postsCount).toBe(2);
     expect(await jobs()).toBe(jobsBefore + 2);
-    expect(t.postChanges.slice(changesBefore).map((c) => [c.event, c.postId])).toEqual([
+    expect((await t.publishEvents()).slice(changesBefore).map((c) => [c.event, c.postId])).toEqual([
       ['published', first.id],
       ['published', second.id],
     ]);
@@ -149,7 +149,7 @@ describe('bulk actions on posts', () => {
     expect((await author.reload()).postsCount).toBe(0);
     expect((await category.reload()).postsCount).toBe(0);
     expect((await reader.reload()).commentsCount).toBe(0);
-    expect(t.postChanges.slice(changesBefore).map((c) => c.event)).toEqual([
+    expect((await t.publishEvents()).slice(changesBefore).map((c) => c.event)).toEqual([
       'published',
       'published',
       'unpublished',

@@ -1,3 +1,4 @@
+import type { AuditAction } from '@blog/contract';
 import { Op, type Transaction, type WhereOptions } from 'sequelize';
 import type { Database } from '../../db/index.js';
 import type { AuditLog, User } from '../../db/models/index.js';
@@ -7,7 +8,7 @@ export type AuditTargetType = 'user' | 'post' | 'comment' | 'category' | 'counts
 
 export interface AuditEvent {
   /** `resource.verb` (user.ban, comment.hide), or a bare verb for whole-site actions (recount, bulk). */
-  action: string;
+  action: AuditAction;
   targetType: AuditTargetType;
   targetId: number | null;
   details?: Record<string, unknown>;

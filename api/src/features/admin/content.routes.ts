@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { requireRole } from '../../auth/guards.js';
 import { createRouter, errorResponses, IdParam, jsonResponse } from '../../lib/openapi.js';
+import type { CommentService } from '../comments/service.js';
 import { presentPostSummary } from '../posts/presenter.js';
 import { PostListSchema } from '../posts/schema.js';
 import { presentAdminComment } from './content.presenter.js';
@@ -53,7 +54,7 @@ const deleteComment = createRoute({
 });
 
 /** Admin views of posts and comments, mounted at /api. */
-export function adminContentRoutes(admin: AdminService) {
+export function adminContentRoutes(admin: AdminService, comments: CommentService) {
   const comment = async (id: number) => {
     const found = await admin.content.getComment(id);
     return presentAdminComment(found.comment, found.post);
@@ -78,19 +79,19 @@ export function adminContentRoutes(admin: AdminService) {
     .openapi(hideRoute('hide'), async (c) => {
       const actor = requireRole(c, 'admin');
       const { id } = c.req.valid('param');
-      await admin.content.setCommentStatus(actor, id, 'hidden');
+      await comments.setStatus(id, 'hidden', { actor });
       return c.json(await comment(id), 200);
     })
     .openapi(hideRoute('unhide'), async (c) => {
       const actor = requireRole(c, 'admin');
       const { id } = c.req.valid('param');
-      await admin.content.setCommentStatus(actor, id, 'visible');
+      await comments.setStatus(id, 'visible', { actor });
       return c.json(await comment(id), 200);
     })
     .openapi(deleteComment, async (c) => {
       const actor = requireRole(c, 'admin');
       const { id } = c.req.valid('param');
-      await admin.content.removeComment(actor, id);
+      await comments.remove(id, { actor });
       return c.body(null, 204);
     });
 }

@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { requireRole } from '../../auth/guards.js';
 import { createRouter, errorResponses, jsonBody, jsonResponse } from '../../lib/openapi.js';
+import type { CommentService } from '../comments/service.js';
 import { adminContentRoutes } from './content.routes.js';
 import { presentAuditEntry } from './presenter.js';
 import { pageOf } from './query.js';
@@ -12,7 +13,7 @@ import {
   BulkResultSchema,
   RecountResultSchema,
 } from './schema.js';
-import { type AdminServiceDeps, createAdminService } from './service.js';
+import type { AdminService } from './service.js';
 import { adminUserRoutes } from './users.routes.js';
 
 const tags = ['Admin'];
@@ -59,8 +60,8 @@ const bulkRoute = createRoute({
 });
 
 /** The admin area, mounted at /api: admins only, except the post list that authors see their part of. */
-export function adminRoutes(deps: AdminServiceDeps) {
-  const admin = createAdminService(deps);
+export function adminRoutes(services: { admin: AdminService; comments: CommentService }) {
+  const { admin } = services;
   return createRouter()
     .openapi(recountRoute, async (c) => {
       const actor = requireRole(c, 'admin');
@@ -84,5 +85,5 @@ export function adminRoutes(deps: AdminServiceDeps) {
       return c.json(await admin.bulk(actor, c.req.valid('json')), 200);
     })
     .route('/', adminUserRoutes(admin))
-    .route('/', adminContentRoutes(admin));
+    .route('/', adminContentRoutes(admin, services.comments));
 }

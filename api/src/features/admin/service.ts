@@ -3,12 +3,13 @@ import type { SessionStore } from '../../auth/sessions.js';
 import type { Database } from '../../db/index.js';
 import type { User } from '../../db/models/index.js';
 import { type CountDrift, recount } from '../../db/recount.js';
-import type { JobQueue } from '../../jobs/queue.js';
 import type { Clock } from '../../lib/clock.js';
 import { ApiError, unprocessable } from '../../lib/errors.js';
-import type { PostChangeListener } from '../posts/service.js';
+import type { WriteContext } from '../../lib/write-context.js';
+import type { CommentService } from '../comments/service.js';
+import type { PostService } from '../posts/service.js';
 import { presentBuild } from '../publishing/service.js';
-import { createAuditLogger } from './audit.js';
+import type { AuditLogger } from './audit.js';
 import { createAdminContentService } from './content.service.js';
 import {
   type AdminStats,
@@ -25,55 +26,42 @@ export interface AdminServiceDeps {
   db: Database;
   clock: Clock;
   sessions: SessionStore;
-  /** The outbox: post changes that affect the site become publish webhook jobs, as in the posts service. */
-  jobs: Pick<JobQueue, 'enqueue'>;
-  /** Also told of those changes, after commit. */
-  onPostChange?: PostChangeListener;
+  audit: AuditLogger;
+  /** The entity services whose write paths the bulk actions run. */
+  posts: PostService;
+  comments: CommentService;
 }
 
 export type AdminService = ReturnType<typeof createAdminService>;
 
 /**
- * One item of a bulk action: applies the change to `id` inside `transaction`
- * (its savepoint) and returns the ids of same-resource rows that went with it.
+ * One item of a bulk action: applies the change to `id` inside `transaction` (its savepoint)
+ * and returns the ids of same-resource rows that went with it.
  */
-type BulkOperation = (id: number, transaction: Transaction, outer: Transaction) => Promise<number[] | undefined>;
+type BulkOperation = (id: number, context: Required<WriteContext>) => Promise<number[] | undefined>;
 
 /** The admin area: users, content, stats, audit log, recount and bulk actions. */
-export function createAdminService({ db, clock, sessions, jobs, onPostChange }: AdminServiceDeps) {
+export function createAdminService({ db, clock, sessions, audit, posts, comments }: AdminServiceDeps) {
   const { User: UserModel, Post, Comment, BuildEvent } = db.models;
-  const audit = createAuditLogger(db, clock);
   const users = createAdminUserService({ db, clock, sessions, audit });
-  const content = createAdminContentService({ db, clock, audit, jobs, onPostChange });
+  const content = createAdminContentService({ db });
+  const none = async () => undefined;
 
-  function bulkOperation(actor: User, resource: BulkResource, action: BulkAction): BulkOperation | null {
-    const none = async () => undefined;
-    const key = `${resource}.${action}`;
-    switch (key) {
-      case 'users.ban':
-        return (id, t) => users.ban(actor, id, t).then(none);
-      case 'users.unban':
-        return (id, t) => users.unban(actor, id, t).then(none);
-      case 'users.verify':
-        return (id, t) => users.verify(actor, id, t).then(none);
-      case 'users.delete':
-        return (id, t) => users.remove(actor, id, t).then(none);
-      case 'posts.publish':
-        return (id, t, outer) => content.setPostPublished(actor, id, true, t, outer).then(none);
-      case 'posts.unpublish':
-        return (id, t, outer) => content.setPostPublished(actor, id, false, t, outer).then(none);
-      case 'posts.delete':
-        return (id, t, outer) => content.removePost(actor, id, t, outer).then(none);
-      case 'comments.hide':
-        return (id, t) => content.setCommentStatus(actor, id, 'hidden', t).then(none);
-      case 'comments.unhide':
-        return (id, t) => content.setCommentStatus(actor, id, 'visible', t).then(none);
-      case 'comments.delete':
-        return (id, t) => content.removeComment(actor, id, t);
-      default:
-        return null;
-    }
-  }
+  /** resource.action → the entity service's own write method: the same rules and audit as a single change. */
+  const BULK: Record<string, BulkOperation> = {
+    'users.ban': (id, { actor, transaction }) => users.ban(actor, id, transaction).then(none),
+    'users.unban': (id, { actor, transaction }) => users.unban(actor, id, transaction).then(none),
+    'users.verify': (id, { actor, transaction }) => users.verify(actor, id, transaction).then(none),
+    'users.delete': (id, { actor, transaction }) => users.remove(actor, id, transaction).then(none),
+    'posts.publish': (id, context) => posts.setPublished(String(id), true, context).then(none),
+    'posts.unpublish': (id, context) => posts.setPublished(String(id), false, context).then(none),
+    'posts.delete': (id, context) => posts.remove(String(id), context).then(none),
+    'comments.hide': (id, context) => comments.setStatus(id, 'hidden', context).then(none),
+    'comments.unhide': (id, context) => comments.setStatus(id, 'visible', context).then(none),
+    'comments.delete': async (id, context) => (await comments.remove(id, context)).replyIds,
+  };
+  const bulkOperation = (resource: BulkResource, action: BulkAction): BulkOperation | null =>
+    (BULK_ACTIONS[resource] as readonly string[]).includes(action) ? (BULK[`${resource}.${action}`] ?? null) : null;
 
   return {
     users,
@@ -130,7 +118,7 @@ export function createAdminService({ db, clock, sessions, jobs, onPostChange }: 
      * Each applied id writes its own audit row, and the batch one `bulk` row.
      */
     async bulk(actor: User, request: BulkRequest): Promise<BulkResult> {
-      const operation = bulkOperation(actor, request.resource, request.action);
+      const operation = bulkOperation(request.resource, request.action);
       if (!operation) {
         const allowed = BULK_ACTIONS[request.resource].join(', ');
         throw unprocessable('unsupported_action', `Bulk actions on ${request.resource}: ${allowed}.`, [
@@ -149,7 +137,7 @@ export function createAdminService({ db, clock, sessions, jobs, onPostChange }: 
           }
           try {
             const cascaded = await db.sequelize.transaction({ transaction: outer }, (savepoint) =>
-              operation(id, savepoint, outer),
+              operation(id, { actor, transaction: savepoint }),
             );
             for (const gone of cascaded ?? []) goneWithEarlier.add(gone);
             results.push({ id, ok: true });

@@ -11,7 +11,7 @@ export type CategoryService = ReturnType<typeof createCategoryService>;
 
 /** Category writes are admin-only, so every one is audited in its own transaction. */
 export function createCategoryService(db: Database, audit: AuditLogger) {
-  const record = (actor: User, action: string, category: Category, transaction: Transaction) =>
+  const record = (actor: User, action: 'create' | 'update' | 'delete', category: Category, transaction: Transaction) =>
     audit.write(
       actor,
       {

@@ -100,7 +100,7 @@ export function commentRoutes(comments: CommentService, clientIp: ClientIp, cach
     })
     .openapi(deleteComment, async (c) => {
       const user = requireUser(c);
-      cache.forgetPost(await comments.remove(user, c.req.valid('param').id));
+      cache.forgetPost((await comments.remove(c.req.valid('param').id, { actor: user })).postId);
       return c.body(null, 204);
     });
 }

@@ -1,10 +1,11 @@
 import { Op, type Transaction } from 'sequelize';
 import type { Database } from '../../db/index.js';
-import type { Comment, Post, User } from '../../db/models/index.js';
+import type { Comment, CommentStatus, Post, User } from '../../db/models/index.js';
 import type { Clock } from '../../lib/clock.js';
 import { forbidden, notFound, unauthorized, unprocessable } from '../../lib/errors.js';
 import { parseIdOrSlug } from '../../lib/openapi.js';
 import type { RateLimiter, RateRule } from '../../lib/rate-limit.js';
+import { type WriteContext, within } from '../../lib/write-context.js';
 import type { AuditLogger } from '../admin/audit.js';
 import { canEditPost } from '../posts/service.js';
 import type { CreateCommentInput } from './schema.js';
@@ -26,8 +27,13 @@ export interface CommentServiceDeps {
 
 export type CommentService = ReturnType<typeof createCommentService>;
 
+/**
+ * Comments: the one write path of the entity (readers' own routes and the admin's, single or
+ * bulk with `{ transaction }` a savepoint, all come here).
+ */
 export function createCommentService({ db, clock, rateLimiter, rules, audit }: CommentServiceDeps) {
   const { Comment, Post, User } = db.models;
+
   const withAuthor = [{ model: User, as: 'author', attributes: ['id', 'name'] }];
 
   /** The post comments hang off: published, or a draft its editor is previewing. */
@@ -174,27 +180,59 @@ export function createCommentService({ db, clock, rateLimiter, rules, audit }: C
       return reload(commentId);
     },
 
-    /** The author or an admin deletes a comment; its replies go with it. Returns the comment's post id. */
-    async remove(user: User, commentId: number): Promise<number> {
-      return db.transaction(async (transaction) => {
-        const comment = await reachableComment(commentId, user, transaction);
-        if (comment.authorId !== user.id && user.role !== 'admin') {
+    /**
+     * The author or an admin deletes a comment; its replies go with it (and off the counters,
+     * through the hooks). An admin's deletion is audited, whoever wrote the comment. Returns the
+     * post and the ids of the replies that went with it.
+     */
+    async remove(
+      commentId: number,
+      { actor, transaction }: WriteContext,
+    ): Promise<{ postId: number; replyIds: number[] }> {
+      return within(db, transaction, async (t) => {
+        const comment = await reachableComment(commentId, actor, t);
+        if (comment.authorId !== actor.id && actor.role !== 'admin') {
           throw forbidden('not_owner', 'You can only delete your own comments.');
         }
-        await comment.destroy({ transaction });
-        if (comment.authorId !== user.id) {
+        const replies = await Comment.findAll({ where: { parentId: comment.id }, attributes: ['id'], transaction: t });
+        await comment.destroy({ transaction: t });
+        if (actor.role === 'admin') {
           await audit.write(
-            user,
+            actor,
             {
               action: 'comment.delete',
               targetType: 'comment',
               targetId: comment.id,
-              details: { postId: comment.postId },
+              details: { postId: comment.postId, authorId: comment.authorId, replies: replies.length },
             },
-            transaction,
+            t,
           );
         }
-        return comment.postId;
+        return { postId: comment.postId, replyIds: replies.map((reply) => reply.id) };
+      });
+    },
+
+    /** An admin hides or shows a comment (a no-op when it already is); the count hooks move it on and off the counters. */
+    async setStatus(commentId: number, status: CommentStatus, { actor, transaction }: WriteContext): Promise<void> {
+      if (actor.role !== 'admin') throw forbidden('forbidden', 'Only admins can hide comments.');
+      await within(db, transaction, async (t) => {
+        const comment = await Comment.findByPk(commentId, { transaction: t });
+        if (!comment) throw notFound('Comment');
+        const already = comment.status === status;
+        if (!already) {
+          comment.status = status;
+          await comment.save({ transaction: t });
+        }
+        await audit.write(
+          actor,
+          {
+            action: status === 'hidden' ? 'comment.hide' : 'comment.unhide',
+            targetType: 'comment',
+            targetId: commentId,
+            details: { postId: comment.postId, authorId: comment.authorId, already },
+          },
+          t,
+        );
       });
     },
   };

@@ -299,7 +299,7 @@ describe('409 slug_taken', () => {
     const post = await t.factories.post(author, { category: from, title: 'Original' });
     const taken = await t.factories.post(author);
     const before = await snapshot(author, from, to);
-    const changes = t.postChanges.length;
+    const changes = (await t.publishEvents()).length;
 
     await expectError(
       await t.request('PATCH', `/api/posts/${post.id}`, {
@@ -316,7 +316,7 @@ describe('409 slug_taken', () => {
       slug: post.slug,
       categoryId: from.id,
     });
-    expect(t.postChanges.length).toBe(changes);
+    expect((await t.publishEvents()).length).toBe(changes);
   });
 });
 

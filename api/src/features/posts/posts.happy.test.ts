@@ -22,11 +22,11 @@ afterAll(async () => {
   await t.destroy();
 });
 
-/** Announcements made while `action` ran. */
+/** The publish events `action` put in the outbox. */
 async function changesDuring(action: () => Promise<unknown>) {
-  const before = t.postChanges.length;
+  const before = (await t.publishEvents()).length;
   await action();
-  return t.postChanges.slice(before);
+  return (await t.publishEvents()).slice(before);
 }
 
 describe('GET /api/posts', () => {

@@ -82,7 +82,7 @@ async function expectAllWritesRefused(
     const post = await t.factories.post(author, { status: postStatus });
     for (const write of writes) {
       const before = await state(post, author);
-      const changes = t.postChanges.length;
+      const changes = (await t.publishEvents()).length;
       const res = await t.request(write.method, write.path(post), {
         ...(as === undefined ? {} : { as }),
         ...(write.json === undefined ? {} : { json: write.json }),
@@ -92,7 +92,7 @@ async function expectAllWritesRefused(
       expect(`${write.name} ${postStatus}: ${res.status}`, text).toBe(`${write.name} ${postStatus}: ${status}`);
       await expectError(res, status, code);
       expect(await state(post, author)).toEqual(before);
-      expect(t.postChanges.length).toBe(changes);
+      expect((await t.publishEvents()).length).toBe(changes);
     }
   }
 }

@@ -102,17 +102,17 @@ export function postRoutes(posts: PostService) {
     })
     .openapi(deletePost, async (c) => {
       const user = requireRole(c, 'author', 'admin');
-      await posts.remove(user, c.req.valid('param').idOrSlug);
+      await posts.remove(c.req.valid('param').idOrSlug, { actor: user });
       return c.body(null, 204);
     })
     .openapi(publishRoute('publish'), async (c) => {
       const user = requireRole(c, 'author', 'admin');
-      const post = await posts.setPublished(user, c.req.valid('param').idOrSlug, true);
+      const post = await posts.setPublished(c.req.valid('param').idOrSlug, true, { actor: user });
       return c.json(presentPost(post, true), 200);
     })
     .openapi(publishRoute('unpublish'), async (c) => {
       const user = requireRole(c, 'author', 'admin');
-      const post = await posts.setPublished(user, c.req.valid('param').idOrSlug, false);
+      const post = await posts.setPublished(c.req.valid('param').idOrSlug, false, { actor: user });
       return c.json(presentPost(post, true), 200);
     });
 }

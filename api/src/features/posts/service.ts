@@ -1,3 +1,4 @@
+import type { PostEvent } from '@blog/contract';
 import type { Transaction } from 'sequelize';
 import type { Database } from '../../db/index.js';
 import type { Post, User } from '../../db/models/index.js';
@@ -6,22 +7,13 @@ import type { Clock } from '../../lib/clock.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
 import { parseIdOrSlug } from '../../lib/openapi.js';
 import { chooseSlug, retryOnSlugRace } from '../../lib/slug.js';
+import { type WriteContext, within } from '../../lib/write-context.js';
 import type { AuditLogger } from '../admin/audit.js';
 import { enqueuePublishEvent } from '../publishing/service.js';
 import type { CreatePostInput, UpdatePostInput } from './schema.js';
 
-/** What happened to a post, as far as the published site is concerned. */
-export interface PostChange {
-  event: 'published' | 'updated' | 'unpublished' | 'deleted';
-  postId: number;
-  slug: string;
-  /** Set when a published post's slug changed: the old page must go. */
-  previousSlug?: string;
-  at: string;
-}
-
-/** Told of every change that affects the published site, after its transaction commits. */
-export type PostChangeListener = (change: PostChange) => void;
+/** What happened to a post, as far as the published site is concerned: the publish event. */
+export type PostChange = PostEvent;
 
 export interface PostServiceDeps {
   /** Admins' changes are written to the audit log in the change's transaction. */
@@ -30,8 +22,6 @@ export interface PostServiceDeps {
   clock: Clock;
   /** The outbox: every change that affects the published site becomes a `webhook` job in the change's transaction. */
   jobs: Pick<JobQueue, 'enqueue'>;
-  /** Also told of those changes, after commit (in-process observers, tests). */
-  onPostChange?: PostChangeListener;
 }
 
 export type PostService = ReturnType<typeof createPostService>;
@@ -43,9 +33,20 @@ export type PostService = ReturnType<typeof createPostService>;
 export const canEditPost = (user: User | null, post: Pick<Post, 'authorId'>): boolean =>
   !!user && !user.bannedAt && (user.role === 'admin' || (user.role === 'author' && post.authorId === user.id));
 
-export function createPostService({ db, clock, jobs, onPostChange, audit }: PostServiceDeps) {
-  /** Audits what an admin does to a post; authors' own edits are not admin actions. */
-  const auditAdmin = async (user: User, action: string, post: Post, transaction: Transaction) => {
+/**
+ * Posts: the one write path of the entity. Every change (from its own routes, or from an admin
+ * bulk action with `{ transaction }` a savepoint) checks who may make it, queues the publish
+ * event in the same transaction, and audits an admin's action the same way whoever calls.
+ */
+export function createPostService({ db, clock, jobs, audit }: PostServiceDeps) {
+  /** Audits what an admin does to a post (a no-op included); authors' own edits are not admin actions. */
+  const auditAdmin = async (
+    user: User,
+    action: 'create' | 'update' | 'publish' | 'unpublish' | 'delete',
+    post: Post,
+    transaction: Transaction,
+    extra: Record<string, unknown> = {},
+  ) => {
     if (user.role !== 'admin') return;
     await audit.write(
       user,
@@ -53,7 +54,7 @@ export function createPostService({ db, clock, jobs, onPostChange, audit }: Post
         action: `post.${action}`,
         targetType: 'post',
         targetId: post.id,
-        details: { slug: post.slug, title: post.title },
+        details: { slug: post.slug, title: post.title, ...extra },
       },
       transaction,
     );
@@ -75,7 +76,6 @@ export function createPostService({ db, clock, jobs, onPostChange, audit }: Post
       at: clock().toISOString(),
     };
     await enqueuePublishEvent(jobs, change, transaction);
-    if (onPostChange) transaction.afterCommit(() => onPostChange(change));
   }
 
   async function find(idOrSlug: string, transaction?: Transaction): Promise<Post | null> {
@@ -215,31 +215,35 @@ export function createPostService({ db, clock, jobs, onPostChange, audit }: Post
       return reload(id);
     },
 
-    /** Publishes (first publication date kept on re-publish) or unpublishes a post. */
-    async setPublished(user: User, idOrSlug: string, published: boolean): Promise<Post> {
-      const id = await db.transaction(async (transaction) => {
-        const post = await findEditable(user, idOrSlug, transaction);
+    /** Publishes (first publication date kept on re-publish) or unpublishes a post; a no-op when it already is. */
+    async setPublished(idOrSlug: string, published: boolean, { actor, transaction }: WriteContext): Promise<Post> {
+      const id = await within(db, transaction, async (t) => {
+        const post = await findEditable(actor, idOrSlug, t);
         const status = published ? 'published' : 'draft';
-        if (post.status !== status) {
+        const already = post.status === status;
+        if (!already) {
           post.status = status;
           if (published && !post.publishedAt) post.publishedAt = clock();
-          await post.save({ transaction });
-          await announce(transaction, published ? 'published' : 'unpublished', post);
-          await auditAdmin(user, published ? 'publish' : 'unpublish', post, transaction);
+          await post.save({ transaction: t });
+          await announce(t, published ? 'published' : 'unpublished', post);
         }
+        await auditAdmin(actor, published ? 'publish' : 'unpublish', post, t, { already });
         return post.id;
       });
-      return reload(id);
+      if (!transaction) return reload(id);
+      const post = await Post.findByPk(id, { include, transaction });
+      if (!post) throw notFound('Post');
+      return post;
     },
 
     /** Deletes a post and, through the model hooks, its comments. */
-    async remove(user: User, idOrSlug: string): Promise<void> {
-      await db.transaction(async (transaction) => {
-        const post = await findEditable(user, idOrSlug, transaction);
+    async remove(idOrSlug: string, { actor, transaction }: WriteContext): Promise<void> {
+      await within(db, transaction, async (t) => {
+        const post = await findEditable(actor, idOrSlug, t);
         const wasPublished = post.status === 'published';
-        await post.destroy({ transaction });
-        if (wasPublished) await announce(transaction, 'deleted', post);
-        await auditAdmin(user, 'delete', post, transaction);
+        await post.destroy({ transaction: t });
+        if (wasPublished) await announce(t, 'deleted', post);
+        await auditAdmin(actor, 'delete', post, t, { authorId: post.authorId, status: post.status });
       });
     },
   };

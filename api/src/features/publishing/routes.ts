@@ -4,11 +4,11 @@ import {
   MAX_FUTURE_SECONDS,
   SIGNATURE_HEADER,
   SIGNATURE_MESSAGES,
-  type SignatureCheck,
   TIMESTAMP_HEADER,
 } from '@blog/contract/signature';
 import { createRoute } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../../app-env.js';
 import { requireRole } from '../../auth/guards.js';
 import type { Clock } from '../../lib/clock.js';
 import { ApiError } from '../../lib/errors.js';
@@ -25,8 +25,6 @@ import {
 } from './schema.js';
 import { type PublishingService, presentBuild } from './service.js';
 
-const signatureChecks = new WeakMap<Request, SignatureCheck>();
-
 /**
  * The builder's writes are authenticated by the webhook's HMAC scheme (not by
  * a cookie): the signature covers "timestamp.rawBody" with WEBHOOK_SECRET.
@@ -34,11 +32,11 @@ const signatureChecks = new WeakMap<Request, SignatureCheck>();
  * parses the same text) and notes the verdict; `requireSignature` enforces it
  * in the handler, so malformed bodies answer 400/422 like every other route.
  */
-export function checkBuilderSignature(secret: string, clock: Clock): MiddlewareHandler {
+export function checkBuilderSignature(secret: string, clock: Clock): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const body = await c.req.text();
-    signatureChecks.set(
-      c.req.raw,
+    c.set(
+      'signature',
       // The method and path are signed too (the builder's reporter signs them): a captured record
       // cannot be replayed against another build.
       checkSignature(
@@ -59,8 +57,8 @@ export function checkBuilderSignature(secret: string, clock: Clock): MiddlewareH
  * (method, path, timestamp and body) arrives again within the signature's lifetime. The seen
  * signatures live in the database, so every API replica refuses the replay.
  */
-async function requireSignature(c: Context, rateLimiter: RateLimiter): Promise<void> {
-  const check = signatureChecks.get(c.req.raw) ?? { ok: false, reason: 'missing' };
+async function requireSignature(c: Context<AppEnv>, rateLimiter: RateLimiter): Promise<void> {
+  const check = c.get('signature') ?? { ok: false, reason: 'missing' };
   if (!check.ok) throw new ApiError(401, 'bad_signature', SIGNATURE_MESSAGES[check.reason]);
   const key = `replay:${c.req.method} ${c.req.path}:${c.req.header(SIGNATURE_HEADER) ?? ''}`;
   const { count } = await rateLimiter.increment(key, {
