@@ -1,4 +1,4 @@
-import { Op, type Transaction } from 'sequelize';
+import { Op } from 'sequelize';
 import type { SessionStore } from '../../auth/sessions.js';
 import type { Database } from '../../db/index.js';
 import type { User } from '../../db/models/index.js';
