@@ -4,57 +4,27 @@
 // the release, so the same hashed /_astro assets), swaps fresh post data from
 // the API into the content store, and renders only the affected pages.
 //
-// Two small hooks reach Astro internals from a build-time Vite transform
-// (Astro 7.3): the content layer's `globalDataStore` singleton (its `set()` is
-// kept "for API stability") and the route caches that hold getStaticPaths()
-// results. The integration captures the prerenderer through the public
-// `astro:build:start` → `setPrerenderer` hook.
+// The prerenderer is captured through the public `astro:build:start` →
+// `setPrerenderer` hook; the one reach into Astro internals (the content
+// layer's data store and the route caches) is astro-internals.ts, version-
+// checked and self-tested after every full build.
 import { createHash } from 'node:crypto';
 import type { AstroIntegration, AstroPrerenderer } from 'astro';
 import { build } from 'astro';
 import { readSiteEnv } from '../../src/env.js';
 import { type AffectedPages, affectedPages, type ListedPost, newestFirst } from './affected.js';
+import {
+  type Collections,
+  exposedInternals,
+  exposeInternals,
+  internalsProblem,
+  type StoreEntry,
+} from './astro-internals.js';
 import { countPages, fileForPath, removePage, writePage } from './files.js';
 import type { BuildReply, RenderReply, WorkerReply, WorkerRequest } from './protocol.js';
 
-const STORE_KEY = Symbol.for('blog.builder.dataStore');
-const ROUTE_CACHES_KEY = Symbol.for('blog.builder.routeCaches');
-
-interface StoreEntry {
-  id: string;
-  data: Record<string, unknown>;
-  digest?: string;
-  [key: string]: unknown;
-}
-type Collections = Map<string, Map<string, StoreEntry>>;
-interface DataStoreSource {
-  collections(): Collections;
-}
-interface DataStoreSingleton {
-  get(): Promise<DataStoreSource>;
-  set(store: unknown): void;
-}
-interface RouteCacheLike {
-  clearAll(): void;
-}
 type PathWithRoute = Awaited<ReturnType<AstroPrerenderer['getStaticPaths']>>[number];
 type RouteData = PathWithRoute['route'];
-
-const globals = globalThis as unknown as Record<symbol, unknown>;
-
-/** Appended to two Astro runtime modules while they are bundled for prerendering. */
-const exposeInternals = {
-  name: 'blog-builder-expose-internals',
-  transform(code: string, id: string) {
-    if (/[\\/]astro[\\/]dist[\\/]content[\\/]data-store\.js$/.test(id)) {
-      return `${code}\nglobalThis[Symbol.for('blog.builder.dataStore')] = globalDataStore;\n`;
-    }
-    if (/[\\/]astro[\\/]dist[\\/]core[\\/]render[\\/]route-cache\.js$/.test(id)) {
-      return `${code}\n{ const caches = (globalThis[Symbol.for('blog.builder.routeCaches')] ??= new Set()); const set = RouteCache.prototype.set; RouteCache.prototype.set = function (route, entry) { caches.add(this); return set.call(this, route, entry); }; }\n`;
-    }
-    return undefined;
-  },
-};
 
 let prerenderer: AstroPrerenderer | null = null;
 let builtPaths: PathWithRoute[] = [];
@@ -99,6 +69,10 @@ async function fullBuild(outDir: string): Promise<BuildReply> {
   await build({ root: process.env.BLOG_SITE_ROOT ?? process.cwd(), outDir, logLevel: 'warn', integrations: [capture] });
   if (!prerenderer) throw new Error('the build rendered no pages (no prerenderer captured)');
   routes = appRoutes();
+  // The fast path's one reach into Astro internals: checked now, so a mismatch is a loud
+  // "full builds only" at start rather than a wrong page later.
+  const problem = internalsProblem();
+  if (problem) process.stderr.write(`builder: the fast path is off (${problem}); every change is a full build\n`);
   return { pages: await countPages(outDir) };
 }
 
@@ -176,8 +150,9 @@ async function renderPath(pathname: string): Promise<string> {
 async function fastPath(releaseDir: string, request: Extract<WorkerRequest, { type: 'render' }>): Promise<RenderReply> {
   const { changes } = request;
   const started = performance.now();
-  const singleton = globals[STORE_KEY] as DataStoreSingleton | undefined;
-  if (!singleton || !prerenderer) throw new Error('no build in this worker');
+  const internals = exposedInternals();
+  if (!prerenderer) throw new Error('no build in this worker');
+  const singleton = internals.dataStore;
   const current = (await singleton.get()).collections();
   const posts = new Map(current.get('posts') ?? []);
   const template = posts.values().next().value;
@@ -210,7 +185,7 @@ async function fastPath(releaseDir: string, request: Extract<WorkerRequest, { ty
     next.set('categories', fresh);
   }
   singleton.set(storeOf(next));
-  for (const cache of (globals[ROUTE_CACHES_KEY] as Set<RouteCacheLike> | undefined) ?? []) cache.clearAll();
+  for (const cache of internals.routeCaches) cache.clearAll();
 
   const pages: AffectedPages = affectedPages(before, listed(posts.values()), changes);
   const written: string[] = [];
