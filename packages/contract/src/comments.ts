@@ -11,6 +11,9 @@ export const CommentSchema = z
     status: z.enum(['visible', 'hidden']).meta({ description: 'Hidden comments have an empty body' }),
     bodyHtml: z.string().meta({ description: 'Sanitised HTML' }),
     bodyMarkdown: z.string().optional().meta({ description: "Only on the viewer's own comments, for editing" }),
+    editableUntil: isoDate()
+      .optional()
+      .meta({ description: "Only on the viewer's own visible comments: until when the API accepts an edit" }),
     createdAt: isoDate(),
     editedAt: isoDate().nullable(),
   })

@@ -189,10 +189,6 @@ export class BlogComments extends LitElement {
   @property({ attribute: 'post-slug' })
   postSlug = '';
 
-  /** Seconds after posting during which the API accepts edits (its COMMENT_EDIT_WINDOW_SECONDS). */
-  @property({ type: Number, attribute: 'edit-window' })
-  editWindow = 900;
-
   @state() private user: User | null = null;
   @state() private threads: CommentThread[] = [];
   /** The post's visible comments; undefined until the first page arrives. */
@@ -484,7 +480,8 @@ export class BlogComments extends LitElement {
     const editable =
       own &&
       comment.bodyMarkdown !== undefined &&
-      Date.now() - Date.parse(comment.createdAt) < this.editWindow * 1000 &&
+      comment.editableUntil !== undefined &&
+      Date.now() < Date.parse(comment.editableUntil) &&
       !pending;
     return html`<article class="comment">
       <p class="by">

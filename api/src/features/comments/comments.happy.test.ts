@@ -164,14 +164,26 @@ describe('GET /api/posts/:idOrSlug/comments', () => {
     const flat = asAlice.items.flatMap((c) => [c, ...c.replies]);
     expect(flat).toHaveLength(4);
     for (const comment of flat) {
-      if (comment.author.id === alice.id) expect(comment.bodyMarkdown).toBeDefined();
-      else expect(comment.bodyMarkdown).toBeUndefined();
+      if (comment.author.id === alice.id) {
+        expect(comment.bodyMarkdown).toBeDefined();
+        // Until when its author may edit it: the API's own window, so no island hard-codes one.
+        expect(Date.parse(comment.editableUntil ?? '') - Date.parse(comment.createdAt)).toBe(
+          t.config.commentEditWindowSeconds * 1000,
+        );
+      } else {
+        expect(comment.bodyMarkdown).toBeUndefined();
+        expect(comment.editableUntil).toBeUndefined();
+      }
     }
     expect(flat.find((c) => c.id === mine.id)?.bodyMarkdown).toBe('Mine *md*');
     expect(flat.find((c) => c.id === myReply.id)?.bodyMarkdown).toBe('My reply');
 
     const anonymous = await listAll(`/api/posts/${post.id}/comments`);
-    expect(anonymous.items.flatMap((c) => [c, ...c.replies]).every((c) => c.bodyMarkdown === undefined)).toBe(true);
+    expect(
+      anonymous.items
+        .flatMap((c) => [c, ...c.replies])
+        .every((c) => c.bodyMarkdown === undefined && c.editableUntil === undefined),
+    ).toBe(true);
   });
 
   it("lets a post's author read the comments of their own draft", async () => {

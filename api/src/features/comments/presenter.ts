@@ -2,8 +2,17 @@ import type { Comment, User } from '../../db/models/index.js';
 import { presentAuthor } from '../posts/presenter.js';
 import type { CommentOut, CommentThreadOut } from './schema.js';
 
-/** A comment as readers see it: hidden ones keep their place but lose their body. */
-export function presentComment(comment: Comment, viewer: User | null): CommentOut {
+/** How comments are shown: `editWindowSeconds` is how long after posting its author may edit it. */
+export interface CommentView {
+  viewer: User | null;
+  editWindowSeconds: number;
+}
+
+/**
+ * A comment as readers see it: hidden ones keep their place but lose their body; the viewer's own
+ * carry their Markdown and until when they can still be edited.
+ */
+export function presentComment(comment: Comment, { viewer, editWindowSeconds }: CommentView): CommentOut {
   if (!comment.author) throw new Error('presentComment needs the author included');
   const hidden = comment.status !== 'visible';
   const own = viewer !== null && viewer.id === comment.authorId;
@@ -14,12 +23,17 @@ export function presentComment(comment: Comment, viewer: User | null): CommentOu
     author: presentAuthor(comment.author),
     status: comment.status,
     bodyHtml: hidden ? '' : comment.bodyHtml,
-    ...(own && !hidden ? { bodyMarkdown: comment.bodyMarkdown } : {}),
+    ...(own && !hidden
+      ? {
+          bodyMarkdown: comment.bodyMarkdown,
+          editableUntil: new Date(comment.createdAt.getTime() + editWindowSeconds * 1000).toISOString(),
+        }
+      : {}),
     createdAt: comment.createdAt.toISOString(),
     editedAt: comment.editedAt ? comment.editedAt.toISOString() : null,
   };
 }
 
-export function presentThread(comment: Comment, replies: Comment[], viewer: User | null): CommentThreadOut {
-  return { ...presentComment(comment, viewer), replies: replies.map((reply) => presentComment(reply, viewer)) };
+export function presentThread(comment: Comment, replies: Comment[], view: CommentView): CommentThreadOut {
+  return { ...presentComment(comment, view), replies: replies.map((reply) => presentComment(reply, view)) };
 }

@@ -1,5 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { requireUser, requireVerified } from '../../auth/guards.js';
+import type { User } from '../../db/models/index.js';
 import type { ClientIp } from '../../lib/client-ip.js';
 import { createRouter, errorResponses, IdOrSlugParam, IdParam, jsonBody, jsonResponse } from '../../lib/openapi.js';
 import type { CommentPageCache } from './page-cache.js';
@@ -70,6 +71,7 @@ const deleteComment = createRoute({
 
 /** Comment routes, mounted at /api. */
 export function commentRoutes(comments: CommentService, clientIp: ClientIp, cache: CommentPageCache) {
+  const view = (viewer: User | null) => ({ viewer, editWindowSeconds: comments.editWindowSeconds });
   return createRouter()
     .openapi(listComments, async (c) => {
       const viewer = c.get('user');
@@ -77,7 +79,7 @@ export function commentRoutes(comments: CommentService, clientIp: ClientIp, cach
       const query = c.req.valid('query');
       const load = async () => {
         const { postId, threads, nextCursor, total } = await comments.listForPost(idOrSlug, query, viewer);
-        const items = threads.map(({ comment, replies }) => presentThread(comment, replies, viewer));
+        const items = threads.map(({ comment, replies }) => presentThread(comment, replies, view(viewer)));
         return { postId, page: { items, nextCursor, total } };
       };
       const page = viewer ? (await load()).page : await cache.getOrLoad(idOrSlug, query.cursor, query.limit, load);
@@ -90,13 +92,13 @@ export function commentRoutes(comments: CommentService, clientIp: ClientIp, cach
       const user = requireVerified(c);
       const comment = await comments.create(user, c.req.valid('param').idOrSlug, c.req.valid('json'), clientIp(c));
       cache.forgetPost(comment.postId);
-      return c.json(presentComment(comment, user), 201);
+      return c.json(presentComment(comment, view(user)), 201);
     })
     .openapi(updateComment, async (c) => {
       const user = requireVerified(c);
       const comment = await comments.edit(user, c.req.valid('param').id, c.req.valid('json').body);
       cache.forgetPost(comment.postId);
-      return c.json(presentComment(comment, user), 200);
+      return c.json(presentComment(comment, view(user)), 200);
     })
     .openapi(deleteComment, async (c) => {
       const user = requireUser(c);

@@ -68,6 +68,9 @@ export function createCommentService({ db, clock, rateLimiter, rules, audit }: C
   }
 
   return {
+    /** How long after posting a comment's author may edit it (COMMENT_EDIT_WINDOW_SECONDS). */
+    editWindowSeconds: rules.editWindowSeconds,
+
     /**
      * One page of top-level comments (oldest first) with all their replies, in
      * three queries whatever the page size. Hidden top-level comments appear
