@@ -30,26 +30,54 @@ export interface JsonSchema {
   allOf?: JsonSchema[];
 }
 
+/**
+ * OpenAPI 3.1 schemas read as the 3.0 shape this sweep reasons about: `type: ['string', 'null']`
+ * becomes `type: 'string', nullable: true`, a numeric `exclusiveMinimum` a `minimum` with the flag.
+ */
+function as30(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
+  const schema: Record<string, unknown> = { ...raw };
+  if (Array.isArray(schema.type)) {
+    const types = schema.type.filter((type): type is string => typeof type === 'string');
+    schema.nullable = types.includes('null') || schema.nullable === true;
+    const type = types.find((candidate) => candidate !== 'null');
+    if (type) schema.type = type;
+    else delete schema.type;
+  }
+  if (typeof schema.exclusiveMinimum === 'number') {
+    schema.minimum = schema.exclusiveMinimum;
+    schema.exclusiveMinimum = true;
+  }
+  if (typeof schema.exclusiveMaximum === 'number') {
+    schema.maximum = schema.exclusiveMaximum;
+    delete schema.exclusiveMaximum;
+  }
+  return schema;
+}
+
 const JsonSchemaSchema: z.ZodType<JsonSchema> = z.lazy(() =>
-  z.looseObject({
-    $ref: z.string().optional(),
-    type: z.string().optional(),
-    format: z.string().optional(),
-    pattern: z.string().optional(),
-    enum: z.array(z.unknown()).optional(),
-    nullable: z.boolean().optional(),
-    minLength: z.number().optional(),
-    maxLength: z.number().optional(),
-    minimum: z.number().optional(),
-    maximum: z.number().optional(),
-    exclusiveMinimum: z.boolean().optional(),
-    minItems: z.number().optional(),
-    properties: z.record(z.string(), JsonSchemaSchema).optional(),
-    required: z.array(z.string()).optional(),
-    items: JsonSchemaSchema.optional(),
-    anyOf: z.array(JsonSchemaSchema).optional(),
-    allOf: z.array(JsonSchemaSchema).optional(),
-  }),
+  z.preprocess(
+    as30,
+    z.looseObject({
+      $ref: z.string().optional(),
+      type: z.string().optional(),
+      format: z.string().optional(),
+      pattern: z.string().optional(),
+      enum: z.array(z.unknown()).optional(),
+      nullable: z.boolean().optional(),
+      minLength: z.number().optional(),
+      maxLength: z.number().optional(),
+      minimum: z.number().optional(),
+      maximum: z.number().optional(),
+      exclusiveMinimum: z.boolean().optional(),
+      minItems: z.number().optional(),
+      properties: z.record(z.string(), JsonSchemaSchema).optional(),
+      required: z.array(z.string()).optional(),
+      items: JsonSchemaSchema.optional(),
+      anyOf: z.array(JsonSchemaSchema).optional(),
+      allOf: z.array(JsonSchemaSchema).optional(),
+    }),
+  ),
 );
 
 const ParameterSchema = z.looseObject({

@@ -83,3 +83,33 @@ export function parseIdOrSlug(value: string): { id: number } | { slug: string } 
 }
 
 export { isoDate, SlugSchema, textString } from '@blog/contract';
+
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+
+/** `post /api/posts/{idOrSlug}/publish` → `postPostsByIdOrSlugPublish`: unique, stable, derived. */
+export function operationIdOf(method: string, path: string): string {
+  const words = path
+    .replace(/^\/api\//, '')
+    .split('/')
+    .filter(Boolean)
+    .map((segment) => {
+      const param = /^\{(\w+)\}$/.exec(segment)?.[1];
+      const word = (param ? `by-${param}` : segment).replace(/[^\w-]/g, '-');
+      return word.replace(/(^|[-_])(\w)/g, (_, _sep: string, letter: string) => letter.toUpperCase());
+    });
+  return `${method}${words.join('')}`;
+}
+
+/** The document with an operationId on every operation that has none (Redocly's recommended rules ask for one). */
+export function withOperationIds<D extends { paths?: object }>(document: D): D {
+  for (const [path, item] of Object.entries(document.paths ?? {})) {
+    if (typeof item !== 'object' || item === null) continue;
+    for (const method of METHODS) {
+      const operation: unknown = Reflect.get(item, method);
+      if (typeof operation === 'object' && operation !== null && !('operationId' in operation)) {
+        Object.assign(operation, { operationId: operationIdOf(method, path) });
+      }
+    }
+  }
+  return document;
+}
