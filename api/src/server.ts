@@ -9,7 +9,7 @@ import { failedToStart, startApi, stopOnSignals } from './start.js';
 async function main() {
   loadDotEnv();
   const config = loadConfig();
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, process.stdout.isTTY === true);
   if (runsBuilderInProcess(config)) {
     throw new Error(
       'Neither BUILDER_URL nor GITHUB_DISPATCH_REPO is set, so nothing would build the site. Set BUILDER_URL (the builder service), or run one-process mode with `npm start`.',

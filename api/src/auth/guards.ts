@@ -28,5 +28,3 @@ export function requireRole(c: Context<AppEnv>, ...roles: UserRole[]): User {
   }
   return user;
 }
-
-export const isAdmin = (user: User | null): boolean => user?.role === 'admin';

@@ -18,8 +18,6 @@ export class ApiError extends HTTPException {
   }
 }
 
-export const badRequest = (code: ErrorCode, message: string, details?: ErrorDetail[]) =>
-  new ApiError(400, code, message, details);
 export const unauthorized = (message = 'Sign in to do this.') => new ApiError(401, 'unauthorized', message);
 export const forbidden = (code: ErrorCode, message: string) => new ApiError(403, code, message);
 export const notFound = (what: string) => new ApiError(404, 'not_found', `${what} not found.`);

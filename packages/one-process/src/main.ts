@@ -17,7 +17,7 @@ async function main() {
   process.chdir(REPO_ROOT);
   loadDotEnv();
   const config = loadConfig();
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, process.stdout.isTTY === true);
   // With BUILDER_URL or GitHub dispatch set, the site is built elsewhere: the API alone.
   const api = await startApi(config, logger, runsBuilderInProcess(config) ? createOneProcess(config, logger) : {});
   stopOnSignals(api, logger);

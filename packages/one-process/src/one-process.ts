@@ -23,6 +23,19 @@ export function createOneProcess(config: Config, logger: Logger) {
 
     /** Adds the static site and the admin app after the API routes (a path the API answers never gets here). */
     mount(app: App) {
+      // While the first build runs there is nothing to serve yet: a page that says so and
+      // reloads itself (a meta refresh: the CSP allows no inline script), not the API's JSON 404.
+      app.use('*', async (c, next) => {
+        const path = c.req.path;
+        if (c.req.method !== 'GET' || path.startsWith('/api/')) return next();
+        const admin = path === '/admin' || path.startsWith('/admin/');
+        const root = admin ? config.adminDist : config.siteDist;
+        if (existsSync(join(root, 'index.html'))) return next();
+        return c.html(buildingPage(admin ? 'the admin app' : 'your blog'), 503, {
+          'Retry-After': '2',
+          'Cache-Control': 'no-store',
+        });
+      });
       app.use(
         '*',
         staticSite({ root: config.adminDist, mount: '/admin/', fallback: 'spa', immutable: ['/admin/assets/'] }),
@@ -76,6 +89,14 @@ export function createOneProcess(config: Config, logger: Logger) {
     },
   };
   return extension satisfies ApiExtension;
+}
+
+/** The page shown while `what` is being built for the first time. */
+function buildingPage(what: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="refresh" content="2"><title>Building ${what}…</title></head>
+<body><main><h1>Building ${what}…</h1><p>This is the first start: it takes a few seconds. This page reloads itself.</p></main></body></html>`;
 }
 
 /** On a fresh clone, builds the admin app once (vite build, a few seconds) so /admin/ works after `npm start`. */

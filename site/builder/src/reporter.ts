@@ -83,12 +83,6 @@ export function httpReporter(options: {
   };
 }
 
-/** Records nothing. */
-export const noReporter: BuildReporter = {
-  create: async () => null,
-  update: async () => {},
-};
-
 /** JSON lines on stdout/stderr, pino-compatible call shape. */
 export const consoleLogger: Logger = {
   info: (fields, message) => process.stdout.write(`${JSON.stringify({ level: 'info', msg: message, ...fields })}\n`),
