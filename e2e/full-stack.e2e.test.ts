@@ -16,14 +16,14 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { getRequestListener, type Http2Bindings, type HttpBindings } from '@hono/node-server';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { DEMO_PASSWORD, seedDemo } from '../api/src/db/seed.js';
 import { createTestContext, type TestContext } from '../api/test/app.js';
 import { codeIn, startSmtpServer, type TestSmtpServer } from '../api/test/smtp.js';
 import { builderIdle, type RunningBuilder, startBuilderProcess } from './support/builder.js';
-import { CHROMIUM, launchChromium } from './support/chromium.js';
+import { CHROMIUM, launchChromium, pageWatcher } from './support/chromium.js';
 import { type RawResponse, rawRequest } from './support/http.js';
 import { NGINX_BIN, nginxAvailable, type RunningNginx, startNginx } from './support/nginx.js';
 import { ROOT } from './support/repo.js';
@@ -56,22 +56,7 @@ let browser: Browser;
 let origin: string;
 let buildMs = 0;
 
-/** Chromium's console errors and uncaught exceptions (a CSP violation among them), by page. */
-const problems = new Map<Page, string[]>();
-const unexpected = (page: Page) =>
-  (problems.get(page) ?? []).filter((problem) => !/the server responded with a status of 4\d\d/.test(problem));
-
-async function newPage(context?: BrowserContext): Promise<Page> {
-  const page = await (context ?? (await browser.newContext())).newPage();
-  page.setDefaultTimeout(20_000);
-  const list: string[] = [];
-  problems.set(page, list);
-  page.on('pageerror', (error) => list.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') list.push(`console: ${message.text()}`);
-  });
-  return page;
-}
+const { newPage, unexpected } = pageWatcher(() => browser, 20_000);
 
 /** Through nginx, on a fresh connection, never decompressed. */
 const get = (path: string, headers: Record<string, string> = {}) => rawRequest(`${origin}${path}`, { headers });

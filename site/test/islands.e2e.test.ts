@@ -10,7 +10,7 @@ import type { Post, User } from '../../api/src/db/models/index.js';
 import { seedDemo } from '../../api/src/db/seed.js';
 import { createTestContext, type TestContext } from '../../api/test/app.js';
 import { codeIn, startSmtpServer, type TestSmtpServer } from '../../api/test/smtp.js';
-import { CHROMIUM, launchChromium } from '../../e2e/support/chromium.js';
+import { CHROMIUM, launchChromium, pageWatcher } from '../../e2e/support/chromium.js';
 import { runAstroBuild } from '../scripts/build-site.js';
 import { type OneOrigin, serveStatic, startOneOrigin } from './one-origin.js';
 
@@ -67,24 +67,7 @@ const isFocused = (locator: Locator) =>
     return active === element;
   });
 
-/** Chromium's console errors and uncaught exceptions per page: a CSP violation or a crash fails the test. */
-const problems = new Map<Page, string[]>();
-
-/** The page's problems but the 4xx answers a test provoked on purpose (Chromium logs those as errors). */
-const unexpected = (page: Page) =>
-  (problems.get(page) ?? []).filter((problem) => !/the server responded with a status of 4\d\d/.test(problem));
-
-async function newPage(context?: BrowserContext): Promise<Page> {
-  const page = await (context ?? (await browser.newContext())).newPage();
-  page.setDefaultTimeout(15_000);
-  const list: string[] = [];
-  problems.set(page, list);
-  page.on('pageerror', (error) => list.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') list.push(`console: ${message.text()}`);
-  });
-  return page;
-}
+const { newPage, unexpected, problems: problemsOf } = pageWatcher(() => browser, 15_000);
 
 /** A browser context already signed in as `user` (its session cookie, as the API would have set it). */
 async function signedInContext(user: User): Promise<BrowserContext> {
@@ -418,7 +401,7 @@ describe.skipIf(skip)('the islands in Chromium', () => {
     await poll(() => comments.locator('.threads > li').count()).toBe(25);
     await comments.getByText('Thread comment number 25.').waitFor();
     await poll(() => comments.getByRole('button', { name: 'Load more comments' }).count()).toBe(0);
-    expect(problems.get(page)).toEqual([]);
+    expect(problemsOf(page)).toEqual([]);
     await page.context().close();
   });
 
@@ -501,7 +484,7 @@ describe.skipIf(skip)('the islands in Chromium', () => {
     const file = join(tmpdir(), 'blog-islands-post.png');
     await page.screenshot({ path: file, fullPage: true });
     console.info(`screenshot: ${file}`);
-    expect(problems.get(page)).toEqual([]);
+    expect(problemsOf(page)).toEqual([]);
     await page.context().close();
   });
 });
