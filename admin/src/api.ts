@@ -60,6 +60,7 @@ export const api = {
   posts: (query: Query) => call('GET /admin/posts', { query }),
   post: (id: number) => call('GET /posts/:idOrSlug', { params: { idOrSlug: id } }),
   createPost: (input: CreatePostInput) => call('POST /posts', { body: input }),
+  preview: (bodyMarkdown: string) => call('POST /preview', { body: { bodyMarkdown } }),
   updatePost: (id: number, input: UpdatePostInput) =>
     call('PATCH /posts/:idOrSlug', { params: { idOrSlug: id }, body: input }),
   publishPost: (id: number, publish: boolean) =>

@@ -1,55 +1,16 @@
-import { css, html, LitElement, type TemplateResult } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
-import { type Block, type Inline, parseMarkdown } from '../markdown.js';
+import { css, html, LitElement, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { unsafeHTML } from 'lit/directives/unsafe-html.js';
+import { api, errorText } from '../api.js';
 
-const inline = (nodes: Inline[]): TemplateResult[] => nodes.map(inlineNode);
-
-function inlineNode(node: Inline): TemplateResult {
-  switch (node.type) {
-    case 'text':
-      return html`${node.text}`;
-    case 'code':
-      return html`<code>${node.text}</code>`;
-    case 'strong':
-      return html`<strong>${inline(node.children)}</strong>`;
-    case 'em':
-      return html`<em>${inline(node.children)}</em>`;
-    case 'link':
-      return html`<a href=${node.href} rel="noopener noreferrer nofollow">${inline(node.children)}</a>`;
-    case 'image':
-      return html`<img src=${node.src} alt=${node.alt} loading="lazy" referrerpolicy="no-referrer" />`;
-  }
-}
-
-function block(node: Block): TemplateResult {
-  switch (node.type) {
-    case 'heading': {
-      const content = inline(node.children);
-      // Preview headings start at h3: the page already has h1 and h2.
-      if (node.level === 1) return html`<h3 class="h1">${content}</h3>`;
-      if (node.level === 2) return html`<h4 class="h2">${content}</h4>`;
-      if (node.level === 3) return html`<h5 class="h3">${content}</h5>`;
-      return html`<h6>${content}</h6>`;
-    }
-    case 'paragraph':
-      return html`<p>${inline(node.children)}</p>`;
-    case 'code':
-      return html`<pre tabindex="0"><code>${node.text}</code></pre>`;
-    case 'quote':
-      return html`<blockquote>${node.children.map(block)}</blockquote>`;
-    case 'list':
-      return node.ordered
-        ? html`<ol start=${node.start}>${node.items.map((item) => html`<li>${inline(item)}</li>`)}</ol>`
-        : html`<ul>${node.items.map((item) => html`<li>${inline(item)}</li>`)}</ul>`;
-    case 'rule':
-      return html`<hr />`;
-  }
-}
+/** How long typing pauses before the preview asks the server again. */
+const DEBOUNCE_MS = 250;
 
 /**
- * A live preview of Markdown source. The source is parsed into a tree (../markdown.ts) and
- * rendered with Lit templates: text is always a text node, so raw HTML in the source shows as
- * text and cannot run; links keep only http(s), mailto and relative URLs.
+ * A live preview of a post body: the server's own HTML (POST /api/preview, the renderer and
+ * sanitiser the post page uses), so what it shows is what the site will publish — tables and all.
+ * Headings move down two levels under the editor's own h1 and h2 (the page outline), nothing else
+ * changes.
  */
 @customElement('markdown-preview')
 export class MarkdownPreview extends LitElement {
@@ -58,7 +19,7 @@ export class MarkdownPreview extends LitElement {
       display: block;
       overflow-wrap: anywhere;
     }
-    :host > :first-child {
+    .body > :first-child {
       margin-top: 0;
     }
     pre {
@@ -79,31 +40,74 @@ export class MarkdownPreview extends LitElement {
     }
     img {
       max-width: 100%;
+      height: auto;
     }
-    .h1 {
-      font-size: 1.5rem;
+    table {
+      border-collapse: collapse;
     }
-    .h2 {
-      font-size: 1.25rem;
+    th,
+    td {
+      border: 1px solid var(--border);
+      padding: 0.25rem 0.5rem;
     }
-    .h3 {
-      font-size: 1.1rem;
-    }
-    a {
-      color: var(--accent);
-    }
-    .empty {
-      color: var(--muted);
+    .problem {
+      color: var(--danger, #b00020);
     }
   `;
 
-  /** The Markdown source. */
+  /** The Markdown to preview. */
   @property() source = '';
 
-  override render() {
-    const blocks = parseMarkdown(this.source);
-    return blocks.length ? blocks.map(block) : html`<p class="empty">Nothing to preview yet.</p>`;
+  @state() private rendered = '';
+  @state() private problem = '';
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #asked = 0;
+
+  override updated(changed: Map<string, unknown>): void {
+    if (!changed.has('source')) return;
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.#render(), this.rendered ? DEBOUNCE_MS : 0);
   }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.#timer);
+  }
+
+  async #render(): Promise<void> {
+    const asked = ++this.#asked;
+    if (!this.source.trim()) {
+      this.rendered = '';
+      this.problem = '';
+      return;
+    }
+    try {
+      const { html: body } = await api.preview(this.source);
+      if (asked !== this.#asked) return;
+      this.rendered = shiftHeadings(body);
+      this.problem = '';
+    } catch (error) {
+      if (asked === this.#asked) this.problem = errorText(error);
+    }
+  }
+
+  override render() {
+    return html`${this.problem ? html`<p class="problem" role="status">${this.problem}</p>` : nothing}
+      <div class="body">${unsafeHTML(this.rendered)}</div>`;
+  }
+}
+
+/** The server's HTML with h2…h6 moved to h4…h6 (inert while it is reworked: a template's content runs nothing). */
+function shiftHeadings(body: string): string {
+  const template = document.createElement('template');
+  template.innerHTML = body;
+  for (const heading of template.content.querySelectorAll('h2, h3, h4, h5, h6')) {
+    const level = Math.min(6, Number(heading.tagName.slice(1)) + 2);
+    const moved = document.createElement(`h${level}`);
+    moved.append(...heading.childNodes);
+    heading.replaceWith(moved);
+  }
+  return template.innerHTML;
 }
 
 declare global {

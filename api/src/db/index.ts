@@ -1,7 +1,7 @@
 import { type Options, Sequelize, Transaction } from 'sequelize';
 import type { DatabaseConfig } from '../config.js';
 import type { Logger } from '../lib/logger.js';
-import { createMarkdownRenderer } from '../lib/markdown-worker.js';
+import { createMarkdownRenderer, type MarkdownRenderer } from '../lib/markdown-worker.js';
 import { registerCountHooks } from './counts.js';
 import { registerDerivedHooks } from './derived.js';
 import { initModels, type Models } from './models/index.js';
@@ -17,6 +17,8 @@ export interface Database {
    * deadlocks and serialisation failures are retried.
    */
   transaction<T>(work: (transaction: Transaction) => Promise<T>): Promise<T>;
+  /** The Markdown renderer the models' hooks use (post and comment HTML): one for previews too. */
+  markdown: MarkdownRenderer;
   close(): Promise<void>;
 }
 
@@ -78,6 +80,7 @@ export async function createDatabase(
     models,
     dialect: config.dialect,
     transaction,
+    markdown,
     async close() {
       await markdown.close();
       await sequelize.close();

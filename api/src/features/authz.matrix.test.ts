@@ -370,6 +370,12 @@ const ROWS: Row[] = [
     expect: postEditors(201, 201),
   },
   {
+    route: 'POST /api/preview',
+    why: "the editor's preview: whoever may write posts",
+    prepare: async () => ({ json: { bodyMarkdown: '| a | b |\n|---|---|\n| 1 | 2 |' } }),
+    expect: postEditors(200, 200),
+  },
+  {
     route: 'GET /api/posts/{idOrSlug}',
     target: 'published',
     why: 'everyone reads it; only its author and admins get its Markdown source',

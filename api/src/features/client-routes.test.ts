@@ -70,6 +70,7 @@ describe('the browser route map of @blog/contract', () => {
     expectTypeOf<Agrees<'GET /admin/posts'>>().toEqualTypeOf<true>();
     expectTypeOf<Agrees<'GET /posts/:idOrSlug'>>().toEqualTypeOf<true>();
     expectTypeOf<Agrees<'POST /posts'>>().toEqualTypeOf<true>();
+    expectTypeOf<Agrees<'POST /preview'>>().toEqualTypeOf<true>();
     expectTypeOf<Agrees<'PATCH /posts/:idOrSlug'>>().toEqualTypeOf<true>();
     expectTypeOf<Agrees<'POST /posts/:idOrSlug/publish'>>().toEqualTypeOf<true>();
     expectTypeOf<Agrees<'POST /posts/:idOrSlug/unpublish'>>().toEqualTypeOf<true>();
@@ -124,6 +125,7 @@ describe('the browser route map of @blog/contract', () => {
       'GET /admin/posts',
       'GET /posts/:idOrSlug',
       'POST /posts',
+      'POST /preview',
       'PATCH /posts/:idOrSlug',
       'POST /posts/:idOrSlug/publish',
       'POST /posts/:idOrSlug/unpublish',

@@ -10,7 +10,7 @@ import type { CategoryList, CategoryOut, CreateCategoryInput, UpdateCategoryInpu
 import type { CommentCountsOut, CommentOut, CommentPageOut, CreateCommentInput } from './comments.js';
 import type { ErrorCode, ErrorDetail } from './errors.js';
 import type { ProviderListOut } from './oidc.js';
-import type { CreatePostInput, PostDetail, PostList, UpdatePostInput } from './posts.js';
+import type { CreatePostInput, PostDetail, PostList, PreviewOut, PreviewRequest, UpdatePostInput } from './posts.js';
 import type { BuildList, RebuildQueuedOut } from './publishing.js';
 
 /**
@@ -46,6 +46,7 @@ export interface Routes {
   'GET /admin/posts': { response: PostList };
   'GET /posts/:idOrSlug': { response: PostDetail };
   'POST /posts': { body: CreatePostInput; response: PostDetail };
+  'POST /preview': { body: PreviewRequest; response: PreviewOut };
   'PATCH /posts/:idOrSlug': { body: UpdatePostInput; response: PostDetail };
   'POST /posts/:idOrSlug/publish': { response: PostDetail };
   'POST /posts/:idOrSlug/unpublish': { response: PostDetail };

@@ -83,3 +83,11 @@ export type PostDetail = z.infer<typeof PostSchema>;
 export type PostList = z.infer<typeof PostListSchema>;
 export type CreatePostInput = z.infer<typeof CreatePostSchema>;
 export type UpdatePostInput = z.infer<typeof UpdatePostSchema>;
+
+/** POST /api/preview: a post body rendered exactly as the published page will show it. */
+export const PreviewRequestSchema = z.strictObject({ bodyMarkdown }).meta({ id: 'PreviewRequest' });
+export const PreviewSchema = z
+  .object({ html: z.string().meta({ description: 'Sanitised HTML, as the post page renders the body' }) })
+  .meta({ id: 'Preview' });
+export type PreviewRequest = z.infer<typeof PreviewRequestSchema>;
+export type PreviewOut = z.infer<typeof PreviewSchema>;

@@ -681,3 +681,19 @@ describe('post change announcements', () => {
     expect(await changesDuring(() => t.request('DELETE', `/api/posts/${draft.id}`, { as: author }))).toEqual([]);
   });
 });
+
+describe('POST /api/preview', () => {
+  it("renders a body exactly as the post page's HTML: tables, headings under the page's h1, raw HTML inert", async () => {
+    const author = await t.factories.user({ role: 'author' });
+    const bodyMarkdown =
+      '# Title\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n<script>alert(1)</script> [x](javascript:alert(1))';
+    const res = await t.request('POST', '/api/preview', { as: author, json: { bodyMarkdown } });
+    const { html } = await read(res, 200, z.object({ html: z.string() }));
+    const post = await t.factories.post(author, { body: bodyMarkdown });
+    expect(html).toBe(post.bodyHtml);
+    expect(html).toContain('<table>');
+    expect(html).toContain('<h2>Title</h2>');
+    expect(html).not.toContain('<script');
+    expect(html).not.toMatch(/href="javascript:/);
+  });
+});

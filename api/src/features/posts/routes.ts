@@ -2,7 +2,15 @@ import { createRoute } from '@hono/zod-openapi';
 import { requireRole } from '../../auth/guards.js';
 import { createRouter, errorResponses, IdOrSlugParam, jsonBody, jsonResponse } from '../../lib/openapi.js';
 import { presentPost, presentPostSummary } from './presenter.js';
-import { CreatePostSchema, PostListQuerySchema, PostListSchema, PostSchema, UpdatePostSchema } from './schema.js';
+import {
+  CreatePostSchema,
+  PostListQuerySchema,
+  PostListSchema,
+  PostSchema,
+  PreviewRequestSchema,
+  PreviewSchema,
+  UpdatePostSchema,
+} from './schema.js';
 import { canEditPost, type PostService } from './service.js';
 
 const tags = ['Posts'];
@@ -34,6 +42,18 @@ const createPost = createRoute({
   responses: {
     201: jsonResponse(PostSchema, 'The new post'),
     ...errorResponses(400, 401, 403, 409, 413, 415, 422),
+  },
+});
+
+const preview = createRoute({
+  method: 'post',
+  path: '/preview',
+  tags,
+  summary: "A post body rendered as the published page will show it (authors and admins: the editor's preview)",
+  request: { body: jsonBody(PreviewRequestSchema) },
+  responses: {
+    200: jsonResponse(PreviewSchema, 'The sanitised HTML'),
+    ...errorResponses(400, 401, 403, 413, 415, 422),
   },
 });
 
@@ -71,6 +91,10 @@ const publishRoute = (action: 'publish' | 'unpublish') =>
 /** Public post reading and authoring routes, mounted at /api. */
 export function postRoutes(posts: PostService) {
   return createRouter()
+    .openapi(preview, async (c) => {
+      requireRole(c, 'author', 'admin');
+      return c.json({ html: await posts.preview(c.req.valid('json').bodyMarkdown) }, 200);
+    })
     .openapi(listPosts, async (c) => {
       const query = c.req.valid('query');
       const { rows, total } = await posts.listPublished(query);

@@ -128,6 +128,11 @@ export function createPostService({ db, clock, jobs, audit }: PostServiceDeps) {
   }
 
   return {
+    /** A body rendered by the same renderer, rules and sanitiser as the post page's (the editor's preview). */
+    async preview(bodyMarkdown: string): Promise<string> {
+      return (await db.markdown.post(bodyMarkdown)).html;
+    },
+
     /** One page of published posts, newest first, with author, category and comment count. */
     async listPublished(query: { category?: string; page: number; limit: number }) {
       const where: { status: 'published'; categoryId?: number } = { status: 'published' };
