@@ -1,26 +1,14 @@
 import { z } from '@hono/zod-openapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext, unique } from '../../../test/app.js';
+import { expectError, read } from '../../../test/http.js';
 import type { User } from '../../db/models/index.js';
-import { ErrorSchema, SlugSchema } from '../../lib/openapi.js';
+import { SlugSchema } from '../../lib/openapi.js';
 import { PostSchema } from '../posts/schema.js';
 import { CategoryListSchema, CategorySchema } from './schema.js';
 
 const StrictCategory = CategorySchema.strict();
 const StrictCategoryList = CategoryListSchema.extend({ items: z.array(StrictCategory) }).strict();
-
-/** The response's JSON, after checking its status (the body is shown when the status is wrong). */
-async function read<S extends z.ZodType>(res: Response, status: number, schema: S): Promise<z.output<S>> {
-  const text = await res.text();
-  expect(res.status, text).toBe(status);
-  return schema.parse(JSON.parse(text));
-}
-
-async function expectError(res: Response, status: number, code: string) {
-  const { error } = await read(res, status, ErrorSchema);
-  expect(error.code).toBe(code);
-  return error;
-}
 
 let t: TestContext;
 beforeAll(async () => {

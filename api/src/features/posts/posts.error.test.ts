@@ -1,26 +1,7 @@
-import type { z } from '@hono/zod-openapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext, unique } from '../../../test/app.js';
-import { ErrorSchema } from '../../lib/openapi.js';
+import { expectError, read } from '../../../test/http.js';
 import { PostSchema } from './schema.js';
-
-type ApiErrorBody = z.output<typeof ErrorSchema>['error'];
-
-/** The response's JSON, after checking its status (the body is shown when the status is wrong). */
-async function read<S extends z.ZodType>(res: Response, status: number, schema: S): Promise<z.output<S>> {
-  const text = await res.text();
-  expect(res.status, text).toBe(status);
-  return schema.parse(JSON.parse(text));
-}
-
-/** Checks an error answer: status, code, and the request id echoed in the body and the header. */
-async function expectError(res: Response, status: number, code: string): Promise<ApiErrorBody> {
-  const { error } = await read(res, status, ErrorSchema);
-  expect(error.code).toBe(code);
-  expect(error.message).not.toBe('');
-  expect(error.requestId).toBe(res.headers.get('x-request-id'));
-  return error;
-}
 
 let t: TestContext;
 beforeAll(async () => {

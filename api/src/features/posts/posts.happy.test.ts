@@ -1,18 +1,12 @@
 import { z } from '@hono/zod-openapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext, unique } from '../../../test/app.js';
+import { read } from '../../../test/http.js';
 import { SlugSchema } from '../../lib/openapi.js';
 import { PostListSchema, PostSchema, PostSummarySchema } from './schema.js';
 
 // List items must not carry the body: parse them strictly.
 const StrictPostList = PostListSchema.extend({ items: z.array(PostSummarySchema.strict()) });
-
-/** The response's JSON, after checking its status (the body is shown when the status is wrong). */
-async function read<S extends z.ZodType>(res: Response, status: number, schema: S): Promise<z.output<S>> {
-  const text = await res.text();
-  expect(res.status, text).toBe(status);
-  return schema.parse(JSON.parse(text));
-}
 
 let t: TestContext;
 beforeAll(async () => {

@@ -1,23 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type { z } from '@hono/zod-openapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, TEST_ORIGIN, type TestContext, unique } from '../../../test/app.js';
+import { expectError, read } from '../../../test/http.js';
 import { SESSION_COOKIE, sessionIdOf } from '../../auth/sessions.js';
 import type { Post, User } from '../../db/models/index.js';
-import { ErrorSchema } from '../../lib/openapi.js';
 import { PostSchema } from './schema.js';
-
-/** The response's JSON, after checking its status (the body is shown when the status is wrong). */
-async function read<S extends z.ZodType>(res: Response, status: number, schema: S): Promise<z.output<S>> {
-  const text = await res.text();
-  expect(res.status, text).toBe(status);
-  return schema.parse(JSON.parse(text));
-}
-
-async function expectError(res: Response, status: number, code: string): Promise<void> {
-  const { error } = await read(res, status, ErrorSchema);
-  expect(error.code).toBe(code);
-}
 
 let t: TestContext;
 beforeAll(async () => {
