@@ -97,10 +97,15 @@ export class MarkdownPreview extends LitElement {
   }
 }
 
-/** The server's HTML with h2…h6 moved to h4…h6 (inert while it is reworked: a template's content runs nothing). */
+/**
+ * The server's HTML for the editor's page: h2…h6 moved to h4…h6 under the page's own headings,
+ * and code blocks (which scroll sideways) reachable by keyboard. Inert while it is reworked: a
+ * template's content runs nothing.
+ */
 function shiftHeadings(body: string): string {
   const template = document.createElement('template');
   template.innerHTML = body;
+  for (const block of template.content.querySelectorAll('pre')) block.tabIndex = 0;
   for (const heading of template.content.querySelectorAll('h2, h3, h4, h5, h6')) {
     const level = Math.min(6, Number(heading.tagName.slice(1)) + 2);
     const moved = document.createElement(`h${level}`);
