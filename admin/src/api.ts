@@ -61,6 +61,7 @@ export const api = {
   post: (id: number) => call('GET /posts/:idOrSlug', { params: { idOrSlug: id } }),
   createPost: (input: CreatePostInput) => call('POST /posts', { body: input }),
   preview: (bodyMarkdown: string) => call('POST /preview', { body: { bodyMarkdown } }),
+  previewLink: (id: number) => call('POST /posts/:idOrSlug/preview-link', { params: { idOrSlug: id } }),
   updatePost: (id: number, input: UpdatePostInput) =>
     call('PATCH /posts/:idOrSlug', { params: { idOrSlug: id }, body: input }),
   publishPost: (id: number, publish: boolean) =>

@@ -22,6 +22,7 @@ import { createCommentPageCache } from './features/comments/page-cache.js';
 import { commentRoutes } from './features/comments/routes.js';
 import { createCommentService } from './features/comments/service.js';
 import { healthRoutes } from './features/health/routes.js';
+import { createPreviewLinks } from './features/posts/preview-links.js';
 import { postRoutes } from './features/posts/routes.js';
 import { createPostService } from './features/posts/service.js';
 import { publishingRoutes } from './features/publishing/routes.js';
@@ -70,7 +71,13 @@ export function createServices(deps: AppDeps) {
   const sessions = createSessionStore(db, clock);
   const rateLimiter = createRateLimiter(db, clock);
   const audit = createAuditLogger(db, clock);
-  const posts = createPostService({ db, clock, jobs: deps.jobs, audit });
+  const previewLinks = createPreviewLinks({
+    secret: config.sessionSecret,
+    clock,
+    ttlSeconds: config.previewLinkTtlSeconds,
+    publicUrl: config.publicUrl,
+  });
+  const posts = createPostService({ db, clock, jobs: deps.jobs, audit, previewLinks });
   const comments = createCommentService({
     audit,
     db,
@@ -100,7 +107,7 @@ export function createServices(deps: AppDeps) {
     comments,
     categories: createCategoryService(db, audit),
     publishing: createPublishingService({ db, clock, jobs: deps.jobs }),
-    site: createSiteService(db),
+    site: createSiteService(db, posts),
     oidc: createOidcService({ config, db, clock, logger, sessions, options: deps.oidc }),
     accounts: createAccountService({
       db,
@@ -176,7 +183,7 @@ export function createApp(deps: AppDeps) {
         createCommentPageCache(config.commentCacheMs, () => clock().getTime()),
       ),
     )
-    .route('/api', siteRoutes(services.site))
+    .route('/api', siteRoutes(services.site, clock))
     .route('/api', userRoutes(db))
     .route('/api', adminRoutes(services))
     .route('/api', publishingRoutes(services.publishing, { webhookSecret: config.webhookSecret, clock, rateLimiter }))

@@ -58,6 +58,13 @@ const envSchema = z.object({
   MAIL_TRANSPORT: z.enum(['smtp', 'log']).optional(),
   /** Lifetime of emailed one-time codes. */
   OTP_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).optional(),
+  /** Lifetime of a draft's secret preview link (/preview/<token>/). */
+  PREVIEW_LINK_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 86_400)
+    .optional(),
   /** The blog's name, in mails and page titles. */
   SITE_NAME: z.string().min(1).max(100).optional(),
   /** Google sign-in (OpenID Connect). */
@@ -146,6 +153,8 @@ export interface Config {
     logBodies: boolean;
   };
   otpTtlSeconds: number;
+  /** How long a draft's preview link works (PREVIEW_LINK_TTL_SECONDS, default 48 h). */
+  previewLinkTtlSeconds: number;
   oidcProviders: OidcProviderConfig[];
   /** The builder's origin, without a trailing slash; null in one-process mode (builder in-process) or GitHub-only. */
   builderUrl: string | null;
@@ -301,6 +310,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       outboxDir: env.MAIL_OUTBOX_DIR ?? './data/outbox',
     },
     otpTtlSeconds: env.OTP_TTL_SECONDS ?? 600,
+    previewLinkTtlSeconds: env.PREVIEW_LINK_TTL_SECONDS ?? 48 * 3600,
     oidcProviders,
     builderUrl: env.BUILDER_URL ? env.BUILDER_URL.replace(/\/+$/, '') : null,
     githubDispatch:

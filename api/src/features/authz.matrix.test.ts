@@ -19,9 +19,9 @@ import { ErrorSchema } from '../lib/openapi.js';
 import { AdminCommentSchema } from './admin/content.schema.js';
 import { BulkResultSchema } from './admin/schema.js';
 import { CommentCountsSchema } from './comments/schema.js';
-import { PostListSchema, PostSchema } from './posts/schema.js';
+import { PostListSchema, PostSchema, PreviewLinkSchema } from './posts/schema.js';
 import { BuildSchema } from './publishing/schema.js';
-import { SitePostPageSchema } from './site/schema.js';
+import { SitePostPageSchema, SitePreviewSchema } from './site/schema.js';
 
 /*
  * The authorisation matrix (issue 9): every API operation × every kind of caller, with the
@@ -441,6 +441,15 @@ const ROWS: Row[] = [
       expect: postEditors(204, status === 'draft' ? 404 : NOT_OWNER),
     }),
   ),
+  ...(['draft', 'published'] as const).map(
+    (status): Row => ({
+      route: 'POST /api/posts/{idOrSlug}/preview-link',
+      target: status,
+      why: "a secret link to the post's page: whoever may edit it",
+      prepare: async (w) => ({ params: { idOrSlug: (await t.factories.post(w.author, { status })).id } }),
+      expect: postEditors(201, status === 'draft' ? 404 : NOT_OWNER),
+    }),
+  ),
   ...(['publish', 'unpublish'] as const).flatMap((action) =>
     (['draft', 'published'] as const).map(
       (status): Row => ({
@@ -606,6 +615,30 @@ const ROWS: Row[] = [
       return {
         query: { cursor: String(visible.id - 1), limit: '10' },
         check: ({ body }) => expect(SitePostPageSchema.parse(body).items.map((p) => p.id)).toEqual([visible.id]),
+      };
+    },
+    expect: everyone(200),
+  },
+
+  ...(['draft', 'published'] as const).map(
+    (status): Row => ({
+      route: 'GET /api/site/posts/{idOrSlug}',
+      target: status,
+      why: 'the on-demand page of a post not built yet: published posts only, for everyone',
+      prepare: async (w) => ({ params: { idOrSlug: (await t.factories.post(w.author, { status })).slug } }),
+      expect: everyone(status === 'draft' ? 404 : 200),
+    }),
+  ),
+  {
+    route: 'GET /api/site/previews/{token}',
+    why: 'the token is the key: whoever holds a preview link reads the draft, signed in or not',
+    prepare: async (w) => {
+      const post = await draft(w);
+      const res = await t.request('POST', `/api/posts/${post.id}/preview-link`, { as: w.author });
+      const link = PreviewLinkSchema.parse(await res.json());
+      return {
+        params: { token: link.path.split('/')[2] ?? '' },
+        check: ({ body }) => expect(SitePreviewSchema.parse(body)).toMatchObject({ id: post.id, status: 'draft' }),
       };
     },
     expect: everyone(200),

@@ -17,6 +17,7 @@ const ERROR_DESCRIPTIONS = {
   403: 'Not allowed (unverified, banned, not the owner, cross-site)',
   404: 'Not found',
   409: 'Conflict',
+  410: 'Gone (an expired link)',
   413: 'Request body too large',
   415: 'Request body is not JSON',
   422: 'Request body failed validation',

@@ -175,6 +175,7 @@ export const AUDIT_ACTIONS = [
   'post.publish',
   'post.unpublish',
   'post.delete',
+  'post.preview_link',
   'category.create',
   'category.update',
   'category.delete',

@@ -10,7 +10,15 @@ import type { CategoryList, CategoryOut, CreateCategoryInput, UpdateCategoryInpu
 import type { CommentCountsOut, CommentOut, CommentPageOut, CreateCommentInput } from './comments.js';
 import type { ErrorCode, ErrorDetail } from './errors.js';
 import type { ProviderListOut } from './oidc.js';
-import type { CreatePostInput, PostDetail, PostList, PreviewOut, PreviewRequest, UpdatePostInput } from './posts.js';
+import type {
+  CreatePostInput,
+  PostDetail,
+  PostList,
+  PreviewLink,
+  PreviewOut,
+  PreviewRequest,
+  UpdatePostInput,
+} from './posts.js';
 import type { BuildList, RebuildQueuedOut } from './publishing.js';
 
 /**
@@ -50,6 +58,7 @@ export interface Routes {
   'PATCH /posts/:idOrSlug': { body: UpdatePostInput; response: PostDetail };
   'POST /posts/:idOrSlug/publish': { response: PostDetail };
   'POST /posts/:idOrSlug/unpublish': { response: PostDetail };
+  'POST /posts/:idOrSlug/preview-link': { response: PreviewLink };
   'DELETE /posts/:idOrSlug': { response: undefined };
   'GET /categories': { response: CategoryList };
   'POST /categories': { body: CreateCategoryInput; response: CategoryOut };

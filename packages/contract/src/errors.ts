@@ -55,6 +55,7 @@ export const ERROR_CODES = [
   'unsupported_action',
   'conflict',
   'reference_gone',
+  'preview_expired',
   // Signed calls between the API and the builder.
   'bad_signature',
   'replayed',

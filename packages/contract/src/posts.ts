@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { isoDate, SlugSchema, textString } from './common.js';
 
+/** A post is a draft (its author and admins only) or published (everyone). */
+export const PostStatusSchema = z.enum(['draft', 'published']);
+
 export const AuthorSchema = z.object({ id: z.number().int(), name: z.string() }).meta({ id: 'Author' });
 
 export const CategoryRefSchema = z
@@ -14,7 +17,7 @@ export const PostSummarySchema = z
     title: z.string(),
     subtitle: z.string(),
     excerpt: z.string().meta({ description: 'Plain-text preview of the body' }),
-    status: z.enum(['draft', 'published']),
+    status: PostStatusSchema,
     author: AuthorSchema,
     category: CategoryRefSchema.nullable(),
     commentsCount: z.number().int().meta({ description: 'Visible comments' }),
@@ -57,7 +60,7 @@ export const CreatePostSchema = z
     bodyMarkdown,
     categoryId: categoryId.default(null),
     slug: SlugSchema.optional().meta({ description: 'Generated from the title when omitted' }),
-    status: z.enum(['draft', 'published']).default('draft'),
+    status: PostStatusSchema.default('draft'),
   })
   .meta({ id: 'CreatePost' });
 
@@ -91,3 +94,13 @@ export const PreviewSchema = z
   .meta({ id: 'Preview' });
 export type PreviewRequest = z.infer<typeof PreviewRequestSchema>;
 export type PreviewOut = z.infer<typeof PreviewSchema>;
+
+/** POST /api/posts/{idOrSlug}/preview-link: a secret, expiring link to the page the post will publish as. */
+export const PreviewLinkSchema = z
+  .object({
+    url: z.url().meta({ description: 'The preview page on the public site; anyone holding it can read the draft' }),
+    path: z.string().meta({ example: '/preview/12.1767225600.Xb3…/' }),
+    expiresAt: isoDate(),
+  })
+  .meta({ id: 'PreviewLink' });
+export type PreviewLink = z.infer<typeof PreviewLinkSchema>;

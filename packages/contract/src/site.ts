@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isoDate } from './common.js';
-import { PostSummarySchema } from './posts.js';
+import { PostStatusSchema, PostSummarySchema } from './posts.js';
 
 /** A published post as the static site renders it: the summary, the body, and a publication date that is never null. */
 export const SitePostSchema = PostSummarySchema.omit({ status: true })
@@ -9,6 +9,12 @@ export const SitePostSchema = PostSummarySchema.omit({ status: true })
     bodyHtml: z.string().meta({ description: 'Sanitised HTML rendered from the Markdown source' }),
   })
   .meta({ id: 'SitePost' });
+
+/**
+ * GET /api/site/previews/{token}: the post behind a preview link, as its page will render it
+ * (a draft's date is the moment of the preview, as publishing now would stamp it).
+ */
+export const SitePreviewSchema = SitePostSchema.extend({ status: PostStatusSchema }).meta({ id: 'SitePreview' });
 
 export const SitePostPageSchema = z
   .object({
@@ -30,3 +36,4 @@ export const SitePostPageQuerySchema = z.object({
 
 export type SitePost = z.infer<typeof SitePostSchema>;
 export type SitePostPage = z.infer<typeof SitePostPageSchema>;
+export type SitePreview = z.infer<typeof SitePreviewSchema>;

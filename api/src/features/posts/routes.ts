@@ -7,6 +7,7 @@ import {
   PostListQuerySchema,
   PostListSchema,
   PostSchema,
+  PreviewLinkSchema,
   PreviewRequestSchema,
   PreviewSchema,
   UpdatePostSchema,
@@ -88,6 +89,15 @@ const publishRoute = (action: 'publish' | 'unpublish') =>
     responses: { 200: jsonResponse(PostSchema, 'The post'), ...errorResponses(400, 401, 403, 404) },
   });
 
+const previewLink = createRoute({
+  method: 'post',
+  path: '/posts/{idOrSlug}/preview-link',
+  tags,
+  summary: 'A secret, expiring link to the page the post will publish as (its author or an admin)',
+  request: { params: IdOrSlugParam },
+  responses: { 201: jsonResponse(PreviewLinkSchema, 'The link'), ...errorResponses(400, 401, 403, 404) },
+});
+
 /** Public post reading and authoring routes, mounted at /api. */
 export function postRoutes(posts: PostService) {
   return createRouter()
@@ -128,6 +138,11 @@ export function postRoutes(posts: PostService) {
       const user = requireRole(c, 'author', 'admin');
       await posts.remove(c.req.valid('param').idOrSlug, { actor: user });
       return c.body(null, 204);
+    })
+    .openapi(previewLink, async (c) => {
+      const user = requireRole(c, 'author', 'admin');
+      const link = await posts.previewLink(user, c.req.valid('param').idOrSlug);
+      return c.json({ url: link.url, path: link.path, expiresAt: link.expiresAt.toISOString() }, 201);
     })
     .openapi(publishRoute('publish'), async (c) => {
       const user = requireRole(c, 'author', 'admin');

@@ -4,12 +4,13 @@ import type { Database } from '../../db/index.js';
 import type { Post, User } from '../../db/models/index.js';
 import type { JobQueue } from '../../jobs/queue.js';
 import type { Clock } from '../../lib/clock.js';
-import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
+import { ApiError, conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
 import { parseIdOrSlug } from '../../lib/openapi.js';
 import { chooseSlug, retryOnSlugRace } from '../../lib/slug.js';
 import { type WriteContext, within } from '../../lib/write-context.js';
 import type { AuditLogger } from '../admin/audit.js';
 import { enqueuePublishEvent } from '../publishing/service.js';
+import type { IssuedPreviewLink, PreviewLinks } from './preview-links.js';
 import type { CreatePostInput, UpdatePostInput } from './schema.js';
 
 /** What happened to a post, as far as the published site is concerned: the publish event. */
@@ -22,6 +23,8 @@ export interface PostServiceDeps {
   clock: Clock;
   /** The outbox: every change that affects the published site becomes a `webhook` job in the change's transaction. */
   jobs: Pick<JobQueue, 'enqueue'>;
+  /** Signs and checks the secret links to a post's page as it will publish. */
+  previewLinks: PreviewLinks;
 }
 
 export type PostService = ReturnType<typeof createPostService>;
@@ -38,11 +41,11 @@ export const canEditPost = (user: User | null, post: Pick<Post, 'authorId'>): bo
  * bulk action with `{ transaction }` a savepoint) checks who may make it, queues the publish
  * event in the same transaction, and audits an admin's action the same way whoever calls.
  */
-export function createPostService({ db, clock, jobs, audit }: PostServiceDeps) {
+export function createPostService({ db, clock, jobs, audit, previewLinks }: PostServiceDeps) {
   /** Audits what an admin does to a post (a no-op included); authors' own edits are not admin actions. */
   const auditAdmin = async (
     user: User,
-    action: 'create' | 'update' | 'publish' | 'unpublish' | 'delete',
+    action: 'create' | 'update' | 'publish' | 'unpublish' | 'delete' | 'preview_link',
     post: Post,
     transaction: Transaction,
     extra: Record<string, unknown> = {},
@@ -82,7 +85,7 @@ export function createPostService({ db, clock, jobs, audit }: PostServiceDeps) {
     return Post.findOne({ where: parseIdOrSlug(idOrSlug), include, transaction });
   }
 
-  async function findEditable(user: User, idOrSlug: string, transaction: Transaction): Promise<Post> {
+  async function findEditable(user: User, idOrSlug: string, transaction?: Transaction): Promise<Post> {
     const post = await Post.findOne({ where: parseIdOrSlug(idOrSlug), transaction });
     if (!post) throw notFound('Post');
     if (!canEditPost(user, post)) {
@@ -131,6 +134,29 @@ export function createPostService({ db, clock, jobs, audit }: PostServiceDeps) {
     /** A body rendered by the same renderer, rules and sanitiser as the post page's (the editor's preview). */
     async preview(bodyMarkdown: string): Promise<string> {
       return (await db.markdown.post(bodyMarkdown)).html;
+    },
+
+    /**
+     * A secret, expiring link to the page `idOrSlug` will publish as, for its author or an admin
+     * to read or share before publishing (an admin's link to someone's post is audited).
+     */
+    async previewLink(user: User, idOrSlug: string): Promise<IssuedPreviewLink> {
+      return db.transaction(async (transaction) => {
+        const post = await findEditable(user, idOrSlug, transaction);
+        const link = previewLinks.issue(post.id);
+        await auditAdmin(user, 'preview_link', post, transaction, { expiresAt: link.expiresAt.toISOString() });
+        return link;
+      });
+    },
+
+    /** The post a preview link shows, draft or published, with author and category. */
+    async previewed(token: string): Promise<Post> {
+      const check = previewLinks.check(token);
+      if (!check.ok && check.reason === 'expired')
+        throw new ApiError(410, 'preview_expired', 'This preview link has expired; ask the author for a new one.');
+      const post = check.ok ? await Post.findByPk(check.postId, { include }) : null;
+      if (!post) throw notFound('Preview');
+      return post;
     },
 
     /** One page of published posts, newest first, with author, category and comment count. */

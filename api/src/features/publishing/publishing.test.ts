@@ -6,6 +6,7 @@ import { createTestContext, type TestContext } from '../../../test/app.js';
 import { eventually, freePort, startReceiver } from '../../../test/http-receiver.js';
 import type { Job } from '../../db/models/index.js';
 import { createAuditLogger } from '../admin/audit.js';
+import { createPreviewLinks } from '../posts/preview-links.js';
 import { createPostService } from '../posts/service.js';
 import { BuildListSchema, BuildSchema, PublishEventSchema } from './schema.js';
 import { WEBHOOK_JOB } from './service.js';
@@ -88,6 +89,12 @@ describe('publish events become outbox jobs in the change transaction', () => {
       db: t.db,
       clock: () => new Date(),
       audit: createAuditLogger(t.db, () => new Date()),
+      previewLinks: createPreviewLinks({
+        secret: 'preview-links-test-secret-0123456789',
+        clock: () => new Date(),
+        ttlSeconds: 3600,
+        publicUrl: 'https://blog.example',
+      }),
       jobs: {
         async enqueue(...args: Parameters<TestContext['jobs']['enqueue']>) {
           const job = await t.jobs.enqueue(...args);

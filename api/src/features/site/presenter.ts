@@ -1,10 +1,16 @@
 import type { Post } from '../../db/models/index.js';
 import { presentPostSummary } from '../posts/presenter.js';
-import type { SitePost } from './schema.js';
+import type { SitePost, SitePreview } from './schema.js';
 
 /** A published post with its body, as the site build reads it. Needs `author` and `category` loaded. */
 export function presentSitePost(post: Post): SitePost {
   const { status: _status, ...summary } = presentPostSummary(post);
   // Published posts always have a date; the fallback only guards rows written outside the services.
   return { ...summary, publishedAt: summary.publishedAt ?? summary.createdAt, bodyHtml: post.bodyHtml };
+}
+
+/** A post behind a preview link: a draft is dated `now`, the date publishing it now would give it. */
+export function presentSitePreview(post: Post, now: Date): SitePreview {
+  const summary = presentPostSummary(post);
+  return { ...summary, publishedAt: summary.publishedAt ?? now.toISOString(), bodyHtml: post.bodyHtml };
 }
