@@ -43,11 +43,25 @@ const ErrorBody = z.strictObject({
 });
 
 // Just enough of an OpenAPI document to find each operation's JSON body fields.
-const PropertySchema = z.looseObject({
-  type: z.string().optional(),
-  enum: z.array(z.unknown()).optional(),
-  nullable: z.boolean().optional(),
-});
+// OpenAPI 3.1 spells a nullable field `type: ['string', 'null']` or `anyOf: [{…}, { type: 'null' }]`;
+// both are read back as one type plus `nullable`.
+const TypeSchema = z.union([z.string(), z.array(z.string())]).optional();
+const PropertySchema = z
+  .looseObject({
+    type: TypeSchema,
+    enum: z.array(z.unknown()).optional(),
+    nullable: z.boolean().optional(),
+    anyOf: z.array(z.looseObject({ type: TypeSchema, enum: z.array(z.unknown()).optional() })).optional(),
+  })
+  .transform(({ type, enum: values, nullable, anyOf }) => {
+    const types = [type, ...(anyOf ?? []).map((branch) => branch.type)].flat().filter((t) => t !== undefined);
+    const enumValues = values ?? anyOf?.find((branch) => branch.enum)?.enum;
+    return {
+      type: types.find((t) => t !== 'null'),
+      enum: enumValues,
+      nullable: nullable === true || types.includes('null'),
+    };
+  });
 const ObjectSchema = z.looseObject({
   properties: z.record(z.string(), PropertySchema).default({}),
   required: z.array(z.string()).default([]),
