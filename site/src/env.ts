@@ -11,6 +11,12 @@ const SiteEnvSchema = z.object({
   PRECOMPRESS_REUSE_FROM: z.string().optional(),
   /** Astro's cache folder (content data store); one per build lets builds run side by side. */
   SITE_CACHE_DIR: z.string().optional(),
+  /**
+   * Where the build writes @astrojs/node's on-demand server (draft previews, pages not built yet);
+   * the render worker sets it to a folder of its own inside the workspace and serves it. Unset:
+   * a plain static build, whose on-demand server nobody runs, and which the build then removes.
+   */
+  SITE_SERVER_DIR: z.string().optional(),
 });
 
 export interface SiteEnv {
@@ -19,6 +25,7 @@ export interface SiteEnv {
   typesOnly: boolean;
   reuseCompressedFrom?: string;
   cacheDir?: string;
+  serverDir?: string;
 }
 
 /** The build's settings from the environment, checked once; throws a readable list of problems. */
@@ -29,6 +36,7 @@ export function readSiteEnv(env: Record<string, string | undefined> = process.en
     SITE_TYPES_ONLY: env.SITE_TYPES_ONLY || undefined,
     PRECOMPRESS_REUSE_FROM: env.PRECOMPRESS_REUSE_FROM || undefined,
     SITE_CACHE_DIR: env.SITE_CACHE_DIR || undefined,
+    SITE_SERVER_DIR: env.SITE_SERVER_DIR || undefined,
   });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
@@ -40,5 +48,6 @@ export function readSiteEnv(env: Record<string, string | undefined> = process.en
     typesOnly: parsed.data.SITE_TYPES_ONLY === '1',
     reuseCompressedFrom: parsed.data.PRECOMPRESS_REUSE_FROM,
     cacheDir: parsed.data.SITE_CACHE_DIR,
+    serverDir: parsed.data.SITE_SERVER_DIR,
   };
 }

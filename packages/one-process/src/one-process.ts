@@ -48,6 +48,9 @@ export function createOneProcess(config: Config, logger: Logger) {
           fallback: '404',
           skip: ['/api/', '/admin/'],
           immutable: ['/_astro/'],
+          // Draft previews and a post published a moment ago: the builder's on-demand pages.
+          onDemand: async (request) =>
+            builder ? builder.renderOnDemand(request) : new Response(null, { status: 503 }),
         }),
       );
     },

@@ -183,3 +183,60 @@ describe('admin app', () => {
     expect(await (await get('/admin/../secret.txt')).text()).not.toContain('top secret');
   });
 });
+
+describe('with an on-demand renderer (try_files … @astro)', () => {
+  const asked: string[] = [];
+  let withRenderer: Hono;
+  let answer = 200;
+  beforeAll(() => {
+    withRenderer = new Hono();
+    withRenderer.use(
+      '*',
+      staticSite({
+        root: join(base, 'dist'),
+        mount: '/',
+        fallback: '404',
+        skip: ['/api/'],
+        onDemand: async (request) => {
+          asked.push(new URL(request.url).pathname);
+          return new Response(`rendered ${new URL(request.url).pathname}`, {
+            status: answer,
+            headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
+          });
+        },
+      }),
+    );
+  });
+
+  it('asks it for the pages no file holds, and only for those', async () => {
+    asked.length = 0;
+    const preview = await withRenderer.request('/preview/1.2.abc/');
+    expect(preview.status).toBe(200);
+    expect(await preview.text()).toBe('rendered /preview/1.2.abc/');
+    expect(preview.headers.get('cache-control')).toBe('no-store');
+    expect(await (await withRenderer.request('/posts/hello/')).text()).toBe('<html>hello post</html>');
+    // Refused before any lookup: encoded traversal, hidden files, undecodable paths.
+    for (const path of [
+      '/posts/..%2F..%2Fsecret.txt',
+      '/..%5c..%5csecret.txt',
+      '/%00',
+      '/.index.html.1234.tmp',
+      '/%',
+    ]) {
+      expect((await withRenderer.request(path)).status, path).toBe(404);
+    }
+    expect(asked).toEqual(['/preview/1.2.abc/']);
+  });
+
+  it("sends its own 404 as it is, and the site's 404.html when it cannot render (503)", async () => {
+    answer = 404;
+    const missing = await withRenderer.request('/no/such/page/');
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toBe('rendered /no/such/page/');
+    answer = 503;
+    const unavailable = await withRenderer.request('/posts/not-built-yet/');
+    expect(unavailable.status).toBe(404);
+    expect(await unavailable.text()).toBe('<html>custom not found</html>');
+    answer = 200;
+  });
+});

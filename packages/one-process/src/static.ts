@@ -39,6 +39,11 @@ export interface StaticSiteOptions {
   skip?: string[];
   /** URL prefixes of content-hashed assets, cached for a year as immutable. */
   immutable?: string[];
+  /**
+   * Asked for a page no file holds (nginx's `try_files … @astro`): the on-demand renderer. Its
+   * answer is sent as it is, but a 503 (nothing built to render with yet) gets the usual miss.
+   */
+  onDemand?: (request: Request) => Promise<Response>;
 }
 
 /** The encodings the client accepts, by q-value (q=0 refuses). */
@@ -167,6 +172,11 @@ export function staticSite(options: StaticSiteOptions): MiddlewareHandler {
       // A single-page app's routes are paths without an extension; a missing asset is a plain 404.
       if (options.fallback === 'spa' && extname(decoded))
         return c.text('Not found', 404, { 'Cache-Control': 'no-cache' });
+      if (options.onDemand) {
+        const rendered = await options.onDemand(c.req.raw);
+        if (rendered.status !== 503) return rendered;
+        await rendered.body?.cancel();
+      }
       return notFound();
     }
     return send(c, file, info, 200, rawPath);

@@ -57,6 +57,8 @@ interface Renderer {
   release: string;
   /** Null for a site built by BUILD_COMMAND: no fast path, every change is a full rebuild. */
   worker: RenderWorker | null;
+  /** The worker's on-demand server (draft previews, pages not built yet); null without one. */
+  onDemandUrl: string | null;
 }
 
 interface FullRequest {
@@ -256,6 +258,7 @@ export function createBuilder(config: BuilderConfig) {
     sinceFullStart = new Map();
     let release: string | null = null;
     let worker: RenderWorker | null = null;
+    let onDemandUrl: string | null = null;
     try {
       release = await releases.create();
       let pages: number;
@@ -271,7 +274,7 @@ export function createBuilder(config: BuilderConfig) {
           silent: config.quietBuilds,
           env: live ? { PRECOMPRESS_REUSE_FROM: live } : {},
         });
-        pages = (await worker.build(release)).pages;
+        ({ pages, onDemandUrl } = await worker.build(release));
       }
       if (!existsSync(join(release, 'index.html'))) throw new Error('the build wrote no index.html');
 
@@ -282,7 +285,7 @@ export function createBuilder(config: BuilderConfig) {
       if (replay.length > 0 && worker) await worker.render(release, replay);
       await releases.activate(release);
       const previous = renderer;
-      renderer = { release, worker };
+      renderer = { release, worker, onDemandUrl };
       worker = null;
       swapping = false;
       if (previous?.worker) void previous.worker.close();
@@ -328,6 +331,42 @@ export function createBuilder(config: BuilderConfig) {
     seen.set(key, timestamp + MAX_AGE_SECONDS + MAX_FUTURE_SECONDS);
     return true;
   }
+
+  /**
+   * A page rendered on demand by the live build's worker (@astrojs/node): a draft's preview link,
+   * or an address the static site does not hold yet. Only the request line and content
+   * negotiation go through: no cookies, no credentials. 503 while no build is live.
+   */
+  async function renderOnDemand(request: Request): Promise<Response> {
+    const target = renderer?.onDemandUrl;
+    if (!target) return unavailable('The site is being built; try again in a moment.');
+    const url = new URL(request.url);
+    const headers = new Headers();
+    for (const name of ['accept', 'accept-language', 'user-agent']) {
+      const value = request.headers.get(name);
+      if (value) headers.set(name, value);
+    }
+    try {
+      const res = await fetch(`${target}${url.pathname}${url.search}`, {
+        method: request.method,
+        headers,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(15_000),
+      });
+      const out = new Headers(res.headers);
+      for (const name of ['connection', 'keep-alive', 'transfer-encoding', 'content-length']) out.delete(name);
+      return new Response(request.method === 'HEAD' ? null : res.body, { status: res.status, headers: out });
+    } catch (error) {
+      logger.warn({ err: String(error), path: url.pathname }, 'on-demand render failed');
+      return unavailable('This page could not be rendered just now; try again in a moment.');
+    }
+  }
+
+  const unavailable = (message: string) =>
+    new Response(`${message}\n`, {
+      status: 503,
+      headers: { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '5', 'cache-control': 'no-store' },
+    });
 
   const refuse = (c: Context, status: ContentfulStatusCode, code: ErrorCode, message: string) => {
     logger.warn({ status, code }, `webhook refused: ${message}`);
@@ -385,6 +424,8 @@ export function createBuilder(config: BuilderConfig) {
       running: { fast: !!fastRunning, full: !!fullRunning },
     }),
   );
+  // Everything else a reader asks for: the live build's on-demand pages (nginx's @astro fallback).
+  app.on(['GET', 'HEAD'], '*', (c, next) => (c.req.path.startsWith('/hooks/') ? next() : renderOnDemand(c.req.raw)));
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}.`), 404));
   app.onError((error, c) => {
     logger.error({ err: String(error) }, 'builder error');
@@ -392,8 +433,10 @@ export function createBuilder(config: BuilderConfig) {
   });
 
   return {
-    /** The HTTP face: POST /hooks/publish, GET /health. */
+    /** The HTTP face: POST /hooks/publish, GET /health, and every other GET: the on-demand pages. */
     app,
+    /** The on-demand pages without the builder's HTTP face (one-process mode's fallback). */
+    renderOnDemand,
     /** Hands over an event without HTTP (one-process mode: the API's outbox calls this). */
     accept,
     /** Asks for a full rebuild (start-up, admin). */
@@ -421,7 +464,7 @@ export function createBuilder(config: BuilderConfig) {
       if (followUp) clearTimeout(followUp);
       await Promise.allSettled([fastRunning, fullRunning]);
       await renderer?.worker?.close();
-      renderer = renderer ? { ...renderer, worker: null } : null;
+      renderer = renderer ? { ...renderer, worker: null, onDemandUrl: null } : null;
     },
   };
 }

@@ -7,6 +7,8 @@ export type WorkerRequest =
 
 export interface BuildReply {
   pages: number;
+  /** Where this build's on-demand server (@astrojs/node) answers, http://127.0.0.1:<port>; null when it could not start. */
+  onDemandUrl: string | null;
 }
 export interface RenderReply {
   /** Site paths written, in order. */

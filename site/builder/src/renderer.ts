@@ -61,6 +61,7 @@ export async function startRenderWorker(options: RenderWorkerOptions): Promise<R
       BLOG_API_URL: options.apiUrl,
       PUBLIC_URL: options.publicUrl,
       SITE_CACHE_DIR: join(work, 'cache'),
+      SITE_SERVER_DIR: join(work, 'server'),
       BLOG_SITE_ROOT: SITE_ROOT,
       ...options.env,
     },

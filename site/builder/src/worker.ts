@@ -9,6 +9,9 @@
 // layer's data store and the route caches) is astro-internals.ts, version-
 // checked and self-tested after every full build.
 import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { AstroIntegration, AstroPrerenderer } from 'astro';
 import { build } from 'astro';
 import { readSiteEnv } from '../../src/env.js';
@@ -30,11 +33,23 @@ let prerenderer: AstroPrerenderer | null = null;
 let builtPaths: PathWithRoute[] = [];
 let routes: RouteData[] = [];
 
+/**
+ * Wrapping the prerenderer (below) counts, for Astro with an adapter, as a custom prerenderer that
+ * brings its own entry; ours still runs Astro's default one, so its public entry is put back.
+ */
+const defaultPrerenderEntry = {
+  name: 'blog-default-prerender-entry',
+  configEnvironment(name: string) {
+    if (name === 'prerender') return { build: { rolldownOptions: { input: 'astro/entrypoints/prerender' } } };
+    return undefined;
+  },
+};
+
 const capture: AstroIntegration = {
   name: 'blog-builder-capture',
   hooks: {
     'astro:config:setup': ({ updateConfig }) => {
-      updateConfig({ vite: { plugins: [exposeInternals] } });
+      updateConfig({ vite: { plugins: [exposeInternals, defaultPrerenderEntry] } });
     },
     'astro:build:start': ({ setPrerenderer }) => {
       setPrerenderer((defaults: AstroPrerenderer) => {
@@ -65,6 +80,31 @@ function appRoutes(): RouteData[] {
   return app?.manifest?.routes?.map((info) => info.routeData) ?? [];
 }
 
+type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => Promise<void>;
+let onDemand: Server | null = null;
+
+/**
+ * Serves the build's on-demand pages on 127.0.0.1 (an ephemeral port the builder proxies to):
+ * @astrojs/node's handler from the server bundle this build wrote, so its pages link the same
+ * hashed assets as the release. Whatever it does not render is a plain 404.
+ */
+async function startOnDemand(serverDir: string): Promise<string> {
+  const entry = (await import(pathToFileURL(join(serverDir, 'entry.mjs')).href)) as { handler: NodeHandler };
+  const server = createServer((req, res) => {
+    void entry.handler(req, res, () => {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found\n');
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  onDemand = server;
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('the on-demand server has no TCP address');
+  return `http://127.0.0.1:${address.port}`;
+}
+
 async function fullBuild(outDir: string): Promise<BuildReply> {
   await build({ root: process.env.BLOG_SITE_ROOT ?? process.cwd(), outDir, logLevel: 'warn', integrations: [capture] });
   if (!prerenderer) throw new Error('the build rendered no pages (no prerenderer captured)');
@@ -73,7 +113,19 @@ async function fullBuild(outDir: string): Promise<BuildReply> {
   // "full builds only" at start rather than a wrong page later.
   const problem = internalsProblem();
   if (problem) process.stderr.write(`builder: the fast path is off (${problem}); every change is a full build\n`);
-  return { pages: await countPages(outDir) };
+  const { serverDir } = readSiteEnv();
+  let onDemandUrl: string | null = null;
+  if (serverDir) {
+    try {
+      onDemandUrl = await startOnDemand(serverDir);
+    } catch (error) {
+      // The static site is whole without it: previews and fallbacks answer 503 until the next build.
+      process.stderr.write(
+        `builder: the on-demand server did not start: ${error instanceof Error ? error.stack : String(error)}\n`,
+      );
+    }
+  }
+  return { pages: await countPages(outDir), onDemandUrl };
 }
 
 // --- Fast path -----------------------------------------------------------
@@ -223,5 +275,13 @@ process.on('message', (message: WorkerRequest) => {
     process.send?.(reply);
   });
 });
-process.on('disconnect', () => process.exit(0));
-process.send?.({ id: 0, ok: true, result: { pages: 0 } } satisfies WorkerReply);
+// The builder closes this worker when a newer build goes live: requests in flight finish first.
+const exit = () => {
+  if (!onDemand) process.exit(0);
+  onDemand.close(() => process.exit(0));
+  onDemand.closeIdleConnections();
+  setTimeout(() => process.exit(0), 5000).unref();
+};
+process.on('disconnect', exit);
+process.on('SIGTERM', exit);
+process.send?.({ id: 0, ok: true, result: { pages: 0, onDemandUrl: null } } satisfies WorkerReply);
