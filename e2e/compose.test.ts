@@ -81,6 +81,7 @@ describe('docker-compose.yml (static checks)', () => {
     const apiPort = env('api').PORT;
     const builderPort = env('builder').PORT;
     expect(env('nginx').API_UPSTREAM).toBe(`api:${apiPort}`);
+    expect(env('nginx').BUILDER_UPSTREAM).toBe(`builder:${builderPort}`);
     expect(env('api').BUILDER_URL).toBe(`http://builder:${builderPort}`);
     expect(env('builder').BLOG_API_URL).toBe(`http://api:${apiPort}/api`);
     expect(service('api').expose).toEqual([apiPort]);

@@ -141,6 +141,7 @@ describe('nginx template', () => {
         SITE_ROOT: '/srv/site/dist',
         ADMIN_ROOT: '/srv/admin',
         API_UPSTREAM: 'api:8080',
+        BUILDER_UPSTREAM: 'builder:8090',
         NGINX_HSTS: 'on',
       };
       // The image's 20-envsubst-on-templates.sh passes every defined variable's name to envsubst.

@@ -9,6 +9,7 @@ export const TEMPLATE_VARIABLES = [
   'SITE_ROOT',
   'ADMIN_ROOT',
   'API_UPSTREAM',
+  'BUILDER_UPSTREAM',
   'NGINX_HSTS',
 ] as const;
 
@@ -59,7 +60,7 @@ export function renderDefaultConf(
 }
 
 // By hand: NGINX_PORT=8081 SERVER_NAME=_ SITE_ROOT=$PWD/site/dist ADMIN_ROOT=$PWD/admin/dist \
-//   API_UPSTREAM=127.0.0.1:8080 NGINX_HSTS=off npx node nginx/render.ts > /tmp/default.conf
+//   API_UPSTREAM=127.0.0.1:8080 BUILDER_UPSTREAM=127.0.0.1:4322 NGINX_HSTS=off npx node nginx/render.ts > /tmp/default.conf
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   try {
     process.stdout.write(renderDefaultConf(process.env, process.argv[2] ?? DEFAULT_TEMPLATE));

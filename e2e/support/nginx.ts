@@ -31,6 +31,8 @@ export interface NginxOptions {
   adminRoot: string;
   /** host:port of the API. */
   apiUpstream: string;
+  /** host:port of the builder's on-demand renderer; default: a port where nothing listens. */
+  builderUpstream?: string;
   /** Send HSTS (production behind TLS). */
   hsts?: boolean;
 }
@@ -94,6 +96,7 @@ function layOut(prefix: string, port: number, options: NginxOptions): string[] {
       SITE_ROOT: options.siteRoot,
       ADMIN_ROOT: options.adminRoot,
       API_UPSTREAM: options.apiUpstream,
+      BUILDER_UPSTREAM: options.builderUpstream ?? '127.0.0.1:9',
       NGINX_HSTS: options.hsts ? 'on' : 'off',
     }),
   );
