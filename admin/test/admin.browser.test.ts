@@ -193,8 +193,24 @@ describe.skipIf(skip)('admin app in Chromium', () => {
     const notes = await db().Category.findOne({ where: { slug: 'notes' } });
     expect(post.categoryId).toBe(notes?.id);
 
+    // A secret preview link to share the draft: it opens the draft as the site shows it.
+    await page.getByRole('button', { name: 'Share preview link' }).click();
+    const linkField = page.getByLabel('Preview link');
+    await linkField.waitFor();
+    const link = new URL(await linkField.inputValue());
+    const token = link.pathname.match(/^\/preview\/([^/]+)\/$/)?.[1];
+    expect(token, link.href).toMatch(new RegExp(`^${post.id}\\.`));
+    const opened = await page.evaluate(async (path) => {
+      const res = await fetch(path);
+      return { status: res.status, json: (await res.json()) as { title?: string; status?: string } };
+    }, `/api/site/previews/${token}`);
+    expect(opened.status).toBe(200);
+    expect(opened.json).toMatchObject({ title, status: 'draft' });
+
     await page.getByRole('button', { name: 'Publish', exact: true }).click();
     await page.locator('[data-status]', { hasText: 'published' }).waitFor();
+    // A published post has its page: no preview link to share any more.
+    expect(await page.getByRole('button', { name: 'Share preview link' }).count()).toBe(0);
     await waitUntil('the post published in the database', async () => (await post.reload()).status === 'published');
 
     // The stand-in builder received the webhook from the outbox and recorded the build; the

@@ -1,4 +1,4 @@
-import type { Build, CategoryOut, Me, PostDetail } from '@blog/contract';
+import type { Build, CategoryOut, Me, PostDetail, PreviewLink } from '@blog/contract';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { api, errorText } from '../api.js';
@@ -84,6 +84,10 @@ export class PostEditor extends LitElement {
       .meta {
         color: var(--muted);
       }
+      .share input {
+        width: 100%;
+        font-family: var(--mono);
+      }
       .builds ul {
         padding-left: 1.25rem;
         margin: 0.5rem 0 0;
@@ -103,6 +107,8 @@ export class PostEditor extends LitElement {
   @state() private busy = false;
   /** The builds since the last publish or unpublish (admins), polled until they finish. */
   @state() private builds: { since: number; items: Build[]; watching: boolean; note?: string } | null = null;
+  /** The last secret preview link made for this draft (to share before publishing). */
+  @state() private shareLink: PreviewLink | null = null;
 
   @query('confirm-dialog') private confirmDialog?: ConfirmDialog;
 
@@ -127,6 +133,7 @@ export class PostEditor extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>) {
     if (!changed.has('postId')) return;
+    this.shareLink = null;
     if (this.postId === 'new') {
       this.post = null;
       this.draft = EMPTY;
@@ -220,6 +227,36 @@ export class PostEditor extends LitElement {
     } finally {
       this.busy = false;
     }
+  }
+
+  /** Saves pending changes, then makes a secret link to the draft's page as the site will show it. */
+  private async makePreviewLink() {
+    this.busy = true;
+    this.message = null;
+    try {
+      const saved = this.dirty ? await this.save() : this.post;
+      if (!saved) return;
+      this.shareLink = await api.previewLink(saved.id);
+    } catch (error) {
+      this.message = { text: errorText(error), bad: true };
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private renderShareLink() {
+    const link = this.shareLink;
+    if (!link || this.post?.status !== 'draft') return nothing;
+    return html`<div class="notice share">
+      <label>
+        Preview link
+        <input readonly .value=${link.url} @focus=${(event: FocusEvent) => (event.target as HTMLInputElement).select()} />
+      </label>
+      <p class="hint">
+        Anyone with this link can read the draft, as it is when they open it, until ${formatDate(link.expiresAt)}.
+        <a href=${link.url} target="_blank" rel="noopener">Open the preview</a>
+      </p>
+    </div>`;
   }
 
   /** Polls the rebuild list for the builds that follow a change at `since` (server time). */
@@ -371,10 +408,16 @@ export class PostEditor extends LitElement {
               ? html`<button type="button" ?disabled=${this.busy} @click=${() => this.setPublished(false)}>Unpublish</button>`
               : html`<button type="button" ?disabled=${this.busy} @click=${() => this.setPublished(true)}>Publish</button>`
           }
+          ${
+            post && !published
+              ? html`<button type="button" ?disabled=${this.busy} @click=${this.makePreviewLink}>Share preview link</button>`
+              : nothing
+          }
           ${post ? html`<button type="button" class="danger" ?disabled=${this.busy} @click=${this.deletePost}>Delete</button>` : nothing}
           ${this.dirty && post ? html`<span class="hint">Unsaved changes</span>` : nothing}
         </div>
       </form>
+      ${this.renderShareLink()}
       <div role="status" aria-live="polite">
         ${this.message ? html`<p class="notice ${this.message.bad ? 'bad' : 'good'}">${this.message.text}</p>` : nothing}
         ${this.renderBuilds()}
