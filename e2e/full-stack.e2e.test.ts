@@ -15,12 +15,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
+import { PreviewLinkSchema } from '@blog/contract';
 import { getRequestListener, type Http2Bindings, type HttpBindings } from '@hono/node-server';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { DEMO_PASSWORD, seedDemo } from '../api/src/db/seed.js';
 import { createTestContext, type TestContext } from '../api/test/app.js';
+import { freePort } from '../api/test/http-receiver.js';
 import { codeIn, startSmtpServer, type TestSmtpServer } from '../api/test/smtp.js';
 import { builderIdle, type RunningBuilder, startBuilderProcess } from './support/builder.js';
 import { CHROMIUM, launchChromium, pageWatcher } from './support/chromium.js';
@@ -110,8 +112,14 @@ beforeAll(async () => {
   const app = new Promise<Fetch>((resolve) => {
     provideApp = resolve;
   });
-  const [apiPort] = await Promise.all([startApiServer(app), buildAdmin(adminRoot)]);
-  nginx = await startNginx({ siteRoot: siteDist, adminRoot, apiUpstream: `127.0.0.1:${apiPort}` });
+  const [apiPort, builderPort] = await Promise.all([startApiServer(app), freePort(), buildAdmin(adminRoot)]);
+  // nginx starts before the builder: the builder's port (its on-demand renderer) is chosen here.
+  nginx = await startNginx({
+    siteRoot: siteDist,
+    adminRoot,
+    apiUpstream: `127.0.0.1:${apiPort}`,
+    builderUpstream: `127.0.0.1:${builderPort}`,
+  });
   onCleanup('nginx', () => nginx.stop());
   origin = nginx.url;
 
@@ -123,6 +131,7 @@ beforeAll(async () => {
   const started = performance.now();
   builder = await startBuilderProcess({
     env: {
+      PORT: String(builderPort),
       WEBHOOK_SECRET: SECRET,
       SITE_DIST: siteDist,
       BLOG_API_URL: `http://127.0.0.1:${apiPort}/api`,
@@ -281,6 +290,65 @@ describe.skipIf(skip)('the whole platform through a real nginx', () => {
       )
       .toBe(body);
     expect((await post.reload()).commentsCount).toBe(countBefore + 1);
+    expect(unexpected(page)).toEqual([]);
+    await page.context().close();
+  }, 90_000);
+
+  it('renders a draft’s secret preview link through nginx in Chromium until it expires, and a post not built yet', async () => {
+    const grace = await t.db.models.User.findOne({ where: { email: 'grace@example.com' } });
+    if (!grace) throw new Error('the demo has no grace@example.com');
+    const title = `Previewed through nginx ${Date.now()}`;
+    const draft = await t.factories.post(grace, { status: 'draft', title, body: 'A **secret** draft.' });
+    const made = await t.request('POST', `/api/posts/${draft.id}/preview-link`, { as: grace });
+    expect(made.status).toBe(201);
+    const link = PreviewLinkSchema.parse(await made.json());
+    expect(link.url).toBe(`${origin}${link.path}`);
+
+    // Rendered on demand by the builder, with nginx's headers: never cached, never indexed.
+    const response = await get(link.path);
+    expect(response.status).toBe(200);
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.headers['x-robots-tag']).toMatch(/noindex/);
+    expect(response.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.text).toContain(title);
+    expect((await rawRequest(`${origin}${link.path}`, { method: 'POST', body: '{}' })).status).toBe(403);
+
+    const page = await newPage();
+    await page.goto(link.url);
+    await page.getByRole('heading', { name: title, level: 1 }).waitFor();
+    await page.getByText('Preview of a draft.').waitFor();
+    await page.locator('strong', { hasText: 'secret' }).waitFor();
+    expect(await page.locator('meta[name="robots"]').getAttribute('content')).toMatch(/noindex/);
+    // The post page's own stylesheet applies (the banner is styled, not raw).
+    expect(await page.locator('.preview-banner').evaluate((el) => getComputedStyle(el).display)).not.toBe('inline');
+    expect(unexpected(page)).toEqual([]);
+
+    // Once the link's time is up, the same URL is a 410 page; a forged one is the site's 404.
+    t.setNow(new Date(Date.parse(link.expiresAt) + 1000));
+    try {
+      const expired = await page.goto(link.url);
+      expect(expired?.status()).toBe(410);
+      await page.getByRole('heading', { name: 'This preview link has expired', level: 1 }).waitFor();
+      expect(await page.content()).not.toContain(title);
+    } finally {
+      t.setNow(null);
+    }
+    const forged = await get(link.path.replace(/\.[^./]+\/$/, `.${'A'.repeat(43)}/`));
+    expect(forged.status).toBe(404);
+    expect(forged.text).toBe(onDisk('404.html').toString('utf8'));
+
+    // A published post the builder has not built (written without a publish event): rendered on
+    // demand at its own URL until its static page exists.
+    const fresh = await t.factories.post(grace, { status: 'published', title: `Not built yet ${Date.now()}` });
+    const freshPath = `/posts/${encodeURIComponent(fresh.slug)}/`;
+    expect(existsSync(join(siteDist, 'posts', fresh.slug, 'index.html'))).toBe(false);
+    const rendered = await get(freshPath);
+    expect(rendered.status).toBe(200);
+    expect(rendered.headers['cache-control']).toBe('no-cache');
+    expect(rendered.text).toContain(fresh.title);
+    await page.goto(`${origin}${freshPath}`);
+    await page.getByRole('heading', { name: fresh.title, level: 1 }).waitFor();
     expect(unexpected(page)).toEqual([]);
     await page.context().close();
   }, 90_000);

@@ -28,8 +28,8 @@ export interface TestContext extends TestDatabase {
   request(method: string, path: string, options?: RequestOptions): Promise<Response>;
   /** The app's outbox queue; its worker runs only after `jobs.start()` (stopped by destroy). */
   jobs: JobQueue;
-  /** Moves the app's clock. */
-  setNow(date: Date): void;
+  /** Moves the app's clock; null: back to the real time. */
+  setNow(date: Date | null): void;
 }
 
 export interface RequestOptions {
@@ -213,7 +213,7 @@ export async function createTestContext(
     },
     factories,
     request,
-    setNow(date: Date) {
+    setNow(date: Date | null) {
       now = date;
     },
   };

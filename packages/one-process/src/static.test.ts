@@ -228,11 +228,15 @@ describe('with an on-demand renderer (try_files … @astro)', () => {
     expect(asked).toEqual(['/preview/1.2.abc/']);
   });
 
-  it("sends its own 404 as it is, and the site's 404.html when it cannot render (503)", async () => {
+  it("sends its other answers as they are, and the site's 404.html for its 404 and when it cannot render (503)", async () => {
+    answer = 410;
+    const expired = await withRenderer.request('/preview/1.2.abc/');
+    expect(expired.status).toBe(410);
+    expect(await expired.text()).toBe('rendered /preview/1.2.abc/');
     answer = 404;
     const missing = await withRenderer.request('/no/such/page/');
     expect(missing.status).toBe(404);
-    expect(await missing.text()).toBe('rendered /no/such/page/');
+    expect(await missing.text()).toBe('<html>custom not found</html>');
     answer = 503;
     const unavailable = await withRenderer.request('/posts/not-built-yet/');
     expect(unavailable.status).toBe(404);

@@ -41,7 +41,8 @@ export interface StaticSiteOptions {
   immutable?: string[];
   /**
    * Asked for a page no file holds (nginx's `try_files … @astro`): the on-demand renderer. Its
-   * answer is sent as it is, but a 503 (nothing built to render with yet) gets the usual miss.
+   * answer is sent as it is, but a 404 (not a page) and a 503 (nothing built to render with yet)
+   * get the usual miss, as nginx does.
    */
   onDemand?: (request: Request) => Promise<Response>;
 }
@@ -174,7 +175,7 @@ export function staticSite(options: StaticSiteOptions): MiddlewareHandler {
         return c.text('Not found', 404, { 'Cache-Control': 'no-cache' });
       if (options.onDemand) {
         const rendered = await options.onDemand(c.req.raw);
-        if (rendered.status !== 503) return rendered;
+        if (rendered.status !== 404 && rendered.status !== 503) return rendered;
         await rendered.body?.cancel();
       }
       return notFound();
