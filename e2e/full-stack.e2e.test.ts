@@ -321,7 +321,10 @@ describe.skipIf(skip)('the whole platform through a real nginx', () => {
     await page.locator('strong', { hasText: 'secret' }).waitFor();
     expect(await page.locator('meta[name="robots"]').getAttribute('content')).toMatch(/noindex/);
     // The post page's own stylesheet applies (the banner is styled, not raw).
-    expect(await page.locator('.preview-banner').evaluate((el) => getComputedStyle(el).display)).not.toBe('inline');
+    const borderLeft = await page
+      .locator('.preview-banner')
+      .evaluate((el) => el.ownerDocument.defaultView?.getComputedStyle(el).borderLeftWidth);
+    expect(borderLeft).toBe('6px');
     expect(unexpected(page)).toEqual([]);
 
     // Once the link's time is up, the same URL is a 410 page; a forged one is the site's 404.
