@@ -47,6 +47,56 @@ function closeConnection(connection: sqlite3.Database): Promise<void> {
   return new Promise((resolve, reject) => connection.close((error) => (error ? reject(error) : resolve())));
 }
 
+const TABLE_INFO_SQL = /^PRAGMA table_info\(`([^`]+)`\)$/;
+const SCHEMA_CHANGE_SQL = /^\s*(create|alter|drop)\b/i;
+
+type Callback = (this: unknown, error: Error | null, rows?: unknown[]) => void;
+
+/**
+ * Sequelize's SQLite dialect asks `PRAGMA table_info` of every table a model SELECT reads, on every
+ * query (it parses column types from the answer), which was five extra statements per comments
+ * page. The answer changes only with the schema: it is kept per database, shared by its
+ * connections, and forgotten whenever one of them runs CREATE, ALTER or DROP (migrations). A schema
+ * changed by another process while this one runs (not how this app migrates) would not be seen.
+ */
+function cacheTableInfo(connection: sqlite3.Database, cache: Map<string, unknown[]>): void {
+  const all = connection.all.bind(connection) as (sql: string, ...rest: unknown[]) => sqlite3.Database;
+  const forgetOnSchemaChange = (method: 'run' | 'exec' | 'prepare') => {
+    const original = (connection[method] as (...args: unknown[]) => unknown).bind(connection);
+    Object.defineProperty(connection, method, {
+      value: (sql: string, ...rest: unknown[]) => {
+        if (SCHEMA_CHANGE_SQL.test(sql)) cache.clear();
+        return original(sql, ...rest);
+      },
+      configurable: true,
+      writable: true,
+    });
+  };
+  forgetOnSchemaChange('run');
+  forgetOnSchemaChange('exec');
+  forgetOnSchemaChange('prepare');
+  Object.defineProperty(connection, 'all', {
+    value: (sql: string, ...rest: unknown[]) => {
+      if (SCHEMA_CHANGE_SQL.test(sql)) cache.clear();
+      const table = TABLE_INFO_SQL.exec(sql)?.[1];
+      const callback = rest.at(-1);
+      if (table === undefined || typeof callback !== 'function') return all(sql, ...rest);
+      const done = callback as Callback;
+      const cached = cache.get(table);
+      if (cached) {
+        queueMicrotask(() => done.call(connection, null, cached));
+        return connection;
+      }
+      return all(sql, (error: Error | null, rows?: unknown[]) => {
+        if (!error && rows) cache.set(table, rows);
+        done.call(connection, error, rows);
+      });
+    },
+    configurable: true,
+    writable: true,
+  });
+}
+
 /** Raised when code inside a transaction writes without it: on one writer that would wait forever. */
 export class WriteOutsideTransactionError extends Error {
   constructor(sql: string) {
@@ -91,6 +141,7 @@ export async function installSqliteWriter(
   options: { storage: string; readers?: number },
 ): Promise<SqliteWriter> {
   const memory = options.storage === ':memory:';
+  const tableInfo = new Map<string, unknown[]>();
   if (!memory) mkdirSync(dirname(options.storage), { recursive: true });
   const writer = await open(options.storage, sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE);
   writer.configure('busyTimeout', SQLITE_BUSY_TIMEOUT_MS);
@@ -111,6 +162,7 @@ export async function installSqliteWriter(
   }
   let nextReader = 0;
   const reader = () => readers[nextReader++ % readers.length] ?? writer;
+  for (const connection of new Set([writer, ...readers])) cacheTableInfo(connection, tableInfo);
 
   const exclusive = createMutex();
   const inTransaction = new AsyncLocalStorage<{ open: boolean }>();

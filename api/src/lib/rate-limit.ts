@@ -41,13 +41,23 @@ export function createRateLimiter(db: Database, clock: Clock) {
   // The first prune comes a while after start, not on the first hit.
   let lastPrune = clock().getTime();
 
-  /** Now and then, forgets counters whose window ended long ago (the table would only grow). */
-  function pruneNowAndThen(now: Date): void {
+  /**
+   * Now and then, forgets counters whose window ended long ago (the table would only grow): in
+   * the background, or inside the caller's transaction when the hit is part of one (on SQLite's
+   * one writer a statement outside it would wait for it).
+   */
+  async function pruneNowAndThen(now: Date, transaction?: Transaction): Promise<void> {
     if (now.getTime() - lastPrune < PRUNE_EVERY_MS) return;
     lastPrune = now.getTime();
-    db.models.RateLimit.destroy({
+    const pruned = db.models.RateLimit.destroy({
       where: { windowStart: { [Op.lt]: new Date(now.getTime() - MAX_WINDOW_SECONDS * 1000) } },
-    }).catch(() => {
+      transaction,
+    });
+    if (transaction) {
+      await pruned;
+      return;
+    }
+    pruned.catch(() => {
       lastPrune = 0; // Try again at the next hit.
     });
   }
@@ -55,7 +65,7 @@ export function createRateLimiter(db: Database, clock: Clock) {
   async function increment(key: string, rule: RateRule, transaction?: Transaction): Promise<RateCount> {
     if (rule.windowSeconds > MAX_WINDOW_SECONDS) throw new Error(`rate rule window over ${MAX_WINDOW_SECONDS} s`);
     const now = clock();
-    if (!transaction) pruneNowAndThen(now);
+    await pruneNowAndThen(now, transaction);
     // Dates as the dialect's own literals (Sequelize's format), so SQLite compares like with like.
     const nowLiteral = sequelize.escape(now);
     const expired = sequelize.escape(new Date(now.getTime() - rule.windowSeconds * 1000));
@@ -76,9 +86,13 @@ export function createRateLimiter(db: Database, clock: Clock) {
   }
 
   return {
-    /** Counts one hit on `key`; throws 429 with Retry-After when it goes over `rule`. */
-    async hit(key: string, rule: RateRule): Promise<void> {
-      const { count, resetsInSeconds } = await increment(key, rule);
+    /**
+     * Counts one hit on `key`; throws 429 with Retry-After when it goes over `rule`. Inside a
+     * transaction the hit counts only if it commits: a request that fails (the 429 included)
+     * leaves the counter as it was, which at the limit still refuses the next one.
+     */
+    async hit(key: string, rule: RateRule, transaction?: Transaction): Promise<void> {
+      const { count, resetsInSeconds } = await increment(key, rule, transaction);
       if (count > rule.limit) throw rateLimited(resetsInSeconds);
     },
 

@@ -210,6 +210,31 @@ describe('rate limits', () => {
     t.setNow(new Date());
   });
 
+  it('counts only comments that were written: refused ones (a reply to nothing, a 429) use up no allowance', async () => {
+    const { post } = await scene();
+    const user = await t.factories.user();
+    const ip = freshIp();
+    const start = new Date();
+    t.setNow(start);
+    for (let i = 1; i <= 12; i++) {
+      const res = await t.request('POST', `/api/posts/${post.id}/comments`, {
+        json: { body: `Reply to nothing ${i}`, parentId: 2_000_000_000 },
+        headers: { 'x-real-ip': ip },
+        as: user,
+      });
+      await expectError(res, 422, 'invalid_parent');
+    }
+    for (let i = 1; i <= 10; i++)
+      expect((await create(post, `Counted ${i}`, user, ip)).status, `comment ${i}`).toBe(201);
+    // At the limit every further attempt is refused, and being refused does not move the window.
+    for (let i = 0; i < 3; i++) await expectError(await create(post, 'Over', user, ip), 429, 'rate_limited');
+    const counter = await t.db.models.RateLimit.findByPk(`comment:user:${user.id}`);
+    expect(counter?.count).toBe(10);
+    t.setNow(new Date(start.getTime() + 61_000));
+    expect((await create(post, 'Next minute', user, ip)).status).toBe(201);
+    t.setNow(new Date());
+  });
+
   it('limits comments from one address, whoever sends them', async () => {
     const { post } = await scene();
     const ip = freshIp();

@@ -127,15 +127,17 @@ export function createCommentService({ db, clock, rateLimiter, rules, audit }: C
 
     /** A comment or reply by a verified user; replies to replies attach to the thread's top comment. */
     async create(author: User, idOrSlug: string, input: CreateCommentInput, ip: string): Promise<Comment> {
-      await rateLimiter.hit(`comment:user:${author.id}`, rules.perUser);
-      await rateLimiter.hit(`comment:ip:${ip}`, rules.perIp);
-      const id = await db.transaction(async (transaction) => {
+      // One transaction for the whole write (on SQLite one turn of the one writer): the two rate
+      // limits, the checks, the row and its counters. A refused or failed comment counts nothing.
+      return db.transaction(async (transaction) => {
+        await rateLimiter.hit(`comment:user:${author.id}`, rules.perUser, transaction);
+        await rateLimiter.hit(`comment:ip:${ip}`, rules.perIp, transaction);
         // Everything the new row refers to is read again under a key-share lock: a concurrent
         // deletion of the author, the post or the parent either waits for this commit (and then
         // takes the new comment with it, counts and all) or has already happened, and the answer
         // says so instead of a foreign-key failure. (SQLite's writes are serialised anyway.)
         const live = await User.findByPk(author.id, {
-          attributes: ['id', 'bannedAt'],
+          attributes: ['id', 'name', 'bannedAt'],
           transaction,
           lock: transaction.LOCK.KEY_SHARE,
         });
@@ -156,9 +158,10 @@ export function createCommentService({ db, clock, rateLimiter, rules, audit }: C
           { postId: post.id, authorId: author.id, parentId, bodyMarkdown: input.body, createdAt: clock() },
           { transaction },
         );
-        return comment.id;
+        // The row as written (its hooks rendered the body), with the author just read: no re-read.
+        comment.author = live;
+        return comment;
       });
-      return reload(id);
     },
 
     /** The author edits their own visible comment within the edit window. */
