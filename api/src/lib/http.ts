@@ -1,7 +1,8 @@
 import { IncomingMessage } from 'node:http';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, TypedResponse } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { JSONParsed } from 'hono/utils/types';
 import type { z } from 'zod';
 import { databaseErrorToApiError } from '../db/errors.js';
 import { ApiError, type ErrorCode, type ErrorDetail } from './errors.js';
@@ -197,4 +198,18 @@ export function requestLogger(logger: Logger): MiddlewareHandler {
       'request',
     );
   };
+}
+
+/**
+ * A JSON body encoded once (a cache's bytes) sent as it is, typed as the `T` it encodes, exactly
+ * as `c.json(value, status)` would be (the route's declared response stays checked).
+ */
+export function encodedJson<T extends object, S extends ContentfulStatusCode>(
+  c: Context,
+  bytes: Uint8Array,
+  status: S,
+): Response & TypedResponse<JSONParsed<T>, S, 'json'> {
+  const response: Response = c.body(bytes as Uint8Array<ArrayBuffer>, status, { 'Content-Type': 'application/json' });
+  // The types say what the bytes are: hono's TypedResponse is a compile-time brand only.
+  return response as Response & TypedResponse<JSONParsed<T>, S, 'json'>;
 }

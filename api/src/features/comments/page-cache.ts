@@ -1,21 +1,17 @@
-import type { z } from '@hono/zod-openapi';
-import type { CommentPageSchema } from './schema.js';
-
-type CommentPage = z.infer<typeof CommentPageSchema>;
-
 export type CommentPageCache = ReturnType<typeof createCommentPageCache>;
 
 /**
  * A micro-cache of the comment pages anonymous readers get: a hot post's page is
  * read from the database at most once per `ttlMs` per process, instead of three
- * queries per request. Changes made through this process drop the post's pages at
+ * queries per request, and kept as the encoded bytes of its JSON (a hit sends them
+ * as they are: no object to serialise again). Changes made through this process drop the post's pages at
  * once; changes made elsewhere (another API process, moderation) show within
  * `ttlMs`. Signed-in readers always get a fresh page (it carries their own
  * Markdown). `ttlMs` 0 turns it off.
  */
 export function createCommentPageCache(ttlMs: number, now: () => number = Date.now, maxEntries = 2000) {
   // The promise is cached, not the page: concurrent misses share one load (no stampede at expiry).
-  const entries = new Map<string, { postId: number | null; expires: number; page: Promise<CommentPage> }>();
+  const entries = new Map<string, { postId: number | null; expires: number; page: Promise<Uint8Array> }>();
   const keyOf = (idOrSlug: string, cursor: string | undefined, limit: number) => `${idOrSlug}|${cursor ?? ''}|${limit}`;
 
   return {
@@ -24,8 +20,8 @@ export function createCommentPageCache(ttlMs: number, now: () => number = Date.n
       idOrSlug: string,
       cursor: string | undefined,
       limit: number,
-      load: () => Promise<{ postId: number; page: CommentPage }>,
-    ): Promise<CommentPage> {
+      load: () => Promise<{ postId: number; page: Uint8Array }>,
+    ): Promise<Uint8Array> {
       if (ttlMs <= 0) return (await load()).page;
       const key = keyOf(idOrSlug, cursor, limit);
       const entry = entries.get(key);
@@ -35,7 +31,7 @@ export function createCommentPageCache(ttlMs: number, now: () => number = Date.n
         const oldest = entries.keys().next();
         if (!oldest.done) entries.delete(oldest.value);
       }
-      const fresh: { postId: number | null; expires: number; page: Promise<CommentPage> } = {
+      const fresh: { postId: number | null; expires: number; page: Promise<Uint8Array> } = {
         postId: null,
         expires: now() + ttlMs,
         page: load().then(

@@ -12,7 +12,13 @@ export interface CommentView {
  * A comment as readers see it: hidden ones keep their place but lose their body; the viewer's own
  * carry their Markdown and until when they can still be edited.
  */
-export function presentComment(comment: Comment, { viewer, editWindowSeconds }: CommentView): CommentOut {
+/** A comment model instance, or a plain row of the list's lean query (service.ts), with its author. */
+export type CommentLike = Pick<
+  Comment,
+  'id' | 'postId' | 'parentId' | 'authorId' | 'status' | 'bodyHtml' | 'bodyMarkdown' | 'createdAt' | 'editedAt'
+> & { author?: Pick<User, 'id' | 'name'> | undefined };
+
+export function presentComment(comment: CommentLike, { viewer, editWindowSeconds }: CommentView): CommentOut {
   if (!comment.author) throw new Error('presentComment needs the author included');
   const hidden = comment.status !== 'visible';
   const own = viewer !== null && viewer.id === comment.authorId;
@@ -34,6 +40,6 @@ export function presentComment(comment: Comment, { viewer, editWindowSeconds }: 
   };
 }
 
-export function presentThread(comment: Comment, replies: Comment[], view: CommentView): CommentThreadOut {
+export function presentThread(comment: CommentLike, replies: CommentLike[], view: CommentView): CommentThreadOut {
   return { ...presentComment(comment, view), replies: replies.map((reply) => presentComment(reply, view)) };
 }

@@ -1,4 +1,4 @@
-import { Op, type Transaction } from 'sequelize';
+import { QueryTypes, type Transaction } from 'sequelize';
 import type { Database } from '../../db/index.js';
 import type { Comment, CommentStatus, Post, User } from '../../db/models/index.js';
 import type { Clock } from '../../lib/clock.js';
@@ -8,7 +8,43 @@ import type { RateLimiter, RateRule } from '../../lib/rate-limit.js';
 import { type WriteContext, within } from '../../lib/write-context.js';
 import type { AuditLogger } from '../admin/audit.js';
 import { canEditPost } from '../posts/service.js';
+import type { CommentLike } from './presenter.js';
 import type { CreateCommentInput } from './schema.js';
+
+/** A row of the list's lean query: the columns the page shows, and the author's name. */
+interface CommentRow {
+  id: number;
+  post_id: number;
+  parent_id: number | null;
+  author_id: number;
+  status: CommentStatus;
+  body_html: string;
+  body_markdown: string;
+  created_at: Date | string;
+  edited_at: Date | string | null;
+  author_name: string;
+}
+
+const COMMENT_COLUMNS = `c.id, c.post_id, c.parent_id, c.author_id, c.status, c.body_html, c.body_markdown,
+  c.created_at, c.edited_at, u.name AS author_name FROM comments c JOIN users u ON u.id = c.author_id`;
+
+// PostgreSQL hands back Dates, SQLite the text Sequelize stored ("2026-12-02 05:20:38.123 +00:00").
+const dateOf = (value: Date | string): Date => (value instanceof Date ? value : new Date(value));
+
+function commentOf(row: CommentRow): CommentLike {
+  return {
+    id: Number(row.id),
+    postId: Number(row.post_id),
+    parentId: row.parent_id === null ? null : Number(row.parent_id),
+    authorId: Number(row.author_id),
+    status: row.status,
+    bodyHtml: row.body_html,
+    bodyMarkdown: row.body_markdown,
+    createdAt: dateOf(row.created_at),
+    editedAt: row.edited_at === null ? null : dateOf(row.edited_at),
+    author: { id: Number(row.author_id), name: row.author_name },
+  };
+}
 
 export interface CommentRules {
   editWindowSeconds: number;
@@ -72,36 +108,32 @@ export function createCommentService({ db, clock, rateLimiter, rules, audit }: C
     editWindowSeconds: rules.editWindowSeconds,
 
     /**
-     * One page of top-level comments (oldest first) with all their replies, in
-     * three queries whatever the page size. Hidden top-level comments appear
-     * only when they have visible replies, so the thread still reads.
+     * One page of top-level comments (oldest first) with all their replies, in three lean queries
+     * whatever the page size (plain rows with only the columns shown, no model instances: this is
+     * the hottest read of the API). Hidden top-level comments appear only when they have visible
+     * replies, so the thread still reads.
      */
     async listForPost(idOrSlug: string, query: { cursor?: string; limit: number }, viewer: User | null) {
       const post = await openPost(idOrSlug, viewer);
-      const visibleReplyParents = db.sequelize.literal(
-        `(SELECT r.parent_id FROM comments r WHERE r.post_id = ${Number(post.id)} AND r.parent_id IS NOT NULL AND r.status = 'visible')`,
+      const select = (sql: string, replacements: Record<string, unknown>) =>
+        db.sequelize.query<CommentRow>(`SELECT ${COMMENT_COLUMNS} ${sql}`, { replacements, type: QueryTypes.SELECT });
+      const topLevel = await select(
+        `WHERE c.post_id = :postId AND c.parent_id IS NULL ${query.cursor ? 'AND c.id > :cursor' : ''}
+           AND (c.status = 'visible' OR c.id IN (SELECT r.parent_id FROM comments r
+                WHERE r.post_id = :postId AND r.parent_id IS NOT NULL AND r.status = 'visible'))
+         ORDER BY c.id ASC LIMIT :limit`,
+        { postId: post.id, cursor: Number(query.cursor ?? 0), limit: query.limit + 1 },
       );
-      const topLevel = await Comment.findAll({
-        where: {
-          postId: post.id,
-          parentId: null,
-          ...(query.cursor ? { id: { [Op.gt]: Number(query.cursor) } } : {}),
-          [Op.or]: [{ status: 'visible' }, { id: { [Op.in]: visibleReplyParents } }],
-        },
-        include: withAuthor,
-        order: [['id', 'ASC']],
-        limit: query.limit + 1,
-      });
-      const page = topLevel.slice(0, query.limit);
+      const page = topLevel.slice(0, query.limit).map(commentOf);
       const replies =
         page.length === 0
           ? []
-          : await Comment.findAll({
-              where: { parentId: page.map((c) => c.id), status: 'visible' },
-              include: withAuthor,
-              order: [['id', 'ASC']],
-            });
-      const repliesByParent = new Map<number, Comment[]>();
+          : (
+              await select(`WHERE c.parent_id IN (:parents) AND c.status = 'visible' ORDER BY c.id ASC`, {
+                parents: page.map((c) => c.id),
+              })
+            ).map(commentOf);
+      const repliesByParent = new Map<number, CommentLike[]>();
       for (const reply of replies) {
         const list = repliesByParent.get(reply.parentId ?? 0) ?? [];
         list.push(reply);
