@@ -1,106 +1,148 @@
-// DESIGN §5: POST /api/posts/:id/comments must reach ≥ 300 comments/s on SQLite, with every
-// count exact afterwards. Each request comes from its own signed-in, verified reader and its own
-// client address (TRUST_PROXY, as behind nginx), so the per-account and per-IP rate limits
-// (10 and 30 a minute) hold but do not throttle the run. Run: npx tsx bench/comments-post.ts
+// Comment writes (issue 11: ≥ 1,000/s on SQLite and on PostgreSQL, counts exact afterwards).
+// POST /api/posts/:id/comments at 64 connections against the compiled API in its own process;
+// each request from its own signed-in, verified reader and its own client address (TRUST_PROXY,
+// as behind nginx), so the per-account and per-IP limits hold but do not throttle the run.
+// Baseline, same run, same client: a bare Hono app on @hono/node-server that parses the same
+// JSON body and answers 201 (what HTTP and the client cost without any database).
+// Run: npx tsx bench/comments-post.ts   (BENCH_SECONDS=10; PostgreSQL too when it answers)
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { createDatabase } from '../api/src/db/index.js';
-import { migrate } from '../api/src/db/migrate.js';
 import { findCountDrift } from '../api/src/db/recount.js';
+import { benchDatabase, type Engine, postgresAvailable, startApi } from './support/api.js';
+import { type Figure, figure, loadSeconds, QUICK, report } from './support/report.js';
 import { startServer } from './support/spawn.js';
 
-const READERS = Number(process.env.BENCH_READERS ?? 6000);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const CONNECTIONS = 32;
+const SECONDS = loadSeconds(10);
+const CONNECTIONS = 64;
+// One comment per reader (the per-account limit is 10 a minute): enough readers for the run.
+const READERS = Number(process.env.BENCH_READERS ?? (QUICK ? 4000 : 20_000));
 
-const dir = await mkdtemp(join(tmpdir(), 'bench-post-'));
-const storage = join(dir, 'blog.db');
-const db = await createDatabase({ dialect: 'sqlite', storage });
-await migrate(db.sequelize);
-const { User, Post, Session } = db.models;
-const { postId, cookies } = await db.transaction(async (transaction) => {
-  const author = await User.create(
-    { email: 'a@example.com', name: 'Author', role: 'author', passwordHash: null, emailVerifiedAt: new Date() },
-    { transaction },
-  );
-  const post = await Post.create(
-    {
-      authorId: author.id,
-      categoryId: null,
-      title: 'Bench',
-      slug: 'bench',
-      bodyMarkdown: 'Body',
-      status: 'published',
-      publishedAt: new Date(),
-    },
-    { transaction },
-  );
-  const readers = await User.bulkCreate(
-    Array.from({ length: READERS }, (_, i) => ({
-      email: `r${i}@example.com`,
-      name: `Reader ${i}`,
-      passwordHash: null,
-      emailVerifiedAt: new Date(),
-    })),
-    { transaction },
-  );
-  const tokens = readers.map(() => randomBytes(32).toString('base64url'));
-  await Session.bulkCreate(
-    readers.map((reader, i) => ({
-      id: createHash('sha256')
-        .update(tokens[i] ?? '')
-        .digest('hex'),
-      userId: reader.id,
-      expiresAt: new Date(Date.now() + 86_400_000),
-    })),
-    { transaction },
-  );
-  return { postId: post.id, cookies: tokens.map((token) => `blog_session=${token}`) };
-});
-await db.close();
-
-const api = await startServer('bench/support/serve-api.ts', [`sqlite:${storage}`, 'trust-proxy']);
-try {
+/**
+ * POSTs for SECONDS, or until `amount` requests (one per reader: a reader's second comment would
+ * count against the per-account limit) — whichever comes first.
+ */
+function load(url: string, bodies: (i: number) => { headers: Record<string, string>; body: string }, amount?: number) {
   let next = 0;
-  const result = await autocannon({
-    url: `http://127.0.0.1:${api.port}/api/posts/${postId}/comments`,
+  return autocannon({
+    url,
     connections: CONNECTIONS,
     duration: SECONDS,
-    amount: READERS,
+    ...(amount ? { maxOverallRequests: amount } : {}),
     requests: [
       {
         method: 'POST',
         setupRequest: (request) => {
-          const i = next++;
-          return {
-            ...request,
-            headers: {
-              ...request.headers,
-              'content-type': 'application/json',
-              cookie: cookies[i % cookies.length] ?? '',
-              'x-real-ip': `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
-            },
-            body: JSON.stringify({ body: `Comment number **${i}**.` }),
-          };
+          const { headers, body } = bodies(next++);
+          return { ...request, headers: { ...request.headers, ...headers }, body };
         },
       },
     ],
   });
-  const check = await createDatabase({ dialect: 'sqlite', storage });
-  const drift = await findCountDrift(check);
-  const comments = await check.models.Comment.count();
-  const post = await check.models.Post.findByPk(postId);
-  await check.close();
-  console.log(
-    `POST comment: ${(result['2xx'] / result.duration).toFixed(0)} comments/s over ${result.duration.toFixed(1)} s (2xx ${result['2xx']}, non-2xx ${result.non2xx}), p99 ${result.latency.p99} ms`,
-  );
-  console.log(
-    `rows ${comments}, post.comments_count ${post?.commentsCount}, counters drifted: ${drift.length} (target ≥ 300/s, 0 drift)`,
-  );
-} finally {
-  api.child.kill();
-  await rm(dir, { recursive: true, force: true });
 }
+
+const comment = (i: number) => JSON.stringify({ body: `Comment number **${i}**, with a [link](https://example.com).` });
+
+async function run(engine: Engine, helloRps: number): Promise<Figure[]> {
+  const database = await benchDatabase(engine);
+  try {
+    const { User, Post, Session } = database.db.models;
+    const { postId, cookies } = await database.db.transaction(async (transaction) => {
+      const author = await User.create(
+        { email: 'a@example.com', name: 'Author', role: 'author', passwordHash: null, emailVerifiedAt: new Date() },
+        { transaction },
+      );
+      const post = await Post.create(
+        {
+          authorId: author.id,
+          categoryId: null,
+          title: 'Bench',
+          slug: 'bench',
+          bodyMarkdown: 'Body',
+          status: 'published',
+          publishedAt: new Date(),
+        },
+        { transaction },
+      );
+      const readers = await User.bulkCreate(
+        Array.from({ length: READERS }, (_, i) => ({
+          email: `r${i}@example.com`,
+          name: `Reader ${i}`,
+          passwordHash: null,
+          emailVerifiedAt: new Date(),
+        })),
+        { transaction },
+      );
+      const tokens = readers.map(() => randomBytes(32).toString('base64url'));
+      await Session.bulkCreate(
+        readers.map((reader, i) => ({
+          id: createHash('sha256')
+            .update(tokens[i] ?? '')
+            .digest('hex'),
+          userId: reader.id,
+          expiresAt: new Date(Date.now() + 86_400_000),
+        })),
+        { transaction },
+      );
+      return { postId: post.id, cookies: tokens.map((token) => `blog_session=${token}`) };
+    });
+    const api = await startApi(database.url, { TRUST_PROXY: 'true' });
+    let result: autocannon.Result;
+    try {
+      result = await load(`${api.url}/api/posts/${postId}/comments`, (i) => ({
+        headers: {
+          'content-type': 'application/json',
+          origin: 'http://127.0.0.1',
+          cookie: cookies[i % cookies.length] ?? '',
+          'x-real-ip': `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+        },
+        body: comment(i),
+      }), READERS);
+    } finally {
+      await api.stop();
+    }
+    const drift = await findCountDrift(database.db);
+    const rows = await database.db.models.Comment.count();
+    const post = await database.db.models.Post.findByPk(postId);
+    const perSecond = result['2xx'] / result.duration;
+    const label = engine === 'sqlite' ? 'SQLite' : 'PostgreSQL';
+    process.stdout.write(
+      `${label}: ${perSecond.toFixed(0)} comments/s over ${result.duration.toFixed(1)} s (2xx ${result['2xx']}, non-2xx ${result.non2xx}, errors ${result.errors}), p99 ${result.latency.p99} ms; rows ${rows}, post.comments_count ${post?.commentsCount}, counters drifted ${drift.length}\n`,
+    );
+    // Requests still in flight when the load stopped were answered to nobody but written: rows ≥ 2xx.
+    const exact = drift.length === 0 && rows >= result['2xx'] && post?.commentsCount === rows;
+    return [
+      figure('comments-write', `POST comment, ${label}, ${CONNECTIONS} connections`, perSecond, 'comments/s', {
+        baseline: { name: 'Hono POST JSON, no database', value: helloRps, unit: 'req/s' },
+        target: '≥ 1,000/s, no error',
+        met: QUICK ? null : perSecond >= 1000 && result.non2xx === 0 && result.errors === 0,
+      }),
+      figure('comments-write', `POST comment, ${label}: p99 latency`, result.latency.p99, 'ms', {
+        target: 'reported',
+        met: null,
+      }),
+      figure('comments-write', `POST comment, ${label}: counts exact afterwards`, exact ? 1 : 0, 'yes=1', {
+        target: 'comments_count = rows ≥ 2xx, 0 drift',
+        met: exact,
+      }),
+    ];
+  } finally {
+    await database.destroy();
+  }
+}
+
+const hello = await startServer('bench/support/serve-hello.ts');
+let helloRps = 0;
+try {
+  const baseline = await load(`http://127.0.0.1:${hello.port}/comments`, (i) => ({
+    headers: { 'content-type': 'application/json' },
+    body: comment(i),
+  }));
+  helloRps = baseline.requests.average;
+  process.stdout.write(`baseline: Hono POST JSON ${helloRps.toFixed(0)} req/s, p99 ${baseline.latency.p99} ms\n`);
+} finally {
+  hello.child.kill();
+}
+const figures = await run('sqlite', helloRps);
+if (await postgresAvailable()) figures.push(...(await run('postgres', helloRps)));
+else process.stdout.write('PostgreSQL: not reachable, skipped (BENCH_POSTGRES_URL)\n');
+report(figures);

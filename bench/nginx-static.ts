@@ -11,10 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { startNginx } from '../e2e/support/nginx.js';
+import { figure, loadSeconds, QUICK, report } from './support/report.js';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const SECONDS = loadSeconds(5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 1 : 3));
 
 /** ~9 KB of post-like HTML: prose compresses like a real page does (about 3:1). */
 function postPage(): string {
@@ -80,6 +81,14 @@ try {
       `${name.padEnd(32)} ${Math.round(rps).toString().padStart(7)} req/s  ${(rps / baseline).toFixed(2)}×\n`,
     );
   }
+  const precompressed = results[1]?.[1] ?? 0;
+  report([
+    figure('nginx-static', 'post page through nginx (precompressed .gz)', precompressed, 'req/s', {
+      baseline: { name: 'nginx, same-size plain file', value: baseline },
+      target: '≥ 0.9×',
+      met: QUICK ? null : precompressed / baseline >= 0.9,
+    }),
+  ]);
 } finally {
   await nginx.stop();
   rmSync(work, { recursive: true, force: true });

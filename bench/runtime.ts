@@ -12,11 +12,13 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { createDatabase } from '../api/src/db/index.js';
 import { migrate } from '../api/src/db/migrate.js';
-import { ROOT, RUNTIME_CONDITIONS, RUNTIME_FLAGS, staleRuntime } from '../scripts/runtime.ts';
+import { ROOT, RUNTIME_CONDITIONS, RUNTIME_FLAGS } from '../scripts/runtime.ts';
+import { ensureRuntime } from './support/api.js';
+import { figure, loadSeconds, QUICK, report } from './support/report.js';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SECONDS = loadSeconds(10);
 const tsx = createRequire(import.meta.url).resolve('tsx');
-if (staleRuntime().length > 0) throw new Error('the compiled runtime is missing or stale: npm run build:runtime');
+ensureRuntime();
 
 async function rssMb(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
@@ -99,7 +101,7 @@ async function measure(label: string, args: string[]) {
     if (ok) break;
   }
   const startupMs = performance.now() - started;
-  await new Promise((resolve) => setTimeout(resolve, 3000));
+  await new Promise((resolve) => setTimeout(resolve, QUICK ? 1000 : 3000));
   const pid = child.pid ?? 0;
   const idle = await rssMb(pid, 'VmRSS');
   const url = `http://127.0.0.1:${port}/api/posts/${postId}/comments?limit=20`;
@@ -127,4 +129,22 @@ for (const row of [source, compiled, tuned, ...variants]) {
 console.log(
   `production (compiled + flags) vs tsx: start-up ${(tuned.startupMs / source.startupMs).toFixed(2)}×, idle RSS ${(tuned.idle / source.idle).toFixed(2)}×, peak ${(tuned.peak / source.peak).toFixed(2)}×, req/s ${(tuned.rps / source.rps).toFixed(2)}× · targets: start-up ≤ 1 s ${tuned.startupMs <= 1000 ? 'met' : 'NOT met'}, idle ≤ 90 MB ${tuned.idle <= 90 ? 'met' : 'NOT met'}, load ≤ 150 MB ${tuned.peak <= 150 ? 'met' : 'NOT met'}`,
 );
+const judge = (ok: boolean) => (QUICK ? null : ok);
+report([
+  figure('runtime', 'API start-up to the first /api/health (compiled)', tuned.startupMs, 'ms', {
+    baseline: { name: 'tsx from source', value: source.startupMs },
+    target: '≤ 1,000 ms',
+    met: judge(tuned.startupMs <= 1000),
+  }),
+  figure('runtime', 'API idle RSS (compiled)', tuned.idle, 'MB', {
+    baseline: { name: 'tsx from source', value: source.idle },
+    target: '≤ 90 MB',
+    met: judge(tuned.idle <= 90),
+  }),
+  figure('runtime', 'API peak RSS under the comments load (compiled)', tuned.peak, 'MB', {
+    baseline: { name: 'tsx from source', value: source.peak },
+    target: '≤ 150 MB',
+    met: judge(tuned.peak <= 150),
+  }),
+]);
 await rm(dir, { recursive: true, force: true });

@@ -8,6 +8,7 @@ import { seedDemo } from '../api/src/db/seed.js';
 import { createTestContext, type TestContext } from '../api/test/app.js';
 import { runAstroBuild } from '../site/scripts/build-site.js';
 import { serveApi } from '../site/test/api-server.js';
+import { figure, QUICK, report } from './support/report.js';
 
 const PARAGRAPHS = [
   'Most of what a blog does is the same for every reader, so we do that work once, ahead of time, and let the web server hand out files.',
@@ -166,4 +167,25 @@ if (firstRun && lastRun && firstRun !== lastRun) {
     `throughput ${lastRun.label} vs ${firstRun.label}: ${(lastRun.pagesPerSecond / firstRun.pagesPerSecond).toFixed(2)}× ` +
       '(DESIGN §5 reference, astro build alone: 453 pages/s and 853 MiB peak for 10k posts)\n',
   );
+}
+if (lastRun) {
+  const alone = lastRun.pages / (lastRun.seconds - lastRun.precompressSeconds);
+  const judge = (ok: boolean) => (QUICK ? null : ok);
+  report([
+    figure(
+      'site-build',
+      `full build, ${lastRun.posts} posts (${lastRun.pages} pages)`,
+      lastRun.pagesPerSecond,
+      'pages/s',
+      {
+        baseline: { name: 'astro build alone: same run minus its precompression', value: alone },
+        target: '≥ 0.7×',
+        met: judge(lastRun.pagesPerSecond / alone >= 0.7),
+      },
+    ),
+    figure('site-build', `full build, ${lastRun.posts} posts: peak RSS`, lastRun.peakRssMb, 'MiB', {
+      target: '≤ 1,024 MiB',
+      met: judge(lastRun.peakRssMb <= 1024),
+    }),
+  ]);
 }
