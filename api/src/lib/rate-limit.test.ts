@@ -30,6 +30,40 @@ describe('rate limiter', () => {
     }
   });
 
+  it('hits several keys in one statement, and refuses when any goes over, waiting for the longest', async () => {
+    const rl = limiter();
+    const user = { limit: 2, windowSeconds: 60 };
+    const ip = { limit: 3, windowSeconds: 60 };
+    const daily = { limit: 10, windowSeconds: 3600 };
+    const hits = [
+      { key: 'all:user', rule: user },
+      { key: 'all:ip', rule: ip },
+      { key: 'all:daily', rule: daily },
+    ];
+    await rl.hitAll(hits);
+    await rl.hitAll(hits);
+    const refused = await rl.hitAll(hits).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(refused).toBeInstanceOf(ApiError);
+    expect((refused as ApiError).status).toBe(429);
+    const counts = await Promise.all(
+      ['all:user', 'all:ip', 'all:daily'].map((k) => test.db.models.RateLimit.findByPk(k)),
+    );
+    expect(counts.map((row) => row?.count)).toEqual([3, 3, 3]);
+    // The same keys, concurrently, from a fresh window: every hit counted once per key.
+    now = new Date(now.getTime() + 3_600_000);
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 8 }, () => limiter().hitAll(hits.map((h) => ({ ...h, rule: { ...h.rule, limit: 100 } })))),
+    );
+    expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
+    const after = await Promise.all(
+      ['all:user', 'all:ip', 'all:daily'].map((k) => test.db.models.RateLimit.findByPk(k)),
+    );
+    expect(after.map((row) => row?.count)).toEqual([8, 8, 8]);
+  });
+
   it('counts every one of many concurrent first hits under the limit (the row ends at their number)', async () => {
     const outcomes = await Promise.allSettled(
       Array.from({ length: 12 }, () => limiter().hit('concurrent:open', { limit: 100, windowSeconds: 60 })),

@@ -62,27 +62,51 @@ export function createRateLimiter(db: Database, clock: Clock) {
     });
   }
 
-  async function increment(key: string, rule: RateRule, transaction?: Transaction): Promise<RateCount> {
-    if (rule.windowSeconds > MAX_WINDOW_SECONDS) throw new Error(`rate rule window over ${MAX_WINDOW_SECONDS} s`);
+  /**
+   * One hit on each of `keys` (rules with the same window), in one statement; the counters after it.
+   * Keys are locked in sorted order, so two transactions hitting the same keys cannot deadlock.
+   */
+  async function incrementAll(
+    keys: string[],
+    windowSeconds: number,
+    transaction?: Transaction,
+  ): Promise<Map<string, RateCount>> {
+    if (windowSeconds > MAX_WINDOW_SECONDS) throw new Error(`rate rule window over ${MAX_WINDOW_SECONDS} s`);
+    const sorted = [...new Set(keys)].sort();
     const now = clock();
     await pruneNowAndThen(now, transaction);
     // Dates as the dialect's own literals (Sequelize's format), so SQLite compares like with like.
     const nowLiteral = sequelize.escape(now);
-    const expired = sequelize.escape(new Date(now.getTime() - rule.windowSeconds * 1000));
+    const expired = sequelize.escape(new Date(now.getTime() - windowSeconds * 1000));
+    const values = sorted.map((_, index) => `(:key${index}, ${nowLiteral}, 1)`).join(', ');
     // The leading comment keeps Sequelize's SQLite driver from running this as a bare INSERT,
-    // which would drop the RETURNING row.
-    const [row] = await sequelize.query<{ window_start: Date | string; count: number | string }>(
-      `/* rate limit hit */ INSERT INTO rate_limits ("key", window_start, count) VALUES (:key, ${nowLiteral}, 1)
+    // which would drop the RETURNING rows.
+    const rows = await sequelize.query<{ key: string; window_start: Date | string; count: number | string }>(
+      `/* rate limit hit */ INSERT INTO rate_limits ("key", window_start, count) VALUES ${values}
        ON CONFLICT ("key") DO UPDATE SET
          window_start = CASE WHEN rate_limits.window_start <= ${expired} THEN excluded.window_start
                              ELSE rate_limits.window_start END,
          count = CASE WHEN rate_limits.window_start <= ${expired} THEN 1 ELSE rate_limits.count + 1 END
-       RETURNING window_start, count`,
-      { replacements: { key }, type: QueryTypes.SELECT, transaction },
+       RETURNING "key", window_start, count`,
+      {
+        replacements: Object.fromEntries(sorted.map((key, index) => [`key${index}`, key])),
+        type: QueryTypes.SELECT,
+        transaction,
+      },
     );
-    if (!row) throw new Error(`rate limit upsert on ${key} returned no row`);
-    const ends = new Date(row.window_start).getTime() + rule.windowSeconds * 1000;
-    return { count: Number(row.count), resetsInSeconds: Math.max(0, (ends - now.getTime()) / 1000) };
+    const counts = new Map<string, RateCount>();
+    for (const row of rows) {
+      const ends = new Date(row.window_start).getTime() + windowSeconds * 1000;
+      counts.set(row.key, { count: Number(row.count), resetsInSeconds: Math.max(0, (ends - now.getTime()) / 1000) });
+    }
+    for (const key of sorted) if (!counts.has(key)) throw new Error(`rate limit upsert on ${key} returned no row`);
+    return counts;
+  }
+
+  async function increment(key: string, rule: RateRule, transaction?: Transaction): Promise<RateCount> {
+    const count = (await incrementAll([key], rule.windowSeconds, transaction)).get(key);
+    if (!count) throw new Error(`rate limit upsert on ${key} returned no row`);
+    return count;
   }
 
   return {
@@ -94,6 +118,31 @@ export function createRateLimiter(db: Database, clock: Clock) {
     async hit(key: string, rule: RateRule, transaction?: Transaction): Promise<void> {
       const { count, resetsInSeconds } = await increment(key, rule, transaction);
       if (count > rule.limit) throw rateLimited(resetsInSeconds);
+    },
+
+    /**
+     * `hit` for several keys at once (e.g. per account and per address): one statement per window
+     * length instead of one per key; the 429 waits for the longest of the limits it went over.
+     */
+    async hitAll(hits: Array<{ key: string; rule: RateRule }>, transaction?: Transaction): Promise<void> {
+      let over = false;
+      let retryAfter = 0;
+      for (const windowSeconds of new Set(hits.map((h) => h.rule.windowSeconds))) {
+        const group = hits.filter((h) => h.rule.windowSeconds === windowSeconds);
+        const counts = await incrementAll(
+          group.map((h) => h.key),
+          windowSeconds,
+          transaction,
+        );
+        for (const { key, rule } of group) {
+          const count = counts.get(key);
+          if (count && count.count > rule.limit) {
+            over = true;
+            retryAfter = Math.max(retryAfter, count.resetsInSeconds);
+          }
+        }
+      }
+      if (over) throw rateLimited(retryAfter);
     },
 
     /** Counts one hit and returns the counter (for limits that decide more than allow/refuse). */

@@ -162,8 +162,13 @@ export function createCommentService({ db, clock, rateLimiter, rules, audit }: C
       // One transaction for the whole write (on SQLite one turn of the one writer): the two rate
       // limits, the checks, the row and its counters. A refused or failed comment counts nothing.
       return db.transaction(async (transaction) => {
-        await rateLimiter.hit(`comment:user:${author.id}`, rules.perUser, transaction);
-        await rateLimiter.hit(`comment:ip:${ip}`, rules.perIp, transaction);
+        await rateLimiter.hitAll(
+          [
+            { key: `comment:user:${author.id}`, rule: rules.perUser },
+            { key: `comment:ip:${ip}`, rule: rules.perIp },
+          ],
+          transaction,
+        );
         // Everything the new row refers to is read again under a key-share lock: a concurrent
         // deletion of the author, the post or the parent either waits for this commit (and then
         // takes the new comment with it, counts and all) or has already happened, and the answer
