@@ -1,6 +1,7 @@
 import { QueryTypes, type Transaction } from 'sequelize';
 import type { Database } from '../../db/index.js';
 import type { Comment, CommentStatus, Post, User } from '../../db/models/index.js';
+import { dateOf } from '../../db/rows.js';
 import type { Clock } from '../../lib/clock.js';
 import { forbidden, notFound, unauthorized, unprocessable } from '../../lib/errors.js';
 import { parseIdOrSlug } from '../../lib/openapi.js';
@@ -27,9 +28,6 @@ interface CommentRow {
 
 const COMMENT_COLUMNS = `c.id, c.post_id, c.parent_id, c.author_id, c.status, c.body_html, c.body_markdown,
   c.created_at, c.edited_at, u.name AS author_name FROM comments c JOIN users u ON u.id = c.author_id`;
-
-// PostgreSQL hands back Dates, SQLite the text Sequelize stored ("2026-12-02 05:20:38.123 +00:00").
-const dateOf = (value: Date | string): Date => (value instanceof Date ? value : new Date(value));
 
 function commentOf(row: CommentRow): CommentLike {
   return {

@@ -6,8 +6,26 @@ export const presentAuthor = (user: Pick<User, 'id' | 'name'>) => ({ id: user.id
 export const presentCategoryRef = (category: Pick<Category, 'id' | 'name' | 'slug'> | null | undefined) =>
   category ? { id: category.id, name: category.name, slug: category.slug } : null;
 
+/** A post model instance, or a plain row of the list's lean query (service.ts), with author and category. */
+export type PostSummaryLike = Pick<
+  Post,
+  | 'id'
+  | 'slug'
+  | 'title'
+  | 'subtitle'
+  | 'excerpt'
+  | 'status'
+  | 'commentsCount'
+  | 'publishedAt'
+  | 'createdAt'
+  | 'updatedAt'
+> & {
+  author?: Pick<User, 'id' | 'name'> | undefined;
+  category?: Pick<Category, 'id' | 'name' | 'slug'> | null | undefined;
+};
+
 /** A post in lists: everything but the body. Needs `author` and `category` loaded. */
-export function presentPostSummary(post: Post): PostSummary {
+export function presentPostSummary(post: PostSummaryLike): PostSummary {
   if (!post.author) throw new Error('presentPostSummary needs the author included');
   return {
     id: post.id,

@@ -1,7 +1,8 @@
 import type { PostEvent } from '@blog/contract';
-import type { Transaction } from 'sequelize';
+import { QueryTypes, type Transaction } from 'sequelize';
 import type { Database } from '../../db/index.js';
 import type { Post, User } from '../../db/models/index.js';
+import { dateOf } from '../../db/rows.js';
 import type { JobQueue } from '../../jobs/queue.js';
 import type { Clock } from '../../lib/clock.js';
 import { ApiError, conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
@@ -10,6 +11,7 @@ import { chooseSlug, retryOnSlugRace } from '../../lib/slug.js';
 import { type WriteContext, within } from '../../lib/write-context.js';
 import type { AuditLogger } from '../admin/audit.js';
 import { enqueuePublishEvent } from '../publishing/service.js';
+import type { PostSummaryLike } from './presenter.js';
 import type { IssuedPreviewLink, PreviewLinks } from './preview-links.js';
 import type { CreatePostInput, UpdatePostInput } from './schema.js';
 
@@ -25,6 +27,45 @@ export interface PostServiceDeps {
   jobs: Pick<JobQueue, 'enqueue'>;
   /** Signs and checks the secret links to a post's page as it will publish. */
   previewLinks: PreviewLinks;
+}
+
+/** A row of the posts list's lean query. */
+interface PostListRow {
+  id: number;
+  slug: string;
+  title: string;
+  subtitle: string;
+  excerpt: string;
+  status: Post['status'];
+  comments_count: number | string;
+  published_at: Date | string | null;
+  created_at: Date | string;
+  updated_at: Date | string;
+  author_id: number;
+  author_name: string;
+  category_id: number | null;
+  category_name: string | null;
+  category_slug: string | null;
+}
+
+function postSummaryOf(row: PostListRow): PostSummaryLike {
+  return {
+    id: Number(row.id),
+    slug: row.slug,
+    title: row.title,
+    subtitle: row.subtitle,
+    excerpt: row.excerpt,
+    status: row.status,
+    commentsCount: Number(row.comments_count),
+    publishedAt: row.published_at === null ? null : dateOf(row.published_at),
+    createdAt: dateOf(row.created_at),
+    updatedAt: dateOf(row.updated_at),
+    author: { id: Number(row.author_id), name: row.author_name },
+    category:
+      row.category_id === null
+        ? null
+        : { id: Number(row.category_id), name: row.category_name ?? '', slug: row.category_slug ?? '' },
+  };
 }
 
 export type PostService = ReturnType<typeof createPostService>;
@@ -159,26 +200,33 @@ export function createPostService({ db, clock, jobs, audit, previewLinks }: Post
       return post;
     },
 
-    /** One page of published posts, newest first, with author, category and comment count. */
+    /**
+     * One page of published posts, newest first, with author, category and comment count: the
+     * count and one lean query of plain rows (the columns a list shows, author and category by
+     * join, no model instances), as the comments page does.
+     */
     async listPublished(query: { category?: string; page: number; limit: number }) {
-      const where: { status: 'published'; categoryId?: number } = { status: 'published' };
+      let categoryId: number | null = null;
       if (query.category) {
         const category = await Category.findOne({ where: { slug: query.category }, attributes: ['id'] });
         if (!category) throw notFound('Category');
-        where.categoryId = category.id;
+        categoryId = category.id;
       }
-      const { rows, count } = await Post.findAndCountAll({
-        where,
-        include,
-        attributes: { exclude: ['bodyMarkdown', 'bodyHtml'] },
-        order: [
-          ['publishedAt', 'DESC'],
-          ['id', 'DESC'],
-        ],
-        limit: query.limit,
-        offset: (query.page - 1) * query.limit,
-      });
-      return { rows, total: count };
+      const where = `p.status = 'published'${categoryId === null ? '' : ' AND p.category_id = :categoryId'}`;
+      const replacements = { categoryId, limit: query.limit, offset: (query.page - 1) * query.limit };
+      const [counted] = await db.sequelize.query<{ total: number | string }>(
+        `SELECT count(*) AS total FROM posts p WHERE ${where}`,
+        { replacements, type: QueryTypes.SELECT },
+      );
+      const rows = await db.sequelize.query<PostListRow>(
+        `SELECT p.id, p.slug, p.title, p.subtitle, p.excerpt, p.status, p.comments_count, p.published_at,
+                p.created_at, p.updated_at, u.id AS author_id, u.name AS author_name,
+                k.id AS category_id, k.name AS category_name, k.slug AS category_slug
+         FROM posts p JOIN users u ON u.id = p.author_id LEFT JOIN categories k ON k.id = p.category_id
+         WHERE ${where} ORDER BY p.published_at DESC, p.id DESC LIMIT :limit OFFSET :offset`,
+        { replacements, type: QueryTypes.SELECT },
+      );
+      return { rows: rows.map(postSummaryOf), total: Number(counted?.total ?? 0) };
     },
 
     /** A published post, or a draft its author or an admin may see. */
