@@ -88,15 +88,19 @@ async function run(engine: Engine, helloRps: number): Promise<Figure[]> {
     const api = await startApi(database.url, { TRUST_PROXY: 'true' });
     let result: autocannon.Result;
     try {
-      result = await load(`${api.url}/api/posts/${postId}/comments`, (i) => ({
-        headers: {
-          'content-type': 'application/json',
-          origin: 'http://127.0.0.1',
-          cookie: cookies[i % cookies.length] ?? '',
-          'x-real-ip': `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
-        },
-        body: comment(i),
-      }), READERS);
+      result = await load(
+        `${api.url}/api/posts/${postId}/comments`,
+        (i) => ({
+          headers: {
+            'content-type': 'application/json',
+            origin: 'http://127.0.0.1',
+            cookie: cookies[i % cookies.length] ?? '',
+            'x-real-ip': `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+          },
+          body: comment(i),
+        }),
+        READERS,
+      );
     } finally {
       await api.stop();
     }

@@ -114,7 +114,12 @@ mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
 // (ignored by git). A normal run of some benches replaces just their part of latest.json.
 const out = join(ROOT, 'bench', 'results', quick ? 'quick.json' : 'latest.json');
 const ran = new Set(plan.map((b) => b.name));
-let kept: { figures: Figure[]; outcomes: typeof outcomes; runs?: unknown[] } = { figures: [], outcomes: [] };
+interface Run {
+  date: string;
+  quick: boolean;
+  benches: string[];
+}
+let kept: { figures: Figure[]; outcomes: typeof outcomes; runs?: Run[] } = { figures: [], outcomes: [] };
 if (!quick && wanted.length > 0) {
   try {
     kept = JSON.parse(readFileSync(out, 'utf8')) as typeof kept;
@@ -122,13 +127,28 @@ if (!quick && wanted.length > 0) {
     // No earlier results.
   }
 }
-const run = { date: new Date().toISOString(), quick, machine, benches: [...ran] };
+const run: Run & { machine: typeof machine } = { date: new Date().toISOString(), quick, machine, benches: [...ran] };
 const results = {
-  runs: [...(kept.runs ?? []).filter((r) => !(r as { benches: string[] }).benches.every((b) => ran.has(b))), run],
+  runs: [...(kept.runs ?? []).filter((r) => !r.benches.every((b) => ran.has(b))), run],
   outcomes: [...kept.outcomes.filter((o) => !ran.has(o.bench)), ...outcomes],
   figures: [...kept.figures.filter((f) => !ran.has(f.bench)), ...figures],
 };
 writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+
+// README's Performance table is the one this prints: a normal run rewrites it between its markers.
+if (!quick) {
+  const readme = join(ROOT, 'README.md');
+  const text = readFileSync(readme, 'utf8');
+  const start = '<!-- bench:start (npm run bench writes this table) -->';
+  const end = '<!-- bench:end -->';
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from >= 0 && to > from) {
+    const when = results.runs.map((r) => `${r.date.slice(0, 10)}: ${r.benches.join(', ')}`).join('; ');
+    const body = `${table(results.figures, true)}\n\nRuns: ${when}.`;
+    writeFileSync(readme, `${text.slice(0, from + start.length)}\n${body}\n${text.slice(to)}`);
+  }
+}
 
 process.stdout.write(
   `\n${table(figures)}\n\nmachine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, load ${machine.loadAverage.join(' ')}, Node ${machine.node}\n`,
