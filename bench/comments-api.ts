@@ -6,7 +6,7 @@
 // (bench/support/serve-raw.ts). Run: npx tsx bench/comments-api.ts   (BENCH_SECONDS=10)
 import { createHash, randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
-import { benchDatabase, startApi } from './support/api.js';
+import { benchDatabase, seedAuthorAndPost, startApi } from './support/api.js';
 import { figure, loadSeconds, QUICK, report } from './support/report.js';
 import { startServer } from './support/spawn.js';
 
@@ -22,12 +22,9 @@ async function load(url: string, headers: Record<string, string> = {}) {
 }
 
 const database = await benchDatabase('sqlite');
-const { User, Post, Comment, Session } = database.db.models;
+const { User, Comment, Session } = database.db.models;
 const { postId, cookie } = await database.db.transaction(async (transaction) => {
-  const author = await User.create(
-    { email: 'a@example.com', name: 'Author', role: 'author', passwordHash: null, emailVerifiedAt: new Date() },
-    { transaction },
-  );
+  const { author, post } = await seedAuthorAndPost(database.db, transaction);
   const readers = await User.bulkCreate(
     Array.from({ length: 20 }, (_, i) => ({
       email: `r${i}@example.com`,
@@ -35,18 +32,6 @@ const { postId, cookie } = await database.db.transaction(async (transaction) => 
       passwordHash: null,
       emailVerifiedAt: new Date(),
     })),
-    { transaction },
-  );
-  const post = await Post.create(
-    {
-      authorId: author.id,
-      categoryId: null,
-      title: 'Bench',
-      slug: 'bench',
-      bodyMarkdown: 'Body',
-      status: 'published',
-      publishedAt: new Date(),
-    },
     { transaction },
   );
   for (let i = 0; i < 20; i++) {

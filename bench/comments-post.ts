@@ -8,7 +8,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import { findCountDrift } from '../api/src/db/recount.js';
-import { benchDatabase, type Engine, postgresAvailable, startApi } from './support/api.js';
+import { benchDatabase, type Engine, postgresAvailable, seedAuthorAndPost, startApi } from './support/api.js';
 import { type Figure, figure, loadSeconds, QUICK, report } from './support/report.js';
 import { startServer } from './support/spawn.js';
 
@@ -45,24 +45,9 @@ const comment = (i: number) => JSON.stringify({ body: `Comment number **${i}**, 
 async function run(engine: Engine, helloRps: number): Promise<Figure[]> {
   const database = await benchDatabase(engine);
   try {
-    const { User, Post, Session } = database.db.models;
+    const { User, Session } = database.db.models;
     const { postId, cookies } = await database.db.transaction(async (transaction) => {
-      const author = await User.create(
-        { email: 'a@example.com', name: 'Author', role: 'author', passwordHash: null, emailVerifiedAt: new Date() },
-        { transaction },
-      );
-      const post = await Post.create(
-        {
-          authorId: author.id,
-          categoryId: null,
-          title: 'Bench',
-          slug: 'bench',
-          bodyMarkdown: 'Body',
-          status: 'published',
-          publishedAt: new Date(),
-        },
-        { transaction },
-      );
+      const { post } = await seedAuthorAndPost(database.db, transaction);
       const readers = await User.bulkCreate(
         Array.from({ length: READERS }, (_, i) => ({
           email: `r${i}@example.com`,

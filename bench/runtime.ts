@@ -2,51 +2,22 @@
 // --conditions=blog-runtime api/dist/server.js) — against the same API from TypeScript through
 // tsx, in the same run: start-up to the first 200 from /api/health on a migrated database, idle
 // RSS, and peak RSS under the comments-page load (64 connections). Targets: ≤ 1 s, ≤ 90 MB idle,
-// ≤ 150 MB under load. Run: npm run build:runtime && npx tsx bench/runtime.ts
-import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+// ≤ 150 MB under load. Run: npx tsx bench/runtime.ts (builds the runtime when stale)
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { createDatabase } from '../api/src/db/index.js';
-import { migrate } from '../api/src/db/migrate.js';
 import { ROOT, RUNTIME_CONDITIONS, RUNTIME_FLAGS } from '../scripts/runtime.ts';
-import { ensureRuntime } from './support/api.js';
+import { benchDatabase, ensureRuntime, seedAuthorAndPost, startApi } from './support/api.js';
 import { figure, loadSeconds, QUICK, report } from './support/report.js';
 
 const SECONDS = loadSeconds(10);
 const tsx = createRequire(import.meta.url).resolve('tsx');
 ensureRuntime();
 
-async function rssMb(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Math.round(Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024);
-}
-
-const dir = await mkdtemp(join(tmpdir(), 'bench-runtime-'));
-const storage = join(dir, 'blog.db');
-const db = await createDatabase({ dialect: 'sqlite', storage });
-await migrate(db.sequelize);
-const { User, Post, Comment } = db.models;
-const postId = await db.transaction(async (transaction) => {
-  const author = await User.create(
-    { email: 'a@example.com', name: 'Author', role: 'author', passwordHash: null, emailVerifiedAt: new Date() },
-    { transaction },
-  );
-  const post = await Post.create(
-    {
-      authorId: author.id,
-      categoryId: null,
-      title: 'Bench',
-      slug: 'bench',
-      bodyMarkdown: 'Body',
-      status: 'published',
-      publishedAt: new Date(),
-    },
-    { transaction },
-  );
+const database = await benchDatabase('sqlite');
+const { Comment } = database.db.models;
+const postId = await database.db.transaction(async (transaction) => {
+  const { author, post } = await seedAuthorAndPost(database.db, transaction);
   for (let thread = 0; thread < 20; thread++) {
     const top = await Comment.create(
       { postId: post.id, authorId: author.id, parentId: null, bodyMarkdown: `Thread ${thread} with **some** text.` },
@@ -61,56 +32,21 @@ const postId = await db.transaction(async (transaction) => {
   }
   return post.id;
 });
-await db.close();
+await database.db.close();
 
-const env = {
-  ...process.env,
-  NODE_ENV: 'production',
-  HOST: '127.0.0.1',
-  PORT: '0',
-  PUBLIC_URL: 'http://127.0.0.1',
-  DATABASE_URL: `sqlite:${storage}`,
-  SESSION_SECRET: randomBytes(32).toString('base64url'),
-  WEBHOOK_SECRET: randomBytes(32).toString('base64url'),
-  MAIL_TRANSPORT: 'log',
-  MAIL_OUTBOX_DIR: join(dir, 'outbox'),
-  BUILDER_URL: 'http://127.0.0.1:9',
-  SEED_DEMO: 'false',
-  LOG_LEVEL: 'warn',
-};
-
-async function measure(label: string, args: string[]) {
-  const started = performance.now();
-  const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  let port = 0;
-  while (!port) {
-    const match = /bound to [\d.]+:(\d+)/.exec(output);
-    if (match) port = Number(match[1]);
-    else await new Promise((resolve) => setTimeout(resolve, 5));
-    if (child.exitCode !== null) throw new Error(`${label} exited: ${output}`);
+async function measure(label: string, command: string[]) {
+  const api = await startApi(database.url, {}, command);
+  try {
+    await new Promise((resolve) => setTimeout(resolve, QUICK ? 1000 : 3000));
+    const idle = (await api.rss()).now;
+    const url = `${api.url}/api/posts/${postId}/comments?limit=20`;
+    await autocannon({ url, connections: 64, duration: 2 });
+    const result = await autocannon({ url, connections: 64, duration: SECONDS });
+    const { peak } = await api.rss();
+    return { label, startupMs: api.startupMs, idle, peak, rps: result.requests.average, p99: result.latency.p99 };
+  } finally {
+    await api.stop();
   }
-  for (;;) {
-    const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) break;
-  }
-  const startupMs = performance.now() - started;
-  await new Promise((resolve) => setTimeout(resolve, QUICK ? 1000 : 3000));
-  const pid = child.pid ?? 0;
-  const idle = await rssMb(pid, 'VmRSS');
-  const url = `http://127.0.0.1:${port}/api/posts/${postId}/comments?limit=20`;
-  await autocannon({ url, connections: 64, duration: 2 });
-  const result = await autocannon({ url, connections: 64, duration: SECONDS });
-  const peak = await rssMb(pid, 'VmHWM');
-  child.kill('SIGTERM');
-  await new Promise((resolve) => child.once('exit', resolve));
-  return { label, startupMs, idle, peak, rps: result.requests.average, p99: result.latency.p99 };
 }
 
 const source = await measure('tsx (TypeScript source)', ['--import', tsx, join(ROOT, 'api/src/server.ts')]);
@@ -147,4 +83,4 @@ report([
     met: judge(tuned.peak <= 150),
   }),
 ]);
-await rm(dir, { recursive: true, force: true });
+await database.destroy();

@@ -5,9 +5,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Sequelize } from 'sequelize';
+import { Sequelize, type Transaction } from 'sequelize';
 import { createDatabase, type Database } from '../../api/src/db/index.js';
 import { migrate } from '../../api/src/db/migrate.js';
+import type { Post, User } from '../../api/src/db/models/index.js';
 import { ROOT, RUNTIME_FLAGS, staleRuntime } from '../../scripts/runtime.ts';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -34,6 +35,28 @@ export async function postgresAvailable(): Promise<boolean> {
   } finally {
     await probe.close();
   }
+}
+
+/** An author and one published post, the start of most bench data. */
+export async function seedAuthorAndPost(db: Database, transaction: Transaction): Promise<{ author: User; post: Post }> {
+  const { User: Users, Post: Posts } = db.models;
+  const author = await Users.create(
+    { email: 'a@example.com', name: 'Author', role: 'author', passwordHash: null, emailVerifiedAt: new Date() },
+    { transaction },
+  );
+  const post = await Posts.create(
+    {
+      authorId: author.id,
+      categoryId: null,
+      title: 'Bench',
+      slug: 'bench',
+      bodyMarkdown: 'Body',
+      status: 'published',
+      publishedAt: new Date(),
+    },
+    { transaction },
+  );
+  return { author, post };
 }
 
 /** A fresh, migrated database: a temporary SQLite file, or a new database on the PostgreSQL server. */
@@ -89,16 +112,22 @@ export interface RunningApi {
   stop(): Promise<void>;
 }
 
-/** `node api/dist/server.js` over `databaseUrl`, ready once /api/health answers. */
+/** How production starts the API: the compiled server with RUNTIME_FLAGS. */
+export const PRODUCTION_API = [...RUNTIME_FLAGS, join(ROOT, 'api/dist/server.js')];
+
+/**
+ * The API over `databaseUrl` in a process of its own (`node …command`: by default the compiled
+ * server as production runs it), ready once /api/health answers; `startupMs` is the time to that.
+ */
 export async function startApi(
   databaseUrl: string,
   env: Record<string, string> = {},
-  args: string[] = RUNTIME_FLAGS,
+  command: string[] = PRODUCTION_API,
 ): Promise<RunningApi & { startupMs: number }> {
   ensureRuntime();
   const dir = await mkdtemp(join(tmpdir(), 'bench-api-'));
   const started = performance.now();
-  const child = spawn(process.execPath, [...args, join(ROOT, 'api/dist/server.js')], {
+  const child = spawn(process.execPath, command, {
     cwd: ROOT,
     env: {
       ...process.env,
