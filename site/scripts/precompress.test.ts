@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MIN_BYTES, precompressDirectory, precompressFile } from './precompress';
+import { brotliQuality, MIN_BYTES, precompressDirectory, precompressFile } from './precompress';
 
 let dir: string;
 beforeEach(async () => {
@@ -86,5 +86,14 @@ describe('precompressFile', () => {
     await writeFile(join(dir, 'font.woff2'), Buffer.alloc(2048, 1));
     expect(await precompressFile(join(dir, 'small.html'))).toBeNull();
     expect(await precompressFile(join(dir, 'font.woff2'))).toBeNull();
+  });
+});
+
+describe('brotliQuality', () => {
+  it('compresses pages at 10 (many, new every build) and hashed assets at 11 (once, then reused)', () => {
+    for (const page of ['index.html', 'posts/hello/index.html', 'rss.xml', 'sitemap.xml'])
+      expect(brotliQuality(page)).toBe(10);
+    for (const asset of ['_astro/app.abc123.js', '_astro/site.abc123.css', 'favicon.svg', 'data.json'])
+      expect(brotliQuality(asset)).toBe(11);
   });
 });
