@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signatureOf, signedHeaders } from '@blog/contract/signature';
@@ -49,12 +49,15 @@ const standIn = (log: string, delay = 0, fail = false) =>
   ].join(' && ');
 
 const builders: Builder[] = [];
+const roots: string[] = [];
 afterEach(async () => {
   for (const builder of builders.splice(0)) await builder.stop();
+  for (const root of roots.splice(0)) await rm(root, { recursive: true, force: true });
 });
 
 async function setup(overrides: Partial<BuilderConfig> & { delay?: number; fail?: boolean } = {}) {
   const root = await mkdtemp(join(tmpdir(), 'builder-'));
+  roots.push(root);
   const log = join(root, 'builds.log');
   const { reporter, records } = recordingReporter();
   const builder = createBuilder({
