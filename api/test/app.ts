@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PublishEventSchema } from '@blog/contract';
@@ -158,10 +159,11 @@ export async function createTestContext(
   options: { sqliteDir?: string } = {},
 ): Promise<TestContext> {
   const database = await createTestDatabase(options);
+  const outboxDir = mkdtempSync(join(tmpdir(), 'blog-outbox-'));
   const config = loadConfig({
     NODE_ENV: 'test',
     PUBLIC_URL: TEST_ORIGIN,
-    MAIL_OUTBOX_DIR: mkdtempSync(join(tmpdir(), 'blog-outbox-')),
+    MAIL_OUTBOX_DIR: outboxDir,
     ...env,
   });
   let now: Date | null = null;
@@ -200,6 +202,7 @@ export async function createTestContext(
     async destroy() {
       await jobs.stop();
       await database.destroy();
+      await rm(outboxDir, { recursive: true, force: true });
     },
     jobs,
     app,
