@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFactories } from '../../test/app.js';
 import { createTestDatabase, type TestDatabase } from '../../test/db.js';
@@ -48,4 +49,23 @@ describe('database errors as answers', () => {
     const answer = await answerTo(() => make.user({ email: user.email }));
     expect(answer).toMatchObject({ status: 409, body: { error: { code: 'conflict' } } });
   });
+
+  it.skipIf(!process.env.TEST_DATABASE_URL)(
+    "pg's own error for a session the server ended, unwrapped: 503 with Retry-After (PostgreSQL)",
+    async () => {
+      const url = process.env.TEST_DATABASE_URL;
+      const client = new pg.Client(url);
+      const failed = new Promise<Error>((resolve) => client.once('error', resolve));
+      await client.connect();
+      const pid = Number((await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid);
+      const admin = new pg.Client(url);
+      await admin.connect();
+      await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+      await admin.end();
+      const error = await failed;
+      expect((error as { code?: string }).code).toBe('57P01');
+      const answer = await answerTo(() => Promise.reject(error));
+      expect(answer).toMatchObject({ status: 503, body: { error: { code: 'database_unavailable' } }, retryAfter: '5' });
+    },
+  );
 });

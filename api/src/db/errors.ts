@@ -59,5 +59,11 @@ export function databaseErrorToApiError(error: unknown): ApiError | null {
       return unavailable();
     }
   }
+  // pg's own error, unwrapped (a session the server ended, reaching a caller around Sequelize):
+  // it carries the server's severity and SQLSTATE.
+  if (error instanceof Error && 'severity' in error) {
+    const { code } = error as Error & { code?: unknown };
+    if (typeof code === 'string' && PG_UNAVAILABLE.test(code)) return unavailable();
+  }
   return null;
 }

@@ -5,6 +5,7 @@ import { createMarkdownRenderer, type MarkdownRenderer } from '../lib/markdown-w
 import { registerCountHooks } from './counts.js';
 import { registerDerivedHooks } from './derived.js';
 import { initModels, type Models } from './models/index.js';
+import { guardedPg } from './postgres.js';
 import { installSqliteWriter } from './sqlite.js';
 
 export interface Database {
@@ -48,6 +49,7 @@ export async function createDatabase(
         })
       : new Sequelize(config.url, {
           dialect: 'postgres',
+          dialectModule: guardedPg,
           logging,
           pool: { max: 10, min: 0, idle: 10_000 },
           ...extra,
