@@ -277,7 +277,7 @@ describe.skipIf(skip)('the whole platform through a real nginx', () => {
     await comments.getByRole('button', { name: 'Post comment' }).click();
     // The island shows the comment at once; the server's rendering (the Markdown's <strong>) replaces it once saved.
     const mine = comments.locator('.threads > li').filter({ hasText: stamp });
-    await mine.locator('strong', { hasText: 'nginx' }).waitFor();
+    await mine.locator('strong', { hasText: /^nginx$/ }).waitFor();
 
     // The API agrees: a verified reader, the comment, the exact count.
     const reader = await t.db.models.User.findOne({ where: { email } });
