@@ -55,7 +55,8 @@ describe('database errors as answers', () => {
     async () => {
       const url = process.env.TEST_DATABASE_URL;
       const client = new pg.Client(url);
-      const failed = new Promise<Error>((resolve) => client.once('error', resolve));
+      // Every error it emits is listened to (after the FATAL, pg also reports the socket's end).
+      const failed = new Promise<Error>((resolve) => client.on('error', resolve));
       await client.connect();
       const pid = Number((await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid);
       const admin = new pg.Client(url);
