@@ -44,13 +44,21 @@ export interface ApiProcess {
   kill(signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/** How production starts the API: the compiled server with the runtime's flags. */
+export const PRODUCTION_COMMAND = [...RUNTIME_FLAGS, SERVER];
+
 /**
  * The API as production starts it: the compiled `api/dist/server.js` in a process of its own, configured by
  * `env` alone (PORT=0: the port it prints is taken). Fails with its output if it exits or does
- * not listen within `timeoutMs`.
+ * not listen within `timeoutMs`. `command` (Node's arguments) may start it otherwise (the
+ * runtime benchmark compares it with the TypeScript source through tsx).
  */
-export async function startApiProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<ApiProcess> {
-  const child: ChildProcess = spawn(process.execPath, [...RUNTIME_FLAGS, SERVER], {
+export async function startApiProcess(
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+  command: string[] = PRODUCTION_COMMAND,
+): Promise<ApiProcess> {
+  const child: ChildProcess = spawn(process.execPath, command, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

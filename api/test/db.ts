@@ -16,11 +16,13 @@ export interface TestDatabase {
 
 /**
  * A fresh, migrated database of its own: a temporary SQLite file (under `sqliteDir` when given,
- * whatever TEST_DATABASE_URL says), or, when TEST_DATABASE_URL points at PostgreSQL, a new
- * database created on that server.
+ * whatever TEST_DATABASE_URL says), or, when `postgresServer` (else TEST_DATABASE_URL) points at
+ * PostgreSQL, a new database created on that server.
  */
-export async function createTestDatabase(options: { sqliteDir?: string } = {}): Promise<TestDatabase> {
-  const serverUrl = options.sqliteDir ? undefined : process.env.TEST_DATABASE_URL;
+export async function createTestDatabase(
+  options: { sqliteDir?: string; postgresServer?: string } = {},
+): Promise<TestDatabase> {
+  const serverUrl = options.sqliteDir ? undefined : (options.postgresServer ?? process.env.TEST_DATABASE_URL);
   if (serverUrl) {
     const name = `blog_test_${randomBytes(6).toString('hex')}`;
     const admin = new Sequelize(serverUrl, { dialect: 'postgres', logging: false });

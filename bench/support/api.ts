@@ -1,15 +1,16 @@
 // The API as production runs it (compiled JavaScript, RUNTIME_FLAGS, NODE_ENV=production) in a
 // process of its own over a bench's database, and the databases the benches seed.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Sequelize, type Transaction } from 'sequelize';
-import { createDatabase, type Database } from '../../api/src/db/index.js';
-import { migrate } from '../../api/src/db/migrate.js';
+import type { Database } from '../../api/src/db/index.js';
 import type { Post, User } from '../../api/src/db/models/index.js';
-import { ROOT, RUNTIME_FLAGS, staleRuntime } from '../../scripts/runtime.ts';
+import { PRODUCTION_COMMAND, startApiProcess } from '../../api/test/api-process.js';
+import { createTestDatabase } from '../../api/test/db.js';
+import { ROOT, staleRuntime } from '../../scripts/runtime.ts';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -59,40 +60,21 @@ export async function seedAuthorAndPost(db: Database, transaction: Transaction):
   return { author, post };
 }
 
-/** A fresh, migrated database: a temporary SQLite file, or a new database on the PostgreSQL server. */
+/** A fresh, migrated database (the test harness's): a temporary SQLite file, or a new database on the PostgreSQL server. */
 export async function benchDatabase(engine: Engine): Promise<BenchDatabase> {
-  if (engine === 'postgres') {
-    const name = `blog_bench_${randomBytes(6).toString('hex')}`;
-    const admin = new Sequelize(POSTGRES_SERVER, { dialect: 'postgres', logging: false });
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.close();
-    const url = new URL(POSTGRES_SERVER);
-    url.pathname = `/${name}`;
-    const db = await createDatabase({ dialect: 'postgres', url: url.toString() });
-    await migrate(db.sequelize);
-    return {
-      engine,
-      url: url.toString(),
-      db,
-      async destroy() {
-        await db.close().catch(() => undefined);
-        const dropper = new Sequelize(POSTGRES_SERVER, { dialect: 'postgres', logging: false });
-        await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await dropper.close();
-      },
-    };
-  }
-  const dir = await mkdtemp(join(tmpdir(), 'bench-db-'));
-  const storage = join(dir, 'blog.db');
-  const db = await createDatabase({ dialect: 'sqlite', storage });
-  await migrate(db.sequelize);
+  const database = await createTestDatabase(
+    engine === 'sqlite' ? { sqliteDir: tmpdir() } : { postgresServer: POSTGRES_SERVER },
+  );
+  const config = database.databaseConfig;
   return {
     engine,
-    url: `sqlite:${storage}`,
-    db,
+    url: config.dialect === 'sqlite' ? `sqlite:${config.storage}` : config.url,
+    db: database.db,
     async destroy() {
-      await db.close().catch(() => undefined);
-      await rm(dir, { recursive: true, force: true });
+      // The bench may have closed its connections already (to hand the file to the API alone).
+      await database.destroy().catch(async () => {
+        if (config.dialect === 'sqlite') await rm(dirname(config.storage), { recursive: true, force: true });
+      });
     },
   };
 }
@@ -106,18 +88,19 @@ export function ensureRuntime(): void {
 
 export interface RunningApi {
   url: string;
-  child: ChildProcess;
+  pid: number;
   /** Resident memory now, and its peak so far (MB). */
   rss(): Promise<{ now: number; peak: number }>;
   stop(): Promise<void>;
 }
 
 /** How production starts the API: the compiled server with RUNTIME_FLAGS. */
-export const PRODUCTION_API = [...RUNTIME_FLAGS, join(ROOT, 'api/dist/server.js')];
+export const PRODUCTION_API = PRODUCTION_COMMAND;
 
 /**
- * The API over `databaseUrl` in a process of its own (`node …command`: by default the compiled
- * server as production runs it), ready once /api/health answers; `startupMs` is the time to that.
+ * The API over `databaseUrl` in a process of its own (the test harness's `startApiProcess`;
+ * `node …command`: by default the compiled server as production runs it), ready once /api/health
+ * answers; `startupMs` is the time to that.
  */
 export async function startApi(
   databaseUrl: string,
@@ -127,13 +110,9 @@ export async function startApi(
   ensureRuntime();
   const dir = await mkdtemp(join(tmpdir(), 'bench-api-'));
   const started = performance.now();
-  const child = spawn(process.execPath, command, {
-    cwd: ROOT,
-    env: {
-      ...process.env,
+  const api = await startApiProcess(
+    {
       NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      PORT: '0',
       PUBLIC_URL: 'http://127.0.0.1',
       DATABASE_URL: databaseUrl,
       SESSION_SECRET: randomBytes(32).toString('base64url'),
@@ -146,22 +125,11 @@ export async function startApi(
       LOG_LEVEL: 'warn',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-20_000);
-  });
-  let port = 0;
-  while (!port) {
-    const match = /bound to [\d.]+:(\d+)/.exec(output);
-    if (match) port = Number(match[1]);
-    else await new Promise((resolve) => setTimeout(resolve, 5));
-    if (child.exitCode !== null) throw new Error(`the API exited: ${output}`);
-  }
-  const url = `http://127.0.0.1:${port}`;
+    30_000,
+    command,
+  );
   for (;;) {
-    const ok = await fetch(`${url}/api/health`).then(
+    const ok = await fetch(`${api.url}/api/health`).then(
       (r) => r.ok,
       () => false,
     );
@@ -169,19 +137,16 @@ export async function startApi(
   }
   const startupMs = performance.now() - started;
   const field = async (name: 'VmRSS' | 'VmHWM') => {
-    const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
+    const status = await readFile(`/proc/${api.pid}/status`, 'utf8');
     return Math.round(Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024);
   };
   return {
-    url,
-    child,
+    url: api.url,
+    pid: api.pid,
     startupMs,
     rss: async () => ({ now: await field('VmRSS'), peak: await field('VmHWM') }),
     async stop() {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        await new Promise((resolve) => child.once('exit', resolve));
-      }
+      await api.kill('SIGTERM');
       await rm(dir, { recursive: true, force: true });
     },
   };
