@@ -109,41 +109,41 @@ export function createRateLimiter(db: Database, clock: Clock) {
     return count;
   }
 
+  /**
+   * `hit` for several keys at once (e.g. per account and per address): one statement per window
+   * length instead of one per key; the 429 waits for the longest of the limits it went over.
+   */
+  async function hitAll(hits: Array<{ key: string; rule: RateRule }>, transaction?: Transaction): Promise<void> {
+    let over = false;
+    let retryAfter = 0;
+    for (const windowSeconds of new Set(hits.map((h) => h.rule.windowSeconds))) {
+      const group = hits.filter((h) => h.rule.windowSeconds === windowSeconds);
+      const counts = await incrementAll(
+        group.map((h) => h.key),
+        windowSeconds,
+        transaction,
+      );
+      for (const { key, rule } of group) {
+        const count = counts.get(key);
+        if (count && count.count > rule.limit) {
+          over = true;
+          retryAfter = Math.max(retryAfter, count.resetsInSeconds);
+        }
+      }
+    }
+    if (over) throw rateLimited(retryAfter);
+  }
+
   return {
     /**
      * Counts one hit on `key`; throws 429 with Retry-After when it goes over `rule`. Inside a
      * transaction the hit counts only if it commits: a request that fails (the 429 included)
      * leaves the counter as it was, which at the limit still refuses the next one.
      */
-    async hit(key: string, rule: RateRule, transaction?: Transaction): Promise<void> {
-      const { count, resetsInSeconds } = await increment(key, rule, transaction);
-      if (count > rule.limit) throw rateLimited(resetsInSeconds);
-    },
+    hit: (key: string, rule: RateRule, transaction?: Transaction): Promise<void> =>
+      hitAll([{ key, rule }], transaction),
 
-    /**
-     * `hit` for several keys at once (e.g. per account and per address): one statement per window
-     * length instead of one per key; the 429 waits for the longest of the limits it went over.
-     */
-    async hitAll(hits: Array<{ key: string; rule: RateRule }>, transaction?: Transaction): Promise<void> {
-      let over = false;
-      let retryAfter = 0;
-      for (const windowSeconds of new Set(hits.map((h) => h.rule.windowSeconds))) {
-        const group = hits.filter((h) => h.rule.windowSeconds === windowSeconds);
-        const counts = await incrementAll(
-          group.map((h) => h.key),
-          windowSeconds,
-          transaction,
-        );
-        for (const { key, rule } of group) {
-          const count = counts.get(key);
-          if (count && count.count > rule.limit) {
-            over = true;
-            retryAfter = Math.max(retryAfter, count.resetsInSeconds);
-          }
-        }
-      }
-      if (over) throw rateLimited(retryAfter);
-    },
+    hitAll,
 
     /** Counts one hit and returns the counter (for limits that decide more than allow/refuse). */
     increment,
