@@ -5,6 +5,17 @@ const segment = (slug: string) => encodeURIComponent(slug);
 
 export const postPath = (slug: string) => `/posts/${segment(slug)}/`;
 
+/** The slug of a post page's path (the inverse of postPath), or null for any other path. */
+export function slugOfPostPath(path: string): string | null {
+  const encoded = /^\/posts\/([^/]+)\/$/.exec(path)?.[1];
+  if (!encoded) return null;
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return null;
+  }
+}
+
 /** Page `n` (1-based) of the home listing: / then /page/2/, … */
 export const homePagePath = (n: number) => (n <= 1 ? '/' : `/page/${n}/`);
 
