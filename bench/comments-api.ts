@@ -3,7 +3,9 @@
 // the 1 s micro-cache, anonymous with the cache off, and signed in (never cached) — with p99 and
 // the API's peak RSS. Baselines measured in the same run with the same client: a bare Hono
 // hello-world, and the same rows read with raw SQL from the same file and serialised
-// (bench/support/serve-raw.ts). Run: npx tsx bench/comments-api.ts   (BENCH_SECONDS=10)
+// (bench/support/serve-raw.ts). Every target is loaded in each of 3 interleaved rounds and the
+// medians compared, so a noisy neighbour slows both sides of a ratio alike.
+// Run: npx tsx bench/comments-api.ts   (BENCH_SECONDS=5 per target and round)
 import { createHash, randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import { benchDatabase, seedAuthorAndPost, startApi } from './support/api.js';
@@ -11,15 +13,21 @@ import { figure, loadSeconds, QUICK, report } from './support/report.js';
 import { startServer } from './support/spawn.js';
 
 const CONNECTIONS = 64;
-const SECONDS = loadSeconds(10);
+/** Every target is loaded once per round, the rounds interleaved (machines are noisy): medians. */
+const ROUNDS = QUICK ? 1 : 3;
+const SECONDS = loadSeconds(5);
 
 async function load(url: string, headers: Record<string, string> = {}) {
-  await autocannon({ url, headers, connections: CONNECTIONS, duration: 1 }); // warm-up
   const result = await autocannon({ url, headers, connections: CONNECTIONS, duration: SECONDS });
   if (result.non2xx > 0 || result.errors > 0)
     throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return { rps: result.requests.average, p99: result.latency.p99 };
 }
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+};
 
 const database = await benchDatabase('sqlite');
 const { User, Comment, Session } = database.db.models;
@@ -74,25 +82,51 @@ await database.db.close();
 const path = `/api/posts/${postId}/comments?limit=20`;
 const hello = await startServer('bench/support/serve-hello.ts');
 const raw = await startServer('bench/support/serve-raw.ts', [file]);
+const apis: Awaited<ReturnType<typeof startApi>>[] = [];
 try {
-  const helloRun = await load(`http://127.0.0.1:${hello.port}/`);
-  const rawRun = await load(`http://127.0.0.1:${raw.port}/comments/${postId}?limit=20`);
-  const runs: Array<{ name: string; rps: number; p99: number; peakRss: number }> = [];
+  const targets: Array<{ name: string; url: string; headers: Record<string, string>; api?: (typeof apis)[number] }> = [
+    { name: 'hello-world', url: `http://127.0.0.1:${hello.port}/`, headers: {} },
+    {
+      name: 'raw SQL + JSON (same rows)',
+      url: `http://127.0.0.1:${raw.port}/comments/${postId}?limit=20`,
+      headers: {},
+    },
+  ];
   for (const [name, env, headers] of [
     ['anonymous, 1 s micro-cache', {}, {}],
     ['anonymous, cache off', { COMMENT_CACHE_MS: '0' }, {}],
     ['signed-in reader', {}, { cookie }],
   ] as const) {
+    // Each API in its own process for the whole run (an idle one costs the others nothing).
     const api = await startApi(database.url, env);
-    try {
-      const run = await load(`${api.url}${path}`, headers);
-      runs.push({ name, ...run, peakRss: (await api.rss()).peak });
-    } finally {
-      await api.stop();
+    apis.push(api);
+    targets.push({ name, url: `${api.url}${path}`, headers, api });
+  }
+  for (const target of targets) {
+    await autocannon({ url: target.url, headers: target.headers, connections: CONNECTIONS, duration: 1 }); // warm-up
+  }
+  const samples = new Map<string, Array<{ rps: number; p99: number }>>();
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const target of targets) {
+      const list = samples.get(target.name) ?? [];
+      list.push(await load(target.url, target.headers));
+      samples.set(target.name, list);
     }
   }
+  const summary = async (target: (typeof targets)[number]) => {
+    const list = samples.get(target.name) ?? [];
+    return {
+      name: target.name,
+      rps: median(list.map((s) => s.rps)),
+      p99: median(list.map((s) => s.p99)),
+      peakRss: target.api ? (await target.api.rss()).peak : 0,
+    };
+  };
+  const [helloRun, rawRun, ...runs] = await Promise.all(targets.map(summary));
+  if (!helloRun || !rawRun) throw new Error('no baseline measured');
   process.stdout.write(
     [
+      `medians of ${ROUNDS} interleaved round(s) of ${SECONDS} s each, ${CONNECTIONS} connections`,
       `hello-world                  ${helloRun.rps.toFixed(0)} req/s  p99 ${helloRun.p99} ms`,
       `raw SQL + JSON (same rows)   ${rawRun.rps.toFixed(0)} req/s  p99 ${rawRun.p99} ms`,
       ...runs.map(
@@ -133,6 +167,7 @@ try {
   );
   report(figures);
 } finally {
+  for (const api of apis) await api.stop();
   hello.child.kill();
   raw.child.kill();
   await database.destroy();

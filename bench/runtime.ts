@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { ROOT, RUNTIME_CONDITIONS, RUNTIME_FLAGS } from '../scripts/runtime.ts';
+import { API_RUNTIME_FLAGS, ROOT, RUNTIME_CONDITIONS } from '../scripts/runtime.ts';
 import { benchDatabase, ensureRuntime, seedAuthorAndPost, startApi } from './support/api.js';
 import { figure, loadSeconds, QUICK, report } from './support/report.js';
 
@@ -51,7 +51,7 @@ async function measure(label: string, command: string[]) {
 
 const source = await measure('tsx (TypeScript source)', ['--import', tsx, join(ROOT, 'api/src/server.ts')]);
 const compiled = await measure('node (compiled JS)', [RUNTIME_CONDITIONS, join(ROOT, 'api/dist/server.js')]);
-const tuned = await measure('node + memory flags', [...RUNTIME_FLAGS, join(ROOT, 'api/dist/server.js')]);
+const tuned = await measure('node + memory flags', [...API_RUNTIME_FLAGS, join(ROOT, 'api/dist/server.js')]);
 // BENCH_VARIANTS="--flag a;--flag b": more V8 flag sets to compare, each with the runtime condition.
 const variants = [];
 for (const flags of (process.env.BENCH_VARIANTS ?? '').split(';').filter(Boolean)) {

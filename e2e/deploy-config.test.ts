@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { HSTS, nginxSecurityHeaderLines, SECURITY_HEADERS } from '../api/src/lib/security-headers.js';
 import { DEFAULT_TEMPLATE, renderDefaultConf, TEMPLATE_VARIABLES, templateReferences } from '../nginx/render.js';
-import { RUNTIME_FLAGS } from '../scripts/runtime.ts';
+import { API_RUNTIME_FLAGS, RUNTIME_FLAGS } from '../scripts/runtime.ts';
 import { ROOT, readRepoFile } from './support/repo.js';
 
 const ENVSUBST = '/usr/bin/envsubst';
@@ -63,14 +63,14 @@ describe('Dockerfiles', () => {
   });
 
   it('run compiled JavaScript with the runtime flags npm start uses, never tsx', () => {
-    for (const [path, entry] of [
-      ['api/Dockerfile', 'api/dist/server.js'],
-      ['site/Dockerfile', 'site/builder/dist/builder/src/server.js'],
+    for (const [path, flags, entry] of [
+      ['api/Dockerfile', API_RUNTIME_FLAGS, 'api/dist/server.js'],
+      ['site/Dockerfile', RUNTIME_FLAGS, 'site/builder/dist/builder/src/server.js'],
     ] as const) {
       const text = readRepoFile(path);
       const cmd = /^CMD (\[.*\])$/m.exec(text)?.[1];
       expect(cmd, path).toBeDefined();
-      expect(z.array(z.string()).parse(JSON.parse(cmd ?? '[]')), path).toEqual(['node', ...RUNTIME_FLAGS, entry]);
+      expect(z.array(z.string()).parse(JSON.parse(cmd ?? '[]')), path).toEqual(['node', ...flags, entry]);
       expect(text, path).not.toMatch(/tsx/);
       expect(text, path).toMatch(/npm run build:runtime/);
     }

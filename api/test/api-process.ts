@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { RUNTIME_FLAGS } from '../../scripts/runtime.ts';
+import { API_RUNTIME_FLAGS } from '../../scripts/runtime.ts';
 import type { DatabaseConfig } from '../src/config.js';
 
 // The compiled server, as the API image runs it (vitest's global setup builds it when stale).
@@ -44,8 +44,8 @@ export interface ApiProcess {
   kill(signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** How production starts the API: the compiled server with the runtime's flags. */
-export const PRODUCTION_COMMAND = [...RUNTIME_FLAGS, SERVER];
+/** How production starts the API: the compiled server with the API's runtime flags. */
+export const PRODUCTION_COMMAND = [...API_RUNTIME_FLAGS, SERVER];
 
 /**
  * The API as production starts it: the compiled `api/dist/server.js` in a process of its own, configured by

@@ -6,6 +6,7 @@ import { registerCountHooks } from './counts.js';
 import { registerDerivedHooks } from './derived.js';
 import { initModels, type Models } from './models/index.js';
 import { guardedPg } from './postgres.js';
+import { postgresSelect, type Select } from './select.js';
 import { installSqliteWriter } from './sqlite.js';
 
 export interface Database {
@@ -18,6 +19,12 @@ export interface Database {
    * deadlocks and serialisation failures are retried.
    */
   transaction<T>(work: (transaction: Transaction) => Promise<T>): Promise<T>;
+  /**
+   * A lean read for the hottest queries (select.ts): `?` parameters (an array expands for IN),
+   * plain rows with the columns as written, a prepared statement per SQL text, outside any
+   * transaction. Dates come back as Date (PostgreSQL) or text (SQLite): read them with `dateOf`.
+   */
+  select: Select;
   /** The Markdown renderer the models' hooks use (post and comment HTML): one for previews too. */
   markdown: MarkdownRenderer;
   close(): Promise<void>;
@@ -29,6 +36,23 @@ function pgErrorCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const parent = (error as { parent?: { code?: unknown } }).parent;
   return typeof parent?.code === 'string' ? parent.code : undefined;
+}
+
+/**
+ * A lean read seen like every other statement: logged where Sequelize logs SQL, and passed to
+ * `afterQuery` hooks (the query-count tests, any tracing) — only when someone listens.
+ */
+function observedSelect(sequelize: Sequelize, select: Select, logging: false | ((sql: string) => void)): Select {
+  return async <T>(sql: string, params?: Parameters<Select>[1]) => {
+    const rows = await select<T>(sql, params);
+    if (logging) logging(sql);
+    if (sequelize.hasHook('afterQuery')) {
+      // runHooks is Sequelize's own (how its queries call these hooks), missing from its types.
+      const hooks = sequelize as unknown as { runHooks(name: string, ...args: unknown[]): Promise<void> };
+      await hooks.runHooks('afterQuery', { type: 'SELECT' }, { sql });
+    }
+    return rows;
+  };
 }
 
 /** Opens the database of `config` and binds a fresh set of models to it. Never syncs: run migrations. */
@@ -82,6 +106,7 @@ export async function createDatabase(
     models,
     dialect: config.dialect,
     transaction,
+    select: observedSelect(sequelize, writer ? writer.select : postgresSelect(sequelize), logging),
     markdown,
     async close() {
       await markdown.close();

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Sequelize, Transaction } from 'sequelize';
 import sqlite3 from 'sqlite3';
+import { expandParams, type Select } from './select.js';
 
 /**
  * How long a connection waits for a lock held by *another process* (the migrate CLI, an
@@ -118,6 +119,8 @@ interface ConnectionManagerLike {
 export interface SqliteWriter {
   /** Runs `work` in an IMMEDIATE transaction on the writer connection, after every earlier one. */
   transaction<T>(work: (transaction: Transaction) => Promise<T>): Promise<T>;
+  /** A lean read on a reader connection, as a prepared statement kept per connection (select.ts). */
+  select: Select;
   /** Closes the writer and the readers (after `sequelize.close()`). */
   close(): Promise<void>;
 }
@@ -202,9 +205,58 @@ export async function installSqliteWriter(
   };
   Object.defineProperty(sequelize, 'query', { value: routed, configurable: true, writable: true });
 
+  // Prepared once per connection and SQL text, reused by every later read (bounded: the distinct
+  // texts are few; past the bound a statement is prepared for the one read and finalized).
+  const statements = new Map<sqlite3.Database, Map<string, Promise<sqlite3.Statement>>>();
+  const MAX_STATEMENTS = 200;
+  const prepare = (connection: sqlite3.Database, sql: string) =>
+    new Promise<sqlite3.Statement>((resolve, reject) => {
+      const statement = connection.prepare(sql, (error) => (error ? reject(error) : resolve(statement)));
+    });
+  const all = (statement: sqlite3.Statement, values: unknown[]) =>
+    new Promise<unknown[]>((resolve, reject) =>
+      statement.all(values, (error, rows) => (error ? reject(error) : resolve(rows))),
+    );
+  const select: Select = async <T>(sql: string, params: Parameters<Select>[1] = []) => {
+    const expanded = expandParams(sql, params);
+    const connection = reader();
+    const cache = statements.get(connection) ?? new Map<string, Promise<sqlite3.Statement>>();
+    statements.set(connection, cache);
+    let statement = cache.get(expanded.sql);
+    if (!statement) {
+      statement = prepare(connection, expanded.sql);
+      if (cache.size >= MAX_STATEMENTS) {
+        const once = await statement;
+        try {
+          return (await all(once, expanded.values)) as T[];
+        } finally {
+          once.finalize();
+        }
+      }
+      const key = expanded.sql;
+      const mine = statement;
+      cache.set(key, mine);
+      mine.catch(() => {
+        if (cache.get(key) === mine) cache.delete(key);
+      });
+    }
+    return (await all(await statement, expanded.values)) as T[];
+  };
+
   return {
     transaction,
+    select,
     async close() {
+      const open = [...statements.values()].flatMap((cache) => [...cache.values()]);
+      statements.clear();
+      await Promise.all(
+        open.map((statement) =>
+          statement.then(
+            (s) => new Promise<void>((resolve) => s.finalize(() => resolve())),
+            () => undefined,
+          ),
+        ),
+      );
       await Promise.all([...readers, writer].map(closeConnection));
     },
   };

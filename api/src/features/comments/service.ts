@@ -1,4 +1,4 @@
-import { QueryTypes, type Transaction } from 'sequelize';
+import type { Transaction } from 'sequelize';
 import type { Database } from '../../db/index.js';
 import type { Comment, CommentStatus, Post, User } from '../../db/models/index.js';
 import { dateOf } from '../../db/rows.js';
@@ -20,13 +20,16 @@ interface CommentRow {
   author_id: number;
   status: CommentStatus;
   body_html: string;
-  body_markdown: string;
+  /** Only on the viewer's own comments (the only ones whose Markdown is shown); null elsewhere. */
+  body_markdown: string | null;
   created_at: Date | string;
   edited_at: Date | string | null;
   author_name: string;
 }
 
-const COMMENT_COLUMNS = `c.id, c.post_id, c.parent_id, c.author_id, c.status, c.body_html, c.body_markdown,
+// The first ? is the viewer's id (0 for none): only their own comments bring their Markdown back.
+const COMMENT_COLUMNS = `c.id, c.post_id, c.parent_id, c.author_id, c.status, c.body_html,
+  CASE WHEN c.author_id = ? THEN c.body_markdown END AS body_markdown,
   c.created_at, c.edited_at, u.name AS author_name FROM comments c JOIN users u ON u.id = c.author_id`;
 
 function commentOf(row: CommentRow): CommentLike {
@@ -37,7 +40,7 @@ function commentOf(row: CommentRow): CommentLike {
     authorId: Number(row.author_id),
     status: row.status,
     bodyHtml: row.body_html,
-    bodyMarkdown: row.body_markdown,
+    bodyMarkdown: row.body_markdown ?? '',
     createdAt: dateOf(row.created_at),
     editedAt: row.edited_at === null ? null : dateOf(row.edited_at),
     author: { id: Number(row.author_id), name: row.author_name },
@@ -112,24 +115,34 @@ export function createCommentService({ db, clock, rateLimiter, rules, audit }: C
      * replies, so the thread still reads.
      */
     async listForPost(idOrSlug: string, query: { cursor?: string; limit: number }, viewer: User | null) {
-      const post = await openPost(idOrSlug, viewer);
-      const select = (sql: string, replacements: Record<string, unknown>) =>
-        db.sequelize.query<CommentRow>(`SELECT ${COMMENT_COLUMNS} ${sql}`, { replacements, type: QueryTypes.SELECT });
-      const topLevel = await select(
-        `WHERE c.post_id = :postId AND c.parent_id IS NULL ${query.cursor ? 'AND c.id > :cursor' : ''}
+      const key = parseIdOrSlug(idOrSlug);
+      const [post] = await db.select<{ id: number; author_id: number; status: Post['status']; comments_count: number }>(
+        `SELECT id, author_id, status, comments_count FROM posts WHERE ${'id' in key ? 'id' : 'slug'} = ?`,
+        ['id' in key ? key.id : key.slug],
+      );
+      if (!post || (post.status !== 'published' && !canEditPost(viewer, { authorId: Number(post.author_id) }))) {
+        throw notFound('Post');
+      }
+      const postId = Number(post.id);
+      const viewerId = viewer?.id ?? 0;
+      const topLevel = await db.select<CommentRow>(
+        `SELECT ${COMMENT_COLUMNS} WHERE c.post_id = ? AND c.parent_id IS NULL ${query.cursor ? 'AND c.id > ?' : ''}
            AND (c.status = 'visible' OR c.id IN (SELECT r.parent_id FROM comments r
-                WHERE r.post_id = :postId AND r.parent_id IS NOT NULL AND r.status = 'visible'))
-         ORDER BY c.id ASC LIMIT :limit`,
-        { postId: post.id, cursor: Number(query.cursor ?? 0), limit: query.limit + 1 },
+                WHERE r.post_id = ? AND r.parent_id IS NOT NULL AND r.status = 'visible'))
+         ORDER BY c.id ASC LIMIT ?`,
+        query.cursor
+          ? [viewerId, postId, Number(query.cursor), postId, query.limit + 1]
+          : [viewerId, postId, postId, query.limit + 1],
       );
       const page = topLevel.slice(0, query.limit).map(commentOf);
       const replies =
         page.length === 0
           ? []
           : (
-              await select(`WHERE c.parent_id IN (:parents) AND c.status = 'visible' ORDER BY c.id ASC`, {
-                parents: page.map((c) => c.id),
-              })
+              await db.select<CommentRow>(
+                `SELECT ${COMMENT_COLUMNS} WHERE c.parent_id IN (?) AND c.status = 'visible' ORDER BY c.id ASC`,
+                [viewerId, page.map((c) => c.id)],
+              )
             ).map(commentOf);
       const repliesByParent = new Map<number, CommentLike[]>();
       for (const reply of replies) {
@@ -139,10 +152,10 @@ export function createCommentService({ db, clock, rateLimiter, rules, audit }: C
       }
       const last = page.at(-1);
       return {
-        postId: post.id,
+        postId,
         threads: page.map((comment) => ({ comment, replies: repliesByParent.get(comment.id) ?? [] })),
         nextCursor: topLevel.length > query.limit && last ? String(last.id) : null,
-        total: post.commentsCount,
+        total: Number(post.comments_count),
       };
     },
 

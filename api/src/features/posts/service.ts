@@ -1,5 +1,5 @@
 import type { PostEvent } from '@blog/contract';
-import { QueryTypes, type Transaction } from 'sequelize';
+import type { Transaction } from 'sequelize';
 import type { Database } from '../../db/index.js';
 import type { Post, User } from '../../db/models/index.js';
 import { dateOf } from '../../db/rows.js';
@@ -212,19 +212,19 @@ export function createPostService({ db, clock, jobs, audit, previewLinks }: Post
         if (!category) throw notFound('Category');
         categoryId = category.id;
       }
-      const where = `p.status = 'published'${categoryId === null ? '' : ' AND p.category_id = :categoryId'}`;
-      const replacements = { categoryId, limit: query.limit, offset: (query.page - 1) * query.limit };
-      const [counted] = await db.sequelize.query<{ total: number | string }>(
+      const where = `p.status = 'published'${categoryId === null ? '' : ' AND p.category_id = ?'}`;
+      const filter = categoryId === null ? [] : [categoryId];
+      const [counted] = await db.select<{ total: number | string }>(
         `SELECT count(*) AS total FROM posts p WHERE ${where}`,
-        { replacements, type: QueryTypes.SELECT },
+        filter,
       );
-      const rows = await db.sequelize.query<PostListRow>(
+      const rows = await db.select<PostListRow>(
         `SELECT p.id, p.slug, p.title, p.subtitle, p.excerpt, p.status, p.comments_count, p.published_at,
                 p.created_at, p.updated_at, u.id AS author_id, u.name AS author_name,
                 k.id AS category_id, k.name AS category_name, k.slug AS category_slug
          FROM posts p JOIN users u ON u.id = p.author_id LEFT JOIN categories k ON k.id = p.category_id
-         WHERE ${where} ORDER BY p.published_at DESC, p.id DESC LIMIT :limit OFFSET :offset`,
-        { replacements, type: QueryTypes.SELECT },
+         WHERE ${where} ORDER BY p.published_at DESC, p.id DESC LIMIT ? OFFSET ?`,
+        [...filter, query.limit, (query.page - 1) * query.limit],
       );
       return { rows: rows.map(postSummaryOf), total: Number(counted?.total ?? 0) };
     },

@@ -1,0 +1,82 @@
+import type { Sequelize } from 'sequelize';
+
+/** A value bound to a `?` of a lean SELECT; an array expands to `?, ?, …` (for `IN (?)`). */
+export type SelectParam = string | number | null | ReadonlyArray<string | number>;
+
+/**
+ * A lean read: one SELECT sent to the driver as a prepared statement, its rows returned as the
+ * driver gives them (column names as written, no model instances, no Sequelize query pipeline).
+ * For the hottest reads only (a comments page, the posts list, the session of a request), where
+ * Sequelize's per-query work (replacement parsing, a stack captured per query, result shaping)
+ * cost more than the query itself (issue 11's profile). Outside a transaction, on a reader
+ * connection; a write cannot be sent this way (SQLite's readers are `query_only`).
+ */
+export type Select = <T>(sql: string, params?: readonly SelectParam[]) => Promise<T[]>;
+
+/**
+ * `sql` with every `?` whose parameter is an array expanded to one `?` per element, and the
+ * parameters flattened to match. The SQL must hold no `?` of its own (in a literal or a comment).
+ */
+export function expandParams(
+  sql: string,
+  params: readonly SelectParam[],
+): { sql: string; values: Array<string | number | null> } {
+  // Reads only, on both engines (SQLite's readers would refuse a write anyway; PostgreSQL's pool would not).
+  if (!/^\s*(select|with)\b/i.test(sql)) throw new Error(`select: not a SELECT: ${sql.slice(0, 80)}`);
+  const values: Array<string | number | null> = [];
+  let index = 0;
+  const text = sql.replace(/\?/g, () => {
+    if (index >= params.length) throw new Error(`select: more ? than parameters in ${sql.slice(0, 80)}`);
+    const param = params[index++] as SelectParam;
+    if (!Array.isArray(param)) {
+      values.push(param as string | number | null);
+      return '?';
+    }
+    if (param.length === 0) throw new Error('select: an empty list for IN (?)');
+    values.push(...param);
+    return param.map(() => '?').join(', ');
+  });
+  if (index !== params.length)
+    throw new Error(`select: ${params.length} parameters for ${index} ? in ${sql.slice(0, 80)}`);
+  return { sql: text, values };
+}
+
+interface PgClientLike {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+}
+interface ConnectionManagerLike {
+  getConnection(options: { type: string }): Promise<unknown>;
+  releaseConnection(connection: unknown): Promise<void> | void;
+}
+
+/**
+ * `Select` on PostgreSQL: a client from Sequelize's own pool (the same connections, limits and
+ * guards as every other query), a named prepared statement per distinct SQL (each connection
+ * prepares it once), `?` numbered as `$1…`.
+ */
+export function postgresSelect(sequelize: Sequelize): Select {
+  const manager = sequelize.connectionManager as unknown as ConnectionManagerLike;
+  const names = new Map<string, { name: string; text: string }>();
+  const prepared = (sql: string) => {
+    let entry = names.get(sql);
+    if (!entry) {
+      let n = 0;
+      entry = { name: `lean_${names.size + 1}`, text: sql.replace(/\?/g, () => `$${++n}`) };
+      // A bounded set: distinct SQL texts are few (IN lists vary by length only).
+      if (names.size < 500) names.set(sql, entry);
+      else entry = { name: '', text: entry.text };
+    }
+    return entry;
+  };
+  return async <T>(sql: string, params: readonly SelectParam[] = []) => {
+    const expanded = expandParams(sql, params);
+    const { name, text } = prepared(expanded.sql);
+    const client = (await manager.getConnection({ type: 'SELECT' })) as PgClientLike;
+    try {
+      const result = await client.query({ name, text, values: expanded.values });
+      return result.rows as T[];
+    } finally {
+      await manager.releaseConnection(client);
+    }
+  };
+}
