@@ -43,8 +43,8 @@ function pgErrorCode(error: unknown): string | undefined {
  * `afterQuery` hooks (the query-count tests, any tracing) — only when someone listens.
  */
 function observedSelect(sequelize: Sequelize, select: Select, logging: false | ((sql: string) => void)): Select {
-  return async <T>(sql: string, params?: Parameters<Select>[1]) => {
-    const rows = await select<T>(sql, params);
+  return async <T>(sql: string, params?: Parameters<Select>[1], transaction?: Transaction) => {
+    const rows = await select<T>(sql, params, transaction);
     if (logging) logging(sql);
     if (sequelize.hasHook('afterQuery')) {
       // runHooks is Sequelize's own (how its queries call these hooks), missing from its types.

@@ -51,6 +51,20 @@ describe('db.select: lean reads', () => {
     }
   });
 
+  it('in a transaction reads on its connection: its own uncommitted writes, which nobody else sees yet', async () => {
+    const { db } = testDb;
+    const sql = 'SELECT name FROM users WHERE email = ?';
+    await db.transaction(async (transaction) => {
+      await db.models.User.create(
+        { email: 'inside@example.com', name: 'Inside', passwordHash: null, emailVerifiedAt: null },
+        { transaction },
+      );
+      expect(await db.select(sql, ['inside@example.com'], transaction)).toEqual([{ name: 'Inside' }]);
+      expect(await db.select(sql, ['inside@example.com'])).toEqual([]);
+    });
+    expect(await db.select(sql, ['inside@example.com'])).toEqual([{ name: 'Inside' }]);
+  });
+
   it('fails a bad statement with the driver error and keeps working', async () => {
     const { db } = testDb;
     await expect(db.select('SELECT no_such_column FROM users WHERE id = ?', [1])).rejects.toThrow(/no_such_column/);

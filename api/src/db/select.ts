@@ -1,4 +1,4 @@
-import type { Sequelize } from 'sequelize';
+import type { Sequelize, Transaction } from 'sequelize';
 
 /** A value bound to a `?` of a lean SELECT; an array expands to `?, ?, …` (for `IN (?)`). */
 export type SelectParam = string | number | null | ReadonlyArray<string | number>;
@@ -8,10 +8,12 @@ export type SelectParam = string | number | null | ReadonlyArray<string | number
  * driver gives them (column names as written, no model instances, no Sequelize query pipeline).
  * For the hottest reads only (a comments page, the posts list, the session of a request), where
  * Sequelize's per-query work (replacement parsing, a stack captured per query, result shaping)
- * cost more than the query itself (issue 11's profile). Outside a transaction, on a reader
- * connection; a write cannot be sent this way (SQLite's readers are `query_only`).
+ * cost more than the query itself (issue 11's profile). Without `transaction`, on a reader
+ * connection; with it, on the transaction's own connection (SQLite: the writer, in its turn), so
+ * it sees the transaction's writes and takes its locks (`FOR KEY SHARE` in the SQL, PostgreSQL).
+ * Only SELECTs are sent this way.
  */
-export type Select = <T>(sql: string, params?: readonly SelectParam[]) => Promise<T[]>;
+export type Select = <T>(sql: string, params?: readonly SelectParam[], transaction?: Transaction) => Promise<T[]>;
 
 /**
  * `sql` with every `?` whose parameter is an array expanded to one `?` per element, and the
@@ -68,15 +70,18 @@ export function postgresSelect(sequelize: Sequelize): Select {
     }
     return entry;
   };
-  return async <T>(sql: string, params: readonly SelectParam[] = []) => {
+  return async <T>(sql: string, params: readonly SelectParam[] = [], transaction?: Transaction) => {
     const expanded = expandParams(sql, params);
     const { name, text } = prepared(expanded.sql);
-    const client = (await manager.getConnection({ type: 'SELECT' })) as PgClientLike;
+    // A transaction's client is its own (Sequelize set it when the transaction began).
+    const own = (transaction as unknown as { connection?: PgClientLike } | undefined)?.connection;
+    if (transaction && !own) throw new Error('select: the transaction has no connection yet');
+    const client = own ?? ((await manager.getConnection({ type: 'SELECT' })) as PgClientLike);
     try {
       const result = await client.query({ name, text, values: expanded.values });
       return result.rows as T[];
     } finally {
-      await manager.releaseConnection(client);
+      if (!own) await manager.releaseConnection(client);
     }
   };
 }

@@ -217,9 +217,11 @@ export async function installSqliteWriter(
     new Promise<unknown[]>((resolve, reject) =>
       statement.all(values, (error, rows) => (error ? reject(error) : resolve(rows))),
     );
-  const select: Select = async <T>(sql: string, params: Parameters<Select>[1] = []) => {
+  const select: Select = async <T>(sql: string, params: Parameters<Select>[1] = [], transaction?: Transaction) => {
     const expanded = expandParams(sql, params);
-    const connection = reader();
+    // In a transaction: on the writer, which runs only that transaction until it ends.
+    if (transaction && !inTransaction.getStore()?.open) throw new Error('select: that transaction is not open here');
+    const connection = transaction ? writer : reader();
     const cache = statements.get(connection) ?? new Map<string, Promise<sqlite3.Statement>>();
     statements.set(connection, cache);
     let statement = cache.get(expanded.sql);

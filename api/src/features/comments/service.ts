@@ -73,17 +73,25 @@ export function createCommentService({ db, clock, rateLimiter, rules, audit }: C
 
   const withAuthor = [{ model: User, as: 'author', attributes: ['id', 'name'] }];
 
-  /** The post comments hang off: published, or a draft its editor is previewing. */
-  async function openPost(idOrSlug: string, viewer: User | null, transaction?: Transaction): Promise<Post> {
-    const post = await Post.findOne({
-      where: parseIdOrSlug(idOrSlug),
-      attributes: ['id', 'authorId', 'status', 'commentsCount'],
+  // Inside a write on PostgreSQL, what a new comment refers to is read under a key-share lock: a
+  // concurrent deletion either waits for this commit or has already happened. (SQLite's writes
+  // are serialised by the one writer anyway.)
+  const keyShare = (transaction?: Transaction) => (transaction && db.dialect === 'postgres' ? ' FOR KEY SHARE' : '');
+
+  /**
+   * The post comments hang off (one lean read): published, or a draft its editor is previewing.
+   * With `transaction`, read in it (and locked, above).
+   */
+  async function openPost(idOrSlug: string, viewer: User | null, transaction?: Transaction) {
+    const key = parseIdOrSlug(idOrSlug);
+    const [post] = await db.select<{ id: number; author_id: number; status: Post['status']; comments_count: number }>(
+      `SELECT id, author_id, status, comments_count FROM posts WHERE ${'id' in key ? 'id' : 'slug'} = ?${keyShare(transaction)}`,
+      ['id' in key ? key.id : key.slug],
       transaction,
-      // Inside a write: a post being deleted meanwhile either waits for this comment or is gone.
-      ...(transaction ? { lock: transaction.LOCK.KEY_SHARE } : {}),
-    });
-    if (!post || (post.status !== 'published' && !canEditPost(viewer, post))) throw notFound('Post');
-    return post;
+    );
+    const authorId = Number(post?.author_id);
+    if (!post || (post.status !== 'published' && !canEditPost(viewer, { authorId }))) throw notFound('Post');
+    return { id: Number(post.id), authorId, status: post.status, commentsCount: Number(post.comments_count) };
   }
 
   /**
@@ -115,15 +123,8 @@ export function createCommentService({ db, clock, rateLimiter, rules, audit }: C
      * replies, so the thread still reads.
      */
     async listForPost(idOrSlug: string, query: { cursor?: string; limit: number }, viewer: User | null) {
-      const key = parseIdOrSlug(idOrSlug);
-      const [post] = await db.select<{ id: number; author_id: number; status: Post['status']; comments_count: number }>(
-        `SELECT id, author_id, status, comments_count FROM posts WHERE ${'id' in key ? 'id' : 'slug'} = ?`,
-        ['id' in key ? key.id : key.slug],
-      );
-      if (!post || (post.status !== 'published' && !canEditPost(viewer, { authorId: Number(post.author_id) }))) {
-        throw notFound('Post');
-      }
-      const postId = Number(post.id);
+      const post = await openPost(idOrSlug, viewer);
+      const postId = post.id;
       const viewerId = viewer?.id ?? 0;
       const topLevel = await db.select<CommentRow>(
         `SELECT ${COMMENT_COLUMNS} WHERE c.post_id = ? AND c.parent_id IS NULL ${query.cursor ? 'AND c.id > ?' : ''}
@@ -155,7 +156,7 @@ export function createCommentService({ db, clock, rateLimiter, rules, audit }: C
         postId,
         threads: page.map((comment) => ({ comment, replies: repliesByParent.get(comment.id) ?? [] })),
         nextCursor: topLevel.length > query.limit && last ? String(last.id) : null,
-        total: Number(post.comments_count),
+        total: post.commentsCount,
       };
     },
 
@@ -180,34 +181,41 @@ export function createCommentService({ db, clock, rateLimiter, rules, audit }: C
           ],
           transaction,
         );
-        // Everything the new row refers to is read again under a key-share lock: a concurrent
-        // deletion of the author, the post or the parent either waits for this commit (and then
-        // takes the new comment with it, counts and all) or has already happened, and the answer
-        // says so instead of a foreign-key failure. (SQLite's writes are serialised anyway.)
-        const live = await User.findByPk(author.id, {
-          attributes: ['id', 'name', 'bannedAt'],
+        // Everything the new row refers to is read again in this transaction (under a key-share
+        // lock on PostgreSQL): a concurrent deletion of the author, the post or the parent either
+        // waits for this commit (and then takes the new comment with it, counts and all) or has
+        // already happened, and the answer says so instead of a foreign-key failure.
+        const [live] = await db.select<{ id: number; name: string; banned_at: Date | string | null }>(
+          `SELECT id, name, banned_at FROM users WHERE id = ?${keyShare(transaction)}`,
+          [author.id],
           transaction,
-          lock: transaction.LOCK.KEY_SHARE,
-        });
+        );
         if (!live) throw unauthorized('Your account no longer exists.');
-        if (live.bannedAt) throw forbidden('banned', 'This account is banned.');
+        if (live.banned_at !== null) throw forbidden('banned', 'This account is banned.');
         const post = await openPost(idOrSlug, author, transaction);
         let parentId: number | null = null;
         if (input.parentId) {
-          const parent = await Comment.findByPk(input.parentId, { transaction, lock: transaction.LOCK.KEY_SHARE });
-          if (!parent || parent.postId !== post.id || parent.status !== 'visible') {
+          const [parent] = await db.select<{ id: number; post_id: number; parent_id: number | null; status: string }>(
+            `SELECT id, post_id, parent_id, status FROM comments WHERE id = ?${keyShare(transaction)}`,
+            [input.parentId],
+            transaction,
+          );
+          if (!parent || Number(parent.post_id) !== post.id || parent.status !== 'visible') {
             throw unprocessable('invalid_parent', 'The comment you reply to does not exist on this post.', [
               { path: 'parentId', message: 'no such visible comment on this post' },
             ]);
           }
-          parentId = parent.parentId ?? parent.id;
+          parentId = parent.parent_id === null ? Number(parent.id) : Number(parent.parent_id);
         }
         const comment = await Comment.create(
           { postId: post.id, authorId: author.id, parentId, bodyMarkdown: input.body, createdAt: clock() },
           { transaction },
         );
         // The row as written (its hooks rendered the body), with the author just read: no re-read.
-        comment.author = live;
+        comment.author =
+          author.name === live.name
+            ? author
+            : User.build({ ...author.get({ plain: true }), name: live.name }, { isNewRecord: false, raw: true });
         return comment;
       });
     },
