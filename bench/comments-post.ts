@@ -5,6 +5,8 @@
 // Baseline, same run, same client: a bare Hono app on @hono/node-server that parses the same
 // JSON body and answers 201 (what HTTP and the client cost without any database).
 // Run: npx tsx bench/comments-post.ts   (BENCH_SECONDS=10; PostgreSQL too when it answers)
+
+import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import { findCountDrift } from '../api/src/db/recount.js';
@@ -94,6 +96,29 @@ async function run(engine: Engine, helloRps: number): Promise<Figure[]> {
     const post = await database.db.models.Post.findByPk(postId);
     const perSecond = result['2xx'] / result.duration;
     const label = engine === 'sqlite' ? 'SQLite' : 'PostgreSQL';
+    // SQLite: the same statements straight through the driver on the same file, one transaction
+    // after the other (bench/support/raw-writes.ts) — the ceiling of the single writer here.
+    let raw: { perSecond: number; transactions: number } | null = null;
+    if (engine === 'sqlite') {
+      await database.db.close();
+      const child = spawnSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'bench/support/raw-writes.ts',
+          database.url.slice('sqlite:'.length),
+          String(postId),
+          String(Math.min(SECONDS, 5)),
+        ],
+        { encoding: 'utf8' },
+      );
+      if (child.status !== 0) throw new Error(`raw-writes failed: ${child.stderr}`);
+      raw = JSON.parse(child.stdout) as { perSecond: number; transactions: number };
+      process.stdout.write(
+        `${label} raw SQL writes (same statements, one connection, no HTTP): ${raw.perSecond.toFixed(0)} transactions/s\n`,
+      );
+    }
     process.stdout.write(
       `${label}: ${perSecond.toFixed(0)} comments/s over ${result.duration.toFixed(1)} s (2xx ${result['2xx']}, non-2xx ${result.non2xx}, errors ${result.errors}), p99 ${result.latency.p99} ms; rows ${rows}, post.comments_count ${post?.commentsCount}, counters drifted ${drift.length}\n`,
     );
@@ -105,6 +130,25 @@ async function run(engine: Engine, helloRps: number): Promise<Figure[]> {
         target: '≥ 1,000/s, no error',
         met: QUICK ? null : perSecond >= 1000 && result.non2xx === 0 && result.errors === 0,
       }),
+      ...(raw
+        ? [
+            figure(
+              'comments-write',
+              `POST comment, ${label}: vs the same statements as raw SQL`,
+              perSecond,
+              'comments/s',
+              {
+                baseline: {
+                  name: 'raw SQL writes, one connection, no HTTP',
+                  value: raw.perSecond,
+                  unit: 'transactions/s',
+                },
+                target: "reported (the single writer's ceiling)",
+                met: null,
+              },
+            ),
+          ]
+        : []),
       figure('comments-write', `POST comment, ${label}: p99 latency`, result.latency.p99, 'ms', {
         target: 'reported',
         met: null,
