@@ -100,8 +100,9 @@ const app = new Hono()
     }>(
       `SELECT p.id, p.slug, p.title, p.subtitle, p.excerpt, p.published_at, p.created_at, p.updated_at, p.comments_count,
               u.id AS author_id, u.name AS author_name, k.id AS category_id, k.name AS category_name, k.slug AS category_slug
-       FROM posts p JOIN users u ON u.id = p.author_id LEFT JOIN categories k ON k.id = p.category_id
-       WHERE p.status = 'published' ORDER BY p.published_at DESC, p.id DESC LIMIT ? OFFSET ?`,
+       FROM (SELECT id FROM posts WHERE status = 'published' ORDER BY published_at DESC, id DESC LIMIT ? OFFSET ?) page
+       JOIN posts p ON p.id = page.id JOIN users u ON u.id = p.author_id LEFT JOIN categories k ON k.id = p.category_id
+       ORDER BY p.published_at DESC, p.id DESC`,
       [limit, (page - 1) * limit],
     );
     return c.json({
