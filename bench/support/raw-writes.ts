@@ -4,7 +4,10 @@
 // on one connection with the API's settings (WAL, synchronous=NORMAL, foreign keys), one
 // transaction after the other as the API's single writer runs them — no HTTP, no Sequelize, no
 // Markdown. What the single-writer design allows on this machine before any framework cost.
-//   raw-writes.ts <sqlite file> <post id> <seconds>   → prints {"perSecond": …, "transactions": …}
+// Then the same with group commit: 16 of those transactions as savepoints of one BEGIN … COMMIT
+// (what a writer that batched its queue would send), to show what batching commits could add.
+//   raw-writes.ts <sqlite file> <post id> <seconds>
+//   → prints {"perSecond": …, "transactions": …, "groupedPerSecond": …}
 import sqlite3 from 'sqlite3';
 
 const [file, postArg, secondsArg] = process.argv.slice(2);
@@ -26,14 +29,13 @@ await run('PRAGMA synchronous = NORMAL');
 const users = (await all('SELECT id FROM users ORDER BY id')) as Array<{ id: number }>;
 if (users.length === 0) throw new Error('no users to write as');
 
+const GROUP = 16;
 const stamp = () => new Date().toISOString().replace('T', ' ').replace('Z', ' +00:00');
 let transactions = 0;
-const started = performance.now();
-const deadline = started + seconds * 1000;
-while (performance.now() < deadline) {
+
+async function comment(): Promise<void> {
   const user = users[transactions % users.length]?.id ?? 1;
   const now = stamp();
-  await run('BEGIN IMMEDIATE');
   await all(
     `INSERT INTO rate_limits ("key", window_start, count) VALUES (?, ?, 1), (?, ?, 1)
      ON CONFLICT ("key") DO UPDATE SET count = rate_limits.count + 1 RETURNING "key", window_start, count`,
@@ -55,9 +57,30 @@ while (performance.now() < deadline) {
   );
   await run('UPDATE users SET comments_count = comments_count + 1 WHERE id = ?', [user]);
   await run('UPDATE posts SET comments_count = comments_count + 1 WHERE id = ?', [postId]);
-  await run('COMMIT');
   transactions++;
 }
-const perSecond = transactions / ((performance.now() - started) / 1000);
+
+/** Transactions per second for `seconds`, each `group` comments in one BEGIN … COMMIT. */
+async function measure(group: number): Promise<number> {
+  const before = transactions;
+  const started = performance.now();
+  const deadline = started + (seconds * 1000) / 2;
+  while (performance.now() < deadline) {
+    await run('BEGIN IMMEDIATE');
+    if (group === 1) await comment();
+    else {
+      for (let i = 0; i < group; i++) {
+        await run('SAVEPOINT one_comment');
+        await comment();
+        await run('RELEASE one_comment');
+      }
+    }
+    await run('COMMIT');
+  }
+  return (transactions - before) / ((performance.now() - started) / 1000);
+}
+
+const perSecond = await measure(1);
+const groupedPerSecond = await measure(GROUP);
 await new Promise<void>((resolve) => db.close(() => resolve()));
-process.stdout.write(`${JSON.stringify({ perSecond, transactions })}\n`);
+process.stdout.write(`${JSON.stringify({ perSecond, transactions, groupedPerSecond })}\n`);

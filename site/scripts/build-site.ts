@@ -8,6 +8,14 @@ import { fileURLToPath } from 'node:url';
 /** The site workspace (where astro.config.ts lives). */
 export const SITE_ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 
+/**
+ * The V8 heap of a full build, in MiB (BUILD_HEAP_MB). Most of a big build's memory is garbage V8
+ * has not collected yet: at 10,020 posts (12,029 pages) an unlimited build peaked at 2.1 GiB RSS,
+ * at 768 MiB of heap 1.1 GiB and at 512 MiB 0.96 GiB, the build completing each time
+ * (`npx tsx bench/site-build.ts 10000`). Raise it for much bigger sites.
+ */
+export const DEFAULT_BUILD_HEAP_MB = 512;
+
 export interface AstroBuildOptions {
   /** The API root the content loaders read, e.g. http://127.0.0.1:8080/api. */
   apiUrl: string;
@@ -17,10 +25,7 @@ export interface AstroBuildOptions {
   outDir?: string;
   /** Extra environment for the build. */
   env?: Record<string, string>;
-  /**
-   * V8 heap limit of the build process, in MiB. Most of a big build's memory is garbage V8 has
-   * not collected yet: a 3,000-post build peaks near 1 GiB unlimited and near 630 MiB at 384.
-   */
+  /** V8 heap limit of the build process, in MiB; default DEFAULT_BUILD_HEAP_MB. */
   heapLimitMb?: number;
 }
 
@@ -73,7 +78,7 @@ async function runAstroBuildOnce(options: AstroBuildOptions): Promise<AstroBuild
   const work = join(SITE_ROOT, 'node_modules', '.site-builds', randomBytes(6).toString('hex'));
   await mkdir(work, { recursive: true });
   const args = [
-    ...(options.heapLimitMb ? [`--max-old-space-size=${options.heapLimitMb}`] : []),
+    `--max-old-space-size=${options.heapLimitMb ?? DEFAULT_BUILD_HEAP_MB}`,
     astroBin,
     'build',
     '--root',

@@ -14,6 +14,7 @@ import {
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { DEFAULT_BUILD_HEAP_MB } from '../../scripts/build-site.js';
 import { mergePostEvent, type PostChange } from './events.js';
 import { countPages, createReleases } from './files.js';
 import { type RenderWorker, SITE_ROOT, startRenderWorker } from './renderer.js';
@@ -51,6 +52,8 @@ export interface BuilderConfig {
   maxBodyBytes?: number;
   /** Keep Astro's build output out of this process's stdout (tests). */
   quietBuilds?: boolean;
+  /** The render worker's V8 heap in MiB (BUILD_HEAP_MB; default DEFAULT_BUILD_HEAP_MB). */
+  buildHeapMb?: number;
 }
 
 interface Renderer {
@@ -272,6 +275,7 @@ export function createBuilder(config: BuilderConfig) {
           apiUrl: config.apiUrl,
           publicUrl: config.publicUrl,
           silent: config.quietBuilds,
+          heapMb: config.buildHeapMb ?? DEFAULT_BUILD_HEAP_MB,
           env: live ? { PRECOMPRESS_REUSE_FROM: live } : {},
         });
         ({ pages, onDemandUrl } = await worker.build(release));

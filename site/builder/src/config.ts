@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { secretWeakness } from '@blog/contract/signature';
 import { z } from 'zod';
+import { DEFAULT_BUILD_HEAP_MB } from '../../scripts/build-site.js';
 
 /** Every variable the builder process reads, with its meaning; `process.env` is read here and nowhere else. */
 const EnvSchema = z.object({
@@ -21,6 +22,8 @@ const EnvSchema = z.object({
   BUILD_COMMAND: z.string().min(1).optional(),
   /** Seconds after a fast path before the full rebuild that follows it; 0 = never. */
   FOLLOW_UP_REBUILD_SECONDS: z.coerce.number().int().min(0).default(30),
+  /** The V8 heap of full builds, MiB (see DEFAULT_BUILD_HEAP_MB). */
+  BUILD_HEAP_MB: z.coerce.number().int().min(256).max(65_536).default(DEFAULT_BUILD_HEAP_MB),
 });
 
 export interface BuilderProcessConfig {
@@ -33,6 +36,7 @@ export interface BuilderProcessConfig {
   host: string;
   buildCommand: string | null;
   followUpDelayMs: number | null;
+  buildHeapMb: number;
 }
 
 /** Parses the builder's environment once; throws one readable list of every problem. */
@@ -59,5 +63,6 @@ export function loadBuilderConfig(repoRoot: string, source: Record<string, strin
     host: env.HOST,
     buildCommand: env.BUILD_COMMAND ?? null,
     followUpDelayMs: env.FOLLOW_UP_REBUILD_SECONDS > 0 ? env.FOLLOW_UP_REBUILD_SECONDS * 1000 : null,
+    buildHeapMb: env.BUILD_HEAP_MB,
   } satisfies BuilderProcessConfig;
 }

@@ -29,6 +29,8 @@ type Pending = { resolve: (value: BuildReply | RenderReply) => void; reject: (er
  * renders fast-path pages for that build's release until it is closed.
  */
 export interface RenderWorker {
+  /** The worker process's id. */
+  pid: number | undefined;
   build(outDir: string): Promise<BuildReply>;
   render(releaseDir: string, changes: PostChange[]): Promise<RenderReply>;
   close(): Promise<void>;
@@ -40,14 +42,19 @@ export interface RenderWorkerOptions {
   env?: Record<string, string>;
   /** Where its output goes (stdout/stderr of Astro); inherited by default. */
   silent?: boolean;
+  /** The worker's V8 heap limit in MiB (it runs the full builds): BUILD_HEAP_MB. */
+  heapMb: number;
 }
 
 export async function startRenderWorker(options: RenderWorkerOptions): Promise<RenderWorker> {
   // From source, the worker runs through tsx; compiled, with this process's own flags
   // (--conditions=blog-runtime, so workspace packages resolve to their compiled JS).
-  const execArgv = WORKER.endsWith('.ts')
-    ? ['--import', createRequire(import.meta.url).resolve('tsx')]
-    : process.execArgv;
+  const execArgv = [
+    ...(WORKER.endsWith('.ts')
+      ? ['--import', createRequire(import.meta.url).resolve('tsx')]
+      : process.execArgv.filter((flag) => !flag.startsWith('--max-old-space-size'))),
+    `--max-old-space-size=${options.heapMb}`,
+  ];
   // A working folder of its own (Astro's cache and intermediate chunks), so builds never share one;
   // inside the workspace so those chunks resolve packages from node_modules. Kept while the worker lives.
   const work = join(SITE_ROOT, 'node_modules', '.site-builds', `builder-${randomBytes(6).toString('hex')}`);
@@ -112,6 +119,7 @@ export async function startRenderWorker(options: RenderWorkerOptions): Promise<R
   }
 
   return {
+    pid: child.pid,
     build: (outDir) => call<BuildReply>({ type: 'build', outDir }),
     render: (releaseDir, changes) => call<RenderReply>({ type: 'render', releaseDir, changes }),
     async close() {
