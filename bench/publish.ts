@@ -19,6 +19,21 @@ import { figure, QUICK, report } from './support/report.js';
 const N = Number(process.argv[2] ?? '10000');
 const SECRET = 'bench-publish-secret-0123456789abcdefghij';
 const say = (line: string) => process.stdout.write(`${line}\n`);
+
+/** Resident memory (MiB) of this process's child that runs the builder's render worker, or null. */
+async function renderWorkerRss(): Promise<number | null> {
+  const children = (await readFile(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8').catch(() => ''))
+    .split(' ')
+    .filter(Boolean);
+  for (const pid of children) {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (!/builder[/\\].*worker\.(ts|js)/.test(cmdline)) continue;
+    const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+    const kb = /VmRSS:\s+(\d+)/.exec(status)?.[1];
+    if (kb) return Number(kb) / 1024;
+  }
+  return null;
+}
 const quiet = {
   info() {},
   warn() {},
@@ -165,6 +180,10 @@ async function main() {
   say(`ratio: full rebuild / publish-to-live = ${(full.durationMs / http).toFixed(1)}x (target ≥ 20x, ≤ 1300 ms)`);
   say(`consistent: ${runs.every((r) => r.consistent)}`);
   const listed = median(runs.map((r) => r.listed));
+  // The render worker between publishes (after a full build and three fast paths), once settled.
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const workerRss = await renderWorkerRss();
+  say(`render worker RSS, idle: ${workerRss === null ? 'not found' : `${workerRss.toFixed(0)} MiB`}`);
   const judge = (ok: boolean) => (QUICK ? null : ok);
   const fullRebuild = { name: 'full rebuild, same run', value: full.durationMs };
   report([
@@ -182,6 +201,14 @@ async function main() {
       target: 'reported (see site-build)',
       met: null,
     }),
+    ...(workerRss === null
+      ? []
+      : [
+          figure('publish', `render worker idle RSS (${total} posts)`, workerRss, 'MiB', {
+            target: '≤ 300 MiB',
+            met: judge(workerRss <= 300),
+          }),
+        ]),
   ]);
 
   await t.jobs.stop();
