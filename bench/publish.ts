@@ -1,8 +1,11 @@
 // DESIGN §5 "Publish-to-live": one post published through the real path (API → outbox job →
 // signed HTTP webhook → builder → fast path into the live release) on an N-post site, timed until
 // the page is readable on disk and through the one-process static server, against a full rebuild
-// of the same site measured in the same run. Target: ≤ 1.3 s and ≥ 20× faster than the full build.
+// of the same site measured in the same run; three posts on a quiet machine, three more while two
+// CPU-bound processes compete for the cores (a busy machine). Targets (issue 11): the post ≤ 100 ms,
+// every listing of it (home, category, feed, sitemap) ≤ 300 ms.
 // Run: npx tsx bench/publish.ts [N]   (default 10000)
+import { spawn } from 'node:child_process';
 import { access, mkdtemp, readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -121,8 +124,13 @@ async function main() {
   await t.jobs.start();
   const admin = authors.find((a) => a.role === 'admin') ?? authors[0];
   if (!admin) throw new Error('no admin');
-  const runs: Array<{ disk: number; http: number; listed: number; consistent: boolean }> = [];
-  for (let run = 1; run <= 3; run++) {
+  let busy = false;
+  const busyLabel = () => (busy ? ' (busy machine)' : '');
+  type Run = { disk: number; http: number; listed: number; consistent: boolean };
+  let run = 0;
+  /** One publish through the real path, timed until the post and every listing of it are live. */
+  const publishOne = async (): Promise<Run> => {
+    run++;
     const created = await t.request('POST', '/api/posts', {
       as: admin,
       json: { title: `Breaking news ${run}`, bodyMarkdown: 'Fresh.', categoryId: categories[0]?.id ?? null },
@@ -166,9 +174,21 @@ async function main() {
     const consistent = (await Promise.all(Object.values(listings).map(lists))).every(Boolean);
     const fast = builder.outcomes.at(-1);
     say(
-      `publish ${run}: on disk after ${disk.toFixed(0)} ms, through HTTP after ${http.toFixed(0)} ms, home/category/feed/sitemap all list it after ${listed.toFixed(0)} ms (fast path ${fast?.durationMs.toFixed(0)} ms, ${fast?.pages} pages); still consistent once idle: ${consistent}`,
+      `publish ${run}${busyLabel()}: on disk after ${disk.toFixed(0)} ms, through HTTP after ${http.toFixed(0)} ms, home/category/feed/sitemap all list it after ${listed.toFixed(0)} ms (fast path ${fast?.durationMs.toFixed(0)} ms, ${fast?.pages} pages); still consistent once idle: ${consistent}`,
     );
-    runs.push({ disk, http, listed, consistent });
+    return { disk, http, listed, consistent };
+  };
+  const runs: Run[] = [];
+  for (let i = 0; i < 3; i++) runs.push(await publishOne());
+  // A busy machine: two CPU-bound processes compete for the 2 cores while three more posts go out.
+  const burners = [0, 1].map(() => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+  const busyRuns: Run[] = [];
+  try {
+    busy = true;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    for (let i = 0; i < 3; i++) busyRuns.push(await publishOne());
+  } finally {
+    for (const burner of burners) burner.kill('SIGKILL');
   }
   const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
   const http = median(runs.map((r) => r.http));
@@ -180,6 +200,11 @@ async function main() {
   say(`ratio: full rebuild / publish-to-live = ${(full.durationMs / http).toFixed(1)}x (target ≥ 20x, ≤ 1300 ms)`);
   say(`consistent: ${runs.every((r) => r.consistent)}`);
   const listed = median(runs.map((r) => r.listed));
+  const busyHttp = median(busyRuns.map((r) => r.http));
+  const busyListed = median(busyRuns.map((r) => r.listed));
+  say(
+    `busy machine (2 CPU-bound processes): post live ${busyHttp.toFixed(0)} ms, every listing ${busyListed.toFixed(0)} ms`,
+  );
   // The render worker between publishes (after a full build and three fast paths), once settled.
   await new Promise((resolve) => setTimeout(resolve, 2000));
   const workerRss = await renderWorkerRss();
@@ -196,6 +221,16 @@ async function main() {
       baseline: fullRebuild,
       target: '≤ 300 ms',
       met: judge(listed <= 300 && runs.every((r) => r.consistent)),
+    }),
+    figure('publish', `busy machine: post page live through HTTP (${total} posts)`, busyHttp, 'ms', {
+      baseline: fullRebuild,
+      target: '≤ 100 ms',
+      met: judge(busyHttp <= 100),
+    }),
+    figure('publish', `busy machine: home, category, feed, sitemap list it (${total} posts)`, busyListed, 'ms', {
+      baseline: fullRebuild,
+      target: '≤ 300 ms',
+      met: judge(busyListed <= 300 && busyRuns.every((r) => r.consistent)),
     }),
     figure('publish', `full rebuild (${total} posts, ${full.pages} pages)`, full.durationMs / 1000, 's', {
       target: 'reported (see site-build)',

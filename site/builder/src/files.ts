@@ -18,12 +18,21 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   }
 }
 
-/** Writes one page of the live site atomically, with its .gz and .br siblings (the site's precompress rules). */
+/**
+ * Writes one page of the live site atomically, its old .gz and .br siblings removed first (they
+ * would be stale; until `compressPage` writes new ones, the page goes out as it is, or compressed
+ * by nginx on the fly). Split from the compression so that a batch of pages goes live as soon as
+ * each is rendered and is compressed afterwards, side by side (the sitemap of 12,000 URLs takes
+ * longer to brotli than to render).
+ */
 export async function writePage(path: string, data: string | Uint8Array): Promise<void> {
+  await Promise.all([rm(`${path}.gz`, { force: true }), rm(`${path}.br`, { force: true })]);
   await writeFileAtomic(path, data);
-  // Too small or not compressible: no siblings, and none left over from an older, larger version.
-  if (!(await precompressFile(path)))
-    await Promise.all([rm(`${path}.gz`, { force: true }), rm(`${path}.br`, { force: true })]);
+}
+
+/** Writes a page's .gz and .br siblings (the site's precompress rules; nothing for small or other files). */
+export async function compressPage(path: string): Promise<void> {
+  await precompressFile(path);
 }
 
 /** Removes a page and its compressed siblings, then its folder when that is left empty. */

@@ -23,7 +23,7 @@ import {
   internalsProblem,
   type StoreEntry,
 } from './astro-internals.js';
-import { countPages, fileForPath, removePage, writePage } from './files.js';
+import { compressPage, countPages, fileForPath, removePage, writePage } from './files.js';
 import type { BuildReply, RenderReply, WorkerReply, WorkerRequest } from './protocol.js';
 
 type PathWithRoute = Awaited<ReturnType<AstroPrerenderer['getStaticPaths']>>[number];
@@ -247,6 +247,9 @@ async function fastPath(releaseDir: string, request: Extract<WorkerRequest, { ty
     written.push(pathname);
     firstPageMs ||= performance.now() - started;
   }
+  // Every page is live; now their compressed siblings, side by side (zlib runs on the thread pool).
+  // Before the reply: the next fast path, which may rewrite these pages, waits for it.
+  await Promise.all(written.map((pathname) => compressPage(fileForPath(releaseDir, pathname))));
   const removed: string[] = [];
   for (const pathname of pages.remove) {
     if (await removePage(fileForPath(releaseDir, pathname))) removed.push(pathname);
