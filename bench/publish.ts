@@ -6,7 +6,7 @@
 // every listing of it (home, category, feed, sitemap) ≤ 300 ms.
 // Run: npx tsx bench/publish.ts [N]   (default 10000)
 import { spawn } from 'node:child_process';
-import { access, mkdtemp, readFile } from 'node:fs/promises';
+import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,7 +63,9 @@ const BODY = [
 ].join('\n\n');
 
 async function main() {
-  const siteDist = join(await mkdtemp(join(tmpdir(), 'bench-publish-')), 'dist');
+  // The live site and its releases (beside it), removed at the end.
+  const workDir = await mkdtemp(join(tmpdir(), 'bench-publish-'));
+  const siteDist = join(workDir, 'dist');
   // The builder first: the API's outbox posts to its URL.
   let builderFetch: ((request: Request) => Response | Promise<Response>) | null = null;
   const builderServer = await listen((request) =>
@@ -252,6 +254,7 @@ async function main() {
   builderServer.close();
   await api.close();
   await t.destroy();
+  await rm(workDir, { recursive: true, force: true });
 }
 
 main().then(

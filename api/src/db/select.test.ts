@@ -1,3 +1,4 @@
+import { DatabaseError } from 'sequelize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFactories } from '../../test/app.js';
 import { createTestDatabase, type TestDatabase } from '../../test/db.js';
@@ -65,8 +66,13 @@ describe('db.select: lean reads', () => {
     expect(await db.select(sql, ['inside@example.com'])).toEqual([{ name: 'Inside' }]);
   });
 
-  it('fails a bad statement with the driver error and keeps working', async () => {
+  it('fails a bad statement with the driver error, as Sequelize would throw it, and keeps working', async () => {
     const { db } = testDb;
+    const failure = await db
+      .select('SELECT no_such_column FROM users WHERE id = ?', [1])
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(DatabaseError);
+    expect((failure as DatabaseError).parent.message).toMatch(/no_such_column/);
     await expect(db.select('SELECT no_such_column FROM users WHERE id = ?', [1])).rejects.toThrow(/no_such_column/);
     await expect(db.select('SELECT no_such_column FROM users WHERE id = ?', [1])).rejects.toThrow(/no_such_column/);
     expect(await db.select<{ one: number }>('SELECT 1 AS one WHERE 1 = ?', [1])).toEqual([{ one: 1 }]);

@@ -1,4 +1,4 @@
-import type { Sequelize, Transaction } from 'sequelize';
+import { DatabaseError, type Sequelize, type Transaction } from 'sequelize';
 
 /** A value bound to a `?` of a lean SELECT; an array expands to `?, ?, …` (for `IN (?)`). */
 export type SelectParam = string | number | null | ReadonlyArray<string | number>;
@@ -43,6 +43,18 @@ export function expandParams(
   return { sql: text, values };
 }
 
+/**
+ * A driver's error as Sequelize would have thrown it (its DatabaseError, the driver's error as
+ * `parent`), so `db/errors.ts` answers a lean read's failure exactly like any other query's: a lost
+ * connection or a full disk is a 503, not a 500.
+ */
+export function asDatabaseError(error: unknown): unknown {
+  if (!(error instanceof Error) || error instanceof DatabaseError) return error;
+  const parent = error as Error & { sql?: string; parameters?: unknown[] };
+  parent.sql ??= '';
+  return new DatabaseError(parent as ConstructorParameters<typeof DatabaseError>[0]);
+}
+
 interface PgClientLike {
   query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
 }
@@ -80,6 +92,11 @@ export function postgresSelect(sequelize: Sequelize): Select {
     try {
       const result = await client.query({ name, text, values: expanded.values });
       return result.rows as T[];
+    } catch (error) {
+      // An error of the client's own (no server severity: the connection broke, or is not
+      // queryable any more) marks it invalid, Sequelize's flag, so the pool drops it.
+      if (!(error instanceof Error && 'severity' in error)) (client as { _invalid?: boolean })._invalid = true;
+      throw asDatabaseError(error);
     } finally {
       if (!own) await manager.releaseConnection(client);
     }

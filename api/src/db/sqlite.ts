@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Sequelize, Transaction } from 'sequelize';
 import sqlite3 from 'sqlite3';
-import { expandParams, type Select } from './select.js';
+import { asDatabaseError, expandParams, type Select } from './select.js';
 
 /**
  * How long a connection waits for a lock held by *another process* (the migrate CLI, an
@@ -211,11 +211,13 @@ export async function installSqliteWriter(
   const MAX_STATEMENTS = 200;
   const prepare = (connection: sqlite3.Database, sql: string) =>
     new Promise<sqlite3.Statement>((resolve, reject) => {
-      const statement = connection.prepare(sql, (error) => (error ? reject(error) : resolve(statement)));
+      const statement = connection.prepare(sql, (error) =>
+        error ? reject(asDatabaseError(error)) : resolve(statement),
+      );
     });
   const all = (statement: sqlite3.Statement, values: unknown[]) =>
     new Promise<unknown[]>((resolve, reject) =>
-      statement.all(values, (error, rows) => (error ? reject(error) : resolve(rows))),
+      statement.all(values, (error, rows) => (error ? reject(asDatabaseError(error)) : resolve(rows))),
     );
   const select: Select = async <T>(sql: string, params: Parameters<Select>[1] = [], transaction?: Transaction) => {
     const expanded = expandParams(sql, params);

@@ -68,17 +68,20 @@ export const IdOrSlugParam = z.object({
     .openapi({ param: { name: 'idOrSlug', in: 'path' }, example: 'hello-world', pattern: ID_OR_SLUG_PATTERN.source }),
 });
 
+/** The largest id a row can have (ids are INTEGER columns): larger ones match nothing. */
+export const MAX_ROW_ID = 2_147_483_647;
+
 /** A positive database id in canonical decimal form (no 0x10, 1e3, +1 or leading zeros). */
 export const IdParam = z.object({
   id: z
     .string()
     .regex(/^[1-9]\d{0,9}$/, 'must be a positive integer id')
     .transform(Number)
-    .refine((id) => id <= 2_147_483_647, 'is too large')
+    .refine((id) => id <= MAX_ROW_ID, 'is too large')
     .openapi({ param: { name: 'id', in: 'path' }, type: 'string', pattern: '^[1-9][0-9]{0,9}$', example: '1' }),
 });
 
-/** Splits an id-or-slug path value. */
+/** Splits an id-or-slug path value (an id may be beyond MAX_ROW_ID: it then names no row). */
 export function parseIdOrSlug(value: string): { id: number } | { slug: string } {
   return /^\d+$/.test(value) ? { id: Number(value) } : { slug: value };
 }

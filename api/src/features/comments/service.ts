@@ -4,7 +4,7 @@ import type { Comment, CommentStatus, Post, User } from '../../db/models/index.j
 import { dateOf } from '../../db/rows.js';
 import type { Clock } from '../../lib/clock.js';
 import { forbidden, notFound, unauthorized, unprocessable } from '../../lib/errors.js';
-import { parseIdOrSlug } from '../../lib/openapi.js';
+import { MAX_ROW_ID, parseIdOrSlug } from '../../lib/openapi.js';
 import type { RateLimiter, RateRule } from '../../lib/rate-limit.js';
 import { type WriteContext, within } from '../../lib/write-context.js';
 import type { AuditLogger } from '../admin/audit.js';
@@ -84,6 +84,8 @@ export function createCommentService({ db, clock, rateLimiter, rules, audit }: C
    */
   async function openPost(idOrSlug: string, viewer: User | null, transaction?: Transaction) {
     const key = parseIdOrSlug(idOrSlug);
+    // Bound as an INTEGER parameter, a larger id would be an error on PostgreSQL, not a miss.
+    if ('id' in key && key.id > MAX_ROW_ID) throw notFound('Post');
     const [post] = await db.select<{ id: number; author_id: number; status: Post['status']; comments_count: number }>(
       `SELECT id, author_id, status, comments_count FROM posts WHERE ${'id' in key ? 'id' : 'slug'} = ?${keyShare(transaction)}`,
       ['id' in key ? key.id : key.slug],
@@ -131,8 +133,9 @@ export function createCommentService({ db, clock, rateLimiter, rules, audit }: C
            AND (c.status = 'visible' OR c.id IN (SELECT r.parent_id FROM comments r
                 WHERE r.post_id = ? AND r.parent_id IS NOT NULL AND r.status = 'visible'))
          ORDER BY c.id ASC LIMIT ?`,
+        // A cursor past the largest id is past every comment (and must not overflow the INTEGER parameter).
         query.cursor
-          ? [viewerId, postId, Number(query.cursor), postId, query.limit + 1]
+          ? [viewerId, postId, Math.min(Number(query.cursor), MAX_ROW_ID), postId, query.limit + 1]
           : [viewerId, postId, postId, query.limit + 1],
       );
       const page = topLevel.slice(0, query.limit).map(commentOf);
