@@ -9,7 +9,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import { benchDatabase, seedAuthorAndPost, startApi } from './support/api.js';
-import { figure, loadSeconds, QUICK, report } from './support/report.js';
+import { figure, loadSeconds, median, QUICK, report } from './support/report.js';
 import { startServer } from './support/spawn.js';
 
 const CONNECTIONS = 64;
@@ -23,11 +23,6 @@ async function load(url: string, headers: Record<string, string> = {}) {
     throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return { rps: result.requests.average, p99: result.latency.p99 };
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-};
 
 const database = await benchDatabase('sqlite');
 const { User, Comment, Session } = database.db.models;

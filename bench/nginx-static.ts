@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { startNginx } from '../e2e/support/nginx.js';
-import { figure, loadSeconds, QUICK, report } from './support/report.js';
+import { figure, loadSeconds, median, QUICK, report } from './support/report.js';
 
 const SECONDS = loadSeconds(5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
@@ -69,7 +69,6 @@ try {
   for (let round = 0; round < ROUNDS; round++) {
     for (const [index, [, path, gzip]] of scenarios.entries()) samples[index]?.push(wrk(`${nginx.url}${path}`, gzip));
   }
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
   const results = scenarios.map(([name], index) => [name, median(samples[index] ?? [])] as const);
   const baseline = results[0]?.[1] ?? 1;
   const gzBytes = gzipSync(page, { level: 9 }).length;

@@ -17,7 +17,8 @@ import { createTestContext } from '../api/test/app.js';
 import { staticSite } from '../packages/one-process/src/static.js';
 import { createBuilder } from '../site/builder/src/builder.js';
 import { serveApi } from '../site/test/api-server.js';
-import { figure, QUICK, report } from './support/report.js';
+import { processMemoryMb } from './support/api.js';
+import { figure, median, QUICK, report } from './support/report.js';
 
 const N = Number(process.argv[2] ?? '10000');
 const SECRET = 'bench-publish-secret-0123456789abcdefghij';
@@ -30,10 +31,7 @@ async function renderWorkerRss(): Promise<number | null> {
     .filter(Boolean);
   for (const pid of children) {
     const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    if (!/builder[/\\].*worker\.(ts|js)/.test(cmdline)) continue;
-    const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-    const kb = /VmRSS:\s+(\d+)/.exec(status)?.[1];
-    if (kb) return Number(kb) / 1024;
+    if (/builder[/\\].*worker\.(ts|js)/.test(cmdline)) return processMemoryMb(pid, 'VmRSS');
   }
   return null;
 }
@@ -192,7 +190,6 @@ async function main() {
   } finally {
     for (const burner of burners) burner.kill('SIGKILL');
   }
-  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
   const http = median(runs.map((r) => r.http));
   const disk = median(runs.map((r) => r.disk));
   say('');

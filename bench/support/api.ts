@@ -79,6 +79,13 @@ export async function benchDatabase(engine: Engine): Promise<BenchDatabase> {
   };
 }
 
+/** A process's resident memory now (VmRSS) or at its peak (VmHWM), in MB; null when it cannot be read. */
+export async function processMemoryMb(pid: number | string, field: 'VmRSS' | 'VmHWM'): Promise<number | null> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const kb = new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1];
+  return kb === undefined ? null : Math.round(Number(kb) / 1024);
+}
+
 /** Builds the compiled runtime when it is missing or older than its sources. */
 export function ensureRuntime(): void {
   if (staleRuntime().length === 0) return;
@@ -136,10 +143,7 @@ export async function startApi(
     if (ok) break;
   }
   const startupMs = performance.now() - started;
-  const field = async (name: 'VmRSS' | 'VmHWM') => {
-    const status = await readFile(`/proc/${api.pid}/status`, 'utf8');
-    return Math.round(Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024);
-  };
+  const field = async (name: 'VmRSS' | 'VmHWM') => (await processMemoryMb(api.pid, name)) ?? 0;
   return {
     url: api.url,
     pid: api.pid,

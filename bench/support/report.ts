@@ -24,6 +24,10 @@ export interface Figure {
 /** Quick mode (`npm run bench -- --quick`, CI): a few seconds a figure, small data; proves the benches run. */
 export const QUICK = process.env.BENCH_QUICK === '1';
 
+/** The middle value (the upper one of an even count); 0 for none. The list is left as it is. */
+export const median = (values: number[]): number =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+
 /** Seconds of load for one figure: BENCH_SECONDS, else 2 in quick mode and `normal` otherwise. */
 export function loadSeconds(normal: number): number {
   const set = Number(process.env.BENCH_SECONDS);

@@ -5,7 +5,7 @@ import { Op, type Transaction } from 'sequelize';
 import type { AppEnv } from '../app-env.js';
 import type { Database } from '../db/index.js';
 import type { Session, User, UserRole } from '../db/models/index.js';
-import { dateOf } from '../db/rows.js';
+import { dateOf, dateOrNull } from '../db/rows.js';
 import type { Clock } from '../lib/clock.js';
 
 export const SESSION_COOKIE = 'blog_session';
@@ -36,8 +36,6 @@ interface SessionUserRow {
   created_at: Date | string;
   updated_at: Date | string;
 }
-
-const dateOrNull = (value: Date | string | null) => (value === null ? null : dateOf(value));
 
 /** A user's attributes from the `u.` columns of a lean row (USER_COLUMNS). */
 function userOfRow(row: SessionUserRow) {

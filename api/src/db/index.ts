@@ -21,8 +21,9 @@ export interface Database {
   transaction<T>(work: (transaction: Transaction) => Promise<T>): Promise<T>;
   /**
    * A lean read for the hottest queries (select.ts): `?` parameters (an array expands for IN),
-   * plain rows with the columns as written, a prepared statement per SQL text, outside any
-   * transaction. Dates come back as Date (PostgreSQL) or text (SQLite): read them with `dateOf`.
+   * plain rows with the columns as written, a prepared statement per SQL text; on a reader, or on
+   * `transaction`'s own connection when given. Dates come back as Date (PostgreSQL) or text
+   * (SQLite): read them with `dateOf`.
    */
   select: Select;
   /** The Markdown renderer the models' hooks use (post and comment HTML): one for previews too. */

@@ -259,21 +259,16 @@ async function fastPath(releaseDir: string, request: Extract<WorkerRequest, { ty
   // The changed posts' own pages first, before the listings are worked out: live sooner.
   const changedIds = new Set(changes.map((change) => change.postId));
   const fresh = [...posts.values()].filter((entry) => changedIds.has(Number(entry.data.id))).map(listedOne);
-  for (const post of fresh) {
-    const pathname = postPath(post.slug);
+  const renderOne = async (pathname: string) => {
     await writePage(fileForPath(releaseDir, pathname), await renderPath(pathname));
     written.push(pathname);
     firstPageMs ||= performance.now() - started;
-  }
+  };
+  for (const post of fresh) await renderOne(postPath(post.slug));
   const after = [...before.filter((post) => !changedIds.has(post.id)), ...fresh].sort(newestFirst);
   lastListed = { posts, list: after };
   const pages: AffectedPages = affectedPages(before, after, changes);
-  for (const pathname of pages.render) {
-    if (written.includes(pathname)) continue;
-    await writePage(fileForPath(releaseDir, pathname), await renderPath(pathname));
-    written.push(pathname);
-    firstPageMs ||= performance.now() - started;
-  }
+  for (const pathname of pages.render) if (!written.includes(pathname)) await renderOne(pathname);
   // Every page is live; now their compressed siblings, side by side (zlib runs on the thread pool).
   // Before the reply: the next fast path, which may rewrite these pages, waits for it.
   await Promise.all(written.map((pathname) => compressPage(fileForPath(releaseDir, pathname))));

@@ -1,7 +1,7 @@
 import type { Transaction } from 'sequelize';
 import type { Database } from '../../db/index.js';
 import type { Comment, CommentStatus, Post, User } from '../../db/models/index.js';
-import { dateOf } from '../../db/rows.js';
+import { dateOf, dateOrNull } from '../../db/rows.js';
 import type { Clock } from '../../lib/clock.js';
 import { forbidden, notFound, unauthorized, unprocessable } from '../../lib/errors.js';
 import { MAX_ROW_ID, parseIdOrSlug } from '../../lib/openapi.js';
@@ -42,7 +42,7 @@ function commentOf(row: CommentRow): CommentLike {
     bodyHtml: row.body_html,
     bodyMarkdown: row.body_markdown ?? '',
     createdAt: dateOf(row.created_at),
-    editedAt: row.edited_at === null ? null : dateOf(row.edited_at),
+    editedAt: dateOrNull(row.edited_at),
     author: { id: Number(row.author_id), name: row.author_name },
   };
 }

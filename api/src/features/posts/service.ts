@@ -2,7 +2,7 @@ import type { PostEvent } from '@blog/contract';
 import type { Transaction } from 'sequelize';
 import type { Database } from '../../db/index.js';
 import type { Post, User } from '../../db/models/index.js';
-import { dateOf } from '../../db/rows.js';
+import { dateOf, dateOrNull } from '../../db/rows.js';
 import type { JobQueue } from '../../jobs/queue.js';
 import type { Clock } from '../../lib/clock.js';
 import { ApiError, conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
@@ -57,7 +57,7 @@ function postSummaryOf(row: PostListRow): PostSummaryLike {
     excerpt: row.excerpt,
     status: row.status,
     commentsCount: Number(row.comments_count),
-    publishedAt: row.published_at === null ? null : dateOf(row.published_at),
+    publishedAt: dateOrNull(row.published_at),
     createdAt: dateOf(row.created_at),
     updatedAt: dateOf(row.updated_at),
     author: { id: Number(row.author_id), name: row.author_name },
