@@ -7,7 +7,15 @@ import type { AdminComment, AdminCommentList } from './admin-content.js';
 import type { AdminUserDetail, AdminUserList, UpdateAdminUserInput } from './admin-users.js';
 import type { Me, OtpSentOut, SignupInput } from './auth.js';
 import type { CategoryList, CategoryOut, CreateCategoryInput, UpdateCategoryInput } from './categories.js';
-import type { CommentCountsOut, CommentOut, CommentPageOut, CreateCommentInput } from './comments.js';
+import type {
+  CommentCountsOut,
+  CommentLikeState,
+  CommentOut,
+  CommentPageOut,
+  CommentPreviewOut,
+  CommentViewerOut,
+  CreateCommentInput,
+} from './comments.js';
 import type { ErrorCode, ErrorDetail } from './errors.js';
 import type { ProviderListOut } from './oidc.js';
 import type {
@@ -39,6 +47,12 @@ export interface Routes {
   'POST /posts/:idOrSlug/comments': { body: CreateCommentInput; response: CommentOut };
   'PATCH /comments/:id': { body: { body: string }; response: CommentOut };
   'DELETE /comments/:id': { response: undefined };
+  'GET /posts/:idOrSlug/comments/viewer': { response: CommentViewerOut };
+  'PUT /comments/:id/like': { response: CommentLikeState };
+  'DELETE /comments/:id/like': { response: CommentLikeState };
+  'PUT /comments/:id/pin': { response: CommentOut };
+  'DELETE /comments/:id/pin': { response: CommentOut };
+  'POST /comments/preview': { body: { body: string }; response: CommentPreviewOut };
   'GET /comments/counts': { response: CommentCountsOut };
 
   'GET /admin/stats': { response: AdminStats };

@@ -2,14 +2,36 @@ import { z } from 'zod';
 import { isoDate, textString } from './common.js';
 import { AuthorSchema } from './posts.js';
 
+/** How a post's threads are ordered: pinned ones first, then oldest, newest, or most liked first. */
+export const COMMENT_SORTS = ['oldest', 'newest', 'top'] as const;
+export type CommentSort = (typeof COMMENT_SORTS)[number];
+export const CommentSortSchema = z.enum(COMMENT_SORTS);
+export const DEFAULT_COMMENT_SORT: CommentSort = 'oldest';
+
+/** Top-level comments per page, on the static pages and the island's API reads alike. */
+export const COMMENT_PAGE_SIZE = 20;
+/** Pinned threads a post may have at once. */
+export const MAX_PINS_PER_POST = 3;
+/** Longest comment body (characters). */
+export const MAX_COMMENT_LENGTH = 10_000;
+
+export const CommentAuthorSchema = AuthorSchema.extend({
+  avatarUrl: z
+    .string()
+    .nullable()
+    .meta({ description: 'A Gravatar URL when the site turned them on (AVATARS=gravatar); null: draw the initials' }),
+}).meta({ id: 'CommentAuthor' });
+
 export const CommentSchema = z
   .object({
     id: z.number().int(),
     postId: z.number().int(),
     parentId: z.number().int().nullable(),
-    author: AuthorSchema,
+    author: CommentAuthorSchema,
     status: z.enum(['visible', 'hidden']).meta({ description: 'Hidden comments have an empty body' }),
     bodyHtml: z.string().meta({ description: 'Sanitised HTML' }),
+    likesCount: z.number().int().meta({ description: 'Readers who like it' }),
+    pinnedAt: isoDate().nullable().meta({ description: 'Set on pinned threads (shown first)' }),
     bodyMarkdown: z.string().optional().meta({ description: "Only on the viewer's own comments, for editing" }),
     editableUntil: isoDate()
       .optional()
@@ -34,9 +56,102 @@ export const CommentPageSchema = z
 export const CommentPageQuerySchema = z.object({
   cursor: z
     .string()
+    .regex(/^\d{1,10}(\.\d{1,10})?$/, 'must be a cursor from a previous page')
+    .optional()
+    .meta({ description: 'The `nextCursor` of the previous page (of the same sort)' }),
+  limit: z.coerce.number().int().min(1).max(100).default(COMMENT_PAGE_SIZE),
+  sort: CommentSortSchema.default(DEFAULT_COMMENT_SORT),
+});
+
+/**
+ * The site's order of a post's threads, the one rule the API's queries and the static pages
+ * follow: pinned threads first (most recently pinned first), then by `sort` — oldest: id
+ * ascending; newest: id descending; top: likes descending, then oldest. Replies are always
+ * oldest first.
+ */
+export function compareThreads(sort: CommentSort) {
+  return (
+    a: Pick<CommentOut, 'id' | 'likesCount' | 'pinnedAt'>,
+    b: Pick<CommentOut, 'id' | 'likesCount' | 'pinnedAt'>,
+  ): number => {
+    if (a.pinnedAt !== null || b.pinnedAt !== null) {
+      if (a.pinnedAt === null) return 1;
+      if (b.pinnedAt === null) return -1;
+      return b.pinnedAt.localeCompare(a.pinnedAt) || a.id - b.id;
+    }
+    if (sort === 'newest') return b.id - a.id;
+    if (sort === 'top') return b.likesCount - a.likesCount || a.id - b.id;
+    return a.id - b.id;
+  };
+}
+
+/**
+ * One page of a post's threads as the builder writes it next to the post's HTML
+ * (`commentPagePath`), for readers and the island: the same threads as the API's page, numbered
+ * instead of cursored.
+ */
+export const StaticCommentPageSchema = z
+  .object({
+    postId: z.number().int(),
+    sort: CommentSortSchema,
+    page: z.number().int().min(1),
+    pages: z.number().int().min(1),
+    total: z.number().int().meta({ description: "The post's visible comments, replies included" }),
+    items: z.array(CommentThreadSchema),
+    next: z.string().nullable().meta({ description: 'The path of the next page; null on the last' }),
+    renderedAt: isoDate(),
+  })
+  .meta({ id: 'StaticCommentPage' });
+
+/**
+ * What the island asks the API for on a static page, once per signed-in view: what depends on
+ * the viewer and nothing else.
+ */
+export const CommentViewerSchema = z
+  .object({
+    liked: z.array(z.number().int()).meta({ description: "This post's comments the viewer likes" }),
+    own: z
+      .array(
+        z.object({
+          id: z.number().int(),
+          bodyMarkdown: z.string(),
+          editableUntil: isoDate(),
+        }),
+      )
+      .meta({ description: "The viewer's visible comments on this post still inside the edit window" }),
+    canPin: z.boolean().meta({ description: 'An admin or the post’s author' }),
+    canModerate: z.boolean().meta({ description: 'An admin: may delete anyone’s comment' }),
+  })
+  .meta({ id: 'CommentViewer' });
+
+export const CommentLikeStateSchema = z
+  .object({ id: z.number().int(), liked: z.boolean(), likesCount: z.number().int() })
+  .meta({ id: 'CommentLikeState' });
+
+export const CommentPreviewRequestSchema = z
+  .strictObject({ body: textString().max(MAX_COMMENT_LENGTH) })
+  .meta({ id: 'CommentPreviewRequest' });
+export const CommentPreviewSchema = z
+  .object({ bodyHtml: z.string().meta({ description: 'The sanitised HTML the comment would get' }) })
+  .meta({ id: 'CommentPreview' });
+
+/**
+ * Every visible comment of published posts, for the builder (GET /api/site/comments, by id
+ * cursor; GET /api/site/posts/{id}/comments, one post's): flat, oldest first; a hidden top-level
+ * comment comes (with an empty body) only when it has visible replies, so the thread still reads.
+ */
+export const SiteCommentListSchema = z
+  .object({
+    items: z.array(CommentSchema),
+    nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last' }),
+  })
+  .meta({ id: 'SiteCommentList' });
+export const SiteCommentListQuerySchema = z.object({
+  cursor: z
+    .string()
     .regex(/^\d{1,10}$/, 'must be a cursor from a previous page')
     .optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  limit: z.coerce.number().int().min(1).max(2000).default(1000),
 });
 
 export const MAX_COUNT_IDS = 100;
@@ -57,7 +172,7 @@ export const CommentCountsSchema = z
   })
   .meta({ id: 'CommentCounts' });
 
-const body = textString().trim().min(1, 'is required').max(10_000);
+const body = textString().trim().min(1, 'is required').max(MAX_COMMENT_LENGTH);
 
 export const CreateCommentSchema = z
   .strictObject({
@@ -73,3 +188,9 @@ export type CommentThreadOut = z.infer<typeof CommentThreadSchema>;
 export type CreateCommentInput = z.infer<typeof CreateCommentSchema>;
 export type CommentPageOut = z.infer<typeof CommentPageSchema>;
 export type CommentCountsOut = z.infer<typeof CommentCountsSchema>;
+export type CommentPageQuery = z.infer<typeof CommentPageQuerySchema>;
+export type StaticCommentPage = z.infer<typeof StaticCommentPageSchema>;
+export type CommentViewerOut = z.infer<typeof CommentViewerSchema>;
+export type CommentLikeState = z.infer<typeof CommentLikeStateSchema>;
+export type CommentPreviewOut = z.infer<typeof CommentPreviewSchema>;
+export type SiteCommentList = z.infer<typeof SiteCommentListSchema>;

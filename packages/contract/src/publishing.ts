@@ -18,13 +18,25 @@ export const PublishEventSchema = z.discriminatedUnion('event', [
     at: z.string().max(100),
   }),
   z.object({
+    /**
+     * A post's comments changed (created, edited, hidden, shown, deleted, liked, pinned): the
+     * builder re-renders that post's page, its comment pages and feeds, nothing else. Never sent
+     * to GitHub: a comment never needs a full rebuild.
+     */
+    event: z.literal('comments'),
+    postId: z.number().int().positive(),
+    slug: z.string().min(1).max(300),
+    at: z.string().max(100),
+  }),
+  z.object({
     event: z.literal('rebuild'),
     reason: z.string().max(200).optional(),
     at: z.string().max(100),
   }),
 ]);
 export type PublishEvent = z.infer<typeof PublishEventSchema>;
-export type PostEvent = Extract<PublishEvent, { postId: number }>;
+export type PostEvent = Extract<PublishEvent, { event: (typeof POST_EVENTS)[number] }>;
+export type CommentsEvent = Extract<PublishEvent, { event: 'comments' }>;
 
 export const BuildStatusSchema = z.enum(['queued', 'running', 'done', 'failed']);
 
