@@ -1,19 +1,11 @@
 import { z } from 'zod';
+import { COMMENT_PAGE_SIZE, COMMENT_SORTS, DEFAULT_COMMENT_SORT, MAX_COMMENT_LENGTH } from './comment-order.js';
 import { isoDate, textString } from './common.js';
 import { AuthorSchema } from './posts.js';
 
-/** How a post's threads are ordered: pinned ones first, then oldest, newest, or most liked first. */
-export const COMMENT_SORTS = ['oldest', 'newest', 'top'] as const;
-export type CommentSort = (typeof COMMENT_SORTS)[number];
-export const CommentSortSchema = z.enum(COMMENT_SORTS);
-export const DEFAULT_COMMENT_SORT: CommentSort = 'oldest';
+export * from './comment-order.js';
 
-/** Top-level comments per page, on the static pages and the island's API reads alike. */
-export const COMMENT_PAGE_SIZE = 20;
-/** Pinned threads a post may have at once. */
-export const MAX_PINS_PER_POST = 3;
-/** Longest comment body (characters). */
-export const MAX_COMMENT_LENGTH = 10_000;
+export const CommentSortSchema = z.enum(COMMENT_SORTS);
 
 export const CommentAuthorSchema = AuthorSchema.extend({
   avatarUrl: z
@@ -62,28 +54,6 @@ export const CommentPageQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(COMMENT_PAGE_SIZE),
   sort: CommentSortSchema.default(DEFAULT_COMMENT_SORT),
 });
-
-/**
- * The site's order of a post's threads, the one rule the API's queries and the static pages
- * follow: pinned threads first (most recently pinned first), then by `sort` — oldest: id
- * ascending; newest: id descending; top: likes descending, then oldest. Replies are always
- * oldest first.
- */
-export function compareThreads(sort: CommentSort) {
-  return (
-    a: Pick<CommentOut, 'id' | 'likesCount' | 'pinnedAt'>,
-    b: Pick<CommentOut, 'id' | 'likesCount' | 'pinnedAt'>,
-  ): number => {
-    if (a.pinnedAt !== null || b.pinnedAt !== null) {
-      if (a.pinnedAt === null) return 1;
-      if (b.pinnedAt === null) return -1;
-      return b.pinnedAt.localeCompare(a.pinnedAt) || a.id - b.id;
-    }
-    if (sort === 'newest') return b.id - a.id;
-    if (sort === 'top') return b.likesCount - a.likesCount || a.id - b.id;
-    return a.id - b.id;
-  };
-}
 
 /**
  * One page of a post's threads as the builder writes it next to the post's HTML
