@@ -1,8 +1,8 @@
 import { defineCollection } from 'astro:content';
-import type { CategoryOut, SitePost } from '@blog/contract';
+import type { CategoryOut, CommentOut, SitePost } from '@blog/contract';
 import { z } from 'astro/zod';
 import { readSiteEnv } from './env';
-import { categoriesLoader, postsLoader } from './lib/api-loader';
+import { categoriesLoader, commentsLoader, postsLoader } from './lib/api-loader';
 
 const { apiUrl, typesOnly } = readSiteEnv();
 
@@ -36,13 +36,34 @@ const category = z.object({
   updatedAt: z.iso.datetime(),
 });
 
+const comment = z.object({
+  id: z.number().int(),
+  postId: z.number().int(),
+  parentId: z.number().int().nullable(),
+  author: z.object({ id: z.number().int(), name: z.string(), avatarUrl: z.string().nullable() }),
+  status: z.enum(['visible', 'hidden']),
+  bodyHtml: z.string(),
+  likesCount: z.number().int(),
+  pinnedAt: z.iso.datetime().nullable(),
+  bodyMarkdown: z.string().optional(),
+  editableUntil: z.iso.datetime().optional(),
+  createdAt: z.iso.datetime(),
+  editedAt: z.iso.datetime().nullable(),
+});
+
+/** One post's shown comments (entry id: the post's id). */
+const postComments = z.object({ postId: z.number().int(), comments: z.array(comment) });
+
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const postMatchesApi: Same<z.infer<typeof post>, SitePost> = true;
 const categoryMatchesApi: Same<z.infer<typeof category>, CategoryOut> = true;
+const commentMatchesApi: Same<z.infer<typeof comment>, CommentOut> = true;
+void commentMatchesApi;
 void postMatchesApi;
 void categoryMatchesApi;
 
 export const collections = {
   posts: defineCollection({ loader: postsLoader({ apiUrl, typesOnly }), schema: post }),
   categories: defineCollection({ loader: categoriesLoader({ apiUrl, typesOnly }), schema: category }),
+  comments: defineCollection({ loader: commentsLoader({ apiUrl, typesOnly }), schema: postComments }),
 };

@@ -15,7 +15,7 @@ import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DEFAULT_BUILD_HEAP_MB } from '../../scripts/build-site.js';
-import { mergePostEvent, type PostChange } from './events.js';
+import { type CommentsChange, mergeCommentsEvent, mergePostEvent, type PostChange } from './events.js';
 import { countPages, createReleases } from './files.js';
 import { type RenderWorker, SITE_ROOT, startRenderWorker } from './renderer.js';
 import { type BuildReporter, consoleLogger, httpReporter, type Logger } from './reporter.js';
@@ -105,11 +105,14 @@ export function createBuilder(config: BuilderConfig) {
 
   let renderer: Renderer | null = null;
   const pendingPosts = new Map<number, PostChange>();
+  /** Posts whose comments changed: one render each, however many events arrive meanwhile. */
+  const pendingComments = new Map<number, CommentsChange>();
   let pendingFull: FullRequest | null = null;
   let fastRunning: Promise<void> | null = null;
   let fullRunning: Promise<void> | null = null;
   /** Fast-path changes applied while a full build ran: replayed onto its release before the swap. */
   let sinceFullStart: Map<number, PostChange> | null = null;
+  let commentsSinceFullStart: Map<number, CommentsChange> | null = null;
   let swapping = false;
   let followUp: NodeJS.Timeout | null = null;
   let stopped = false;
@@ -134,14 +137,29 @@ export function createBuilder(config: BuilderConfig) {
     kick();
   }
 
-  function describe(changes: PostChange[]): string {
-    if (changes.length === 1 && changes[0]) return `post ${changes[0].postId} ${changes[0].event}`;
-    return `${changes.length} posts changed`;
+  function describe(changes: PostChange[], comments: CommentsChange[] = []): string {
+    const posts =
+      changes.length === 0
+        ? []
+        : [
+            changes.length === 1 && changes[0]
+              ? `post ${changes[0].postId} ${changes[0].event}`
+              : `${changes.length} posts changed`,
+          ];
+    const talk =
+      comments.length === 0
+        ? []
+        : [
+            comments.length === 1 && comments[0]
+              ? `comments on post ${comments[0].postId}`
+              : `comments on ${comments.length} posts`,
+          ];
+    return [...posts, ...talk].join('; ');
   }
 
   function kick() {
     if (stopped) return;
-    if (!fastRunning && !swapping && pendingPosts.size > 0) {
+    if (!fastRunning && !swapping && (pendingPosts.size > 0 || pendingComments.size > 0)) {
       if (renderer?.worker) {
         fastRunning = runFast().finally(() => {
           fastRunning = null;
@@ -150,8 +168,10 @@ export function createBuilder(config: BuilderConfig) {
       } else if (!fullRunning) {
         // No renderer yet (first start, or a site built by BUILD_COMMAND): the full build covers the change.
         const changes = [...pendingPosts.values()];
+        const comments = [...pendingComments.values()];
         pendingPosts.clear();
-        requestFull(describe(changes));
+        pendingComments.clear();
+        requestFull(describe(changes, comments));
         return;
       }
     }
@@ -167,19 +187,22 @@ export function createBuilder(config: BuilderConfig) {
     const current = renderer;
     if (!current?.worker) return;
     const changes = [...pendingPosts.values()];
+    const comments = [...pendingComments.values()];
     pendingPosts.clear();
-    const reason = describe(changes);
+    pendingComments.clear();
+    const reason = describe(changes, comments);
     const started = performance.now();
     const startedAt = now().toISOString();
     const record = reporter.create({
       reason: `fast path: ${reason}`,
-      postId: changes.length === 1 ? (changes[0]?.postId ?? null) : null,
+      postId: changes.length + comments.length === 1 ? (changes[0]?.postId ?? comments[0]?.postId ?? null) : null,
       status: 'running',
       startedAt,
     });
     try {
-      const result = await current.worker.render(current.release, changes);
+      const result = await current.worker.render(current.release, changes, comments);
       if (sinceFullStart) for (const change of changes) mergeChange(sinceFullStart, change);
+      if (commentsSinceFullStart) for (const change of comments) mergeCommentsEvent(commentsSinceFullStart, change);
       const durationMs = performance.now() - started;
       logger.info(
         { reason, ms: Math.round(durationMs), written: result.written.length, removed: result.removed.length },
@@ -200,7 +223,8 @@ export function createBuilder(config: BuilderConfig) {
         written: result.written,
         removed: result.removed,
       });
-      if (followUpDelayMs !== null && !stopped) {
+      // Listings shifted by a post change are left to a full rebuild; a comment needs none.
+      if (followUpDelayMs !== null && !stopped && changes.length > 0) {
         if (followUp) clearTimeout(followUp);
         followUp = setTimeout(() => {
           followUp = null;
@@ -259,6 +283,7 @@ export function createBuilder(config: BuilderConfig) {
     const started = performance.now();
     await reporter.update(record, { reason: reason.slice(0, 200), status: 'running', startedAt: now().toISOString() });
     sinceFullStart = new Map();
+    commentsSinceFullStart = new Map();
     let release: string | null = null;
     let worker: RenderWorker | null = null;
     let onDemandUrl: string | null = null;
@@ -286,7 +311,9 @@ export function createBuilder(config: BuilderConfig) {
       swapping = true;
       if (fastRunning) await fastRunning;
       const replay = [...(sinceFullStart?.values() ?? [])];
-      if (replay.length > 0 && worker) await worker.render(release, replay);
+      const replayComments = [...(commentsSinceFullStart?.values() ?? [])];
+      if ((replay.length > 0 || replayComments.length > 0) && worker)
+        await worker.render(release, replay, replayComments);
       await releases.activate(release);
       const previous = renderer;
       renderer = { release, worker, onDemandUrl };
@@ -311,6 +338,7 @@ export function createBuilder(config: BuilderConfig) {
       finish({ kind: 'full', ok: false, reason, durationMs, pages: 0, error: message });
     } finally {
       sinceFullStart = null;
+      commentsSinceFullStart = null;
     }
   }
 
@@ -319,6 +347,11 @@ export function createBuilder(config: BuilderConfig) {
     if (event.event === 'rebuild') {
       requestFull(event.reason ? `rebuild: ${event.reason}` : 'rebuild requested');
       return 'full';
+    }
+    if (event.event === 'comments') {
+      mergeCommentsEvent(pendingComments, event);
+      kick();
+      return renderer?.worker ? 'fast' : 'full';
     }
     mergePostEvent(pendingPosts, event);
     kick();
@@ -424,7 +457,7 @@ export function createBuilder(config: BuilderConfig) {
       status: 'ok',
       release: await releases.current(),
       fastPath: !!renderer?.worker,
-      pending: { posts: pendingPosts.size, full: !!pendingFull },
+      pending: { posts: pendingPosts.size, comments: pendingComments.size, full: !!pendingFull },
       running: { fast: !!fastRunning, full: !!fullRunning },
     }),
   );
@@ -450,7 +483,8 @@ export function createBuilder(config: BuilderConfig) {
       for (;;) {
         const busy = fastRunning ?? fullRunning;
         if (busy) await busy;
-        else if (pendingPosts.size > 0 || pendingFull) await new Promise((resolve) => setTimeout(resolve, 10));
+        else if (pendingPosts.size > 0 || pendingComments.size > 0 || pendingFull)
+          await new Promise((resolve) => setTimeout(resolve, 10));
         else return;
       }
     },

@@ -50,6 +50,26 @@ export async function removePage(path: string): Promise<boolean> {
   return existed;
 }
 
+/** Removes a folder of the live site and everything in it (a deleted post's comment pages). */
+export async function removeTree(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+  } catch {
+    return false;
+  }
+  await rm(path, { recursive: true, force: true });
+  return true;
+}
+
+/** The files directly in `dir` (none when it does not exist). */
+export async function filesIn(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir, { withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => entry.name);
+  } catch {
+    return [];
+  }
+}
+
 /**
  * The file a site path is served from (build.format 'directory'): `/` →
  * index.html, `/posts/x/` → posts/x/index.html, `/rss.xml` → rss.xml.

@@ -1,9 +1,9 @@
-import type { PostChange } from './events.js';
+import type { CommentsChange, PostChange } from './events.js';
 
 /** Parent → render worker. */
 export type WorkerRequest =
   | { id: number; type: 'build'; outDir: string }
-  | { id: number; type: 'render'; releaseDir: string; changes: PostChange[] };
+  | { id: number; type: 'render'; releaseDir: string; changes: PostChange[]; comments: CommentsChange[] };
 
 export interface BuildReply {
   pages: number;

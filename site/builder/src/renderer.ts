@@ -5,7 +5,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { PostChange } from './events.js';
+import type { CommentsChange, PostChange } from './events.js';
 import type { BuildReply, RenderReply, WorkerReply, WorkerRequest } from './protocol.js';
 
 /** The folder above `from` that holds astro.config.ts: the site workspace (source or compiled alike). */
@@ -32,7 +32,8 @@ export interface RenderWorker {
   /** The worker process's id. */
   pid: number | undefined;
   build(outDir: string): Promise<BuildReply>;
-  render(releaseDir: string, changes: PostChange[]): Promise<RenderReply>;
+  /** Renders the pages `changes` (posts) and `comments` (posts whose comments changed) touch. */
+  render(releaseDir: string, changes: PostChange[], comments?: CommentsChange[]): Promise<RenderReply>;
   close(): Promise<void>;
 }
 
@@ -108,7 +109,9 @@ export async function startRenderWorker(options: RenderWorkerOptions): Promise<R
   await ready;
 
   function call<T extends BuildReply | RenderReply>(
-    request: { type: 'build'; outDir: string } | { type: 'render'; releaseDir: string; changes: PostChange[] },
+    request:
+      | { type: 'build'; outDir: string }
+      | { type: 'render'; releaseDir: string; changes: PostChange[]; comments: CommentsChange[] },
   ): Promise<T> {
     if (exited) return Promise.reject(exited);
     const id = nextId++;
@@ -121,7 +124,8 @@ export async function startRenderWorker(options: RenderWorkerOptions): Promise<R
   return {
     pid: child.pid,
     build: (outDir) => call<BuildReply>({ type: 'build', outDir }),
-    render: (releaseDir, changes) => call<RenderReply>({ type: 'render', releaseDir, changes }),
+    render: (releaseDir, changes, comments = []) =>
+      call<RenderReply>({ type: 'render', releaseDir, changes, comments }),
     async close() {
       if (exited) return;
       const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -10,12 +10,15 @@
 // checked and self-tested after every full build.
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { type CommentOut, SiteCommentListSchema } from '@blog/contract';
+import { COMMENT_SORTS } from '@blog/contract/comment-order';
 import type { AstroIntegration, AstroPrerenderer } from 'astro';
 import { build } from 'astro';
 import { readSiteEnv } from '../../src/env.js';
-import { postPath } from '../../src/lib/routes.js';
+import { commentFeedPath, commentPageFiles, SITE_COMMENT_FEED_PATH } from '../../src/lib/comments.js';
+import { postPath, slugOfPostPath } from '../../src/lib/routes.js';
 import { type AffectedPages, affectedPages, type ListedPost, newestFirst } from './affected.js';
 import {
   type Collections,
@@ -24,7 +27,7 @@ import {
   internalsProblem,
   type StoreEntry,
 } from './astro-internals.js';
-import { compressPage, countPages, fileForPath, removePage, writePage } from './files.js';
+import { compressPage, countPages, fileForPath, filesIn, removePage, removeTree, writePage } from './files.js';
 import type { BuildReply, RenderReply, WorkerReply, WorkerRequest } from './protocol.js';
 
 type PathWithRoute = Awaited<ReturnType<AstroPrerenderer['getStaticPaths']>>[number];
@@ -195,6 +198,12 @@ function storeOf(collections: Collections) {
   };
 }
 
+/** A post's entry by id (its slug changed since the event was written). */
+function findPost(posts: Map<string, StoreEntry>, postId: number): StoreEntry | undefined {
+  for (const entry of posts.values()) if (Number(entry.data.id) === postId) return entry;
+  return undefined;
+}
+
 function routeFor(pathname: string): RouteData {
   const known = builtRoutes.get(pathname);
   if (known) return known;
@@ -213,8 +222,40 @@ async function renderPath(pathname: string): Promise<string> {
   return response.text();
 }
 
+/** A published post's shown comments (none for a post that is not published, or has none). */
+async function fetchComments(postId: number): Promise<CommentOut[]> {
+  const { status, body } = await getJson(`${apiUrl}/site/posts/${postId}/comments`);
+  return status === 404 ? [] : SiteCommentListSchema.parse(body).items;
+}
+
+/** The folder of a post's comment pages in `releaseDir`. */
+const commentDirOf = (releaseDir: string, slug: string) =>
+  join(dirname(fileForPath(releaseDir, postPath(slug))), 'comments');
+
+/**
+ * Writes a post's comment pages (every page of every sort, the same files the full build's
+ * endpoint writes) and removes the pages it no longer has. Returns the paths written.
+ */
+async function writeCommentPages(releaseDir: string, postId: number, slug: string, comments: CommentOut[]) {
+  const files = comments.length > 0 ? commentPageFiles(postId, slug, comments, new Date().toISOString()) : new Map();
+  const written: string[] = [];
+  for (const [path, json] of files) {
+    await writePage(fileForPath(releaseDir, path), json);
+    written.push(path);
+  }
+  const dir = commentDirOf(releaseDir, slug);
+  for (const sort of COMMENT_SORTS) {
+    for (const name of await filesIn(join(dir, sort))) {
+      const page = /^(\d+)\.json$/.exec(name);
+      if (page && !files.has(`${postPath(slug)}comments/${sort}/${name}`)) await removePage(join(dir, sort, name));
+    }
+  }
+  if (files.size === 0) await removeTree(dir);
+  return written;
+}
+
 async function fastPath(releaseDir: string, request: Extract<WorkerRequest, { type: 'render' }>): Promise<RenderReply> {
-  const { changes } = request;
+  const { changes, comments: commentChanges } = request;
   const started = performance.now();
   const internals = exposedInternals();
   if (!prerenderer) throw new Error('no build in this worker');
@@ -225,10 +266,21 @@ async function fastPath(releaseDir: string, request: Extract<WorkerRequest, { ty
   const template = posts.values().next().value;
   const before = lastListed?.posts === stored ? lastListed.list : listed(stored.values());
 
-  const [categories, ...fetched] = await Promise.all([
-    getJson(`${apiUrl}/categories`),
+  // Whose comments to read again: the posts whose comments changed, and the changed posts (a post
+  // published again brings its comments back).
+  const commentIds = [...new Set([...commentChanges.map((c) => c.postId), ...changes.map((c) => c.postId)])];
+  const [categories, fetchedComments, ...fetched] = await Promise.all([
+    changes.length > 0 ? getJson(`${apiUrl}/categories`) : Promise.resolve(null),
+    Promise.all(commentIds.map(fetchComments)),
     ...changes.map((change) => getJson(`${apiUrl}/posts/${change.postId}`)),
   ]);
+  const commentsOf = new Map(commentIds.map((id, index) => [id, fetchedComments[index] ?? []]));
+  const storedComments = current.get('comments') ?? new Map<string, StoreEntry>();
+  const comments = new Map(storedComments);
+  for (const [postId, list] of commentsOf) {
+    if (list.length > 0) comments.set(String(postId), entryOf(String(postId), { postId, comments: list }));
+    else comments.delete(String(postId));
+  }
   for (const [index, change] of changes.entries()) {
     for (const [key, entry] of posts) if (Number(entry.data.id) === change.postId) posts.delete(key);
     const body = fetched[index]?.body;
@@ -241,7 +293,8 @@ async function fastPath(releaseDir: string, request: Extract<WorkerRequest, { ty
   }
   const next: Collections = new Map(current);
   next.set('posts', posts);
-  if (isRecord(categories.body) && Array.isArray(categories.body.items)) {
+  next.set('comments', comments);
+  if (categories && isRecord(categories.body) && Array.isArray(categories.body.items)) {
     const oldCategories = current.get('categories') ?? new Map<string, StoreEntry>();
     const keys = Object.keys(oldCategories.values().next().value?.data ?? {});
     const fresh = new Map<string, StoreEntry>();
@@ -265,15 +318,40 @@ async function fastPath(releaseDir: string, request: Extract<WorkerRequest, { ty
     firstPageMs ||= performance.now() - started;
   };
   for (const post of fresh) await renderOne(postPath(post.slug));
-  const after = [...before.filter((post) => !changedIds.has(post.id)), ...fresh].sort(newestFirst);
-  lastListed = { posts, list: after };
-  const pages: AffectedPages = affectedPages(before, after, changes);
+  // A comment change: the post's page (its first page of comments), then its comment pages.
+  const commented = commentChanges
+    .filter((change) => !changedIds.has(change.postId))
+    .flatMap((change) => {
+      const entry = posts.get(change.slug);
+      const post = entry && Number(entry.data.id) === change.postId ? entry : findPost(posts, change.postId);
+      return post ? [listedOne(post)] : [];
+    });
+  for (const post of commented) await renderOne(postPath(post.slug));
+  for (const post of [...fresh, ...commented]) {
+    written.push(...(await writeCommentPages(releaseDir, post.id, post.slug, commentsOf.get(post.id) ?? [])));
+  }
+  let pages: AffectedPages = { render: [], remove: [] };
+  if (changes.length > 0) {
+    const after = [...before.filter((post) => !changedIds.has(post.id)), ...fresh].sort(newestFirst);
+    lastListed = { posts, list: after };
+    pages = affectedPages(before, after, changes);
+  } else if (lastListed?.posts === stored) {
+    lastListed = { posts, list: before };
+  }
+  for (const post of [...fresh, ...commented]) pages.render.push(commentFeedPath(post.slug));
+  pages.render.push(SITE_COMMENT_FEED_PATH);
   for (const pathname of pages.render) if (!written.includes(pathname)) await renderOne(pathname);
   // Every page is live; now their compressed siblings, side by side (zlib runs on the thread pool).
   // Before the reply: the next fast path, which may rewrite these pages, waits for it.
   await Promise.all(written.map((pathname) => compressPage(fileForPath(releaseDir, pathname))));
   const removed: string[] = [];
   for (const pathname of pages.remove) {
+    // A post page that goes takes its comment pages and feed with it (then its folder can go).
+    const slug = slugOfPostPath(pathname);
+    if (slug !== null) {
+      await removeTree(commentDirOf(releaseDir, slug));
+      if (await removePage(fileForPath(releaseDir, commentFeedPath(slug)))) removed.push(commentFeedPath(slug));
+    }
     if (await removePage(fileForPath(releaseDir, pathname))) removed.push(pathname);
   }
   return { written, removed, firstPageMs: firstPageMs || performance.now() - started };

@@ -1,18 +1,25 @@
-import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
+import {
+  COMMENT_PAGE_SIZE,
+  COMMENT_SORTS,
+  type CommentSort,
+  compareThreads,
+  DEFAULT_COMMENT_SORT,
+  MAX_COMMENT_LENGTH,
+} from '@blog/contract/comment-order';
+import { html, LitElement, nothing, svg, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
-import { commentsLabel } from '../lib/format';
+import { AVATAR_SIZE, avatarColour, initialsOf } from '../lib/avatar';
+import { commentAnchor, commentPagePath, SORT_LABELS } from '../lib/comments';
+import { commentDate, commentMomentText, commentsLabel, likesLabel } from '../lib/format';
 import { ACCOUNT_PATH } from '../lib/routes';
 import { ApiRequestError, api, errorText } from './api';
 import { type AuthChangedDetail, currentUser, requestAccount, type User } from './session';
-import type { Comment, CommentThread } from './types';
-
-/** Top-level comments per page (the API allows up to 100). */
-const PAGE_SIZE = 20;
+import type { Comment, CommentThread, CommentViewer, StaticCommentPage } from './types';
 
 /**
  * Where a composer or a message belongs: `n` the new-comment form, `r<threadId>` a reply form,
- * `e<commentId>` an edit form, `c<commentId>` a comment's own actions (delete).
+ * `e<commentId>` an edit form, `c<commentId>` a comment's own actions (like, pin, delete).
  */
 type Key = string;
 
@@ -29,202 +36,103 @@ interface Found {
   list: Comment[];
 }
 
-const when = (iso: string) => new Date(iso).toLocaleString('en', { dateStyle: 'medium', timeStyle: 'short' });
+const SORT_KEY = 'blog-comments-sort';
+/** The character counter shows from this length on. */
+const COUNTER_FROM = Math.floor(MAX_COMMENT_LENGTH * 0.9);
+
+const isSort = (value: unknown): value is CommentSort => COMMENT_SORTS.some((sort) => sort === value);
+
+function storage(kind: 'local' | 'session'): Storage | null {
+  try {
+    return kind === 'local' ? window.localStorage : window.sessionStorage;
+  } catch {
+    return null;
+  }
+}
+
+const noViewer: CommentViewer = { liked: [], own: [], canPin: false, canModerate: false };
 
 /**
- * A post's comments: the live thread with replies and "Load more", and for a verified reader
- * the forms to comment, reply, edit (own comments, within the edit window) and delete.
- * Comment bodies are the API's sanitised HTML; everything the reader types is shown as text.
- * Writes show at once and roll back when the API refuses them.
- *
- * @slot - The build-time fallback (the count and a note), shown until the first page arrives.
+ * A post's comments. On a post page the first page of threads is already in the HTML (the build
+ * rendered it, with its JSON beside it): this element takes that markup over without fetching it
+ * again, reads further pages and other orders from the static JSON files next to the page, and
+ * asks the API only for what depends on the reader (their likes, their comments still open to
+ * editing) and for writes. Where no static page exists (a page rendered on demand) it reads the
+ * API's pages instead. Renders into the light DOM, with the site's stylesheet, so the markup it
+ * draws is the markup the page had. Comment bodies are sanitised HTML from the API; everything the
+ * reader types is shown as text (or as the API's own preview of it).
  */
 @customElement('blog-comments')
 export class BlogComments extends LitElement {
-  static override styles = css`
-    :host {
-      display: block;
-      font-family: var(--sans);
-      font-size: 1rem;
-    }
-    /* The fallback's "needs JavaScript" note is wrong once this runs (it shows while loading). */
-    ::slotted(.note) {
-      display: none;
-    }
-    ol {
-      list-style: none;
-      margin: 0;
-      padding: 0;
-    }
-    .threads > li {
-      padding: 1rem 0;
-      border-bottom: 1px solid var(--rule);
-    }
-    .replies {
-      margin: 0.75rem 0 0 1.5rem;
-      padding-left: 1rem;
-      border-left: 3px solid var(--rule);
-    }
-    .replies > li + li {
-      margin-top: 0.75rem;
-    }
-    .by {
-      margin: 0;
-      color: var(--muted);
-      font-size: 0.9rem;
-    }
-    .by strong {
-      color: var(--fg);
-    }
-    .body {
-      font-family: var(--serif);
-      font-size: 1.05rem;
-      overflow-wrap: anywhere;
-    }
-    .body p {
-      margin: 0.4rem 0;
-    }
-    .body pre,
-    .body code {
-      font-family: var(--mono);
-      background: var(--code-bg);
-      font-size: 0.9em;
-    }
-    .body pre {
-      padding: 0.6rem;
-      overflow-x: auto;
-    }
-    .plain {
-      white-space: pre-wrap;
-      margin: 0.4rem 0;
-    }
-    a {
-      color: var(--accent);
-    }
-    button {
-      font: inherit;
-      font-size: 0.9rem;
-      padding: 0.3rem 0.8rem;
-      border: 1px solid var(--rule);
-      border-radius: 4px;
-      background: var(--bg);
-      color: var(--fg);
-      cursor: pointer;
-    }
-    button:disabled {
-      opacity: 0.6;
-      cursor: default;
-    }
-    button[type='submit'] {
-      background: var(--accent);
-      border-color: var(--accent);
-      color: var(--bg);
-      font-weight: 600;
-    }
-    :focus-visible {
-      outline: 3px solid var(--focus);
-      outline-offset: 2px;
-    }
-    .actions {
-      display: flex;
-      flex-wrap: wrap;
-      align-items: center;
-      gap: 0.5rem;
-      margin-top: 0.4rem;
-    }
-    .actions button:not([type='submit']) {
-      border-color: transparent;
-      color: var(--accent);
-      padding: 0.2rem 0.4rem;
-    }
-    form {
-      margin: 1rem 0;
-    }
-    label {
-      display: block;
-      font-weight: 600;
-    }
-    textarea {
-      display: block;
-      box-sizing: border-box;
-      width: 100%;
-      margin-top: 0.3rem;
-      padding: 0.5rem;
-      font: inherit;
-      color: inherit;
-      background: var(--bg);
-      border: 1px solid var(--muted);
-      border-radius: 4px;
-      resize: vertical;
-    }
-    .preview {
-      border: 1px dashed var(--muted);
-      padding: 0.5rem;
-      min-height: 4rem;
-    }
-    .muted,
-    .hint {
-      color: var(--muted);
-    }
-    .hint {
-      font-size: 0.85rem;
-    }
-    .error {
-      color: var(--focus);
-      font-weight: 600;
-    }
-    .count {
-      font-weight: 700;
-    }
-    .more {
-      margin-top: 1rem;
-    }
-  `;
-
   /** The post's id, for /api/posts/{id}/comments. */
   @property({ type: Number, attribute: 'post-id' })
   postId = 0;
 
-  /** The post's slug (kept for links back to the post). */
+  /** The post's slug: where its static comment pages are. */
   @property({ attribute: 'post-slug' })
   postSlug = '';
 
   @state() private user: User | null = null;
+  @state() private viewer: CommentViewer = noViewer;
+  @state() private sort: CommentSort = DEFAULT_COMMENT_SORT;
   @state() private threads: CommentThread[] = [];
+  /** The reader's new threads while later pages are unread (they belong after those). */
+  @state() private fresh: CommentThread[] = [];
   /** The post's visible comments; undefined until the first page arrives. */
   @state() private total: number | undefined;
-  @state() private cursor: string | null = null;
+  /** The next page: a static page's path, or the API's cursor (`api:<cursor>`). */
+  @state() private next: string | null = null;
   @state() private loading = false;
   @state() private loadError = '';
   /** The open reply or edit form. */
   @state() private open: Key | null = null;
   @state() private previewing: Key | null = null;
+  @state() private previewHtml = '';
   /** The comment whose deletion awaits confirmation. */
   @state() private confirming: number | null = null;
 
   readonly #problems = new Map<Key, Problem>();
   readonly #drafts = new Map<Key, string>();
+  /** The comment a reply form answers (`r<threadId>` → the comment clicked). */
+  readonly #replyTo = new Map<Key, Comment>();
   /** Comments the API has not confirmed yet (new ones have negative ids). */
   readonly #pending = new Set<number>();
   #tempId = 0;
   /** Only the latest load may write its answer. */
   #loadSeq = 0;
+  /** Static pages are missing (a page rendered on demand): read the API's pages. */
+  #apiOnly = false;
+  #tookOver = false;
 
   readonly #onAuthChanged = (event: CustomEvent<AuthChangedDetail>) => {
     this.user = event.detail.user;
     this.#problems.clear();
     this.open = this.previewing = this.confirming = null;
-    // Own comments carry their Markdown for editing: ask again as the new reader.
-    void this.#load(false);
+    void this.#loadViewer();
   };
+
+  /** Light DOM: the page's stylesheet styles the static markup and this element's alike. */
+  protected override createRenderRoot(): HTMLElement {
+    return this;
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('blog-auth-changed', this.#onAuthChanged);
+    const wanted = storage('local')?.getItem(SORT_KEY);
+    const embedded = this.#embeddedPage();
+    if (embedded) this.#show(embedded, false);
+    else this.#apiOnly = true;
+    const draft = storage('session')?.getItem(this.#draftKey('n'));
+    if (draft) this.#drafts.set('n', draft);
+    if (isSort(wanted) && wanted !== this.sort) {
+      this.sort = wanted;
+      void this.#load(false);
+    } else if (!embedded) void this.#load(false);
     void currentUser().then((user) => {
       this.user = user;
+      void this.#loadViewer();
     });
-    void this.#load(false);
   }
 
   override disconnectedCallback(): void {
@@ -232,27 +140,111 @@ export class BlogComments extends LitElement {
     window.removeEventListener('blog-auth-changed', this.#onAuthChanged);
   }
 
+  /** The static markup goes in the same task as the first render: nothing is painted in between. */
+  protected override update(changed: Map<PropertyKey, unknown>): void {
+    if (!this.#tookOver) {
+      this.#tookOver = true;
+      for (const node of this.querySelectorAll(':scope > [data-static], :scope > script[data-comments]')) node.remove();
+    }
+    super.update(changed);
+  }
+
+  /** The first page the build put into the HTML, when there is one. */
+  #embeddedPage(): StaticCommentPage | null {
+    const script = this.querySelector(':scope > script[data-comments]');
+    if (!script?.textContent) return null;
+    try {
+      const page = JSON.parse(script.textContent) as StaticCommentPage;
+      return Array.isArray(page.items) ? page : null;
+    } catch {
+      return null;
+    }
+  }
+
+  #draftKey(key: Key): string {
+    return `blog-comment-draft:${this.postId}:${key}`;
+  }
+
+  #saveDraft(key: Key, text: string): void {
+    this.#drafts.set(key, text);
+    const store = storage('session');
+    if (!store || key.startsWith('e')) return;
+    if (text) store.setItem(this.#draftKey(key), text);
+    else store.removeItem(this.#draftKey(key));
+  }
+
+  /** What depends on the reader: one small request per signed-in view. */
+  async #loadViewer(): Promise<void> {
+    if (!this.user || !(this.postId > 0)) {
+      this.viewer = noViewer;
+      return;
+    }
+    try {
+      this.viewer = await api.call('GET /posts/:idOrSlug/comments/viewer', { params: { idOrSlug: this.postId } });
+    } catch {
+      this.viewer = noViewer;
+    }
+  }
+
+  /** Puts a page on screen: the first replaces what is shown, a later one adds its new threads. */
+  #show(page: { items: CommentThread[]; total: number }, more: boolean, next: string | null = null): void {
+    const items = page.items;
+    if (more) {
+      const known = new Set(this.threads.map((thread) => thread.id));
+      this.threads = [...this.threads, ...items.filter((thread) => !known.has(thread.id))];
+    } else {
+      this.threads = items;
+    }
+    // The reader's new threads take their place once a page brings them.
+    const shown = new Set(this.threads.map((thread) => thread.id));
+    this.fresh = this.fresh.filter((thread) => !shown.has(thread.id));
+    this.total = page.total;
+    this.next = 'next' in page ? ((page as StaticCommentPage).next ?? null) : next;
+  }
+
   async #load(more: boolean): Promise<void> {
     if (!(this.postId > 0)) return;
     const seq = ++this.#loadSeq;
     this.loading = true;
     this.loadError = '';
+    const sort = this.sort;
     try {
+      const target = more ? this.next : commentPagePath(this.postSlug, sort, 1);
+      if (target === null) return;
+      if (!this.#apiOnly && !target.startsWith('api:')) {
+        const res = await fetch(target, { headers: { accept: 'application/json' } });
+        if (res.ok) {
+          const page = (await res.json()) as StaticCommentPage;
+          if (seq === this.#loadSeq) this.#show(page, more);
+          return;
+        }
+        // No static page (rendered on demand, or not written yet): the API has the same pages.
+        if (res.status !== 404) throw new Error(`static comments answered ${res.status}`);
+        this.#apiOnly = true;
+        if (more) {
+          // The static pages went (their comments were deleted): read from the start again.
+          return void (await this.#load(false));
+        }
+      }
+      const cursor = more && target.startsWith('api:') ? target.slice(4) : undefined;
       const page = await api.call('GET /posts/:idOrSlug/comments', {
         params: { idOrSlug: this.postId },
-        query: { limit: PAGE_SIZE, cursor: more && this.cursor ? this.cursor : undefined },
+        query: { limit: COMMENT_PAGE_SIZE, sort, cursor },
       });
-      if (seq !== this.#loadSeq) return;
-      // A comment written here may come again in a later page.
-      const known = new Set(this.threads.map((thread) => thread.id));
-      this.threads = more ? [...this.threads, ...page.items.filter((thread) => !known.has(thread.id))] : page.items;
-      this.cursor = page.nextCursor;
-      this.total = page.total;
+      if (seq === this.#loadSeq) this.#show(page, more, page.nextCursor === null ? null : `api:${page.nextCursor}`);
     } catch (error) {
       if (seq === this.#loadSeq) this.loadError = errorText(error);
     } finally {
       if (seq === this.#loadSeq) this.loading = false;
     }
+  }
+
+  #changeSort(sort: CommentSort): void {
+    if (sort === this.sort) return;
+    this.sort = sort;
+    storage('local')?.setItem(SORT_KEY, sort);
+    this.fresh = [];
+    void this.#load(false);
   }
 
   /** Shows what went wrong with form `key` (an API error, or a problem of the form's own); null clears it. */
@@ -268,40 +260,77 @@ export class BlogComments extends LitElement {
   }
 
   #find(id: number): Found | undefined {
-    for (const thread of this.threads) {
-      if (thread.id === id) return { comment: thread, list: this.threads };
-      const reply = thread.replies.find((r) => r.id === id);
-      if (reply) return { comment: reply, list: thread.replies };
+    for (const list of [this.threads, this.fresh]) {
+      for (const thread of list) {
+        if (thread.id === id) return { comment: thread, list };
+        const reply = thread.replies.find((r) => r.id === id);
+        if (reply) return { comment: reply, list: thread.replies };
+      }
     }
     return undefined;
+  }
+
+  #thread(id: number): CommentThread | undefined {
+    return this.threads.find((thread) => thread.id === id) ?? this.fresh.find((thread) => thread.id === id);
   }
 
   #adjustTotal(by: number): void {
     this.total = Math.max(0, (this.total ?? 0) + by);
   }
 
+  #own(id: number) {
+    return this.viewer.own.find((entry) => entry.id === id);
+  }
+
   async #openForm(key: Key, draft?: string): Promise<void> {
     if (draft !== undefined && !this.#drafts.has(key)) this.#drafts.set(key, draft);
+    else if (!this.#drafts.has(key)) {
+      const saved = storage('session')?.getItem(this.#draftKey(key));
+      if (saved) this.#drafts.set(key, saved);
+    }
     this.open = key;
     this.previewing = null;
     await this.updateComplete;
     this.#box(key)?.focus();
   }
 
+  async #reply(thread: CommentThread, to: Comment): Promise<void> {
+    this.#replyTo.set(`r${thread.id}`, to);
+    await this.#openForm(`r${thread.id}`);
+  }
+
   /** A form's text, set in its textarea too: Lit's `.value` binding skips a value it set before. */
   #setDraft(key: Key, text: string): void {
-    this.#drafts.set(key, text);
+    this.#saveDraft(key, text);
     const box = this.#box(key);
     if (box) box.value = text;
   }
 
   #box(key: Key): HTMLTextAreaElement | null {
-    return this.renderRoot.querySelector<HTMLTextAreaElement>(`form[data-key="${key}"] textarea`);
+    return this.querySelector<HTMLTextAreaElement>(`form[data-key="${key}"] textarea`);
   }
 
   #closeForm(): void {
     this.open = null;
     this.previewing = null;
+  }
+
+  async #preview(key: Key): Promise<void> {
+    if (this.previewing === key) {
+      this.previewing = null;
+      return;
+    }
+    const body = this.#drafts.get(key) ?? '';
+    this.previewing = key;
+    this.previewHtml = '';
+    if (!body.trim()) return;
+    try {
+      const { bodyHtml } = await api.call('POST /comments/preview', { body: { body } });
+      if (this.previewing === key) this.previewHtml = bodyHtml;
+    } catch (error) {
+      this.previewing = null;
+      this.#setProblem(key, error);
+    }
   }
 
   async #submit(key: Key): Promise<void> {
@@ -310,51 +339,65 @@ export class BlogComments extends LitElement {
     this.#setProblem(key, null);
     if (key.startsWith('e')) return this.#edit(Number(key.slice(1)), body, key);
     const user = this.user;
-    const parentId = key.startsWith('r') ? Number(key.slice(1)) : null;
-    const list = parentId === null ? this.threads : this.#thread(parentId)?.replies;
-    if (!user || !list) return;
+    const threadId = key.startsWith('r') ? Number(key.slice(1)) : null;
+    const thread = threadId === null ? undefined : this.#thread(threadId);
+    if (!user || (threadId !== null && !thread)) return;
+    const replyTo = this.#replyTo.get(key);
     const temp: CommentThread = {
       id: --this.#tempId,
       postId: this.postId,
-      parentId,
-      author: { id: user.id, name: user.name },
+      parentId: threadId,
+      author: { id: user.id, name: user.name, avatarUrl: null },
       status: 'visible',
       bodyHtml: '',
       bodyMarkdown: body,
+      likesCount: 0,
+      pinnedAt: null,
       createdAt: new Date().toISOString(),
       editedAt: null,
       replies: [],
     };
-    list.push(temp);
+    // Where the new comment belongs in this order: a reply at its thread's end; a thread first
+    // under "newest", else last — after the pages not read yet, so it waits below them.
+    const list: CommentThread[] = thread
+      ? (thread.replies as CommentThread[])
+      : this.sort === 'newest' || this.next === null
+        ? this.threads
+        : this.fresh;
+    if (thread || this.sort !== 'newest') list.push(temp);
+    else list.splice(this.threads.filter((t) => t.pinnedAt !== null).length, 0, temp);
     this.#pending.add(temp.id);
     this.#setDraft(key, '');
     this.#adjustTotal(1);
-    if (parentId === null) this.previewing = null;
-    else this.#closeForm();
+    this.previewing = null;
+    if (thread) this.#closeForm();
+    this.requestUpdate();
     try {
       const saved = await api.call('POST /posts/:idOrSlug/comments', {
         params: { idOrSlug: this.postId },
-        body: { body, parentId },
+        body: { body, parentId: replyTo?.id ?? threadId },
       });
-      const index = list.indexOf(temp);
       // Threads need their (empty) replies; on a reply the field is unused.
       const fresh: CommentThread = { ...saved, replies: [] };
+      const index = list.indexOf(temp);
       if (index >= 0) list[index] = fresh;
+      if (saved.editableUntil && saved.bodyMarkdown !== undefined) {
+        this.viewer = {
+          ...this.viewer,
+          own: [...this.viewer.own, { id: saved.id, bodyMarkdown: saved.bodyMarkdown, editableUntil: saved.editableUntil }],
+        };
+      }
     } catch (error) {
       const index = list.indexOf(temp);
       if (index >= 0) list.splice(index, 1);
       this.#adjustTotal(-1);
       this.#setDraft(key, body);
-      if (parentId !== null) this.open = key;
+      if (thread) this.open = key;
       this.#setProblem(key, error);
     } finally {
       this.#pending.delete(temp.id);
       this.requestUpdate();
     }
-  }
-
-  #thread(id: number): CommentThread | undefined {
-    return this.threads.find((thread) => thread.id === id);
   }
 
   async #edit(id: number, body: string, key: Key): Promise<void> {
@@ -366,7 +409,12 @@ export class BlogComments extends LitElement {
     this.#drafts.delete(key);
     this.#closeForm();
     try {
-      Object.assign(comment, await api.call('PATCH /comments/:id', { params: { id }, body: { body } }));
+      const saved = await api.call('PATCH /comments/:id', { params: { id }, body: { body } });
+      Object.assign(comment, saved);
+      this.viewer = {
+        ...this.viewer,
+        own: this.viewer.own.map((entry) => (entry.id === id ? { ...entry, bodyMarkdown: body } : entry)),
+      };
     } catch (error) {
       Object.assign(comment, before);
       this.#drafts.set(key, body);
@@ -390,12 +438,53 @@ export class BlogComments extends LitElement {
     list.splice(index, 1);
     this.#adjustTotal(-removed);
     this.#setProblem(`c${id}`, null);
+    this.requestUpdate();
     try {
       await api.call('DELETE /comments/:id', { params: { id } });
     } catch (error) {
       list.splice(index, 0, comment);
       this.#adjustTotal(removed);
       this.#setProblem(`c${id}`, error);
+    }
+  }
+
+  async #toggleLike(comment: Comment, event: Event): Promise<void> {
+    if (!this.user) {
+      this.#ask(event);
+      return this.#setProblem(`c${comment.id}`, { text: 'Sign in to like comments.', code: 'unauthorized' });
+    }
+    const liked = this.viewer.liked.includes(comment.id);
+    const before = { liked: this.viewer.liked, count: comment.likesCount };
+    this.viewer = {
+      ...this.viewer,
+      liked: liked ? this.viewer.liked.filter((id) => id !== comment.id) : [...this.viewer.liked, comment.id],
+    };
+    comment.likesCount = Math.max(0, comment.likesCount + (liked ? -1 : 1));
+    this.#setProblem(`c${comment.id}`, null);
+    try {
+      const answer = await api.call(liked ? 'DELETE /comments/:id/like' : 'PUT /comments/:id/like', {
+        params: { id: comment.id },
+      });
+      comment.likesCount = answer.likesCount;
+    } catch (error) {
+      this.viewer = { ...this.viewer, liked: before.liked };
+      comment.likesCount = before.count;
+      this.#setProblem(`c${comment.id}`, error);
+    }
+    this.requestUpdate();
+  }
+
+  async #togglePin(thread: CommentThread): Promise<void> {
+    const pinned = thread.pinnedAt !== null;
+    this.#setProblem(`c${thread.id}`, null);
+    try {
+      const saved = await api.call(pinned ? 'DELETE /comments/:id/pin' : 'PUT /comments/:id/pin', {
+        params: { id: thread.id },
+      });
+      thread.pinnedAt = saved.pinnedAt;
+      this.threads = [...this.threads].sort(compareThreads(this.sort));
+    } catch (error) {
+      this.#setProblem(`c${thread.id}`, error);
     }
   }
 
@@ -409,7 +498,7 @@ export class BlogComments extends LitElement {
     const link = (label: string) => html` <a href=${ACCOUNT_PATH} @click=${this.#ask}>${label}</a>`;
     const text =
       problem.code === 'email_not_verified'
-        ? 'Verify your email address before commenting.'
+        ? 'Verify your email address first.'
         : problem.code === 'banned'
           ? 'This account is banned: it can read comments but not write them.'
           : problem.text;
@@ -420,14 +509,16 @@ export class BlogComments extends LitElement {
     </p>`;
   }
 
-  #composer(key: Key, label: string, submit: string, cancel: boolean): TemplateResult {
+  #composer(key: Key, label: TemplateResult | string, submit: string, cancel: boolean): TemplateResult {
     const text = this.#drafts.get(key) ?? '';
     const previewing = this.previewing === key;
+    const send = () => void this.#submit(key);
     return html`<form
+      class="composer"
       data-key=${key}
       @submit=${(event: SubmitEvent) => {
         event.preventDefault();
-        void this.#submit(key);
+        send();
       }}
     >
       <label
@@ -435,23 +526,41 @@ export class BlogComments extends LitElement {
         <textarea
           name="body"
           rows="4"
-          maxlength="10000"
+          maxlength=${MAX_COMMENT_LENGTH}
           .value=${text}
           ?hidden=${previewing}
+          aria-describedby=${`${key}-hint`}
           @input=${(event: InputEvent) => {
-            if (event.target instanceof HTMLTextAreaElement) this.#drafts.set(key, event.target.value);
+            if (event.target instanceof HTMLTextAreaElement) this.#saveDraft(key, event.target.value);
+            if (text.length >= COUNTER_FROM || (this.#drafts.get(key)?.length ?? 0) >= COUNTER_FROM) this.requestUpdate();
+          }}
+          @keydown=${(event: KeyboardEvent) => {
+            if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+              event.preventDefault();
+              send();
+            }
           }}
         ></textarea>
       </label>
-      ${previewing ? html`<div class="plain preview">${text || 'Nothing to preview yet.'}</div>` : nothing}
+      ${
+        previewing
+          ? html`<div class="body preview" aria-live="polite">
+            ${text.trim() ? (this.previewHtml ? unsafeHTML(this.previewHtml) : 'Rendering the preview…') : 'Nothing to preview yet.'}
+          </div>`
+          : nothing
+      }
       ${this.#problem(key)}
       <div class="actions">
         <button type="submit">${submit}</button>
-        <button type="button" aria-pressed=${previewing} @click=${() => (this.previewing = previewing ? null : key)}>
-          Preview
-        </button>
+        <button type="button" aria-pressed=${previewing} @click=${() => this.#preview(key)}>Preview</button>
         ${cancel ? html`<button type="button" @click=${this.#closeForm}>Cancel</button>` : nothing}
-        <span class="hint">Markdown works. The preview shows your text as typed.</span>
+        <span class="hint" id=${`${key}-hint`} aria-live="polite"
+          >${
+            text.length >= COUNTER_FROM
+              ? `${(MAX_COMMENT_LENGTH - text.length).toLocaleString('en')} characters left. `
+              : ''
+          }Markdown works; Ctrl+Enter posts.</span
+        >
       </div>
     </form>`;
   }
@@ -471,90 +580,159 @@ export class BlogComments extends LitElement {
       ${this.#problem('n')}`;
   }
 
+  #avatar(author: Comment['author']): TemplateResult {
+    if (author.avatarUrl) {
+      return html`<img class="avatar" src=${author.avatarUrl} width=${AVATAR_SIZE} height=${AVATAR_SIZE} alt="" loading="lazy" />`;
+    }
+    return html`<svg class="avatar" width=${AVATAR_SIZE} height=${AVATAR_SIZE} viewBox="0 0 40 40" aria-hidden="true">
+      ${svg`<rect width="40" height="40" rx="20" fill=${avatarColour(author.id)} /><text x="20" y="20" dy="0.35em" text-anchor="middle">${initialsOf(author.name)}</text>`}
+    </svg>`;
+  }
+
+  /** One comment: the same markup as the static page's CommentItem.astro, plus the reader's actions. */
   #comment(comment: Comment, thread: CommentThread): TemplateResult {
     const user = this.user;
     const id = comment.id;
     const pending = this.#pending.has(id) || id < 0;
     const own = user?.id === comment.author.id;
     const key = `e${id}`;
-    const editable =
-      own &&
-      comment.bodyMarkdown !== undefined &&
-      comment.editableUntil !== undefined &&
-      Date.now() < Date.parse(comment.editableUntil) &&
-      !pending;
+    const mine = this.#own(id);
+    const editable = own && mine !== undefined && Date.now() < Date.parse(mine.editableUntil) && !pending;
+    const hidden = comment.status !== 'visible';
+    const liked = this.viewer.liked.includes(id);
     return html`<article class="comment">
-      <p class="by">
-        <strong>${comment.author.name}</strong> · <time datetime=${comment.createdAt}>${when(comment.createdAt)}</time
-        >${comment.editedAt ? ' · edited' : ''}${pending ? ' · saving…' : ''}
-      </p>
-      ${
-        this.open === key
-          ? this.#composer(key, 'Edit your comment', 'Save', true)
-          : pending
-            ? html`<div class="plain body">${comment.bodyMarkdown}</div>`
-            : comment.status === 'visible'
-              ? html`<div class="body">${unsafeHTML(comment.bodyHtml)}</div>`
-              : html`<p class="muted">This comment was hidden by a moderator.</p>`
-      }
-      ${
-        pending || this.open === key
-          ? nothing
-          : html`<div class="actions">
-            ${
-              user?.emailVerified && thread.status === 'visible' && thread.id > 0
-                ? html`<button type="button" @click=${() => this.#openForm(`r${thread.id}`)}>Reply</button>`
-                : nothing
-            }
-            ${editable ? html`<button type="button" @click=${() => this.#openForm(key, comment.bodyMarkdown)}>Edit</button>` : nothing}
-            ${
-              own || user?.role === 'admin'
-                ? this.confirming === id
-                  ? html`<span>Delete this comment${comment.parentId === null ? ' and its replies' : ''}?</span>
-                    <button type="button" @click=${() => this.#delete(id)}>Yes, delete</button>
-                    <button type="button" @click=${() => (this.confirming = null)}>Keep it</button>`
-                  : html`<button type="button" @click=${() => (this.confirming = id)}>Delete</button>`
-                : nothing
-            }
-          </div>`
-      }
-      ${this.#problem(`c${id}`)}
+      ${this.#avatar(comment.author)}
+      <div class="comment-main">
+        <p class="by">
+          <strong>${comment.author.name}</strong> ·
+          <a class="when" href=${`#${commentAnchor(id)}`}
+            ><time datetime=${comment.createdAt} title=${commentMomentText(comment.createdAt)}
+              >${commentDate(comment.createdAt)}</time
+            ></a
+          >${comment.editedAt ? ' · edited' : ''}${comment.pinnedAt ? html` · <span class="pin">Pinned</span>` : nothing}${
+            pending ? ' · saving…' : ''
+          }
+        </p>
+        ${
+          this.open === key
+            ? this.#composer(key, 'Edit your comment', 'Save', true)
+            : pending
+              ? html`<div class="plain body">${comment.bodyMarkdown}</div>`
+              : hidden
+                ? html`<p class="muted">This comment was hidden by a moderator.</p>`
+                : html`<div class="body">${unsafeHTML(comment.bodyHtml)}</div>`
+        }
+        ${
+          hidden || this.open === key
+            ? nothing
+            : html`<div class="actions">
+              <button
+                class="like"
+                type="button"
+                aria-pressed=${liked ? 'true' : 'false'}
+                aria-label=${`Like: ${likesLabel(comment.likesCount)}`}
+                ?disabled=${pending || own}
+                title=${own ? 'Your own comment' : liked ? 'Unlike' : 'Like'}
+                @click=${(event: Event) => this.#toggleLike(comment, event)}
+              >
+                <span aria-hidden="true">♥</span> <span class="n">${comment.likesCount}</span>
+              </button>
+              ${
+                pending
+                  ? nothing
+                  : html`${
+                      user?.emailVerified && thread.status === 'visible' && thread.id > 0
+                        ? html`<button type="button" @click=${() => this.#reply(thread, comment)}>Reply</button>`
+                        : nothing
+                    }
+                  ${editable ? html`<button type="button" @click=${() => this.#openForm(key, mine.bodyMarkdown)}>Edit</button>` : nothing}
+                  ${
+                    this.viewer.canPin && comment.parentId === null
+                      ? html`<button type="button" @click=${() => this.#togglePin(thread)}>
+                        ${comment.pinnedAt ? 'Unpin' : 'Pin'}
+                      </button>`
+                      : nothing
+                  }
+                  ${
+                    own || this.viewer.canModerate
+                      ? this.confirming === id
+                        ? html`<span>Delete this comment${comment.parentId === null ? ' and its replies' : ''}?</span>
+                          <button type="button" @click=${() => this.#delete(id)}>Yes, delete</button>
+                          <button type="button" @click=${() => (this.confirming = null)}>Keep it</button>`
+                        : html`<button type="button" @click=${() => (this.confirming = id)}>Delete</button>`
+                      : nothing
+                  }`
+              }
+            </div>`
+        }
+        ${this.#problem(`c${id}`)}
+      </div>
     </article>`;
   }
 
+  #threadItem(thread: CommentThread): TemplateResult {
+    const key = `r${thread.id}`;
+    const to = this.#replyTo.get(key) ?? thread;
+    return html`<li class=${thread.pinnedAt ? 'thread pinned' : 'thread'} id=${commentAnchor(thread.id)}>
+      ${this.#comment(thread, thread)}
+      ${
+        thread.replies.length > 0
+          ? html`<ol class="replies">
+            ${thread.replies.map((reply) => html`<li id=${commentAnchor(reply.id)}>${this.#comment(reply, thread)}</li>`)}
+          </ol>`
+          : nothing
+      }
+      ${
+        this.open === key
+          ? this.#composer(
+              key,
+              html`Replying to <a href=${`#${commentAnchor(to.id)}`}>@${to.author.name}</a>`,
+              'Post reply',
+              true,
+            )
+          : nothing
+      }
+    </li>`;
+  }
+
   override render() {
-    if (this.total === undefined) {
-      return html`<slot></slot>
+    const total = this.total;
+    if (total === undefined) {
+      return html`<div class="cmts">
         <p class=${this.loadError ? 'error' : 'muted'} role="status">
           ${this.loadError || (this.loading ? 'Loading comments…' : '')}
           ${this.loadError ? html`<button type="button" @click=${() => this.#load(false)}>Try again</button>` : nothing}
-        </p>`;
+        </p>
+      </div>`;
     }
-    return html`<p class="count" role="status">${commentsLabel(this.total)}</p>
+    return html`<div class="cmts">
+      <div class="cmts-bar">
+        <p class="count" role="status">${commentsLabel(total)}</p>
+        <label class="sort"
+          >Sort by
+          <select
+            @change=${(event: Event) => {
+              const value = event.target instanceof HTMLSelectElement ? event.target.value : '';
+              if (isSort(value)) this.#changeSort(value);
+            }}
+          >
+            ${COMMENT_SORTS.map((sort) => html`<option value=${sort} ?selected=${sort === this.sort}>${SORT_LABELS[sort]}</option>`)}
+          </select>
+        </label>
+      </div>
       ${this.#gate()}
       <ol class="threads">
-        ${this.threads.map(
-          (thread) => html`<li>
-            ${this.#comment(thread, thread)}
-            ${
-              thread.replies.length > 0
-                ? html`<ol class="replies">
-                  ${thread.replies.map((reply) => html`<li>${this.#comment(reply, thread)}</li>`)}
-                </ol>`
-                : nothing
-            }
-            ${this.open === `r${thread.id}` ? this.#composer(`r${thread.id}`, 'Your reply', 'Post reply', true) : nothing}
-          </li>`,
-        )}
+        ${this.threads.map((thread) => this.#threadItem(thread))} ${this.fresh.map((thread) => this.#threadItem(thread))}
       </ol>
       ${
-        this.cursor
+        this.next
           ? html`<button class="more" type="button" ?disabled=${this.loading} @click=${() => this.#load(true)}>
             ${this.loading ? 'Loading…' : 'Load more comments'}
           </button>`
           : nothing
       }
-      ${this.loadError ? html`<p class="error" role="alert">${this.loadError}</p>` : nothing}`;
+      ${this.loadError ? html`<p class="error" role="alert">${this.loadError}</p>` : nothing}
+    </div>`;
   }
 }
 

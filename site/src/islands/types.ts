@@ -7,3 +7,5 @@ export type CommentThread = CommentPage['items'][number];
 export type Comment = ResponseOf<'POST /posts/:idOrSlug/comments'>;
 export type SessionResponse = ResponseOf<'GET /auth/session'>;
 export type User = NonNullable<SessionResponse['user']>;
+export type CommentViewer = ResponseOf<'GET /posts/:idOrSlug/comments/viewer'>;
+export type { StaticCommentPage } from '@blog/contract';

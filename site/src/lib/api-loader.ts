@@ -80,6 +80,49 @@ export function postsLoader({ apiUrl, typesOnly }: LoaderOptions): Loader {
   };
 }
 
+/** Comments the API's site list serves per page. */
+const SITE_COMMENT_PAGE_LIMIT = 2000;
+
+/**
+ * Every shown comment of the published posts, one entry per post that has any (id: the post's
+ * id; data: its comments, flat, oldest first), paged through GET {apiUrl}/site/comments by cursor.
+ */
+export function commentsLoader({ apiUrl, typesOnly }: LoaderOptions): Loader {
+  return {
+    name: 'blog-api-comments',
+    async load(context) {
+      if (typesOnly) return;
+      const byPost = new Map<number, unknown[]>();
+      let count = 0;
+      let cursor: string | null = null;
+      do {
+        const url: string = `${apiUrl}/site/comments?limit=${SITE_COMMENT_PAGE_LIMIT}${cursor ? `&cursor=${cursor}` : ''}`;
+        const page = readPage(await getJson(url), url);
+        for (const item of page.items) {
+          const postId =
+            typeof item === 'object' && item !== null && 'postId' in item ? Number(item.postId) : Number.NaN;
+          if (!Number.isInteger(postId)) throw new Error(`The blog API sent a comment without a post id from ${url}`);
+          const list = byPost.get(postId) ?? [];
+          list.push(item);
+          byPost.set(postId, list);
+        }
+        count += page.items.length;
+        cursor = page.nextCursor;
+      } while (cursor !== null);
+      const { store, parseData, generateDigest } = context;
+      const entries = [];
+      for (const [postId, comments] of byPost) {
+        const id = String(postId);
+        const data = await parseData({ id, data: { postId, comments } });
+        entries.push({ id, data, digest: generateDigest(data) });
+      }
+      store.clear();
+      for (const entry of entries) store.set(entry);
+      context.logger.info(`Loaded ${count} comments on ${byPost.size} posts from ${apiUrl}`);
+    },
+  };
+}
+
 /** Every category, from GET {apiUrl}/categories. */
 export function categoriesLoader({ apiUrl, typesOnly }: LoaderOptions): Loader {
   return {

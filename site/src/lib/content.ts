@@ -1,9 +1,10 @@
-import { type CollectionEntry, getCollection } from 'astro:content';
+import { type CollectionEntry, getCollection, getEntry } from 'astro:content';
 import { PAGE_SIZE } from '../consts';
 import { categoryPagePath, homePagePath, pageCount, postPath } from './routes';
 
 export type Post = CollectionEntry<'posts'>['data'];
 export type Category = CollectionEntry<'categories'>['data'];
+export type PostComment = CollectionEntry<'comments'>['data']['comments'][number];
 
 const newestFirst = (a: Post, b: Post) => b.publishedAt.localeCompare(a.publishedAt) || b.id - a.id;
 
@@ -28,6 +29,17 @@ export async function getCategories(): Promise<Category[]> {
 /** A category's posts, newest first. */
 export async function getPostsIn(categoryId: number): Promise<Post[]> {
   return (await getPosts()).filter((post) => post.category?.id === categoryId);
+}
+
+/** A post's shown comments (flat, oldest first; none when it has none). */
+export async function getComments(postId: number): Promise<PostComment[]> {
+  return (await getEntry('comments', String(postId)))?.data.comments ?? [];
+}
+
+/** Every post's comments, by post id. */
+export async function getAllComments(): Promise<Map<number, PostComment[]>> {
+  const entries = await getCollection('comments');
+  return new Map(entries.map((entry) => [entry.data.postId, entry.data.comments]));
 }
 
 export interface SitePage {

@@ -1,0 +1,24 @@
+import rss from '@astrojs/rss';
+import type { APIContext } from 'astro';
+import { SITE_TITLE } from '../consts';
+import { latestComments } from '../lib/comments';
+import { getAllComments, getPosts } from '../lib/content';
+import { commentItem } from '../lib/feed';
+
+/** The whole site's newest comments as RSS 2.0; re-rendered by the builder with every comment change. */
+export async function GET(context: APIContext) {
+  if (!context.site) throw new Error('Set `site` (PUBLIC_URL) so the feed can hold absolute links.');
+  const posts = new Map((await getPosts()).map((post) => [post.id, post]));
+  const all = [...(await getAllComments()).values()].flat().filter((comment) => posts.has(comment.postId));
+  return rss({
+    title: `Comments · ${SITE_TITLE}`,
+    description: `The newest comments on ${SITE_TITLE}.`,
+    site: context.site,
+    trailingSlash: true,
+    items: latestComments(all).flatMap((comment) => {
+      const post = posts.get(comment.postId);
+      return post ? [commentItem(comment, post)] : [];
+    }),
+    customData: '<language>en</language>',
+  });
+}

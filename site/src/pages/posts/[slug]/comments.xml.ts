@@ -1,0 +1,24 @@
+import rss from '@astrojs/rss';
+import type { APIContext, GetStaticPaths } from 'astro';
+import { SITE_TITLE } from '../../../consts';
+import { latestComments } from '../../../lib/comments';
+import { getComments, getPosts, type Post } from '../../../lib/content';
+import { commentItem, xmlText } from '../../../lib/feed';
+import { postPath } from '../../../lib/routes';
+
+export const getStaticPaths = (async () =>
+  (await getPosts()).map((post) => ({ params: { slug: post.slug }, props: { post } }))) satisfies GetStaticPaths;
+
+/** A post's newest comments as RSS 2.0 (linked from the post page); re-rendered with its comments. */
+export async function GET(context: APIContext<{ post: Post }>) {
+  if (!context.site) throw new Error('Set `site` (PUBLIC_URL) so the feed can hold absolute links.');
+  const { post } = context.props;
+  return rss({
+    title: xmlText(`Comments on “${post.title}” · ${SITE_TITLE}`),
+    description: xmlText(`The newest comments on “${post.title}”.`),
+    site: new URL(postPath(post.slug), context.site).href,
+    trailingSlash: false,
+    items: latestComments(await getComments(post.id)).map((comment) => commentItem(comment, post)),
+    customData: '<language>en</language>',
+  });
+}
