@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApiExtension, App, Config, Logger, PublishDelivery } from '@blog/api';
-import { type Builder, createBuilder } from '@blog/site/builder';
+import { type Builder, COMMENT_PAGE_CACHE_CONTROL, COMMENT_PAGE_PATTERN, createBuilder } from '@blog/site/builder';
 import { REPO_ROOT } from './paths.js';
 import { staticSite } from './static.js';
 
@@ -48,6 +48,7 @@ export function createOneProcess(config: Config, logger: Logger) {
           fallback: '404',
           skip: ['/api/', '/admin/'],
           immutable: ['/_astro/'],
+          shortLived: { pattern: COMMENT_PAGE_PATTERN, cacheControl: COMMENT_PAGE_CACHE_CONTROL },
           // Draft previews and a post published a moment ago: the builder's on-demand pages.
           onDemand: async (request) =>
             builder ? builder.renderOnDemand(request) : new Response(null, { status: 503 }),

@@ -39,6 +39,8 @@ export interface StaticSiteOptions {
   skip?: string[];
   /** URL prefixes of content-hashed assets, cached for a year as immutable. */
   immutable?: string[];
+  /** Paths cached briefly (`cacheControl`), e.g. the comment pages the builder rewrites often. */
+  shortLived?: { pattern: RegExp; cacheControl: string };
   /**
    * Asked for a page no file holds (nginx's `try_files … @astro`): the on-demand renderer. Its
    * answer is sent as it is, but a 404 (not a page) and a 503 (nothing built to render with yet)
@@ -105,6 +107,7 @@ export function staticSite(options: StaticSiteOptions): MiddlewareHandler {
       }
     }
     if (ext === '.html' || status === 404) headers.set('Cache-Control', 'no-cache');
+    else if (options.shortLived?.pattern.test(urlPath)) headers.set('Cache-Control', options.shortLived.cacheControl);
     else if (immutable.some((prefix) => urlPath.startsWith(prefix))) {
       headers.set('Cache-Control', 'public, max-age=31536000, immutable');
     } else headers.set('Cache-Control', 'public, max-age=3600');

@@ -384,7 +384,10 @@ export class BlogComments extends LitElement {
       if (saved.editableUntil && saved.bodyMarkdown !== undefined) {
         this.viewer = {
           ...this.viewer,
-          own: [...this.viewer.own, { id: saved.id, bodyMarkdown: saved.bodyMarkdown, editableUntil: saved.editableUntil }],
+          own: [
+            ...this.viewer.own,
+            { id: saved.id, bodyMarkdown: saved.bodyMarkdown, editableUntil: saved.editableUntil },
+          ],
         };
       }
     } catch (error) {
@@ -532,7 +535,8 @@ export class BlogComments extends LitElement {
           aria-describedby=${`${key}-hint`}
           @input=${(event: InputEvent) => {
             if (event.target instanceof HTMLTextAreaElement) this.#saveDraft(key, event.target.value);
-            if (text.length >= COUNTER_FROM || (this.#drafts.get(key)?.length ?? 0) >= COUNTER_FROM) this.requestUpdate();
+            if (text.length >= COUNTER_FROM || (this.#drafts.get(key)?.length ?? 0) >= COUNTER_FROM)
+              this.requestUpdate();
           }}
           @keydown=${(event: KeyboardEvent) => {
             if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {

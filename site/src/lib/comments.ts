@@ -9,6 +9,11 @@ import { postPath } from './routes';
 export const commentPagePath = (slug: string, sort: CommentSort, n: number) =>
   `${postPath(slug)}comments/${sort}/${n}.json`;
 
+/** The paths of comment pages (nginx's template has the same pattern and header). */
+export const COMMENT_PAGE_PATTERN = /^\/posts\/[^/]+\/comments\/[a-z]+\/[0-9]+\.json$/;
+/** Comment pages change within a second of each comment: caches may keep one a few seconds. */
+export const COMMENT_PAGE_CACHE_CONTROL = 'public, max-age=5';
+
 /** The folder every comment page of a post lives in (removed with the post). */
 export const commentPagesDir = (slug: string) => `${postPath(slug)}comments/`;
 
