@@ -391,6 +391,82 @@ describe.skipIf(skip)('the islands in Chromium', () => {
     await page.context().close();
   });
 
+  it('shows the comments without JavaScript, each at its permalink', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(postUrl(journey));
+    await page.getByText('First seeded comment.').waitFor();
+    await page.getByText('A seeded reply from the author.').waitFor();
+    expect(await textOf(page.locator('.cmts .count'))).toBe('2 comments');
+    const first = page.locator('.threads > li').first();
+    const id = await first.getAttribute('id');
+    expect(id).toMatch(/^comment-\d+$/);
+    expect(await first.locator('.when').first().getAttribute('href')).toBe(`#${id}`);
+    expect(await page.locator('.replies > li').first().getAttribute('id')).toMatch(/^comment-\d+$/);
+    await page.getByText('Writing comments, liking them and reading further pages needs JavaScript.').waitFor();
+    // The post's comment feed is announced in the head.
+    expect(await page.locator('link[rel="alternate"][href$="/comments.xml"]').count()).toBe(2);
+    await context.close();
+  });
+
+  it('takes over the static comments without asking for them again and without moving anything', async () => {
+    const page = await newPage();
+    const asked: string[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname.includes('/comments')) asked.push(`${url.pathname}${url.search}`);
+    });
+    await page.addInitScript(() => {
+      const box = window as unknown as { shifts: number };
+      box.shifts = 0;
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) box.shifts += (entry as unknown as { value: number }).value;
+      }).observe({ type: 'layout-shift', buffered: true });
+    });
+    await page.goto(postUrl(longThread));
+    const comments = page.locator('blog-comments');
+    // Taken over: the island's controls work (the static ones are disabled).
+    await poll(() => comments.locator('.sort select').isEnabled()).toBe(true);
+    await poll(() => comments.getByRole('button', { name: 'Load more comments' }).isEnabled()).toBe(true);
+    expect(await comments.locator('.threads > li').count()).toBe(20);
+    expect(await comments.locator('[data-static]').count()).toBe(0);
+    await page.waitForTimeout(300);
+    expect(asked).toEqual([]);
+    expect(await page.evaluate(() => (window as unknown as { shifts: number }).shifts)).toBe(0);
+
+    // "Load more" reads the next static page, not the API.
+    await comments.getByRole('button', { name: 'Load more comments' }).click();
+    await poll(() => comments.locator('.threads > li').count()).toBe(25);
+    expect(asked).toEqual([`/posts/${longThread.slug}/comments/oldest/2.json`]);
+
+    // Another order comes from its own static page, and is remembered.
+    await comments.locator('.sort select').selectOption('newest');
+    await poll(() => textOf(comments.locator('.threads > li .body').first())).toBe('Thread comment number 25.');
+    expect(asked.at(-1)).toBe(`/posts/${longThread.slug}/comments/newest/1.json`);
+    await page.reload();
+    await poll(() => textOf(comments.locator('.threads > li .body').first())).toBe('Thread comment number 25.');
+    expect(await comments.locator('.sort select').inputValue()).toBe('newest');
+    await page.evaluate(() => localStorage.removeItem('blog-comments-sort'));
+    expect(problemsOf(page)).toEqual([]);
+    await page.context().close();
+  });
+
+  it('asks the API only for what depends on a signed-in reader, in one request', async () => {
+    const page = await newPage(await signedInContext(commenter));
+    const asked: string[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname.includes('/comments')) asked.push(url.pathname);
+    });
+    await page.goto(postUrl(longThread));
+    const comments = page.locator('blog-comments');
+    await comments.getByRole('button', { name: 'Post comment' }).waitFor();
+    await page.waitForTimeout(300);
+    expect(asked).toEqual([`/api/posts/${longThread.id}/comments/viewer`]);
+    expect(problemsOf(page)).toEqual([]);
+    await page.context().close();
+  });
+
   it('pages through a long thread with "Load more"', async () => {
     const page = await newPage();
     await page.goto(postUrl(longThread));

@@ -183,3 +183,129 @@ describe('fast path', () => {
     }
   });
 });
+
+// A post's comments as the static site holds them: in the post's HTML (first page) and in its
+// JSON pages, re-rendered from one 'comments' event per change, coalesced, without a full build.
+describe('comments, static', () => {
+  const PageJson = z.object({
+    postId: z.number(),
+    sort: z.string(),
+    page: z.number(),
+    pages: z.number(),
+    total: z.number(),
+    next: z.string().nullable(),
+    items: z.array(z.object({ id: z.number(), likesCount: z.number(), replies: z.array(z.object({ id: z.number() })) })),
+  });
+  const json = async (path: string) => PageJson.parse(JSON.parse(await html(path)));
+  const commentsEvent = (target: { id: number; slug: string }) =>
+    builder.accept({ event: 'comments', postId: target.id, slug: target.slug, at: new Date().toISOString() });
+
+  let target: { id: number; slug: string };
+
+  it('puts new comments into the post page and its JSON pages after a coalesced re-render, touching nothing else', async () => {
+    const post = await t.db.models.Post.findOne({ where: { status: 'published' }, order: [['id', 'ASC']] });
+    const reader = await t.factories.user({ name: 'Static Reader' });
+    if (!post) throw new Error('seed missing');
+    target = { id: post.id, slug: post.slug };
+    const before = await files(siteDist);
+    const fastBefore = outcomes.filter((o) => o.kind === 'fast').length;
+    const made = [];
+    for (let i = 1; i <= 5; i++) {
+      made.push(await t.factories.comment(post, reader, { body: `Burst comment number ${i}.` }));
+      expect(commentsEvent(target)).toBe('fast');
+    }
+    await builder.idle();
+    const renders = outcomes.slice(-(outcomes.filter((o) => o.kind === 'fast').length - fastBefore));
+    // Five events, one after the other: the first render, and one for everything that came meanwhile.
+    expect(renders.length).toBeLessThanOrEqual(2);
+    expect(renders.every((o) => o.kind === 'fast' && o.ok)).toBe(true);
+
+    const page = await html(`posts/${post.slug}/index.html`);
+    for (const comment of made) {
+      expect(page).toContain(`id="comment-${comment.id}"`);
+      expect(page).toContain(`Burst comment number ${made.indexOf(comment) + 1}.`);
+    }
+    const first = await json(`posts/${post.slug}/comments/oldest/1.json`);
+    expect(first.postId).toBe(post.id);
+    expect(first.items.map((item) => item.id)).toEqual(expect.arrayContaining(made.map((c) => c.id)));
+    expect(first.total).toBe((await post.reload()).commentsCount);
+    const newest = await json(`posts/${post.slug}/comments/newest/1.json`);
+    expect(newest.items[0]?.id).toBe(made.at(-1)?.id);
+    expect(gunzipSync(await readFile(join(siteDist, `posts/${post.slug}/comments/oldest/1.json.gz`))).toString()).toBe(
+      JSON.stringify(first),
+    );
+    expect(await html(`posts/${post.slug}/comments.xml`)).toContain('Burst comment number 5.');
+    expect(await html('comments.xml')).toContain('Burst comment number 5.');
+
+    // The post's page, its comment pages and feeds, and the site's comment feed: nothing else.
+    const after = await files(siteDist);
+    const changed = [...after]
+      .filter(([path, mtime]) => before.get(path) !== mtime)
+      .map(([path]) => path)
+      .filter((path) => !/\.(gz|br)$/.test(path));
+    for (const path of changed) {
+      expect(path.startsWith(`posts/${post.slug}/`) || path === 'comments.xml', path).toBe(true);
+    }
+    expect(changed).toContain(`posts/${post.slug}/index.html`);
+  });
+
+  it('drops a hidden comment and a deleted one from the page and the JSON', async () => {
+    const [hide, remove] = await t.db.models.Comment.findAll({
+      where: { postId: target.id, parentId: null },
+      order: [['id', 'DESC']],
+      limit: 2,
+    });
+    if (!hide || !remove) throw new Error('no comments');
+    await t.db.transaction(async (transaction) => {
+      hide.status = 'hidden';
+      await hide.save({ transaction });
+      await remove.destroy({ transaction });
+    });
+    commentsEvent(target);
+    await builder.idle();
+    const page = await html(`posts/${target.slug}/index.html`);
+    expect(page).not.toContain(`id="comment-${hide.id}"`);
+    expect(page).not.toContain(`id="comment-${remove.id}"`);
+    expect(page).not.toContain(hide.bodyMarkdown);
+    const ids = (await json(`posts/${target.slug}/comments/oldest/1.json`)).items.map((item) => item.id);
+    expect(ids).not.toContain(hide.id);
+    expect(ids).not.toContain(remove.id);
+    expect(await html('comments.xml')).not.toContain(hide.bodyMarkdown);
+  });
+
+  it('writes every page of a long thread and removes the pages it no longer has', async () => {
+    const post = await t.db.models.Post.findByPk(target.id);
+    const reader = await t.factories.user({ name: 'Long Thread' });
+    if (!post) throw new Error('post missing');
+    const extra = [];
+    for (let i = 0; i < 45; i++) extra.push(await t.factories.comment(post, reader, { body: `Long thread ${i}.` }));
+    commentsEvent(target);
+    await builder.idle();
+    const first = await json(`posts/${target.slug}/comments/oldest/1.json`);
+    expect(first.pages).toBeGreaterThanOrEqual(3);
+    expect(first.next).toBe(`/posts/${target.slug}/comments/oldest/2.json`);
+    const last = await json(`posts/${target.slug}/comments/oldest/${first.pages}.json`);
+    expect(last.next).toBeNull();
+    const pagesBefore = first.pages;
+
+    await t.db.transaction(async (transaction) => {
+      for (const comment of extra) await comment.destroy({ transaction });
+    });
+    commentsEvent(target);
+    await builder.idle();
+    const shrunk = await json(`posts/${target.slug}/comments/oldest/1.json`);
+    expect(shrunk.pages).toBeLessThan(pagesBefore);
+    await expect(stat(join(siteDist, `posts/${target.slug}/comments/oldest/${pagesBefore}.json`))).rejects.toThrow();
+    await expect(stat(join(siteDist, `posts/${target.slug}/comments/top/${pagesBefore}.json.gz`))).rejects.toThrow();
+  });
+
+  it('takes the comment pages and feed away with an unpublished post', async () => {
+    const admin = await t.factories.user({ role: 'admin' });
+    const post = await t.db.models.Post.findByPk(target.id);
+    if (!post) throw new Error('post missing');
+    expect((await t.request('POST', `/api/posts/${post.id}/unpublish`, { as: admin })).status).toBe(200);
+    builder.accept({ event: 'unpublished', postId: post.id, slug: post.slug, at: new Date().toISOString() });
+    await builder.idle();
+    await expect(stat(join(siteDist, `posts/${post.slug}`))).rejects.toThrow();
+  });
+});
