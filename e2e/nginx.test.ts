@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { type ServerType, serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMMENT_PAGE_CACHE_CONTROL } from '../site/src/lib/comments.js';
 import { createApp } from '../api/src/app.js';
 import { createLogger } from '../api/src/lib/logger.js';
 import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '../api/src/lib/security-headers.js';
@@ -30,6 +31,7 @@ function makeSite(root: string) {
   };
   write('release-a', 'index.html', pad('<!doctype html><title>Home</title><h1>Release A home</h1>', 4000));
   write('release-a', 'posts/hello/index.html', pad('<!doctype html><title>Hello</title><h1>Hello post</h1>', 9000));
+  write('release-a', 'posts/hello/comments/oldest/1.json', JSON.stringify({ items: [], pad: 'x'.repeat(600) }));
   write('release-a', 'about.html', '<!doctype html><title>About</title><h1>About page</h1>');
   write('release-a', '404.html', '<!doctype html><title>Not found</title><h1>Custom 404 page</h1>');
   write('release-a', '_astro/x.abc123.js', `export const answer = 42;\n${'// padding\n'.repeat(200)}`);
@@ -122,6 +124,22 @@ describe.skipIf(skip)('nginx in front of the site and the API (real nginx)', () 
     expect(asset.all.get('cache-control')).toHaveLength(1);
     // A missing asset's 404 must not be cached for a year.
     const missing = await get('/_astro/missing.js');
+    expect(missing.status).toBe(404);
+    expect(missing.headers['cache-control']).toBe('no-cache');
+  });
+
+  it("serves a post's comment pages as static JSON, cached a few seconds, and a missing one as a plain 404", async () => {
+    const page = await get('/posts/hello/comments/oldest/1.json', { 'accept-encoding': 'gzip' });
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toMatch(/^application\/json/);
+    expect(page.headers['content-encoding']).toBe('gzip');
+    expect(page.body.equals(onDisk('posts/hello/comments/oldest/1.json.gz'))).toBe(true);
+    // The one definition one-process mode sends too (site/src/lib/comments.ts).
+    expect(page.headers['cache-control']).toBe(COMMENT_PAGE_CACHE_CONTROL);
+    expect(page.all.get('cache-control')).toHaveLength(1);
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
+    // Not the on-demand renderer's (there is no builder here: that would be a 502/503).
+    const missing = await get('/posts/hello/comments/oldest/2.json');
     expect(missing.status).toBe(404);
     expect(missing.headers['cache-control']).toBe('no-cache');
   });

@@ -3,7 +3,7 @@
 // JSON next to it and the island's view agree.
 import type { CommentOut, CommentThreadOut, StaticCommentPage } from '@blog/contract';
 import { COMMENT_PAGE_SIZE, COMMENT_SORTS, type CommentSort, compareThreads } from '@blog/contract/comment-order';
-import { postPath } from './routes';
+import { postPath } from './routes.js';
 
 /** `/posts/<slug>/comments/<sort>/<n>.json`: page `n` of a post's threads in `sort`'s order. */
 export const commentPagePath = (slug: string, sort: CommentSort, n: number) =>
