@@ -124,7 +124,9 @@ try {
   const precompressed = results[1]?.[1] ?? 0;
   const commentsBaseline = results[3]?.[1] ?? 1;
   const commentsRps = results[4]?.[1] ?? 0;
-  process.stdout.write(`comment page ${Buffer.byteLength(comments)} B, .gz ${gzipSync(comments, { level: 9 }).length} B\n`);
+  process.stdout.write(
+    `comment page ${Buffer.byteLength(comments)} B, .gz ${gzipSync(comments, { level: 9 }).length} B\n`,
+  );
   report([
     figure('comment-pages', 'anonymous comment page (static JSON, .gz) through nginx', commentsRps, 'req/s', {
       baseline: { name: 'nginx, same-size plain file', value: commentsBaseline },

@@ -3,7 +3,9 @@
 // the page is readable on disk and through the one-process static server, against a full rebuild
 // of the same site measured in the same run; three posts on a quiet machine, three more while two
 // CPU-bound processes compete for the cores (a busy machine). Targets (issue 11): the post ≤ 100 ms,
-// every listing of it (home, category, feed, sitemap) ≤ 300 ms.
+// every listing of it (home, category, feed, sitemap) ≤ 300 ms. Then comments (issue 12): a comment
+// POSTed to the API, timed until it is in the post's static HTML and its static JSON page, and a
+// hidden one until it is gone from both (target ≤ 1 s at 10,000 posts).
 // Run: npx tsx bench/publish.ts [N]   (default 10000)
 import { spawn } from 'node:child_process';
 import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -190,6 +192,48 @@ async function main() {
   } finally {
     for (const burner of burners) burner.kill('SIGKILL');
   }
+  // Comments through the real path: POST → outbox 'comments' job → webhook → the post's re-render.
+  const reader = await t.factories.user({ name: 'Bench Reader' });
+  const target = await Post.findOne({ where: { slug: `bench-post-${N - 1}` } });
+  if (!target) throw new Error('no post to comment on');
+  const pageFile = join(siteDist, 'posts', target.slug, 'index.html');
+  const jsonFile = join(siteDist, 'posts', target.slug, 'comments', 'oldest', '1.json');
+  const has = async (file: string, text: string) => (await readFile(file, 'utf8').catch(() => '')).includes(text);
+  const waitFor = async (ok: () => Promise<boolean>, from: number) => {
+    while (!(await ok())) {
+      if (performance.now() - from > 30_000) throw new Error('comment not static after 30 s');
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    return performance.now() - from;
+  };
+  const commentRuns: { shown: number; gone: number }[] = [];
+  for (let i = 1; i <= 3; i++) {
+    await builder.idle();
+    const from = performance.now();
+    const res = await t.request('POST', `/api/posts/${target.id}/comments`, {
+      as: reader,
+      json: { body: `Bench comment ${i}.` },
+    });
+    if (res.status !== 201) throw new Error(`comment answered ${res.status}`);
+    const { id } = (await res.json()) as { id: number };
+    const anchor = `id="comment-${id}"`;
+    const shown = await waitFor(
+      async () => (await has(pageFile, anchor)) && (await has(jsonFile, `"id":${id},`)),
+      from,
+    );
+    await builder.idle();
+    const hideFrom = performance.now();
+    const hidden = await t.request('POST', `/api/admin/comments/${id}/hide`, { as: admin });
+    if (hidden.status !== 200) throw new Error(`hide answered ${hidden.status}`);
+    const gone = await waitFor(
+      async () => !(await has(pageFile, anchor)) && !(await has(jsonFile, `"id":${id},`)),
+      hideFrom,
+    );
+    say(
+      `comment ${i}: in the static HTML and JSON after ${shown.toFixed(0)} ms; hidden, gone after ${gone.toFixed(0)} ms`,
+    );
+    commentRuns.push({ shown, gone });
+  }
   const http = median(runs.map((r) => r.http));
   const disk = median(runs.map((r) => r.disk));
   say('');
@@ -209,6 +253,8 @@ async function main() {
   const workerRss = await renderWorkerRss();
   say(`render worker RSS, idle: ${workerRss === null ? 'not found' : `${workerRss.toFixed(0)} MiB`}`);
   const judge = (ok: boolean) => (QUICK ? null : ok);
+  const commentShown = median(commentRuns.map((r) => r.shown));
+  const commentGone = median(commentRuns.map((r) => r.gone));
   const fullRebuild = { name: 'full rebuild, same run', value: full.durationMs };
   report([
     figure('publish', `post page live through HTTP after publish (${total} posts)`, http, 'ms', {
@@ -230,6 +276,16 @@ async function main() {
       baseline: fullRebuild,
       target: '≤ 300 ms',
       met: judge(busyListed <= 300 && busyRuns.every((r) => r.consistent)),
+    }),
+    figure('publish', `new comment in the static HTML and JSON after its POST (${total} posts)`, commentShown, 'ms', {
+      baseline: fullRebuild,
+      target: '≤ 1000 ms',
+      met: judge(commentShown <= 1000),
+    }),
+    figure('publish', `hidden comment gone from the static HTML and JSON (${total} posts)`, commentGone, 'ms', {
+      baseline: fullRebuild,
+      target: '≤ 1000 ms',
+      met: judge(commentGone <= 1000),
     }),
     figure('publish', `full rebuild (${total} posts, ${full.pages} pages)`, full.durationMs / 1000, 's', {
       target: 'reported (see site-build)',
