@@ -290,6 +290,16 @@ describe.skipIf(skip)('the whole platform through a real nginx', () => {
       )
       .toBe(body);
     expect((await post.reload()).commentsCount).toBe(countBefore + 1);
+
+    // The comment becomes part of the static site: the outbox's comments event reaches the builder,
+    // which renders the post's page and its JSON pages again; nginx serves them as files.
+    const at = `/posts/${encodeURIComponent(slug)}/`;
+    await expect.poll(async () => textOf(await get(at)).includes(stamp), { timeout: 15_000 }).toBe(true);
+    const newest = await get(`${at}comments/newest/1.json`);
+    expect(newest.status).toBe(200);
+    expect(textOf(newest)).toContain(stamp);
+    await page.reload();
+    await comments.locator('.threads > li').filter({ hasText: stamp }).locator('strong', { hasText: /^nginx$/ }).waitFor();
     expect(unexpected(page)).toEqual([]);
     await page.context().close();
   }, 90_000);
