@@ -4,7 +4,6 @@ import {
   type CommentSort,
   compareThreads,
   DEFAULT_COMMENT_SORT,
-  MAX_COMMENT_LENGTH,
 } from '@blog/contract/comment-order';
 import { html, LitElement, nothing, svg, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
@@ -37,8 +36,6 @@ interface Found {
 }
 
 const SORT_KEY = 'blog-comments-sort';
-/** The character counter shows from this length on. */
-const COUNTER_FROM = Math.floor(MAX_COMMENT_LENGTH * 0.9);
 
 const isSort = (value: unknown): value is CommentSort => COMMENT_SORTS.some((sort) => sort === value);
 
@@ -86,13 +83,12 @@ export class BlogComments extends LitElement {
   @state() private loadError = '';
   /** The open reply or edit form. */
   @state() private open: Key | null = null;
-  @state() private previewing: Key | null = null;
-  @state() private previewHtml = '';
   /** The comment whose deletion awaits confirmation. */
   @state() private confirming: number | null = null;
 
   readonly #problems = new Map<Key, Problem>();
-  readonly #drafts = new Map<Key, string>();
+  /** The text of an edit the API refused, for the form that opens again. */
+  readonly #retry = new Map<Key, string>();
   /** The comment a reply form answers (`r<threadId>` → the comment clicked). */
   readonly #replyTo = new Map<Key, Comment>();
   /** Comments the API has not confirmed yet (new ones have negative ids). */
@@ -107,7 +103,7 @@ export class BlogComments extends LitElement {
   readonly #onAuthChanged = (event: CustomEvent<AuthChangedDetail>) => {
     this.user = event.detail.user;
     this.#problems.clear();
-    this.open = this.previewing = this.confirming = null;
+    this.open = this.confirming = null;
     void this.#loadViewer();
   };
 
@@ -123,8 +119,6 @@ export class BlogComments extends LitElement {
     const embedded = this.#embeddedPage();
     if (embedded) this.#show(embedded, false);
     else this.#apiOnly = true;
-    const draft = storage('session')?.getItem(this.#draftKey('n'));
-    if (draft) this.#drafts.set('n', draft);
     if (isSort(wanted) && wanted !== this.sort) {
       this.sort = wanted;
       void this.#load(false);
@@ -161,16 +155,9 @@ export class BlogComments extends LitElement {
     }
   }
 
+  /** Where a form keeps its draft in sessionStorage ('' for an edit: it starts from the comment). */
   #draftKey(key: Key): string {
-    return `blog-comment-draft:${this.postId}:${key}`;
-  }
-
-  #saveDraft(key: Key, text: string): void {
-    this.#drafts.set(key, text);
-    const store = storage('session');
-    if (!store || key.startsWith('e')) return;
-    if (text) store.setItem(this.#draftKey(key), text);
-    else store.removeItem(this.#draftKey(key));
+    return key.startsWith('e') ? '' : `blog-comment-draft:${this.postId}:${key}`;
   }
 
   /** What depends on the reader: one small request per signed-in view. */
@@ -179,6 +166,8 @@ export class BlogComments extends LitElement {
       this.viewer = noViewer;
       return;
     }
+    // The forms only for a reader who can write: anonymous readers never download them.
+    if (this.user.emailVerified) void import('./comment-composer');
     try {
       this.viewer = await api.call('GET /posts/:idOrSlug/comments/viewer', { params: { idOrSlug: this.postId } });
     } catch {
@@ -282,16 +271,16 @@ export class BlogComments extends LitElement {
     return this.viewer.own.find((entry) => entry.id === id);
   }
 
-  async #openForm(key: Key, draft?: string): Promise<void> {
-    if (draft !== undefined && !this.#drafts.has(key)) this.#drafts.set(key, draft);
-    else if (!this.#drafts.has(key)) {
-      const saved = storage('session')?.getItem(this.#draftKey(key));
-      if (saved) this.#drafts.set(key, saved);
-    }
+  async #openForm(key: Key): Promise<void> {
     this.open = key;
-    this.previewing = null;
     await this.updateComplete;
-    this.#box(key)?.focus();
+    await this.#composerOf(key)?.focus();
+  }
+
+  #composerOf(key: Key) {
+    return this.querySelector<HTMLElement & { focus(): Promise<void>; clear(): void; restore(text: string): void }>(
+      `comment-composer[data-key="${key}"]`,
+    );
   }
 
   async #reply(thread: CommentThread, to: Comment): Promise<void> {
@@ -299,42 +288,11 @@ export class BlogComments extends LitElement {
     await this.#openForm(`r${thread.id}`);
   }
 
-  /** A form's text, set in its textarea too: Lit's `.value` binding skips a value it set before. */
-  #setDraft(key: Key, text: string): void {
-    this.#saveDraft(key, text);
-    const box = this.#box(key);
-    if (box) box.value = text;
-  }
-
-  #box(key: Key): HTMLTextAreaElement | null {
-    return this.querySelector<HTMLTextAreaElement>(`form[data-key="${key}"] textarea`);
-  }
-
   #closeForm(): void {
     this.open = null;
-    this.previewing = null;
   }
 
-  async #preview(key: Key): Promise<void> {
-    if (this.previewing === key) {
-      this.previewing = null;
-      return;
-    }
-    const body = this.#drafts.get(key) ?? '';
-    this.previewing = key;
-    this.previewHtml = '';
-    if (!body.trim()) return;
-    try {
-      const { bodyHtml } = await api.call('POST /comments/preview', { body: { body } });
-      if (this.previewing === key) this.previewHtml = bodyHtml;
-    } catch (error) {
-      this.previewing = null;
-      this.#setProblem(key, error);
-    }
-  }
-
-  async #submit(key: Key): Promise<void> {
-    const body = (this.#drafts.get(key) ?? '').trim();
+  async #submit(key: Key, body: string): Promise<void> {
     if (!body) return this.#setProblem(key, { text: 'Write something first.', code: 'empty' });
     this.#setProblem(key, null);
     if (key.startsWith('e')) return this.#edit(Number(key.slice(1)), body, key);
@@ -367,10 +325,11 @@ export class BlogComments extends LitElement {
     if (thread || this.sort !== 'newest') list.push(temp);
     else list.splice(this.threads.filter((t) => t.pinnedAt !== null).length, 0, temp);
     this.#pending.add(temp.id);
-    this.#setDraft(key, '');
+    const composer = this.#composerOf(key);
     this.#adjustTotal(1);
-    this.previewing = null;
+    // The new-comment form stays and empties; a reply's closes (its draft stays stored until saved).
     if (thread) this.#closeForm();
+    else composer?.clear();
     this.requestUpdate();
     try {
       const saved = await api.call('POST /posts/:idOrSlug/comments', {
@@ -381,6 +340,7 @@ export class BlogComments extends LitElement {
       const fresh: CommentThread = { ...saved, replies: [] };
       const index = list.indexOf(temp);
       if (index >= 0) list[index] = fresh;
+      if (thread) storage('session')?.removeItem(this.#draftKey(key));
       if (saved.editableUntil && saved.bodyMarkdown !== undefined) {
         this.viewer = {
           ...this.viewer,
@@ -394,8 +354,8 @@ export class BlogComments extends LitElement {
       const index = list.indexOf(temp);
       if (index >= 0) list.splice(index, 1);
       this.#adjustTotal(-1);
-      this.#setDraft(key, body);
       if (thread) this.open = key;
+      else this.#composerOf(key)?.restore(body);
       this.#setProblem(key, error);
     } finally {
       this.#pending.delete(temp.id);
@@ -409,7 +369,7 @@ export class BlogComments extends LitElement {
     const before = { bodyMarkdown: comment.bodyMarkdown, bodyHtml: comment.bodyHtml, editedAt: comment.editedAt };
     Object.assign(comment, { bodyMarkdown: body, bodyHtml: '' });
     this.#pending.add(id);
-    this.#drafts.delete(key);
+    this.#retry.delete(key);
     this.#closeForm();
     try {
       const saved = await api.call('PATCH /comments/:id', { params: { id }, body: { body } });
@@ -420,7 +380,7 @@ export class BlogComments extends LitElement {
       };
     } catch (error) {
       Object.assign(comment, before);
-      this.#drafts.set(key, body);
+      this.#retry.set(key, body);
       this.open = key;
       this.#setProblem(key, error);
     } finally {
@@ -512,66 +472,26 @@ export class BlogComments extends LitElement {
     </p>`;
   }
 
-  #composer(key: Key, label: TemplateResult | string, submit: string, cancel: boolean): TemplateResult {
-    const text = this.#drafts.get(key) ?? '';
-    const previewing = this.previewing === key;
-    const send = () => void this.#submit(key);
-    return html`<form
-      class="composer"
-      data-key=${key}
-      @submit=${(event: SubmitEvent) => {
-        event.preventDefault();
-        send();
-      }}
-    >
-      <label
-        >${label}
-        <textarea
-          name="body"
-          rows="4"
-          maxlength=${MAX_COMMENT_LENGTH}
-          .value=${text}
-          ?hidden=${previewing}
-          aria-describedby=${`${key}-hint`}
-          @input=${(event: InputEvent) => {
-            if (event.target instanceof HTMLTextAreaElement) this.#saveDraft(key, event.target.value);
-            if (text.length >= COUNTER_FROM || (this.#drafts.get(key)?.length ?? 0) >= COUNTER_FROM)
-              this.requestUpdate();
-          }}
-          @keydown=${(event: KeyboardEvent) => {
-            if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
-              event.preventDefault();
-              send();
-            }
-          }}
-        ></textarea>
-      </label>
-      ${
-        previewing
-          ? html`<div class="body preview" aria-live="polite">
-            ${text.trim() ? (this.previewHtml ? unsafeHTML(this.previewHtml) : 'Rendering the preview…') : 'Nothing to preview yet.'}
-          </div>`
-          : nothing
-      }
-      ${this.#problem(key)}
-      <div class="actions">
-        <button type="submit">${submit}</button>
-        <button type="button" aria-pressed=${previewing} @click=${() => this.#preview(key)}>Preview</button>
-        ${cancel ? html`<button type="button" @click=${this.#closeForm}>Cancel</button>` : nothing}
-        <span class="hint" id=${`${key}-hint`} aria-live="polite"
-          >${
-            text.length >= COUNTER_FROM
-              ? `${(MAX_COMMENT_LENGTH - text.length).toLocaleString('en')} characters left. `
-              : ''
-          }Markdown works; Ctrl+Enter posts.</span
-        >
-      </div>
-    </form>`;
+  /** A form (the lazily loaded <comment-composer>) and what went wrong with it. */
+  #composer(key: Key, label: string, submit: string, opts: { value?: string; replyTo?: Comment } = {}): TemplateResult {
+    const to = opts.replyTo;
+    return html`<comment-composer
+        data-key=${key}
+        label=${label}
+        submit-label=${submit}
+        ?cancel=${key !== 'n'}
+        draft-key=${this.#draftKey(key)}
+        .value=${this.#retry.get(key) ?? opts.value ?? ''}
+        .replyTo=${to ? { anchor: commentAnchor(to.id), name: to.author.name } : null}
+        @compose-submit=${(event: CustomEvent<{ text: string }>) => this.#submit(key, event.detail.text)}
+        @compose-cancel=${() => this.#closeForm()}
+      ></comment-composer>
+      ${this.#problem(key)}`;
   }
 
   #gate(): TemplateResult {
     const user = this.user;
-    if (user?.emailVerified) return this.#composer('n', 'Add a comment', 'Post comment', false);
+    if (user?.emailVerified) return this.#composer('n', 'Add a comment', 'Post comment');
     const ask = (label: string) => html`<a href=${ACCOUNT_PATH} @click=${this.#ask}>${label}</a>`;
     return html`<p class="gate">
         ${
@@ -619,7 +539,7 @@ export class BlogComments extends LitElement {
         </p>
         ${
           this.open === key
-            ? this.#composer(key, 'Edit your comment', 'Save', true)
+            ? this.#composer(key, 'Edit your comment', 'Save', { value: mine?.bodyMarkdown ?? '' })
             : pending
               ? html`<div class="plain body">${comment.bodyMarkdown}</div>`
               : hidden
@@ -649,7 +569,7 @@ export class BlogComments extends LitElement {
                         ? html`<button type="button" @click=${() => this.#reply(thread, comment)}>Reply</button>`
                         : nothing
                     }
-                  ${editable ? html`<button type="button" @click=${() => this.#openForm(key, mine.bodyMarkdown)}>Edit</button>` : nothing}
+                  ${editable ? html`<button type="button" @click=${() => this.#openForm(key)}>Edit</button>` : nothing}
                   ${
                     this.viewer.canPin && comment.parentId === null
                       ? html`<button type="button" @click=${() => this.#togglePin(thread)}>
@@ -686,16 +606,7 @@ export class BlogComments extends LitElement {
           </ol>`
           : nothing
       }
-      ${
-        this.open === key
-          ? this.#composer(
-              key,
-              html`Replying to <a href=${`#${commentAnchor(to.id)}`}>@${to.author.name}</a>`,
-              'Post reply',
-              true,
-            )
-          : nothing
-      }
+      ${this.open === key ? this.#composer(key, 'Your reply', 'Post reply', { replyTo: to }) : nothing}
     </li>`;
   }
 
