@@ -18,6 +18,7 @@ import { adminRoutes } from './features/admin/routes.js';
 import { createAdminService } from './features/admin/service.js';
 import { categoryRoutes } from './features/categories/routes.js';
 import { createCategoryService } from './features/categories/service.js';
+import { createCommentEvents } from './features/comments/events.js';
 import { createCommentPageCache } from './features/comments/page-cache.js';
 import { commentRoutes } from './features/comments/routes.js';
 import { createCommentService } from './features/comments/service.js';
@@ -30,6 +31,7 @@ import { createPublishingService } from './features/publishing/service.js';
 import { siteRoutes } from './features/site/routes.js';
 import { createSiteService } from './features/site/service.js';
 import { userRoutes } from './features/users/routes.js';
+import { announcesComments } from './jobs/index.js';
 import type { JobQueue } from './jobs/queue.js';
 import { clientIpResolver } from './lib/client-ip.js';
 import { type Clock, systemClock } from './lib/clock.js';
@@ -78,15 +80,21 @@ export function createServices(deps: AppDeps) {
     publicUrl: config.publicUrl,
   });
   const posts = createPostService({ db, clock, jobs: deps.jobs, audit, previewLinks });
+  const commentEvents = createCommentEvents({ db, jobs: deps.jobs, clock, enabled: announcesComments(config) });
   const comments = createCommentService({
     audit,
     db,
     clock,
     rateLimiter,
+    events: commentEvents,
+    avatars: config.avatars,
     rules: {
       editWindowSeconds: config.commentEditWindowSeconds,
       perUser: { limit: 10, windowSeconds: 60 },
       perIp: { limit: 30, windowSeconds: 60 },
+      // Generous: a reader going down a long thread liking as they read.
+      likes: { limit: 120, windowSeconds: 60 },
+      previews: { limit: 60, windowSeconds: 60 },
     },
   });
   const otp = createOtpService({
@@ -105,6 +113,7 @@ export function createServices(deps: AppDeps) {
     audit,
     posts,
     comments,
+    commentEvents,
     categories: createCategoryService(db, audit),
     publishing: createPublishingService({ db, clock, jobs: deps.jobs }),
     site: createSiteService(db, posts),
@@ -117,8 +126,9 @@ export function createServices(deps: AppDeps) {
       rateLimiter,
       passwords: createPasswordHasher(),
       devices: createDeviceCookies(config.sessionSecret, clock),
+      commentEvents,
     }),
-    admin: createAdminService({ db, clock, sessions, audit, posts, comments }),
+    admin: createAdminService({ db, clock, sessions, audit, posts, comments, commentEvents }),
   };
 }
 
@@ -181,9 +191,17 @@ export function createApp(deps: AppDeps) {
         services.comments,
         clientIp,
         createCommentPageCache(config.commentCacheMs, () => clock().getTime()),
+        config.avatars,
       ),
     )
-    .route('/api', siteRoutes(services.site, clock))
+    .route(
+      '/api',
+      siteRoutes(services.site, clock, {
+        comments: services.comments,
+        editWindowSeconds: config.commentEditWindowSeconds,
+        avatars: config.avatars,
+      }),
+    )
     .route('/api', userRoutes(db))
     .route('/api', adminRoutes(services))
     .route('/api', publishingRoutes(services.publishing, { webhookSecret: config.webhookSecret, clock, rateLimiter }))

@@ -77,6 +77,8 @@ const envSchema = z.object({
   OIDC_PROVIDERS_FILE: z.string().min(1).optional(),
   /** Behind nginx: take the client address from X-Real-IP / X-Forwarded-For. */
   TRUST_PROXY: booleanFromEnv.optional(),
+  /** Comment authors' pictures: `initials` (drawn by the site, no third party) or `gravatar` (from their email's hash). */
+  AVATARS: z.enum(['initials', 'gravatar']).optional(),
   /** How long anonymous comment pages may be served from memory (0: never). */
   COMMENT_CACHE_MS: z.coerce.number().int().min(0).max(60_000).optional(),
   /** How long an outbox job's claim lasts unless its worker renews it (a dead worker's jobs run again after it). */
@@ -138,6 +140,8 @@ export interface Config {
   logLevel: string;
   commentEditWindowSeconds: number;
   commentCacheMs: number;
+  /** AVATARS: `initials` (avatarUrl null) or `gravatar` (a Gravatar URL from the email's SHA-256). */
+  avatars: 'initials' | 'gravatar';
   maxBodyBytes: number;
   /** The outbox lease, in milliseconds. */
   jobLeaseMs: number;
@@ -298,6 +302,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     commentEditWindowSeconds: env.COMMENT_EDIT_WINDOW_SECONDS ?? 15 * 60,
     // Off in tests, which change rows behind the API's back and read them at once.
     commentCacheMs: env.COMMENT_CACHE_MS ?? (profile === 'test' ? 0 : 1000),
+    avatars: env.AVATARS ?? 'initials',
     maxBodyBytes: env.MAX_BODY_BYTES ?? 256 * 1024,
     jobLeaseMs: (env.JOB_LEASE_SECONDS ?? 60) * 1000,
     trustProxy: env.TRUST_PROXY ?? false,

@@ -3,14 +3,14 @@ import { mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PublishEventSchema } from '@blog/contract';
+import { type CommentsEvent, PublishEventSchema } from '@blog/contract';
 import { type AppDeps, createApp } from '../src/app.js';
 import { SESSION_COOKIE } from '../src/auth/sessions.js';
 import { type Config, loadConfig } from '../src/config.js';
 import type { Database } from '../src/db/index.js';
 import type { Category, Comment, Post, User } from '../src/db/models/index.js';
 import type { PostChange } from '../src/features/posts/service.js';
-import { WEBHOOK_JOB } from '../src/features/publishing/service.js';
+import { COMMENTS_JOB, WEBHOOK_JOB } from '../src/features/publishing/service.js';
 import { createBackgroundJobs } from '../src/jobs/index.js';
 import type { JobQueue } from '../src/jobs/queue.js';
 import type { Clock } from '../src/lib/clock.js';
@@ -24,6 +24,8 @@ export interface TestContext extends TestDatabase {
   config: Config;
   /** The publish events the outbox holds for the builder (committed webhook jobs), in order. */
   publishEvents(): Promise<PostChange[]>;
+  /** The `comments` events the outbox holds for the builder (committed comments jobs), in order. */
+  commentEvents(): Promise<CommentsEvent[]>;
   factories: ReturnType<typeof createFactories>;
   /** A request to the app, JSON-encoding `json` and sending `as`'s session cookie. */
   request(method: string, path: string, options?: RequestOptions): Promise<Response>;
@@ -211,7 +213,14 @@ export async function createTestContext(
       const rows = await database.db.models.Job.findAll({ where: { kind: WEBHOOK_JOB }, order: [['id', 'ASC']] });
       return rows.flatMap((row) => {
         const event = PublishEventSchema.parse(JSON.parse(row.payload));
-        return event.event === 'rebuild' ? [] : [event];
+        return event.event === 'rebuild' || event.event === 'comments' ? [] : [event];
+      });
+    },
+    async commentEvents() {
+      const rows = await database.db.models.Job.findAll({ where: { kind: COMMENTS_JOB }, order: [['id', 'ASC']] });
+      return rows.flatMap((row) => {
+        const event = PublishEventSchema.parse(JSON.parse(row.payload));
+        return event.event === 'comments' ? [event] : [];
       });
     },
     factories,

@@ -1,6 +1,7 @@
 import { UniqueConstraintError } from 'sequelize';
 import type { Database } from '../db/index.js';
 import type { Session, User } from '../db/models/index.js';
+import type { CommentEvents } from '../features/comments/events.js';
 import type { Clock } from '../lib/clock.js';
 import { refuseStaffLookalike } from '../lib/display-name.js';
 import { ApiError, conflict, unprocessable } from '../lib/errors.js';
@@ -80,6 +81,8 @@ export interface AccountServiceDeps {
   rateLimiter: RateLimiter;
   passwords: PasswordHasher;
   devices: DeviceCookies;
+  /** Deleting an account takes its comments and likes off published posts: their comments events. */
+  commentEvents: CommentEvents;
 }
 
 export type AccountService = ReturnType<typeof createAccountService>;
@@ -93,6 +96,7 @@ export function createAccountService({
   rateLimiter,
   passwords,
   devices,
+  commentEvents,
 }: AccountServiceDeps) {
   const { User } = db.models;
   // Unknown emails still pay for one scrypt, so timing does not tell which emails have accounts.
@@ -274,7 +278,11 @@ export function createAccountService({
           'Sign in again (within the last 10 minutes) to delete your account.',
         );
       }
-      await db.transaction((transaction) => user.destroy({ transaction }));
+      await db.transaction(async (transaction) => {
+        const touched = await commentEvents.postsTouchedByUser(user.id, transaction);
+        await user.destroy({ transaction });
+        await commentEvents.announce(touched, transaction);
+      });
     },
   };
 }

@@ -6,7 +6,7 @@ import type {
   WhereOptions,
 } from 'sequelize';
 import { conflict, notFound } from '../lib/errors.js';
-import type { Comment, Models, Post, User } from './models/index.js';
+import type { Comment, CommentLike, Models, Post, User } from './models/index.js';
 
 // The one place that says which rows count. Everything else asks these.
 /** Only published posts count toward user.posts_count and category.posts_count. */
@@ -17,8 +17,13 @@ export const COUNTED_COMMENT_STATUS = 'visible';
 export const isCountedComment = (comment: Pick<Comment, 'status'>): boolean =>
   comment.status === COUNTED_COMMENT_STATUS;
 
-type CounterTable = 'User' | 'Category' | 'Post';
-type CounterField = 'postsCount' | 'commentsCount';
+/*
+ * Every like counts toward its comment's likes_count, whatever the comment's status: hiding a
+ * comment keeps its likes and its count (shown again, it is as it was; the recount agrees).
+ */
+
+type CounterTable = 'User' | 'Category' | 'Post' | 'Comment';
+type CounterField = 'postsCount' | 'commentsCount' | 'likesCount';
 
 /**
  * Collects counter changes, then applies them as atomic `x = x + n` updates in a
@@ -36,7 +41,7 @@ class CounterDeltas {
   }
 
   async apply(models: Models, transaction: Transaction): Promise<void> {
-    const order: Record<CounterTable, number> = { User: 0, Category: 1, Post: 2 };
+    const order: Record<CounterTable, number> = { User: 0, Category: 1, Post: 2, Comment: 3 };
     const entries = [...this.deltas.values()]
       .filter((entry) => entry.by !== 0)
       .sort((a, b) => order[a.table] - order[b.table] || a.id - b.id);
@@ -44,7 +49,8 @@ class CounterDeltas {
       const options = { where: { id }, transaction, silent: true };
       if (table === 'User') await models.User.increment({ [field]: by }, options);
       else if (table === 'Category') await models.Category.increment({ postsCount: by }, options);
-      else await models.Post.increment({ commentsCount: by }, options);
+      else if (table === 'Post') await models.Post.increment({ commentsCount: by }, options);
+      else await models.Comment.increment({ likesCount: by }, options);
     }
   }
 }
@@ -89,6 +95,30 @@ async function deleteComments(
   for (let start = 0; start < ids.length; start += 500) {
     await models.Comment.destroy({ where: { id: ids.slice(start, start + 500) }, transaction, hooks: false });
   }
+  return rows.length;
+}
+
+/**
+ * Deletes likes matching `where` without per-row hooks, first taking them off their comments'
+ * likes_count (a deleted user's likes on others' comments; the foreign key would drop them
+ * uncounted). Likes of a comment being deleted need nothing: their counter goes with the row.
+ */
+async function deleteLikes(
+  models: Models,
+  where: WhereOptions<CommentLike>,
+  transaction: Transaction,
+): Promise<number> {
+  const rows = await models.CommentLike.findAll({
+    where,
+    attributes: ['commentId', 'userId'],
+    transaction,
+    lock: transaction.LOCK.UPDATE,
+  });
+  if (rows.length === 0) return 0;
+  const deltas = new CounterDeltas();
+  for (const row of rows) deltas.add('Comment', row.commentId, 'likesCount', -1);
+  await deltas.apply(models, transaction);
+  await models.CommentLike.destroy({ where, transaction, hooks: false });
   return rows.length;
 }
 
@@ -223,11 +253,33 @@ async function uncountDeletedUser(models: Models, user: User, options: InstanceD
     transaction,
     lock: transaction.LOCK.UPDATE,
   });
+  await deleteLikes(models, { userId: current.id }, transaction);
   // Others' replies to this user's comments go with them (one level of threading).
   if (own.length > 0) {
     await deleteComments(models, { parentId: own.map((c) => c.id) }, transaction, { userId: current.id });
   }
   await deleteComments(models, { authorId: current.id }, transaction, { userId: current.id });
+}
+
+async function countNewLike(models: Models, like: CommentLike, options: CreateOptions): Promise<void> {
+  const transaction = transactionOf(options, 'Liking a comment');
+  const deltas = new CounterDeltas();
+  deltas.add('Comment', like.commentId, 'likesCount', 1);
+  await deltas.apply(models, transaction);
+}
+
+async function uncountDeletedLike(models: Models, like: CommentLike, options: InstanceDestroyOptions): Promise<void> {
+  const transaction = transactionOf(options, 'Unliking a comment');
+  // Locked and read again: a concurrent unlike of the same like waits here and then finds nothing.
+  const current = await models.CommentLike.findOne({
+    where: { commentId: like.commentId, userId: like.userId },
+    transaction,
+    lock: transaction.LOCK.UPDATE,
+  });
+  if (!current) throw notFound('Like');
+  const deltas = new CounterDeltas();
+  deltas.add('Comment', current.commentId, 'likesCount', -1);
+  await deltas.apply(models, transaction);
 }
 
 function refuseBulk(model: string) {
@@ -238,7 +290,7 @@ function refuseBulk(model: string) {
   };
 }
 
-/** Installs the hooks that keep posts_count and comments_count exact. */
+/** Installs the hooks that keep posts_count, comments_count and likes_count exact. */
 export function registerCountHooks(models: Models): void {
   models.Post.afterCreate('countNewPost', (post, options) => countNewPost(models, post, options));
   models.Post.beforeUpdate('countChangedPost', (post, options) => countChangedPost(models, post, options));
@@ -251,16 +303,22 @@ export function registerCountHooks(models: Models): void {
     uncountDeletedComment(models, comment, options),
   );
   models.User.beforeDestroy('uncountDeletedUser', (user, options) => uncountDeletedUser(models, user, options));
+  models.CommentLike.afterCreate('countNewLike', (like, options) => countNewLike(models, like, options));
+  models.CommentLike.beforeDestroy('uncountDeletedLike', (like, options) => uncountDeletedLike(models, like, options));
 
   models.User.beforeBulkDestroy('refuseBulk', refuseBulk('User'));
   models.Post.beforeBulkDestroy('refuseBulk', refuseBulk('Post'));
   models.Comment.beforeBulkDestroy('refuseBulk', refuseBulk('Comment'));
+  models.CommentLike.beforeBulkDestroy('refuseBulk', refuseBulk('CommentLike'));
+  models.CommentLike.beforeBulkCreate('refuseBulk', refuseBulk('CommentLike'));
   models.Post.beforeBulkUpdate('refuseBulkCounted', (options) => {
     const attributes: string[] = options.fields ?? [];
     if (attributes.some((a) => a === 'status' || a === 'categoryId' || a === 'authorId')) refuseBulk('Post')();
   });
   models.Comment.beforeBulkUpdate('refuseBulkCounted', (options) => {
     const attributes: string[] = options.fields ?? [];
-    if (attributes.some((a) => a === 'status' || a === 'postId' || a === 'authorId')) refuseBulk('Comment')();
+    if (attributes.some((a) => a === 'status' || a === 'postId' || a === 'authorId' || a === 'likesCount')) {
+      refuseBulk('Comment')();
+    }
   });
 }

@@ -3,6 +3,7 @@ import { SequelizeStorage, Umzug } from 'umzug';
 import type { Logger } from '../lib/logger.js';
 import * as initial from './migrations/0001-initial.js';
 import * as jobLeases from './migrations/0002-job-leases.js';
+import * as commentLikesPins from './migrations/0003-comment-likes-pins.js';
 
 type Migration = {
   up: (p: { context: QueryInterface }) => Promise<void>;
@@ -13,6 +14,7 @@ type Migration = {
 const MIGRATIONS: Array<[string, Migration]> = [
   ['0001-initial', initial],
   ['0002-job-leases', jobLeases],
+  ['0003-comment-likes-pins', commentLikesPins],
 ];
 
 /** Umzug over our migration list, recording applied ones in `schema_migrations`. */

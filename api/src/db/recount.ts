@@ -3,8 +3,8 @@ import { COUNTED_COMMENT_STATUS, COUNTED_POST_STATUS } from './counts.js';
 import type { Database } from './index.js';
 
 export interface CountDrift {
-  table: 'users' | 'categories' | 'posts';
-  field: 'posts_count' | 'comments_count';
+  table: 'users' | 'categories' | 'posts' | 'comments';
+  field: 'posts_count' | 'comments_count' | 'likes_count';
   id: number;
   stored: number;
   actual: number;
@@ -31,6 +31,12 @@ const COUNTERS = [
     table: 'posts',
     field: 'comments_count',
     actual: `(SELECT COUNT(*) FROM comments c WHERE c.post_id = t.id AND c.status = '${COUNTED_COMMENT_STATUS}')`,
+  },
+  // Every like counts, the comment hidden or not (counts.ts, isCountedLike).
+  {
+    table: 'comments',
+    field: 'likes_count',
+    actual: '(SELECT COUNT(*) FROM comment_likes c WHERE c.comment_id = t.id)',
   },
 ] as const;
 

@@ -4,7 +4,7 @@ import type { Database } from '../db/index.js';
 import { httpDelivery, noBuilder, type PublishDelivery } from '../features/publishing/delivery.js';
 import { GITHUB_DISPATCH_JOB, githubDispatchDelivery } from '../features/publishing/github.js';
 import { PublishEventSchema } from '../features/publishing/schema.js';
-import { WEBHOOK_JOB } from '../features/publishing/service.js';
+import { COMMENTS_JOB, WEBHOOK_JOB } from '../features/publishing/service.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { createOutboxMailer, createSmtpMailer, type Mailer } from '../mail/mailer.js';
@@ -45,6 +45,12 @@ export function publishJobKinds(config: Config): string[] {
   return kinds;
 }
 
+/**
+ * Whether `comments` events are written at all: only when a builder gets publish events
+ * (BUILDER_URL, or the in-process builder of one-process mode). GitHub dispatch alone: none.
+ */
+export const announcesComments = (config: Config): boolean => publishJobKinds(config).includes(WEBHOOK_JOB);
+
 /** One-process mode: neither BUILDER_URL nor GitHub dispatch is set, so the API runs the builder itself. */
 export const runsBuilderInProcess = (config: Config): boolean => !config.builderUrl && !config.githubDispatch;
 
@@ -72,6 +78,8 @@ export function createBackgroundJobs(
     handlers: {
       mail: (payload) => mailer.send(MailPayloadSchema.parse(payload)),
       [WEBHOOK_JOB]: (payload) => publish(PublishEventSchema.parse(payload)),
+      // The builder's delivery too; only ever written when a builder exists (announcesComments).
+      [COMMENTS_JOB]: (payload) => publish(PublishEventSchema.parse(payload)),
       // Jobs written while GitHub was configured stay deliverable only while it still is.
       ...(dispatch ? { [GITHUB_DISPATCH_JOB]: (payload: unknown) => dispatch(PublishEventSchema.parse(payload)) } : {}),
     },

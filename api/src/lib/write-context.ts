@@ -11,6 +11,11 @@ import type { User } from '../db/models/index.js';
 export interface WriteContext {
   actor: User;
   transaction?: Transaction;
+  /**
+   * Posts whose `comments` publish event this change already wrote (a bulk action shares one
+   * over its items: one event per post per transaction).
+   */
+  announced?: Set<number>;
 }
 
 /** Runs `work` in `transaction` when given, else in a transaction of its own. */

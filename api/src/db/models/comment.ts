@@ -25,6 +25,10 @@ export class Comment extends Model<InferAttributes<Comment>, InferCreationAttrib
   declare bodyHtml: CreationOptional<string>;
   declare status: CreationOptional<CommentStatus>;
   declare editedAt: CreationOptional<Date | null>;
+  /** Readers who like it; kept by the count hooks (db/counts.ts), hidden or not. */
+  declare likesCount: CreationOptional<number>;
+  /** Set while the thread is pinned (shown first); top-level comments only. */
+  declare pinnedAt: CreationOptional<Date | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -41,6 +45,21 @@ export const commentAttributes: ModelAttributes<Comment, InferAttributes<Comment
   bodyHtml: { type: DataTypes.TEXT, allowNull: false, defaultValue: '' },
   status: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'visible' },
   editedAt: { type: DataTypes.DATE, allowNull: true, defaultValue: null },
+  likesCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+  pinnedAt: { type: DataTypes.DATE, allowNull: true, defaultValue: null },
   createdAt: DataTypes.DATE,
   updatedAt: DataTypes.DATE,
+};
+
+/** One reader liking one comment (at most once: the primary key is the pair). */
+export class CommentLike extends Model<InferAttributes<CommentLike>, InferCreationAttributes<CommentLike>> {
+  declare commentId: ForeignKey<Comment['id']>;
+  declare userId: ForeignKey<User['id']>;
+  declare createdAt: CreationOptional<Date>;
+}
+
+export const commentLikeAttributes: ModelAttributes<CommentLike, InferAttributes<CommentLike>> = {
+  commentId: { type: DataTypes.INTEGER, allowNull: false, primaryKey: true },
+  userId: { type: DataTypes.INTEGER, allowNull: false, primaryKey: true },
+  createdAt: DataTypes.DATE,
 };

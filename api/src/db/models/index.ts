@@ -10,7 +10,7 @@ import {
   sessionAttributes,
 } from './auth.js';
 import { Category, categoryAttributes } from './category.js';
-import { Comment, commentAttributes } from './comment.js';
+import { Comment, CommentLike, commentAttributes, commentLikeAttributes } from './comment.js';
 import { AuditLog, auditLogAttributes, BuildEvent, buildEventAttributes, Job, jobAttributes } from './ops.js';
 import { Post, postAttributes } from './post.js';
 import { User, userAttributes } from './user.js';
@@ -19,7 +19,7 @@ export type { OtpPurpose } from './auth.js';
 export type { CommentStatus } from './comment.js';
 export type { PostStatus } from './post.js';
 export type { UserRole } from './user.js';
-export { AuditLog, BuildEvent, Category, Comment, Identity, Job, OtpCode, Post, RateLimit, Session, User };
+export { AuditLog, BuildEvent, Category, Comment, CommentLike, Identity, Job, OtpCode, Post, RateLimit, Session, User };
 
 /**
  * Binds a fresh set of model classes to one Sequelize instance. Each call makes
@@ -65,6 +65,13 @@ export function initModels(sequelize: Sequelize) {
   PostModel.init(postAttributes, { ...common, modelName: 'Post', tableName: 'posts' });
   class CommentModel extends Comment {}
   CommentModel.init(commentAttributes, { ...common, modelName: 'Comment', tableName: 'comments' });
+  class CommentLikeModel extends CommentLike {}
+  CommentLikeModel.init(commentLikeAttributes, {
+    ...common,
+    modelName: 'CommentLike',
+    tableName: 'comment_likes',
+    updatedAt: false,
+  });
   class BuildEventModel extends BuildEvent {}
   BuildEventModel.init(buildEventAttributes, {
     ...common,
@@ -87,6 +94,7 @@ export function initModels(sequelize: Sequelize) {
   CommentModel.belongsTo(PostModel, { as: 'post', foreignKey: 'postId' });
   CommentModel.hasMany(CommentModel, { as: 'replies', foreignKey: 'parentId' });
   SessionModel.belongsTo(UserModel, { as: 'user', foreignKey: 'userId' });
+  CommentLikeModel.belongsTo(CommentModel, { as: 'comment', foreignKey: 'commentId' });
 
   return {
     User: UserModel,
@@ -97,6 +105,7 @@ export function initModels(sequelize: Sequelize) {
     Category: CategoryModel,
     Post: PostModel,
     Comment: CommentModel,
+    CommentLike: CommentLikeModel,
     BuildEvent: BuildEventModel,
     Job: JobModel,
     AuditLog: AuditLogModel,

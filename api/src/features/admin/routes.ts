@@ -65,7 +65,19 @@ export function adminRoutes(services: { admin: AdminService; comments: CommentSe
   return createRouter()
     .openapi(recountRoute, async (c) => {
       const actor = requireRole(c, 'admin');
-      return c.json({ fixed: await admin.recount(actor) }, 200);
+      const fixed = await admin.recount(actor);
+      // The contract's CountDrift names no comments.likes_count yet: those repairs are made (and
+      // counted in the audit row) but left out of the answer until it does.
+      return c.json(
+        {
+          fixed: fixed.flatMap((drift) =>
+            drift.table === 'comments' || drift.field === 'likes_count'
+              ? []
+              : [{ ...drift, table: drift.table, field: drift.field }],
+          ),
+        },
+        200,
+      );
     })
     .openapi(statsRoute, async (c) => {
       requireRole(c, 'admin');

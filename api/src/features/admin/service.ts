@@ -6,6 +6,7 @@ import { type CountDrift, recount } from '../../db/recount.js';
 import type { Clock } from '../../lib/clock.js';
 import { ApiError, unprocessable } from '../../lib/errors.js';
 import type { WriteContext } from '../../lib/write-context.js';
+import { type AnnouncedPosts, type CommentEvents, withAnnounced } from '../comments/events.js';
 import type { CommentService } from '../comments/service.js';
 import type { PostService } from '../posts/service.js';
 import { presentBuild } from '../publishing/service.js';
@@ -30,6 +31,8 @@ export interface AdminServiceDeps {
   /** The entity services whose write paths the bulk actions run. */
   posts: PostService;
   comments: CommentService;
+  /** A user's deletion takes their comments and likes: their posts' comments events. */
+  commentEvents: CommentEvents;
 }
 
 export type AdminService = ReturnType<typeof createAdminService>;
@@ -41,9 +44,9 @@ export type AdminService = ReturnType<typeof createAdminService>;
 type BulkOperation = (id: number, context: Required<WriteContext>) => Promise<number[] | undefined>;
 
 /** The admin area: users, content, stats, audit log, recount and bulk actions. */
-export function createAdminService({ db, clock, sessions, audit, posts, comments }: AdminServiceDeps) {
+export function createAdminService({ db, clock, sessions, audit, posts, comments, commentEvents }: AdminServiceDeps) {
   const { User: UserModel, Post, Comment, BuildEvent } = db.models;
-  const users = createAdminUserService({ db, clock, sessions, audit });
+  const users = createAdminUserService({ db, clock, sessions, audit, commentEvents });
   const content = createAdminContentService({ db });
   const none = async () => undefined;
 
@@ -52,7 +55,8 @@ export function createAdminService({ db, clock, sessions, audit, posts, comments
     'users.ban': (id, { actor, transaction }) => users.ban(actor, id, transaction).then(none),
     'users.unban': (id, { actor, transaction }) => users.unban(actor, id, transaction).then(none),
     'users.verify': (id, { actor, transaction }) => users.verify(actor, id, transaction).then(none),
-    'users.delete': (id, { actor, transaction }) => users.remove(actor, id, transaction).then(none),
+    'users.delete': (id, { actor, transaction, announced }) =>
+      users.remove(actor, id, transaction, announced).then(none),
     'posts.publish': (id, context) => posts.setPublished(String(id), true, context).then(none),
     'posts.unpublish': (id, context) => posts.setPublished(String(id), false, context).then(none),
     'posts.delete': (id, context) => posts.remove(String(id), context).then(none),
@@ -128,6 +132,7 @@ export function createAdminService({ db, clock, sessions, audit, posts, comments
       const ids = [...new Set(request.ids)];
       const results = await db.transaction(async (outer) => {
         const results: BulkItemResult[] = [];
+        const announced: AnnouncedPosts = new Set();
         // Rows an earlier id took with it (a deleted comment's replies).
         const goneWithEarlier = new Set<number>();
         for (const id of ids) {
@@ -136,8 +141,11 @@ export function createAdminService({ db, clock, sessions, audit, posts, comments
             continue;
           }
           try {
-            const cascaded = await db.sequelize.transaction({ transaction: outer }, (savepoint) =>
-              operation(id, { actor, transaction: savepoint }),
+            // One comments event per post over the whole batch (the item's own posts kept only if it holds).
+            const cascaded = await withAnnounced(announced, (mine) =>
+              db.sequelize.transaction({ transaction: outer }, (savepoint) =>
+                operation(id, { actor, transaction: savepoint, announced: mine }),
+              ),
             );
             for (const gone of cascaded ?? []) goneWithEarlier.add(gone);
             results.push({ id, ok: true });

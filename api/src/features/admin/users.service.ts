@@ -4,6 +4,7 @@ import type { Database } from '../../db/index.js';
 import type { User } from '../../db/models/index.js';
 import type { Clock } from '../../lib/clock.js';
 import { conflict, notFound } from '../../lib/errors.js';
+import type { CommentEvents } from '../comments/events.js';
 import type { AuditLogger } from './audit.js';
 import { contains, orderOf } from './query.js';
 import type { AdminUserQuery, UpdateAdminUserInput } from './users.schema.js';
@@ -13,6 +14,7 @@ export interface AdminUserServiceDeps {
   clock: Clock;
   sessions: SessionStore;
   audit: AuditLogger;
+  commentEvents: CommentEvents;
 }
 
 /** What the user detail shows beyond the user row. */
@@ -29,7 +31,7 @@ export type AdminUserService = ReturnType<typeof createAdminUserService>;
  * Account administration. Each change takes the transaction it runs in (a
  * request's own, or a bulk action's savepoint) and writes its audit row there.
  */
-export function createAdminUserService({ db, clock, sessions, audit }: AdminUserServiceDeps) {
+export function createAdminUserService({ db, clock, sessions, audit, commentEvents }: AdminUserServiceDeps) {
   const { User, Identity, Session, Post, Comment } = db.models;
 
   async function lockedUser(id: number, transaction: Transaction): Promise<User> {
@@ -168,12 +170,14 @@ export function createAdminUserService({ db, clock, sessions, audit }: AdminUser
      * take their comments and the replies to them off the counts); 409
      * author_has_posts while they own posts.
      */
-    remove(actor: User, id: number, given?: Transaction): Promise<void> {
+    remove(actor: User, id: number, given?: Transaction, announced?: Set<number>): Promise<void> {
       return within(given, async (transaction) => {
         const user = await lockedUser(id, transaction);
         refuseSelf(actor, user, 'delete');
         const details = { email: user.email, name: user.name, role: user.role };
+        const touched = await commentEvents.postsTouchedByUser(user.id, transaction);
         await user.destroy({ transaction });
+        await commentEvents.announce(touched, transaction, announced);
         await audit.write(actor, { action: 'user.delete', targetType: 'user', targetId: id, details }, transaction);
       });
     },

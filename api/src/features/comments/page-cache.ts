@@ -1,5 +1,12 @@
 export type CommentPageCache = ReturnType<typeof createCommentPageCache>;
 
+/** What makes two anonymous pages of one post differ. */
+export interface PageKey {
+  cursor?: string | undefined;
+  limit: number;
+  sort: string;
+}
+
 /**
  * A micro-cache of the comment pages anonymous readers get: a hot post's page is
  * read from the database at most once per `ttlMs` per process, instead of three
@@ -12,18 +19,17 @@ export type CommentPageCache = ReturnType<typeof createCommentPageCache>;
 export function createCommentPageCache(ttlMs: number, now: () => number = Date.now, maxEntries = 2000) {
   // The promise is cached, not the page: concurrent misses share one load (no stampede at expiry).
   const entries = new Map<string, { postId: number | null; expires: number; page: Promise<Uint8Array> }>();
-  const keyOf = (idOrSlug: string, cursor: string | undefined, limit: number) => `${idOrSlug}|${cursor ?? ''}|${limit}`;
+  const keyOf = (idOrSlug: string, { cursor, limit, sort }: PageKey) => `${idOrSlug}|${sort}|${cursor ?? ''}|${limit}`;
 
   return {
     /** The cached page, or `load()`'s, shared by every caller until it expires. */
     async getOrLoad(
       idOrSlug: string,
-      cursor: string | undefined,
-      limit: number,
+      query: PageKey,
       load: () => Promise<{ postId: number; page: Uint8Array }>,
     ): Promise<Uint8Array> {
       if (ttlMs <= 0) return (await load()).page;
-      const key = keyOf(idOrSlug, cursor, limit);
+      const key = keyOf(idOrSlug, query);
       const entry = entries.get(key);
       if (entry && entry.expires > now()) return entry.page;
       if (entries.size >= maxEntries) {

@@ -5,16 +5,29 @@ import type { BuildEvent, User } from '../../db/models/index.js';
 import type { JobQueue } from '../../jobs/queue.js';
 import type { Clock } from '../../lib/clock.js';
 import { notFound } from '../../lib/errors.js';
-import type { BuildSchema, PublishEvent } from './schema.js';
+import type { BuildSchema, CommentsEvent, PublishEvent } from './schema.js';
 
 export type BuildOut = z.infer<typeof BuildSchema>;
 
 /** The outbox job kind that carries publish events to the builder. */
 export const WEBHOOK_JOB = 'webhook';
 
+/**
+ * The outbox job kind that carries `comments` events: to the builder only (the same delivery as
+ * WEBHOOK_JOB), never fanned out to GitHub dispatch — a comment never needs a full rebuild.
+ */
+export const COMMENTS_JOB = 'comments_webhook';
+
+export type PublishJobs = Pick<JobQueue, 'enqueue'>;
+
 /** Writes a publish event into the outbox, inside the change's transaction: it exists only if the change commits. */
-export function enqueuePublishEvent(jobs: Pick<JobQueue, 'enqueue'>, event: PublishEvent, transaction: Transaction) {
+export function enqueuePublishEvent(jobs: PublishJobs, event: PublishEvent, transaction: Transaction) {
   return jobs.enqueue(WEBHOOK_JOB, event, { transaction });
+}
+
+/** Writes a post's `comments` event into the outbox, inside the change's transaction (the builder's job alone). */
+export function enqueueCommentsEvent(jobs: PublishJobs, event: CommentsEvent, transaction: Transaction) {
+  return jobs.enqueue(COMMENTS_JOB, event, { transaction });
 }
 
 export function presentBuild(build: BuildEvent): BuildOut {

@@ -1,6 +1,10 @@
 import { PREVIEW_TOKEN_PATTERN } from '@blog/contract';
 import { createRoute, z } from '@hono/zod-openapi';
-import { createRouter, errorResponses, IdOrSlugParam, jsonResponse } from '../../lib/openapi.js';
+import { notFound } from '../../lib/errors.js';
+import { createRouter, errorResponses, IdOrSlugParam, IdParam, jsonResponse } from '../../lib/openapi.js';
+import { type AvatarMode, presentComment } from '../comments/presenter.js';
+import { SiteCommentListQuerySchema, SiteCommentListSchema } from '../comments/schema.js';
+import type { CommentService } from '../comments/service.js';
 import { presentSitePost, presentSitePreview } from './presenter.js';
 import { SitePostPageQuerySchema, SitePostPageSchema, SitePostSchema, SitePreviewSchema } from './schema.js';
 import type { SiteService } from './service.js';
@@ -46,9 +50,48 @@ const getPreview = createRoute({
   responses: { 200: jsonResponse(SitePreviewSchema, 'The post'), ...errorResponses(400, 404, 410) },
 });
 
+const listSiteComments = createRoute({
+  method: 'get',
+  path: '/site/comments',
+  tags,
+  summary:
+    'Every shown comment of published posts, flat, in id order (hidden top-level ones with visible replies come bodiless), for the static site build',
+  request: { query: SiteCommentListQuerySchema },
+  responses: { 200: jsonResponse(SiteCommentListSchema, 'A page of comments'), ...errorResponses(400) },
+});
+
+const listSitePostComments = createRoute({
+  method: 'get',
+  path: '/site/posts/{id}/comments',
+  tags,
+  summary: "Every shown comment of one published post, flat, in id order (the builder's re-render of that post)",
+  request: { params: IdParam },
+  responses: { 200: jsonResponse(SiteCommentListSchema, "The post's comments"), ...errorResponses(400, 404) },
+});
+
 /** Routes for the static site build and the on-demand renderer, mounted at /api. */
-export function siteRoutes(site: SiteService, now: () => Date) {
+export function siteRoutes(
+  site: SiteService,
+  now: () => Date,
+  {
+    comments,
+    editWindowSeconds,
+    avatars,
+  }: { comments: CommentService; editWindowSeconds: number; avatars: AvatarMode },
+) {
+  // The builder reads as nobody: no one's Markdown, no edit windows.
+  const view = { viewer: null, editWindowSeconds, avatars };
   return createRouter()
+    .openapi(listSiteComments, async (c) => {
+      const { comments: rows, nextCursor } = await comments.publishedComments(c.req.valid('query'));
+      return c.json({ items: rows.map((row) => presentComment(row, view)), nextCursor }, 200);
+    })
+    .openapi(listSitePostComments, async (c) => {
+      const postId = c.req.valid('param').id;
+      if (!(await comments.publishedPostExists(postId))) throw notFound('Post');
+      const { comments: rows } = await comments.publishedComments({ postId });
+      return c.json({ items: rows.map((row) => presentComment(row, view)), nextCursor: null }, 200);
+    })
     .openapi(listSitePosts, async (c) => {
       const { rows, nextCursor } = await site.publishedPage(c.req.valid('query'));
       return c.json({ items: rows.map(presentSitePost), nextCursor }, 200);
