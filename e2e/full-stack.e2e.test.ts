@@ -299,7 +299,11 @@ describe.skipIf(skip)('the whole platform through a real nginx', () => {
     expect(newest.status).toBe(200);
     expect(textOf(newest)).toContain(stamp);
     await page.reload();
-    await comments.locator('.threads > li').filter({ hasText: stamp }).locator('strong', { hasText: /^nginx$/ }).waitFor();
+    await comments
+      .locator('.threads > li')
+      .filter({ hasText: stamp })
+      .locator('strong', { hasText: /^nginx$/ })
+      .waitFor();
     expect(unexpected(page)).toEqual([]);
     await page.context().close();
   }, 90_000);

@@ -5,12 +5,12 @@ import { dirname, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { type ServerType, serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMMENT_PAGE_CACHE_CONTROL } from '../site/src/lib/comments.js';
 import { createApp } from '../api/src/app.js';
 import { createLogger } from '../api/src/lib/logger.js';
 import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '../api/src/lib/security-headers.js';
 import { createTestContext, type TestContext } from '../api/test/app.js';
 import { createOneProcess } from '../packages/one-process/src/one-process.js';
+import { COMMENT_PAGE_CACHE_CONTROL } from '../site/src/lib/comments.js';
 import { type RawResponse, rawRequest } from './support/http.js';
 import { NGINX_BIN, nginxAvailable, type RunningNginx, startNginx } from './support/nginx.js';
 

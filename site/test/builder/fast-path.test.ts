@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import type { Comment } from '../../../api/src/db/models/index.js';
 import { seedDemo } from '../../../api/src/db/seed.js';
 import { createTestContext, type TestContext } from '../../../api/test/app.js';
 import { type Builder, type BuildOutcome, createBuilder } from '../../builder/src/builder.js';
@@ -194,7 +195,9 @@ describe('comments, static', () => {
     pages: z.number(),
     total: z.number(),
     next: z.string().nullable(),
-    items: z.array(z.object({ id: z.number(), likesCount: z.number(), replies: z.array(z.object({ id: z.number() })) })),
+    items: z.array(
+      z.object({ id: z.number(), likesCount: z.number(), replies: z.array(z.object({ id: z.number() })) }),
+    ),
   });
   const json = async (path: string) => PageJson.parse(JSON.parse(await html(path)));
   const commentsEvent = (target: { id: number; slug: string }) =>
@@ -209,7 +212,7 @@ describe('comments, static', () => {
     target = { id: post.id, slug: post.slug };
     const before = await files(siteDist);
     const fastBefore = outcomes.filter((o) => o.kind === 'fast').length;
-    const made = [];
+    const made: Comment[] = [];
     for (let i = 1; i <= 5; i++) {
       made.push(await t.factories.comment(post, reader, { body: `Burst comment number ${i}.` }));
       expect(commentsEvent(target)).toBe('fast');
@@ -277,7 +280,7 @@ describe('comments, static', () => {
     const post = await t.db.models.Post.findByPk(target.id);
     const reader = await t.factories.user({ name: 'Long Thread' });
     if (!post) throw new Error('post missing');
-    const extra = [];
+    const extra: Comment[] = [];
     for (let i = 0; i < 45; i++) extra.push(await t.factories.comment(post, reader, { body: `Long thread ${i}.` }));
     commentsEvent(target);
     await builder.idle();
