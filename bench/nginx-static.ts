@@ -60,7 +60,7 @@ function commentPage(): string {
     comments.push(comment(null, thread));
     for (let reply = 0; reply < thread % 3; reply++) comments.push(comment(top, thread * 10 + reply));
   }
-  const files = commentPageFiles(1, 'a-post', comments, at(999));
+  const files = commentPageFiles(1, 'a-post', comments);
   const first = files.get('/posts/a-post/comments/oldest/1.json');
   if (!first) throw new Error('no first comment page');
   return first;

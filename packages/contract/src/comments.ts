@@ -69,7 +69,6 @@ export const StaticCommentPageSchema = z
     total: z.number().int().meta({ description: "The post's visible comments, replies included" }),
     items: z.array(CommentThreadSchema),
     next: z.string().nullable().meta({ description: 'The path of the next page; null on the last' }),
-    renderedAt: isoDate(),
   })
   .meta({ id: 'StaticCommentPage' });
 

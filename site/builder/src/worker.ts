@@ -237,7 +237,7 @@ const commentDirOf = (releaseDir: string, slug: string) =>
  * endpoint writes) and removes the pages it no longer has. Returns the paths written.
  */
 async function writeCommentPages(releaseDir: string, postId: number, slug: string, comments: CommentOut[]) {
-  const files = comments.length > 0 ? commentPageFiles(postId, slug, comments, new Date().toISOString()) : new Map();
+  const files = comments.length > 0 ? commentPageFiles(postId, slug, comments) : new Map();
   const written: string[] = [];
   for (const [path, json] of files) {
     await writePage(fileForPath(releaseDir, path), json);

@@ -52,7 +52,7 @@ describe('static comment pages', () => {
     const pinned = comment({ pinnedAt: '2026-02-01T00:00:00.000Z' });
     const all = [...many, pinned];
     for (const sort of ['oldest', 'newest', 'top'] as const) {
-      const pages = commentPages(7, 'a-post', threadsOf(all), 46, sort, '2026-03-01T00:00:00.000Z');
+      const pages = commentPages(7, 'a-post', threadsOf(all), 46, sort);
       expect(pages).toHaveLength(3);
       expect(pages[0]?.items[0]?.id).toBe(pinned.id);
       expect(pages[0]?.items).toHaveLength(COMMENT_PAGE_SIZE + 1);
@@ -68,13 +68,13 @@ describe('static comment pages', () => {
   });
 
   it('has one empty page for a post without comments', () => {
-    const [only, ...rest] = commentPages(7, 'quiet', [], 0, 'oldest', '2026-03-01T00:00:00.000Z');
+    const [only, ...rest] = commentPages(7, 'quiet', [], 0, 'oldest');
     expect(rest).toEqual([]);
     expect(only).toMatchObject({ page: 1, pages: 1, items: [], next: null, total: 0 });
   });
 
   it('writes one file per page and order, at paths nginx recognises', () => {
-    const files = commentPageFiles(7, '한글-slug', [comment(), comment()], '2026-03-01T00:00:00.000Z');
+    const files = commentPageFiles(7, '한글-slug', [comment(), comment()]);
     expect([...files.keys()].sort()).toEqual(
       ['newest', 'oldest', 'top'].map((sort) => `/posts/${encodeURIComponent('한글-slug')}/comments/${sort}/1.json`),
     );

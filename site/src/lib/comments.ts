@@ -60,7 +60,6 @@ export function commentPages(
   threads: readonly CommentThreadOut[],
   total: number,
   sort: CommentSort,
-  renderedAt: string,
 ): StaticCommentPage[] {
   const ordered = [...threads].sort(compareThreads(sort));
   const pinned = ordered.filter((thread) => thread.pinnedAt !== null);
@@ -77,24 +76,18 @@ export function commentPages(
       total,
       items: n === 1 ? [...pinned, ...slice] : slice,
       next: n < pages ? commentPagePath(slug, sort, n + 1) : null,
-      renderedAt,
     });
   }
   return out;
 }
 
 /** The files a post's comments become: every page of every sort, path → JSON text. */
-export function commentPageFiles(
-  postId: number,
-  slug: string,
-  comments: readonly CommentOut[],
-  renderedAt: string,
-): Map<string, string> {
+export function commentPageFiles(postId: number, slug: string, comments: readonly CommentOut[]): Map<string, string> {
   const threads = threadsOf(comments);
   const total = visibleTotal(comments);
   const files = new Map<string, string>();
   for (const sort of COMMENT_SORTS) {
-    for (const page of commentPages(postId, slug, threads, total, sort, renderedAt)) {
+    for (const page of commentPages(postId, slug, threads, total, sort)) {
       files.set(commentPagePath(slug, sort, page.page), JSON.stringify(page));
     }
   }

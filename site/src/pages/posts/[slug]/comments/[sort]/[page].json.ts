@@ -6,12 +6,11 @@ import { getAllComments, getPosts } from '../../../../../lib/content';
 // comments; the builder's fast path writes the same files from the same function after a change.
 export const getStaticPaths = (async () => {
   const comments = await getAllComments();
-  const renderedAt = new Date().toISOString();
   const paths = [];
   for (const post of await getPosts()) {
     const list = comments.get(post.id);
     if (!list?.length) continue;
-    for (const [path, json] of commentPageFiles(post.id, post.slug, list, renderedAt)) {
+    for (const [path, json] of commentPageFiles(post.id, post.slug, list)) {
       const [sort, file] = path.split('/').slice(-2);
       paths.push({ params: { slug: post.slug, sort, page: file?.replace(/\.json$/, '') }, props: { json } });
     }
