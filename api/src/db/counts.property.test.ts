@@ -1,10 +1,10 @@
-import { ForeignKeyConstraintError, QueryTypes, type Transaction } from 'sequelize';
+import { ForeignKeyConstraintError, QueryTypes, type Transaction, UniqueConstraintError } from 'sequelize';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createFactories, unique } from '../../test/app.js';
 import { createTestDatabase, type TestDatabase } from '../../test/db.js';
 import { ApiError, notFound } from '../lib/errors.js';
 import type { Database } from './index.js';
-import type { Comment, Post, User } from './models/index.js';
+import type { Comment, CommentLike, Post, User } from './models/index.js';
 import { findCountDrift } from './recount.js';
 
 // Pass COUNTS_SEED to replay a failing run (PostgreSQL interleavings are not replayable, the operations are).
@@ -52,7 +52,8 @@ type Operation =
   | { kind: 'reassignAuthor'; postId: number; authorId: number; stale: boolean }
   | { kind: 'createComment'; postId: number; authorId: number; parentId: number | null; hidden: boolean }
   | { kind: 'hide' | 'unhide' | 'deleteComment'; commentId: number; stale: boolean }
-  | { kind: 'deleteUser'; userId: number; stale: boolean };
+  | { kind: 'deleteUser'; userId: number; stale: boolean }
+  | { kind: 'like' | 'unlike'; commentId: number; userId: number; stale: boolean };
 type Kind = Operation['kind'];
 
 /** Ids of what exists now, to aim the next operations at. */
@@ -61,10 +62,11 @@ interface Snapshot {
   categories: number[];
   posts: { id: number; status: Post['status'] }[];
   comments: { id: number; postId: number; parentId: number | null; status: Comment['status'] }[];
+  likes: { commentId: number; userId: number }[];
 }
 
 async function snapshot(): Promise<Snapshot> {
-  const [users, owners, categories, posts, comments] = await Promise.all([
+  const [users, owners, categories, posts, comments, likes] = await Promise.all([
     db.models.User.findAll({ attributes: ['id'] }),
     db.sequelize.query<{ id: number | string; owned: number | string }>(
       'SELECT author_id AS id, COUNT(*) AS owned FROM posts GROUP BY author_id',
@@ -73,6 +75,7 @@ async function snapshot(): Promise<Snapshot> {
     db.models.Category.findAll({ attributes: ['id'] }),
     db.models.Post.findAll({ attributes: ['id', 'status'] }),
     db.models.Comment.findAll({ attributes: ['id', 'postId', 'parentId', 'status'] }),
+    db.models.CommentLike.findAll({ attributes: ['commentId', 'userId'] }),
   ]);
   const owned = new Map(owners.map((row) => [Number(row.id), Number(row.owned)]));
   return {
@@ -85,6 +88,7 @@ async function snapshot(): Promise<Snapshot> {
       parentId: comment.parentId,
       status: comment.status,
     })),
+    likes: likes.map((like) => ({ commentId: like.commentId, userId: like.userId })),
   };
 }
 
@@ -94,11 +98,14 @@ function hotSpot(random: Random, now: Snapshot): Snapshot {
     items.filter(() => random.chance(about / Math.max(items.length, about)));
   const posts = few(now.posts, 3);
   const ids = new Set(posts.map((post) => post.id));
+  const comments = now.comments.filter((comment) => ids.has(comment.postId));
+  const commentIds = new Set(comments.map((comment) => comment.id));
   return {
     ...now,
     users: few(now.users, 4),
     posts,
-    comments: now.comments.filter((comment) => ids.has(comment.postId)),
+    comments,
+    likes: now.likes.filter((like) => commentIds.has(like.commentId)),
   };
 }
 
@@ -115,6 +122,8 @@ const WEIGHTS: [Kind, number][] = [
   ['unhide', 5],
   ['deleteComment', 6],
   ['deleteUser', 3],
+  ['like', 14],
+  ['unlike', 6],
 ];
 const TOTAL_WEIGHT = WEIGHTS.reduce((sum, [, weight]) => sum + weight, 0);
 
@@ -160,6 +169,13 @@ function chooseOperation(random: Random, now: Snapshot): Operation | null {
     case 'unhide':
     case 'deleteComment':
       return comment ? { kind, commentId: comment.id, stale } : null;
+    case 'like':
+      // The hot spot narrows users and comments, so likes and unlikes of one comment collide.
+      return comment && user ? { kind, commentId: comment.id, userId: user.id, stale } : null;
+    case 'unlike': {
+      const liked = random.pick(now.likes);
+      return liked ? { kind, commentId: liked.commentId, userId: liked.userId, stale } : null;
+    }
     case 'deleteUser': {
       // Mostly users who can go; sometimes an author, to be refused.
       const postless = now.users.filter((u) => u.owned === 0);
@@ -187,7 +203,7 @@ async function loader<M>(
 }
 
 async function run(operation: Operation): Promise<void> {
-  const { User, Post, Comment } = db.models;
+  const { User, Post, Comment, CommentLike } = db.models;
   switch (operation.kind) {
     case 'createUser':
       await db.transaction((transaction) =>
@@ -269,6 +285,26 @@ async function run(operation: Operation): Promise<void> {
       });
       return;
     }
+    case 'like':
+      await db.transaction(async (transaction) => {
+        const existing = await CommentLike.findOne({
+          where: { commentId: operation.commentId, userId: operation.userId },
+          transaction,
+        });
+        if (existing) return;
+        await CommentLike.create({ commentId: operation.commentId, userId: operation.userId }, { transaction });
+      });
+      return;
+    case 'unlike': {
+      const load = await loader<CommentLike>(
+        operation.stale,
+        (transaction) =>
+          CommentLike.findOne({ where: { commentId: operation.commentId, userId: operation.userId }, transaction }),
+        'Like',
+      );
+      await db.transaction(async (transaction) => (await load(transaction)).destroy({ transaction }));
+      return;
+    }
     case 'deleteUser': {
       const load = await loader<User>(
         operation.stale,
@@ -281,10 +317,13 @@ async function run(operation: Operation): Promise<void> {
   }
 }
 
-/** A row that vanished or an author who still owns posts: the refusals concurrent work may meet. */
+/**
+ * A row that vanished, an author who still owns posts, or the same like made twice at once: the
+ * refusals concurrent work may meet.
+ */
 function isExpectedRefusal(error: unknown): boolean {
   if (error instanceof ApiError) return error.status === 404 || error.status === 409;
-  return error instanceof ForeignKeyConstraintError;
+  return error instanceof ForeignKeyConstraintError || error instanceof UniqueConstraintError;
 }
 
 interface Tally {
@@ -321,6 +360,11 @@ async function storedAndCounted(): Promise<{ stored: Record<string, number>; cou
       'posts.comments_count',
       'SELECT id, comments_count AS n FROM posts',
       "SELECT post_id AS id, COUNT(*) AS n FROM comments WHERE status = 'visible' GROUP BY post_id",
+    ],
+    [
+      'comments.likes_count',
+      'SELECT id, likes_count AS n FROM comments',
+      'SELECT comment_id AS id, COUNT(*) AS n FROM comment_likes GROUP BY comment_id',
     ],
   ];
   for (const [key, storedSql, countSql] of pairs) {

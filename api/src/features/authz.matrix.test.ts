@@ -116,7 +116,7 @@ function parseOutcome(outcome: Outcome): { status: number; code?: string } {
 
 // Rows
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 type RouteKey = `${Method} /api/${string}`;
 
 /** What a cell's check sees. */
@@ -518,6 +518,54 @@ const ROWS: Row[] = [
       admin: 201,
     },
   },
+  ...(['published', 'draft'] as const).map(
+    (status): Row => ({
+      route: 'GET /api/posts/{idOrSlug}/comments/viewer',
+      target: status,
+      why: "everyone may ask (anonymous gets the empty state); a draft's, like its comments, only its editors",
+      prepare: async (w) => ({ params: { idOrSlug: (await t.factories.post(w.author, { status })).id } }),
+      expect: status === 'published' ? everyone(200) : { ...everyone(404), author: 200, admin: 200 },
+    }),
+  ),
+  ...(['PUT', 'DELETE'] as const).map(
+    (method): Row => ({
+      route: `${method} /api/comments/{id}/like`,
+      target: "the author's comment",
+      why: 'verified readers like (or unlike) what others wrote, never their own',
+      prepare: async (w) => ({ params: { id: (await authorsComment(w)).id } }),
+      expect: {
+        anonymous: 401,
+        unverified: UNVERIFIED,
+        reader: 200,
+        banned: BANNED,
+        author: '403 own_comment',
+        otherAuthor: 200,
+        admin: 200,
+      },
+    }),
+  ),
+  ...(['PUT', 'DELETE'] as const).map(
+    (method): Row => ({
+      route: `${method} /api/comments/{id}/pin`,
+      target: "a reader's comment on the author's post",
+      why: "pins are the post's author's and admins' (another author is any other reader here)",
+      prepare: async (w) => ({ params: { id: (await t.factories.comment(await published(w), await reader())).id } }),
+      expect: {
+        anonymous: 401,
+        unverified: UNVERIFIED,
+        reader: NO_ROLE,
+        banned: BANNED,
+        author: 200,
+        otherAuthor: NO_ROLE,
+        admin: 200,
+      },
+    }),
+  ),
+  {
+    route: 'POST /api/comments/preview',
+    prepare: async () => ({ json: { body: 'Some *text*.' } }),
+    expect: { ...everyone(200), anonymous: 401, unverified: UNVERIFIED, banned: BANNED },
+  },
   {
     route: 'GET /api/comments/counts',
     why: 'a draft is left out of the counts for everyone',
@@ -620,6 +668,20 @@ const ROWS: Row[] = [
     expect: everyone(200),
   },
 
+  {
+    route: 'GET /api/site/comments',
+    prepare: async (w) => ({ query: { cursor: String((await authorsComment(w)).id - 1), limit: '10' } }),
+    expect: everyone(200),
+  },
+  ...(['draft', 'published'] as const).map(
+    (status): Row => ({
+      route: 'GET /api/site/posts/{id}/comments',
+      target: status,
+      why: "the builder's list of one post's comments: published posts only, for everyone",
+      prepare: async (w) => ({ params: { id: (await t.factories.post(w.author, { status })).id } }),
+      expect: everyone(status === 'draft' ? 404 : 200),
+    }),
+  ),
   ...(['draft', 'published'] as const).map(
     (status): Row => ({
       route: 'GET /api/site/posts/{idOrSlug}',

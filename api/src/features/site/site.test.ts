@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../../test/app.js';
 import { ErrorSchema } from '../../lib/openapi.js';
+import { SiteCommentListSchema } from '../comments/schema.js';
 import { type SitePost, SitePostPageSchema } from './schema.js';
 
 const StrictPage = SitePostPageSchema.strict();
@@ -137,5 +138,48 @@ describe('GET /api/site/posts', () => {
     expect(counts[0]).toBeGreaterThan(0);
     expect(counts[0]).toBeLessThanOrEqual(2);
     expect(counts[1]).toBe(counts[0]);
+  });
+});
+
+describe('GET /api/site/comments and /api/site/posts/:id/comments', () => {
+  it("lists every shown comment of published posts by id, hidden threads' tops bodiless, one post's all at once", async () => {
+    const author = await t.factories.user({ role: 'author' });
+    const reader = await t.factories.user();
+    const post = await t.factories.post(author);
+    const draft = await t.factories.post(author, { status: 'draft' });
+    const top = await t.factories.comment(post, reader, { body: 'Top' });
+    const reply = await t.factories.comment(post, reader, { parent: top });
+    const hiddenTop = await t.factories.comment(post, reader, { status: 'hidden' });
+    const underHidden = await t.factories.comment(post, reader, { parent: hiddenTop });
+    await t.factories.comment(post, reader, { status: 'hidden' });
+    await t.factories.comment(post, reader, { parent: top, status: 'hidden' });
+    await t.factories.comment(draft, reader);
+    const expected = [top.id, reply.id, hiddenTop.id, underHidden.id];
+
+    const ids: number[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res = await t.request('GET', `/api/site/comments?limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+      const body = SiteCommentListSchema.parse(await res.json());
+      expect(res.status).toBe(200);
+      for (const item of body.items) {
+        ids.push(item.id);
+        expect(item.bodyMarkdown).toBeUndefined();
+        if (item.id === hiddenTop.id) expect(item).toMatchObject({ status: 'hidden', bodyHtml: '' });
+      }
+      cursor = body.nextCursor;
+      pages++;
+    } while (cursor !== null && pages < 10);
+    expect(ids).toEqual(expected);
+
+    const one = await t.request('GET', `/api/site/posts/${post.id}/comments`);
+    const list = SiteCommentListSchema.parse(await one.json());
+    expect(list.items.map((c) => c.id)).toEqual(expected);
+    expect(list.nextCursor).toBeNull();
+    expect((await t.request('GET', `/api/site/posts/${draft.id}/comments`)).status).toBe(404);
+    expect((await t.request('GET', '/api/site/posts/99999999999/comments')).status).toBe(400);
+    expect((await t.request('GET', '/api/site/comments?limit=0')).status).toBe(400);
+    expect((await t.request('GET', '/api/site/comments?cursor=1.5')).status).toBe(400);
   });
 });
