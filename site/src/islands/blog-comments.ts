@@ -1,10 +1,4 @@
-import {
-  COMMENT_PAGE_SIZE,
-  COMMENT_SORTS,
-  type CommentSort,
-  compareThreads,
-  DEFAULT_COMMENT_SORT,
-} from '@blog/contract/comment-order';
+import { COMMENT_PAGE_SIZE, COMMENT_SORTS, type CommentSort, DEFAULT_COMMENT_SORT } from '@blog/contract/comment-order';
 import { html, LitElement, nothing, svg, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
@@ -13,27 +7,12 @@ import { commentAnchor, commentPagePath, SORT_LABELS } from '../lib/comments';
 import { commentDate, commentMomentText, commentsLabel, likesLabel } from '../lib/format';
 import { ACCOUNT_PATH } from '../lib/routes';
 import { ApiRequestError, api, errorText } from './api';
+import type { CommentsHost, Key, Problem } from './comments-host';
 import { type AuthChangedDetail, currentUser, requestAccount, type User } from './session';
 import type { Comment, CommentThread, CommentViewer, StaticCommentPage } from './types';
 
-/**
- * Where a composer or a message belongs: `n` the new-comment form, `r<threadId>` a reply form,
- * `e<commentId>` an edit form, `c<commentId>` a comment's own actions (like, pin, delete).
- */
-type Key = string;
-
-interface Problem {
-  text: string;
-  code: string;
-}
 const isProblem = (value: unknown): value is Problem =>
   typeof value === 'object' && value !== null && !(value instanceof Error) && 'text' in value && 'code' in value;
-
-/** A comment with the list it sits in (the threads, or one thread's replies). */
-interface Found {
-  comment: Comment;
-  list: Comment[];
-}
 
 const SORT_KEY = 'blog-comments-sort';
 
@@ -60,7 +39,7 @@ const noViewer: CommentViewer = { liked: [], own: [], canPin: false, canModerate
  * reader types is shown as text (or as the API's own preview of it).
  */
 @customElement('blog-comments')
-export class BlogComments extends LitElement {
+export class BlogComments extends LitElement implements CommentsHost {
   /** The post's id, for /api/posts/{id}/comments. */
   @property({ type: Number, attribute: 'post-id' })
   postId = 0;
@@ -69,31 +48,28 @@ export class BlogComments extends LitElement {
   @property({ attribute: 'post-slug' })
   postSlug = '';
 
-  @state() private user: User | null = null;
-  @state() private viewer: CommentViewer = noViewer;
-  @state() private sort: CommentSort = DEFAULT_COMMENT_SORT;
-  @state() private threads: CommentThread[] = [];
+  @state() user: User | null = null;
+  @state() viewer: CommentViewer = noViewer;
+  @state() sort: CommentSort = DEFAULT_COMMENT_SORT;
+  @state() threads: CommentThread[] = [];
   /** The reader's new threads while later pages are unread (they belong after those). */
-  @state() private fresh: CommentThread[] = [];
+  @state() fresh: CommentThread[] = [];
   /** The post's visible comments; undefined until the first page arrives. */
-  @state() private total: number | undefined;
+  @state() total: number | undefined;
   /** The next page: a static page's path, or the API's cursor (`api:<cursor>`). */
-  @state() private next: string | null = null;
+  @state() next: string | null = null;
   @state() private loading = false;
   @state() private loadError = '';
   /** The open reply or edit form. */
-  @state() private open: Key | null = null;
+  @state() open: Key | null = null;
   /** The comment whose deletion awaits confirmation. */
-  @state() private confirming: number | null = null;
+  @state() confirming: number | null = null;
 
   readonly #problems = new Map<Key, Problem>();
-  /** The text of an edit the API refused, for the form that opens again. */
-  readonly #retry = new Map<Key, string>();
-  /** The comment a reply form answers (`r<threadId>` → the comment clicked). */
-  readonly #replyTo = new Map<Key, Comment>();
-  /** Comments the API has not confirmed yet (new ones have negative ids). */
-  readonly #pending = new Set<number>();
-  #tempId = 0;
+  readonly retry = new Map<Key, string>();
+  readonly replyTo = new Map<Key, Comment>();
+  readonly pending = new Set<number>();
+  tempId = 0;
   /** Only the latest load may write its answer. */
   #loadSeq = 0;
   /** Static pages are missing (a page rendered on demand): read the API's pages. */
@@ -156,7 +132,7 @@ export class BlogComments extends LitElement {
   }
 
   /** Where a form keeps its draft in sessionStorage ('' for an edit: it starts from the comment). */
-  #draftKey(key: Key): string {
+  draftKey(key: Key): string {
     return key.startsWith('e') ? '' : `blog-comment-draft:${this.postId}:${key}`;
   }
 
@@ -167,7 +143,7 @@ export class BlogComments extends LitElement {
       return;
     }
     // The forms only for a reader who can write: anonymous readers never download them.
-    if (this.user.emailVerified) void import('./comment-composer');
+    if (this.user.emailVerified) void this.#act();
     try {
       this.viewer = await api.call('GET /posts/:idOrSlug/comments/viewer', { params: { idOrSlug: this.postId } });
     } catch {
@@ -237,7 +213,7 @@ export class BlogComments extends LitElement {
   }
 
   /** Shows what went wrong with form `key` (an API error, or a problem of the form's own); null clears it. */
-  #setProblem(key: Key, error: unknown): void {
+  setProblem(key: Key, error: unknown): void {
     if (error === null) this.#problems.delete(key);
     else if (isProblem(error)) this.#problems.set(key, error);
     else
@@ -248,207 +224,24 @@ export class BlogComments extends LitElement {
     this.requestUpdate();
   }
 
-  #find(id: number): Found | undefined {
-    for (const list of [this.threads, this.fresh]) {
-      for (const thread of list) {
-        if (thread.id === id) return { comment: thread, list };
-        const reply = thread.replies.find((r) => r.id === id);
-        if (reply) return { comment: reply, list: thread.replies };
-      }
-    }
-    return undefined;
-  }
-
-  #thread(id: number): CommentThread | undefined {
-    return this.threads.find((thread) => thread.id === id) ?? this.fresh.find((thread) => thread.id === id);
-  }
-
-  #adjustTotal(by: number): void {
-    this.total = Math.max(0, (this.total ?? 0) + by);
-  }
-
   #own(id: number) {
     return this.viewer.own.find((entry) => entry.id === id);
   }
 
-  async #openForm(key: Key): Promise<void> {
-    this.open = key;
-    await this.updateComplete;
-    await this.#composerOf(key)?.focus();
+  /** The writing half (forms, comments, edits, deletions, likes, pins), loaded on first use. */
+  #actions: Promise<typeof import('./comment-actions')> | null = null;
+  #act(): Promise<typeof import('./comment-actions')> {
+    this.#actions ??= import('./comment-actions');
+    return this.#actions;
   }
 
-  #composerOf(key: Key) {
-    return this.querySelector<HTMLElement & { focus(): Promise<void>; clear(): void; restore(text: string): void }>(
-      `comment-composer[data-key="${key}"]`,
-    );
-  }
-
-  async #reply(thread: CommentThread, to: Comment): Promise<void> {
-    this.#replyTo.set(`r${thread.id}`, to);
-    await this.#openForm(`r${thread.id}`);
-  }
-
-  #closeForm(): void {
-    this.open = null;
-  }
-
-  async #submit(key: Key, body: string): Promise<void> {
-    if (!body) return this.#setProblem(key, { text: 'Write something first.', code: 'empty' });
-    this.#setProblem(key, null);
-    if (key.startsWith('e')) return this.#edit(Number(key.slice(1)), body, key);
-    const user = this.user;
-    const threadId = key.startsWith('r') ? Number(key.slice(1)) : null;
-    const thread = threadId === null ? undefined : this.#thread(threadId);
-    if (!user || (threadId !== null && !thread)) return;
-    const replyTo = this.#replyTo.get(key);
-    const temp: CommentThread = {
-      id: --this.#tempId,
-      postId: this.postId,
-      parentId: threadId,
-      author: { id: user.id, name: user.name, avatarUrl: null },
-      status: 'visible',
-      bodyHtml: '',
-      bodyMarkdown: body,
-      likesCount: 0,
-      pinnedAt: null,
-      createdAt: new Date().toISOString(),
-      editedAt: null,
-      replies: [],
-    };
-    // Where the new comment belongs in this order: a reply at its thread's end; a thread first
-    // under "newest", else last — after the pages not read yet, so it waits below them.
-    const list: CommentThread[] = thread
-      ? (thread.replies as CommentThread[])
-      : this.sort === 'newest' || this.next === null
-        ? this.threads
-        : this.fresh;
-    if (thread || this.sort !== 'newest') list.push(temp);
-    else list.splice(this.threads.filter((t) => t.pinnedAt !== null).length, 0, temp);
-    this.#pending.add(temp.id);
-    const composer = this.#composerOf(key);
-    this.#adjustTotal(1);
-    // The new-comment form stays and empties; a reply's closes (its draft stays stored until saved).
-    if (thread) this.#closeForm();
-    else composer?.clear();
-    this.requestUpdate();
-    try {
-      const saved = await api.call('POST /posts/:idOrSlug/comments', {
-        params: { idOrSlug: this.postId },
-        body: { body, parentId: replyTo?.id ?? threadId },
-      });
-      // Threads need their (empty) replies; on a reply the field is unused.
-      const fresh: CommentThread = { ...saved, replies: [] };
-      const index = list.indexOf(temp);
-      if (index >= 0) list[index] = fresh;
-      if (thread) storage('session')?.removeItem(this.#draftKey(key));
-      if (saved.editableUntil && saved.bodyMarkdown !== undefined) {
-        this.viewer = {
-          ...this.viewer,
-          own: [
-            ...this.viewer.own,
-            { id: saved.id, bodyMarkdown: saved.bodyMarkdown, editableUntil: saved.editableUntil },
-          ],
-        };
-      }
-    } catch (error) {
-      const index = list.indexOf(temp);
-      if (index >= 0) list.splice(index, 1);
-      this.#adjustTotal(-1);
-      if (thread) this.open = key;
-      else this.#composerOf(key)?.restore(body);
-      this.#setProblem(key, error);
-    } finally {
-      this.#pending.delete(temp.id);
-      this.requestUpdate();
+  #like(comment: Comment, event: Event): void {
+    if (this.user) {
+      void this.#act().then((a) => a.toggleLike(this, comment));
+      return;
     }
-  }
-
-  async #edit(id: number, body: string, key: Key): Promise<void> {
-    const comment = this.#find(id)?.comment;
-    if (!comment) return;
-    const before = { bodyMarkdown: comment.bodyMarkdown, bodyHtml: comment.bodyHtml, editedAt: comment.editedAt };
-    Object.assign(comment, { bodyMarkdown: body, bodyHtml: '' });
-    this.#pending.add(id);
-    this.#retry.delete(key);
-    this.#closeForm();
-    try {
-      const saved = await api.call('PATCH /comments/:id', { params: { id }, body: { body } });
-      Object.assign(comment, saved);
-      this.viewer = {
-        ...this.viewer,
-        own: this.viewer.own.map((entry) => (entry.id === id ? { ...entry, bodyMarkdown: body } : entry)),
-      };
-    } catch (error) {
-      Object.assign(comment, before);
-      this.#retry.set(key, body);
-      this.open = key;
-      this.#setProblem(key, error);
-    } finally {
-      this.#pending.delete(id);
-      this.requestUpdate();
-    }
-  }
-
-  async #delete(id: number): Promise<void> {
-    this.confirming = null;
-    const found = this.#find(id);
-    if (!found) return;
-    const { comment, list } = found;
-    const index = list.indexOf(comment);
-    // Its replies go with it; hidden comments were not counted.
-    const replies = comment.parentId === null ? (this.#thread(id)?.replies.length ?? 0) : 0;
-    const removed = (comment.status === 'visible' ? 1 : 0) + replies;
-    list.splice(index, 1);
-    this.#adjustTotal(-removed);
-    this.#setProblem(`c${id}`, null);
-    this.requestUpdate();
-    try {
-      await api.call('DELETE /comments/:id', { params: { id } });
-    } catch (error) {
-      list.splice(index, 0, comment);
-      this.#adjustTotal(removed);
-      this.#setProblem(`c${id}`, error);
-    }
-  }
-
-  async #toggleLike(comment: Comment, event: Event): Promise<void> {
-    if (!this.user) {
-      this.#ask(event);
-      return this.#setProblem(`c${comment.id}`, { text: 'Sign in to like comments.', code: 'unauthorized' });
-    }
-    const liked = this.viewer.liked.includes(comment.id);
-    const before = { liked: this.viewer.liked, count: comment.likesCount };
-    this.viewer = {
-      ...this.viewer,
-      liked: liked ? this.viewer.liked.filter((id) => id !== comment.id) : [...this.viewer.liked, comment.id],
-    };
-    comment.likesCount = Math.max(0, comment.likesCount + (liked ? -1 : 1));
-    this.#setProblem(`c${comment.id}`, null);
-    try {
-      const answer = await api.call(liked ? 'DELETE /comments/:id/like' : 'PUT /comments/:id/like', {
-        params: { id: comment.id },
-      });
-      comment.likesCount = answer.likesCount;
-    } catch (error) {
-      this.viewer = { ...this.viewer, liked: before.liked };
-      comment.likesCount = before.count;
-      this.#setProblem(`c${comment.id}`, error);
-    }
-    this.requestUpdate();
-  }
-
-  async #togglePin(thread: CommentThread): Promise<void> {
-    const pinned = thread.pinnedAt !== null;
-    this.#setProblem(`c${thread.id}`, null);
-    try {
-      const saved = await api.call(pinned ? 'DELETE /comments/:id/pin' : 'PUT /comments/:id/pin', {
-        params: { id: thread.id },
-      });
-      thread.pinnedAt = saved.pinnedAt;
-      this.threads = [...this.threads].sort(compareThreads(this.sort));
-    } catch (error) {
-      this.#setProblem(`c${thread.id}`, error);
-    }
+    this.#ask(event);
+    this.setProblem(`c${comment.id}`, { text: 'Sign in to like comments.', code: 'unauthorized' });
   }
 
   #ask(event: Event): void {
@@ -480,11 +273,13 @@ export class BlogComments extends LitElement {
         label=${label}
         submit-label=${submit}
         ?cancel=${key !== 'n'}
-        draft-key=${this.#draftKey(key)}
-        .value=${this.#retry.get(key) ?? opts.value ?? ''}
+        draft-key=${this.draftKey(key)}
+        .value=${this.retry.get(key) ?? opts.value ?? ''}
         .replyTo=${to ? { anchor: commentAnchor(to.id), name: to.author.name } : null}
-        @compose-submit=${(event: CustomEvent<{ text: string }>) => this.#submit(key, event.detail.text)}
-        @compose-cancel=${() => this.#closeForm()}
+        @compose-submit=${(event: CustomEvent<{ text: string }>) => void this.#act().then((a) => a.submit(this, key, event.detail.text))}
+        @compose-cancel=${() => {
+          this.open = null;
+        }}
       ></comment-composer>
       ${this.#problem(key)}`;
   }
@@ -517,7 +312,7 @@ export class BlogComments extends LitElement {
   #comment(comment: Comment, thread: CommentThread): TemplateResult {
     const user = this.user;
     const id = comment.id;
-    const pending = this.#pending.has(id) || id < 0;
+    const pending = this.pending.has(id) || id < 0;
     const own = user?.id === comment.author.id;
     const key = `e${id}`;
     const mine = this.#own(id);
@@ -557,7 +352,7 @@ export class BlogComments extends LitElement {
                 aria-label=${`Like: ${likesLabel(comment.likesCount)}`}
                 ?disabled=${pending || own}
                 title=${own ? 'Your own comment' : liked ? 'Unlike' : 'Like'}
-                @click=${(event: Event) => this.#toggleLike(comment, event)}
+                @click=${(event: Event) => this.#like(comment, event)}
               >
                 <span aria-hidden="true">♥</span> <span class="n">${comment.likesCount}</span>
               </button>
@@ -566,13 +361,13 @@ export class BlogComments extends LitElement {
                   ? nothing
                   : html`${
                       user?.emailVerified && thread.status === 'visible' && thread.id > 0
-                        ? html`<button type="button" @click=${() => this.#reply(thread, comment)}>Reply</button>`
+                        ? html`<button type="button" @click=${() => void this.#act().then((a) => a.reply(this, thread, comment))}>Reply</button>`
                         : nothing
                     }
-                  ${editable ? html`<button type="button" @click=${() => this.#openForm(key)}>Edit</button>` : nothing}
+                  ${editable ? html`<button type="button" @click=${() => void this.#act().then((a) => a.openForm(this, key))}>Edit</button>` : nothing}
                   ${
                     this.viewer.canPin && comment.parentId === null
-                      ? html`<button type="button" @click=${() => this.#togglePin(thread)}>
+                      ? html`<button type="button" @click=${() => void this.#act().then((a) => a.togglePin(this, thread))}>
                         ${comment.pinnedAt ? 'Unpin' : 'Pin'}
                       </button>`
                       : nothing
@@ -581,7 +376,7 @@ export class BlogComments extends LitElement {
                     own || this.viewer.canModerate
                       ? this.confirming === id
                         ? html`<span>Delete this comment${comment.parentId === null ? ' and its replies' : ''}?</span>
-                          <button type="button" @click=${() => this.#delete(id)}>Yes, delete</button>
+                          <button type="button" @click=${() => void this.#act().then((a) => a.remove(this, id))}>Yes, delete</button>
                           <button type="button" @click=${() => (this.confirming = null)}>Keep it</button>`
                         : html`<button type="button" @click=${() => (this.confirming = id)}>Delete</button>`
                       : nothing
@@ -596,7 +391,7 @@ export class BlogComments extends LitElement {
 
   #threadItem(thread: CommentThread): TemplateResult {
     const key = `r${thread.id}`;
-    const to = this.#replyTo.get(key) ?? thread;
+    const to = this.replyTo.get(key) ?? thread;
     return html`<li class=${thread.pinnedAt ? 'thread pinned' : 'thread'} id=${commentAnchor(thread.id)}>
       ${this.#comment(thread, thread)}
       ${

@@ -1,0 +1,211 @@
+// The writing half of <blog-comments>, loaded on first use (a reader who reads never downloads
+// it): comments, replies, edits, deletions, likes and pins, each shown at once and rolled back
+// when the API refuses it. It defines <comment-composer> too.
+import { compareThreads } from '@blog/contract/comment-order';
+import { api } from './api';
+import './comment-composer';
+import type { CommentsHost, Found, Key } from './comments-host';
+import type { Comment, CommentThread } from './types';
+
+function storage(): Storage | null {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return null;
+  }
+}
+
+export function find(host: CommentsHost, id: number): Found | undefined {
+  for (const list of [host.threads, host.fresh]) {
+    for (const thread of list) {
+      if (thread.id === id) return { comment: thread, list };
+      const reply = thread.replies.find((r) => r.id === id);
+      if (reply) return { comment: reply, list: thread.replies };
+    }
+  }
+  return undefined;
+}
+
+export function thread(host: CommentsHost, id: number): CommentThread | undefined {
+  return host.threads.find((thread) => thread.id === id) ?? host.fresh.find((thread) => thread.id === id);
+}
+
+function adjustTotal(host: CommentsHost, by: number): void {
+  host.total = Math.max(0, (host.total ?? 0) + by);
+}
+
+export async function openForm(host: CommentsHost, key: Key): Promise<void> {
+  host.open = key;
+  await host.updateComplete;
+  await composerOf(host, key)?.focus();
+}
+
+function composerOf(host: CommentsHost, key: Key) {
+  return host.querySelector<HTMLElement & { focus(): Promise<void>; clear(): void; restore(text: string): void }>(
+    `comment-composer[data-key="${key}"]`,
+  );
+}
+
+export async function reply(host: CommentsHost, at: CommentThread, to: Comment): Promise<void> {
+  host.replyTo.set(`r${at.id}`, to);
+  await openForm(host, `r${at.id}`);
+}
+
+export function closeForm(host: CommentsHost): void {
+  host.open = null;
+}
+
+export async function submit(host: CommentsHost, key: Key, body: string): Promise<void> {
+  if (!body) return host.setProblem(key, { text: 'Write something first.', code: 'empty' });
+  host.setProblem(key, null);
+  if (key.startsWith('e')) return edit(host, Number(key.slice(1)), body, key);
+  const user = host.user;
+  const threadId = key.startsWith('r') ? Number(key.slice(1)) : null;
+  const parent = threadId === null ? undefined : thread(host, threadId);
+  if (!user || (threadId !== null && !parent)) return;
+  const replyTo = host.replyTo.get(key);
+  const temp: CommentThread = {
+    id: --host.tempId,
+    postId: host.postId,
+    parentId: threadId,
+    author: { id: user.id, name: user.name, avatarUrl: null },
+    status: 'visible',
+    bodyHtml: '',
+    bodyMarkdown: body,
+    likesCount: 0,
+    pinnedAt: null,
+    createdAt: new Date().toISOString(),
+    editedAt: null,
+    replies: [],
+  };
+  // Where the new comment belongs in this order: a reply at its thread's end; a thread first
+  // under "newest", else last — after the pages not read yet, so it waits below them.
+  const list: CommentThread[] = parent
+    ? (parent.replies as CommentThread[])
+    : host.sort === 'newest' || host.next === null
+      ? host.threads
+      : host.fresh;
+  if (parent || host.sort !== 'newest') list.push(temp);
+  else list.splice(host.threads.filter((t) => t.pinnedAt !== null).length, 0, temp);
+  host.pending.add(temp.id);
+  const composer = composerOf(host, key);
+  adjustTotal(host, 1);
+  // The new-comment form stays and empties; a reply's closes (its draft stays stored until saved).
+  if (parent) closeForm(host);
+  else composer?.clear();
+  host.requestUpdate();
+  try {
+    const saved = await api.call('POST /posts/:idOrSlug/comments', {
+      params: { idOrSlug: host.postId },
+      body: { body, parentId: replyTo?.id ?? threadId },
+    });
+    // Threads need their (empty) replies; on a reply the field is unused.
+    const fresh: CommentThread = { ...saved, replies: [] };
+    const index = list.indexOf(temp);
+    if (index >= 0) list[index] = fresh;
+    if (parent) storage()?.removeItem(host.draftKey(key));
+    if (saved.editableUntil && saved.bodyMarkdown !== undefined) {
+      host.viewer = {
+        ...host.viewer,
+        own: [
+          ...host.viewer.own,
+          { id: saved.id, bodyMarkdown: saved.bodyMarkdown, editableUntil: saved.editableUntil },
+        ],
+      };
+    }
+  } catch (error) {
+    const index = list.indexOf(temp);
+    if (index >= 0) list.splice(index, 1);
+    adjustTotal(host, -1);
+    if (parent) host.open = key;
+    else composerOf(host, key)?.restore(body);
+    host.setProblem(key, error);
+  } finally {
+    host.pending.delete(temp.id);
+    host.requestUpdate();
+  }
+}
+
+async function edit(host: CommentsHost, id: number, body: string, key: Key): Promise<void> {
+  const comment = find(host, id)?.comment;
+  if (!comment) return;
+  const before = { bodyMarkdown: comment.bodyMarkdown, bodyHtml: comment.bodyHtml, editedAt: comment.editedAt };
+  Object.assign(comment, { bodyMarkdown: body, bodyHtml: '' });
+  host.pending.add(id);
+  host.retry.delete(key);
+  closeForm(host);
+  try {
+    const saved = await api.call('PATCH /comments/:id', { params: { id }, body: { body } });
+    Object.assign(comment, saved);
+    host.viewer = {
+      ...host.viewer,
+      own: host.viewer.own.map((entry) => (entry.id === id ? { ...entry, bodyMarkdown: body } : entry)),
+    };
+  } catch (error) {
+    Object.assign(comment, before);
+    host.retry.set(key, body);
+    host.open = key;
+    host.setProblem(key, error);
+  } finally {
+    host.pending.delete(id);
+    host.requestUpdate();
+  }
+}
+
+export async function remove(host: CommentsHost, id: number): Promise<void> {
+  host.confirming = null;
+  const found = find(host, id);
+  if (!found) return;
+  const { comment, list } = found;
+  const index = list.indexOf(comment);
+  // Its replies go with it; hidden comments were not counted.
+  const replies = comment.parentId === null ? (thread(host, id)?.replies.length ?? 0) : 0;
+  const removed = (comment.status === 'visible' ? 1 : 0) + replies;
+  list.splice(index, 1);
+  adjustTotal(host, -removed);
+  host.setProblem(`c${id}`, null);
+  host.requestUpdate();
+  try {
+    await api.call('DELETE /comments/:id', { params: { id } });
+  } catch (error) {
+    list.splice(index, 0, comment);
+    adjustTotal(host, removed);
+    host.setProblem(`c${id}`, error);
+  }
+}
+
+export async function toggleLike(host: CommentsHost, comment: Comment): Promise<void> {
+  const liked = host.viewer.liked.includes(comment.id);
+  const before = { liked: host.viewer.liked, count: comment.likesCount };
+  host.viewer = {
+    ...host.viewer,
+    liked: liked ? host.viewer.liked.filter((id) => id !== comment.id) : [...host.viewer.liked, comment.id],
+  };
+  comment.likesCount = Math.max(0, comment.likesCount + (liked ? -1 : 1));
+  host.setProblem(`c${comment.id}`, null);
+  try {
+    const answer = await api.call(liked ? 'DELETE /comments/:id/like' : 'PUT /comments/:id/like', {
+      params: { id: comment.id },
+    });
+    comment.likesCount = answer.likesCount;
+  } catch (error) {
+    host.viewer = { ...host.viewer, liked: before.liked };
+    comment.likesCount = before.count;
+    host.setProblem(`c${comment.id}`, error);
+  }
+  host.requestUpdate();
+}
+
+export async function togglePin(host: CommentsHost, at: CommentThread): Promise<void> {
+  const pinned = at.pinnedAt !== null;
+  host.setProblem(`c${at.id}`, null);
+  try {
+    const saved = await api.call(pinned ? 'DELETE /comments/:id/pin' : 'PUT /comments/:id/pin', {
+      params: { id: at.id },
+    });
+    at.pinnedAt = saved.pinnedAt;
+    host.threads = [...host.threads].sort(compareThreads(host.sort));
+  } catch (error) {
+    host.setProblem(`c${at.id}`, error);
+  }
+}
