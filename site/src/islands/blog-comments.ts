@@ -142,8 +142,8 @@ export class BlogComments extends LitElement implements CommentsHost {
       this.viewer = noViewer;
       return;
     }
-    // The forms only for a reader who can write: anonymous readers never download them.
-    if (this.user.emailVerified) void this.#act();
+    // The writing half only for a signed-in reader: anonymous readers never download it.
+    void this.#act();
     try {
       this.viewer = await api.call('GET /posts/:idOrSlug/comments/viewer', { params: { idOrSlug: this.postId } });
     } catch {
@@ -230,8 +230,13 @@ export class BlogComments extends LitElement implements CommentsHost {
 
   /** The writing half (forms, comments, edits, deletions, likes, pins), loaded on first use. */
   #actions: Promise<typeof import('./comment-actions')> | null = null;
+  #mod: typeof import('./comment-actions') | null = null;
   #act(): Promise<typeof import('./comment-actions')> {
-    this.#actions ??= import('./comment-actions');
+    this.#actions ??= import('./comment-actions').then((mod) => {
+      this.#mod = mod;
+      this.requestUpdate();
+      return mod;
+    });
     return this.#actions;
   }
 
@@ -266,22 +271,9 @@ export class BlogComments extends LitElement implements CommentsHost {
   }
 
   /** A form (the lazily loaded <comment-composer>) and what went wrong with it. */
-  #composer(key: Key, label: string, submit: string, opts: { value?: string; replyTo?: Comment } = {}): TemplateResult {
-    const to = opts.replyTo;
-    return html`<comment-composer
-        data-key=${key}
-        label=${label}
-        submit-label=${submit}
-        ?cancel=${key !== 'n'}
-        draft-key=${this.draftKey(key)}
-        .value=${this.retry.get(key) ?? opts.value ?? ''}
-        .replyTo=${to ? { anchor: commentAnchor(to.id), name: to.author.name } : null}
-        @compose-submit=${(event: CustomEvent<{ text: string }>) => void this.#act().then((a) => a.submit(this, key, event.detail.text))}
-        @compose-cancel=${() => {
-          this.open = null;
-        }}
-      ></comment-composer>
-      ${this.#problem(key)}`;
+  /** A form and what went wrong with it (the writing half draws the form). */
+  #composer(key: Key, label: string, submit: string, opts: { value?: string; replyTo?: Comment } = {}) {
+    return html`${this.#mod ? this.#mod.composer(this, key, label, submit, opts) : nothing}${this.#problem(key)}`;
   }
 
   #gate(): TemplateResult {
@@ -356,32 +348,7 @@ export class BlogComments extends LitElement implements CommentsHost {
               >
                 <span aria-hidden="true">♥</span> <span class="n">${comment.likesCount}</span>
               </button>
-              ${
-                pending
-                  ? nothing
-                  : html`${
-                      user?.emailVerified && thread.status === 'visible' && thread.id > 0
-                        ? html`<button type="button" @click=${() => void this.#act().then((a) => a.reply(this, thread, comment))}>Reply</button>`
-                        : nothing
-                    }
-                  ${editable ? html`<button type="button" @click=${() => void this.#act().then((a) => a.openForm(this, key))}>Edit</button>` : nothing}
-                  ${
-                    this.viewer.canPin && comment.parentId === null
-                      ? html`<button type="button" @click=${() => void this.#act().then((a) => a.togglePin(this, thread))}>
-                        ${comment.pinnedAt ? 'Unpin' : 'Pin'}
-                      </button>`
-                      : nothing
-                  }
-                  ${
-                    own || this.viewer.canModerate
-                      ? this.confirming === id
-                        ? html`<span>Delete this comment${comment.parentId === null ? ' and its replies' : ''}?</span>
-                          <button type="button" @click=${() => void this.#act().then((a) => a.remove(this, id))}>Yes, delete</button>
-                          <button type="button" @click=${() => (this.confirming = null)}>Keep it</button>`
-                        : html`<button type="button" @click=${() => (this.confirming = id)}>Delete</button>`
-                      : nothing
-                  }`
-              }
+              ${pending || !this.#mod ? nothing : this.#mod.buttons(this, comment, thread, { own, editable, key })}
             </div>`
         }
         ${this.#problem(`c${id}`)}

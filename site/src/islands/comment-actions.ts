@@ -2,6 +2,8 @@
 // it): comments, replies, edits, deletions, likes and pins, each shown at once and rolled back
 // when the API refuses it. It defines <comment-composer> too.
 import { compareThreads } from '@blog/contract/comment-order';
+import { html, nothing, type TemplateResult } from 'lit';
+import { commentAnchor } from '../lib/comments';
 import { api } from './api';
 import './comment-composer';
 import type { CommentsHost, Found, Key } from './comments-host';
@@ -15,7 +17,7 @@ function storage(): Storage | null {
   }
 }
 
-export function find(host: CommentsHost, id: number): Found | undefined {
+function find(host: CommentsHost, id: number): Found | undefined {
   for (const list of [host.threads, host.fresh]) {
     for (const thread of list) {
       if (thread.id === id) return { comment: thread, list };
@@ -26,7 +28,7 @@ export function find(host: CommentsHost, id: number): Found | undefined {
   return undefined;
 }
 
-export function thread(host: CommentsHost, id: number): CommentThread | undefined {
+function thread(host: CommentsHost, id: number): CommentThread | undefined {
   return host.threads.find((thread) => thread.id === id) ?? host.fresh.find((thread) => thread.id === id);
 }
 
@@ -34,7 +36,7 @@ function adjustTotal(host: CommentsHost, by: number): void {
   host.total = Math.max(0, (host.total ?? 0) + by);
 }
 
-export async function openForm(host: CommentsHost, key: Key): Promise<void> {
+async function openForm(host: CommentsHost, key: Key): Promise<void> {
   host.open = key;
   await host.updateComplete;
   await composerOf(host, key)?.focus();
@@ -46,16 +48,16 @@ function composerOf(host: CommentsHost, key: Key) {
   );
 }
 
-export async function reply(host: CommentsHost, at: CommentThread, to: Comment): Promise<void> {
+async function reply(host: CommentsHost, at: CommentThread, to: Comment): Promise<void> {
   host.replyTo.set(`r${at.id}`, to);
   await openForm(host, `r${at.id}`);
 }
 
-export function closeForm(host: CommentsHost): void {
+function closeForm(host: CommentsHost): void {
   host.open = null;
 }
 
-export async function submit(host: CommentsHost, key: Key, body: string): Promise<void> {
+async function submit(host: CommentsHost, key: Key, body: string): Promise<void> {
   if (!body) return host.setProblem(key, { text: 'Write something first.', code: 'empty' });
   host.setProblem(key, null);
   if (key.startsWith('e')) return edit(host, Number(key.slice(1)), body, key);
@@ -152,7 +154,7 @@ async function edit(host: CommentsHost, id: number, body: string, key: Key): Pro
   }
 }
 
-export async function remove(host: CommentsHost, id: number): Promise<void> {
+async function remove(host: CommentsHost, id: number): Promise<void> {
   host.confirming = null;
   const found = find(host, id);
   if (!found) return;
@@ -196,7 +198,7 @@ export async function toggleLike(host: CommentsHost, comment: Comment): Promise<
   host.requestUpdate();
 }
 
-export async function togglePin(host: CommentsHost, at: CommentThread): Promise<void> {
+async function togglePin(host: CommentsHost, at: CommentThread): Promise<void> {
   const pinned = at.pinnedAt !== null;
   host.setProblem(`c${at.id}`, null);
   try {
@@ -208,4 +210,70 @@ export async function togglePin(host: CommentsHost, at: CommentThread): Promise<
   } catch (error) {
     host.setProblem(`c${at.id}`, error);
   }
+}
+
+/** The form of `key` (<comment-composer>, defined by this module). */
+export function composer(
+  host: CommentsHost,
+  key: Key,
+  label: string,
+  submit: string,
+  opts: { value?: string; replyTo?: Comment },
+): TemplateResult {
+  const to = opts.replyTo;
+  return html`<comment-composer
+    data-key=${key}
+    label=${label}
+    submit-label=${submit}
+    ?cancel=${key !== 'n'}
+    draft-key=${host.draftKey(key)}
+    .value=${host.retry.get(key) ?? opts.value ?? ''}
+    .replyTo=${to ? { anchor: commentAnchor(to.id), name: to.author.name } : null}
+    @compose-submit=${(event: CustomEvent<{ text: string }>) => submit(host, key, event.detail.text)}
+    @compose-cancel=${() => closeForm(host)}
+  ></comment-composer>`;
+}
+
+/** A signed-in reader's buttons on a comment: reply, edit (own, in the window), pin, delete. */
+export function buttons(
+  host: CommentsHost,
+  comment: Comment,
+  at: CommentThread,
+  { own, editable, key }: { own: boolean; editable: boolean; key: Key },
+): TemplateResult {
+  const id = comment.id;
+  return html`${
+    host.user?.emailVerified && at.status === 'visible' && at.id > 0
+      ? html`<button type="button" @click=${() => reply(host, at, comment)}>Reply</button>`
+      : nothing
+  }
+    ${editable ? html`<button type="button" @click=${() => openForm(host, key)}>Edit</button>` : nothing}
+    ${
+      host.viewer.canPin && comment.parentId === null
+        ? html`<button type="button" @click=${() => togglePin(host, at)}>${comment.pinnedAt ? 'Unpin' : 'Pin'}</button>`
+        : nothing
+    }
+    ${
+      own || host.viewer.canModerate
+        ? host.confirming === id
+          ? html`<span>Delete this comment${comment.parentId === null ? ' and its replies' : ''}?</span>
+              <button type="button" @click=${() => remove(host, id)}>Yes, delete</button>
+              <button
+                type="button"
+                @click=${() => {
+                  host.confirming = null;
+                }}
+              >
+                Keep it
+              </button>`
+          : html`<button
+              type="button"
+              @click=${() => {
+                host.confirming = id;
+              }}
+            >
+              Delete
+            </button>`
+        : nothing
+    }`;
 }
