@@ -6,13 +6,10 @@ import { AVATAR_SIZE, avatarColour, initialsOf } from '../lib/avatar';
 import { commentAnchor, commentPagePath, SORT_LABELS } from '../lib/comments';
 import { commentDate, commentMomentText, commentsLabel, likesLabel } from '../lib/format';
 import { ACCOUNT_PATH } from '../lib/routes';
-import { ApiRequestError, api, errorText } from './api';
+import { api, errorText } from './api';
 import type { CommentsHost, Key, Problem } from './comments-host';
 import { type AuthChangedDetail, currentUser, requestAccount, type User } from './session';
 import type { Comment, CommentThread, CommentViewer, StaticCommentPage } from './types';
-
-const isProblem = (value: unknown): value is Problem =>
-  typeof value === 'object' && value !== null && !(value instanceof Error) && 'text' in value && 'code' in value;
 
 const SORT_KEY = 'blog-comments-sort';
 
@@ -65,7 +62,7 @@ export class BlogComments extends LitElement implements CommentsHost {
   /** The comment whose deletion awaits confirmation. */
   @state() confirming: number | null = null;
 
-  readonly #problems = new Map<Key, Problem>();
+  readonly problems = new Map<Key, Problem>();
   readonly retry = new Map<Key, string>();
   readonly replyTo = new Map<Key, Comment>();
   readonly pending = new Set<number>();
@@ -78,7 +75,7 @@ export class BlogComments extends LitElement implements CommentsHost {
 
   readonly #onAuthChanged = (event: CustomEvent<AuthChangedDetail>) => {
     this.user = event.detail.user;
-    this.#problems.clear();
+    this.problems.clear();
     this.open = this.confirming = null;
     void this.#loadViewer();
   };
@@ -212,18 +209,6 @@ export class BlogComments extends LitElement implements CommentsHost {
     void this.#load(false);
   }
 
-  /** Shows what went wrong with form `key` (an API error, or a problem of the form's own); null clears it. */
-  setProblem(key: Key, error: unknown): void {
-    if (error === null) this.#problems.delete(key);
-    else if (isProblem(error)) this.#problems.set(key, error);
-    else
-      this.#problems.set(key, {
-        text: errorText(error),
-        code: error instanceof ApiRequestError ? error.code : 'error',
-      });
-    this.requestUpdate();
-  }
-
   #own(id: number) {
     return this.viewer.own.find((entry) => entry.id === id);
   }
@@ -245,32 +230,19 @@ export class BlogComments extends LitElement implements CommentsHost {
       void this.#act().then((a) => a.toggleLike(this, comment));
       return;
     }
-    this.#ask(event);
-    this.setProblem(`c${comment.id}`, { text: 'Sign in to like comments.', code: 'unauthorized' });
+    this.ask(event);
   }
 
-  #ask(event: Event): void {
+  /** Opens the account dialog at sign-in (a link's own navigation is the fallback without one). */
+  ask(event: Event): void {
     if (requestAccount('signin')) event.preventDefault();
   }
 
-  #problem(key: Key): TemplateResult | typeof nothing {
-    const problem = this.#problems.get(key);
-    if (!problem) return nothing;
-    const link = (label: string) => html` <a href=${ACCOUNT_PATH} @click=${this.#ask}>${label}</a>`;
-    const text =
-      problem.code === 'email_not_verified'
-        ? 'Verify your email address first.'
-        : problem.code === 'banned'
-          ? 'This account is banned: it can read comments but not write them.'
-          : problem.text;
-    return html`<p class="error" role="alert">
-      ${text}${problem.code === 'unauthorized' ? link('Sign in') : nothing}${
-        problem.code === 'email_not_verified' ? link('Enter the code we mailed you') : nothing
-      }
-    </p>`;
+  /** What went wrong with form `key` (problems come from the writing half only). */
+  #problem(key: Key) {
+    return this.#mod ? this.#mod.problem(this, key) : nothing;
   }
 
-  /** A form (the lazily loaded <comment-composer>) and what went wrong with it. */
   /** A form and what went wrong with it (the writing half draws the form). */
   #composer(key: Key, label: string, submit: string, opts: { value?: string; replyTo?: Comment } = {}) {
     return html`${this.#mod ? this.#mod.composer(this, key, label, submit, opts) : nothing}${this.#problem(key)}`;
@@ -279,7 +251,8 @@ export class BlogComments extends LitElement implements CommentsHost {
   #gate(): TemplateResult {
     const user = this.user;
     if (user?.emailVerified) return this.#composer('n', 'Add a comment', 'Post comment');
-    const ask = (label: string) => html`<a href=${ACCOUNT_PATH} @click=${this.#ask}>${label}</a>`;
+    const ask = (label: string) =>
+      html`<a href=${ACCOUNT_PATH} @click=${(event: Event) => this.ask(event)}>${label}</a>`;
     return html`<p class="gate">
         ${
           user

@@ -4,9 +4,10 @@
 import { compareThreads } from '@blog/contract/comment-order';
 import { html, nothing, type TemplateResult } from 'lit';
 import { commentAnchor } from '../lib/comments';
-import { api } from './api';
+import { ACCOUNT_PATH } from '../lib/routes';
+import { ApiRequestError, api, errorText } from './api';
 import './comment-composer';
-import type { CommentsHost, Found, Key } from './comments-host';
+import type { CommentsHost, Found, Key, Problem } from './comments-host';
 import type { Comment, CommentThread } from './types';
 
 function storage(): Storage | null {
@@ -58,8 +59,8 @@ function closeForm(host: CommentsHost): void {
 }
 
 async function submit(host: CommentsHost, key: Key, body: string): Promise<void> {
-  if (!body) return host.setProblem(key, { text: 'Write something first.', code: 'empty' });
-  host.setProblem(key, null);
+  if (!body) return setProblem(host, key, { text: 'Write something first.', code: 'empty' });
+  setProblem(host, key, null);
   if (key.startsWith('e')) return edit(host, Number(key.slice(1)), body, key);
   const user = host.user;
   const threadId = key.startsWith('r') ? Number(key.slice(1)) : null;
@@ -121,7 +122,7 @@ async function submit(host: CommentsHost, key: Key, body: string): Promise<void>
     adjustTotal(host, -1);
     if (parent) host.open = key;
     else composerOf(host, key)?.restore(body);
-    host.setProblem(key, error);
+    setProblem(host, key, error);
   } finally {
     host.pending.delete(temp.id);
     host.requestUpdate();
@@ -147,7 +148,7 @@ async function edit(host: CommentsHost, id: number, body: string, key: Key): Pro
     Object.assign(comment, before);
     host.retry.set(key, body);
     host.open = key;
-    host.setProblem(key, error);
+    setProblem(host, key, error);
   } finally {
     host.pending.delete(id);
     host.requestUpdate();
@@ -165,14 +166,14 @@ async function remove(host: CommentsHost, id: number): Promise<void> {
   const removed = (comment.status === 'visible' ? 1 : 0) + replies;
   list.splice(index, 1);
   adjustTotal(host, -removed);
-  host.setProblem(`c${id}`, null);
+  setProblem(host, `c${id}`, null);
   host.requestUpdate();
   try {
     await api.call('DELETE /comments/:id', { params: { id } });
   } catch (error) {
     list.splice(index, 0, comment);
     adjustTotal(host, removed);
-    host.setProblem(`c${id}`, error);
+    setProblem(host, `c${id}`, error);
   }
 }
 
@@ -184,7 +185,7 @@ export async function toggleLike(host: CommentsHost, comment: Comment): Promise<
     liked: liked ? host.viewer.liked.filter((id) => id !== comment.id) : [...host.viewer.liked, comment.id],
   };
   comment.likesCount = Math.max(0, comment.likesCount + (liked ? -1 : 1));
-  host.setProblem(`c${comment.id}`, null);
+  setProblem(host, `c${comment.id}`, null);
   try {
     const answer = await api.call(liked ? 'DELETE /comments/:id/like' : 'PUT /comments/:id/like', {
       params: { id: comment.id },
@@ -193,14 +194,14 @@ export async function toggleLike(host: CommentsHost, comment: Comment): Promise<
   } catch (error) {
     host.viewer = { ...host.viewer, liked: before.liked };
     comment.likesCount = before.count;
-    host.setProblem(`c${comment.id}`, error);
+    setProblem(host, `c${comment.id}`, error);
   }
   host.requestUpdate();
 }
 
 async function togglePin(host: CommentsHost, at: CommentThread): Promise<void> {
   const pinned = at.pinnedAt !== null;
-  host.setProblem(`c${at.id}`, null);
+  setProblem(host, `c${at.id}`, null);
   try {
     const saved = await api.call(pinned ? 'DELETE /comments/:id/pin' : 'PUT /comments/:id/pin', {
       params: { id: at.id },
@@ -208,7 +209,7 @@ async function togglePin(host: CommentsHost, at: CommentThread): Promise<void> {
     at.pinnedAt = saved.pinnedAt;
     host.threads = [...host.threads].sort(compareThreads(host.sort));
   } catch (error) {
-    host.setProblem(`c${at.id}`, error);
+    setProblem(host, `c${at.id}`, error);
   }
 }
 
@@ -217,14 +218,14 @@ export function composer(
   host: CommentsHost,
   key: Key,
   label: string,
-  submit: string,
+  submitLabel: string,
   opts: { value?: string; replyTo?: Comment },
 ): TemplateResult {
   const to = opts.replyTo;
   return html`<comment-composer
     data-key=${key}
     label=${label}
-    submit-label=${submit}
+    submit-label=${submitLabel}
     ?cancel=${key !== 'n'}
     draft-key=${host.draftKey(key)}
     .value=${host.retry.get(key) ?? opts.value ?? ''}
@@ -276,4 +277,35 @@ export function buttons(
             </button>`
         : nothing
     }`;
+}
+
+const isProblem = (value: unknown): value is Problem =>
+  typeof value === 'object' && value !== null && !(value instanceof Error) && 'text' in value && 'code' in value;
+
+/** Shows what went wrong with form `key` (an API error, or a problem of the form's own); null clears it. */
+function setProblem(host: CommentsHost, key: Key, error: unknown): void {
+  if (error === null) host.problems.delete(key);
+  else if (isProblem(error)) host.problems.set(key, error);
+  else
+    host.problems.set(key, { text: errorText(error), code: error instanceof ApiRequestError ? error.code : 'error' });
+  host.requestUpdate();
+}
+
+/** What went wrong with form `key`, with the way out (sign in, enter the code). */
+export function problem(host: CommentsHost, key: Key): TemplateResult | typeof nothing {
+  const problem = host.problems.get(key);
+  if (!problem) return nothing;
+  const link = (label: string) =>
+    html` <a href=${ACCOUNT_PATH} @click=${(event: Event) => host.ask(event)}>${label}</a>`;
+  const text =
+    problem.code === 'email_not_verified'
+      ? 'Verify your email address first.'
+      : problem.code === 'banned'
+        ? 'This account is banned: it can read comments but not write them.'
+        : problem.text;
+  return html`<p class="error" role="alert">
+    ${text}${problem.code === 'unauthorized' ? link('Sign in') : nothing}${
+      problem.code === 'email_not_verified' ? link('Enter the code we mailed you') : nothing
+    }
+  </p>`;
 }

@@ -42,8 +42,10 @@ export interface CommentsHost extends HTMLElement {
   tempId: number;
   readonly updateComplete: Promise<boolean>;
   requestUpdate(): void;
-  /** Shows what went wrong with form `key` (an API error, or a problem of its own); null clears it. */
-  setProblem(key: Key, error: unknown): void;
+  /** What went wrong, by form (`c<id>` for a comment's own actions). */
+  readonly problems: Map<Key, Problem>;
+  /** Opens the account dialog at sign-in. */
+  ask(event: Event): void;
   /** Where a form keeps its draft in sessionStorage ('' for an edit). */
   draftKey(key: Key): string;
 }
