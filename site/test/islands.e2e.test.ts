@@ -285,17 +285,25 @@ describe.skipIf(skip)('the islands in Chromium', () => {
 
     // Reply to it.
     await mine.getByRole('button', { name: 'Reply' }).first().click();
-    await poll(() => isFocused(comments.getByLabel('Your reply'))).toBe(true);
-    await comments.getByLabel('Your reply').fill('Replying to myself.');
-    await comments.getByRole('button', { name: 'Post reply' }).click();
+    const replyBox = comments.getByLabel(/^Replying to @Reader Roe/);
+    await poll(() => isFocused(replyBox)).toBe(true);
+    // The form names the comment it answers, linked to its anchor.
+    const to = await comments.locator('comment-composer label a').getAttribute('href');
+    expect(to).toMatch(/^#comment-\d+$/);
+    expect(await mine.first().getAttribute('id')).toBe(to?.slice(1));
+    // Ctrl+Enter posts, like the button.
+    await replyBox.fill('Replying to myself.');
+    await replyBox.press('Control+Enter');
     const reply = mine.locator('.replies article').filter({ hasText: 'Replying to myself.' });
     await reply.waitFor();
     await poll(() => textOf(comments.locator('.count'))).toBe('4 comments');
 
     // Edit the reply (own comments only: nobody else's has an Edit button).
-    expect(
-      await comments.locator('article').filter({ hasText: 'First seeded comment.' }).getByRole('button').count(),
-    ).toBe(1);
+    const others = comments.locator('article').filter({ hasText: 'First seeded comment.' }).getByRole('button');
+    expect(await others.allTextContents().then((names) => names.map((n) => n.replace(/\s+/g, ' ').trim()))).toEqual([
+      '♥ 0',
+      'Reply',
+    ]);
     await reply.getByRole('button', { name: 'Edit' }).click();
     await poll(() => comments.getByLabel('Edit your comment').inputValue()).toBe('Replying to myself.');
     await comments.getByLabel('Edit your comment').fill('Replying to myself, *edited*.');

@@ -90,6 +90,10 @@ export const CommentViewerSchema = z
       .meta({ description: "The viewer's visible comments on this post still inside the edit window" }),
     canPin: z.boolean().meta({ description: 'An admin or the post’s author' }),
     canModerate: z.boolean().meta({ description: 'An admin: may delete anyone’s comment' }),
+    total: z
+      .number()
+      .int()
+      .meta({ description: "The post's visible comments now: a static page that counts otherwise is out of date" }),
   })
   .meta({ id: 'CommentViewer' });
 

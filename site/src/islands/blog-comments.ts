@@ -4,7 +4,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { AVATAR_SIZE, avatarColour, initialsOf } from '../lib/avatar';
 import { commentAnchor, commentPagePath, SORT_LABELS } from '../lib/comments';
-import { commentDate, commentMomentText, commentsLabel, likesLabel } from '../lib/format';
+import { commentDate, commentsLabel, likesLabel } from '../lib/format';
 import { ACCOUNT_PATH } from '../lib/routes';
 import { api, errorText } from './api';
 import type { CommentsHost, Key, Problem } from './comments-host';
@@ -15,15 +15,16 @@ const SORT_KEY = 'blog-comments-sort';
 
 const isSort = (value: unknown): value is CommentSort => COMMENT_SORTS.some((sort) => sort === value);
 
-function storage(kind: 'local' | 'session'): Storage | null {
+/** localStorage, or null where it is refused (private modes, blocked cookies). */
+function storage(): Storage | null {
   try {
-    return kind === 'local' ? window.localStorage : window.sessionStorage;
+    return window.localStorage;
   } catch {
     return null;
   }
 }
 
-const noViewer: CommentViewer = { liked: [], own: [], canPin: false, canModerate: false };
+const noViewer: CommentViewer = { liked: [], own: [], canPin: false, canModerate: false, total: 0 };
 
 /**
  * A post's comments. On a post page the first page of threads is already in the HTML (the build
@@ -88,7 +89,7 @@ export class BlogComments extends LitElement implements CommentsHost {
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('blog-auth-changed', this.#onAuthChanged);
-    const wanted = storage('local')?.getItem(SORT_KEY);
+    const wanted = storage()?.getItem(SORT_KEY);
     const embedded = this.#embeddedPage();
     if (embedded) this.#show(embedded, false);
     else this.#apiOnly = true;
@@ -121,16 +122,10 @@ export class BlogComments extends LitElement implements CommentsHost {
     const script = this.querySelector(':scope > script[data-comments]');
     if (!script?.textContent) return null;
     try {
-      const page = JSON.parse(script.textContent) as StaticCommentPage;
-      return Array.isArray(page.items) ? page : null;
+      return JSON.parse(script.textContent) as StaticCommentPage;
     } catch {
       return null;
     }
-  }
-
-  /** Where a form keeps its draft in sessionStorage ('' for an edit: it starts from the comment). */
-  draftKey(key: Key): string {
-    return key.startsWith('e') ? '' : `blog-comment-draft:${this.postId}:${key}`;
   }
 
   /** What depends on the reader: one small request per signed-in view. */
@@ -143,6 +138,12 @@ export class BlogComments extends LitElement implements CommentsHost {
     void this.#act();
     try {
       this.viewer = await api.call('GET /posts/:idOrSlug/comments/viewer', { params: { idOrSlug: this.postId } });
+      // The static page is behind (the re-render of a change, the reader's own comment perhaps,
+      // is under way): this reader reads the API's pages.
+      if (this.viewer.total !== this.total && !this.#apiOnly) {
+        this.#apiOnly = true;
+        void this.#load(false);
+      }
     } catch {
       this.viewer = noViewer;
     }
@@ -204,7 +205,7 @@ export class BlogComments extends LitElement implements CommentsHost {
   #changeSort(sort: CommentSort): void {
     if (sort === this.sort) return;
     this.sort = sort;
-    storage('local')?.setItem(SORT_KEY, sort);
+    storage()?.setItem(SORT_KEY, sort);
     this.fresh = [];
     void this.#load(false);
   }
@@ -290,7 +291,7 @@ export class BlogComments extends LitElement implements CommentsHost {
         <p class="by">
           <strong>${comment.author.name}</strong> ·
           <a class="when" href=${`#${commentAnchor(id)}`}
-            ><time datetime=${comment.createdAt} title=${commentMomentText(comment.createdAt)}
+            ><time datetime=${comment.createdAt}
               >${commentDate(comment.createdAt)}</time
             ></a
           >${comment.editedAt ? ' · edited' : ''}${comment.pinnedAt ? html` · <span class="pin">Pinned</span>` : nothing}${

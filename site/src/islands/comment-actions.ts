@@ -18,6 +18,10 @@ function storage(): Storage | null {
   }
 }
 
+/** Where a form keeps its draft in sessionStorage ('' for an edit: it starts from the comment). */
+const draftKey = (host: CommentsHost, key: Key) =>
+  key.startsWith('e') ? '' : `blog-comment-draft:${host.postId}:${key}`;
+
 function find(host: CommentsHost, id: number): Found | undefined {
   for (const list of [host.threads, host.fresh]) {
     for (const thread of list) {
@@ -106,7 +110,7 @@ async function submit(host: CommentsHost, key: Key, body: string): Promise<void>
     const fresh: CommentThread = { ...saved, replies: [] };
     const index = list.indexOf(temp);
     if (index >= 0) list[index] = fresh;
-    if (parent) storage()?.removeItem(host.draftKey(key));
+    if (parent) storage()?.removeItem(draftKey(host, key));
     if (saved.editableUntil && saved.bodyMarkdown !== undefined) {
       host.viewer = {
         ...host.viewer,
@@ -227,7 +231,7 @@ export function composer(
     label=${label}
     submit-label=${submitLabel}
     ?cancel=${key !== 'n'}
-    draft-key=${host.draftKey(key)}
+    draft-key=${draftKey(host, key)}
     .value=${host.retry.get(key) ?? opts.value ?? ''}
     .replyTo=${to ? { anchor: commentAnchor(to.id), name: to.author.name } : null}
     @compose-submit=${(event: CustomEvent<{ text: string }>) => submit(host, key, event.detail.text)}

@@ -46,6 +46,4 @@ export interface CommentsHost extends HTMLElement {
   readonly problems: Map<Key, Problem>;
   /** Opens the account dialog at sign-in. */
   ask(event: Event): void;
-  /** Where a form keeps its draft in sessionStorage ('' for an edit). */
-  draftKey(key: Key): string;
 }

@@ -5,13 +5,9 @@ export function commentsLabel(count: number): string {
 }
 
 const commentDay = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeZone: 'UTC' });
-const commentMoment = new Intl.DateTimeFormat('en', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' });
 
 /** A comment's date as the page prints it ("Dec 2, 2026"; UTC, so the build and the island agree). */
 export const commentDate = (iso: string) => commentDay.format(new Date(iso));
-
-/** The full moment, for the date's title ("December 2, 2026 at 7:34 PM UTC"). */
-export const commentMomentText = (iso: string) => `${commentMoment.format(new Date(iso))} UTC`;
 
 /** "3 likes", "1 like", "Like". */
 export const likesLabel = (count: number) => (count === 0 ? 'No likes' : count === 1 ? '1 like' : `${count} likes`);

@@ -259,7 +259,7 @@ export function createCommentService({ db, clock, rateLimiter, rules, audit, eve
      */
     async viewerState(idOrSlug: string, viewer: User | null): Promise<CommentViewerOut> {
       const post = await openPost(idOrSlug, viewer);
-      if (!viewer) return { liked: [], own: [], canPin: false, canModerate: false };
+      if (!viewer) return { liked: [], own: [], canPin: false, canModerate: false, total: post.commentsCount };
       const [liked, own] = await Promise.all([
         db.select<{ comment_id: number }>(
           `SELECT l.comment_id FROM comment_likes l JOIN comments c ON c.id = l.comment_id
@@ -288,6 +288,7 @@ export function createCommentService({ db, clock, rateLimiter, rules, audit, eve
           .map(({ id, bodyMarkdown, until }) => ({ id, bodyMarkdown, editableUntil: new Date(until).toISOString() })),
         canPin: canEditPost(viewer, { authorId: post.authorId }),
         canModerate: viewer.role === 'admin',
+        total: post.commentsCount,
       };
     },
 
