@@ -128,25 +128,17 @@ export class BlogComments extends LitElement implements CommentsHost {
     }
   }
 
-  /** What depends on the reader: one small request per signed-in view. */
-  async #loadViewer(): Promise<void> {
-    if (!this.user || !(this.postId > 0)) {
-      this.viewer = noViewer;
-      return;
-    }
-    // The writing half only for a signed-in reader: anonymous readers never download it.
-    void this.#act();
-    try {
-      this.viewer = await api.call('GET /posts/:idOrSlug/comments/viewer', { params: { idOrSlug: this.postId } });
-      // The static page is behind (the re-render of a change, the reader's own comment perhaps,
-      // is under way): this reader reads the API's pages.
-      if (this.viewer.total !== this.total && !this.#apiOnly) {
-        this.#apiOnly = true;
-        void this.#load(false);
-      }
-    } catch {
-      this.viewer = noViewer;
-    }
+  /** What depends on the reader (signed in: the writing half asks the API once). */
+  #loadViewer(): void {
+    this.viewer = noViewer;
+    if (this.user && this.postId > 0) void this.#act().then((a) => a.loadViewer(this));
+  }
+
+  /** The static pages are behind or missing: read the API's pages from now on. */
+  readFromApi(): void {
+    if (this.#apiOnly) return;
+    this.#apiOnly = true;
+    void this.#load(false);
   }
 
   /** Puts a page on screen: the first replaces what is shown, a later one adds its new threads. */

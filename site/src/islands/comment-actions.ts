@@ -313,3 +313,15 @@ export function problem(host: CommentsHost, key: Key): TemplateResult | typeof n
     }
   </p>`;
 }
+
+/** What depends on the signed-in reader: one small request per view. */
+export async function loadViewer(host: CommentsHost): Promise<void> {
+  try {
+    host.viewer = await api.call('GET /posts/:idOrSlug/comments/viewer', { params: { idOrSlug: host.postId } });
+    // The static page is behind (the re-render of a change, the reader's own comment perhaps, is
+    // under way): this reader reads the API's pages.
+    if (host.viewer.total !== host.total) host.readFromApi();
+  } catch {
+    // Without it the reader still reads; likes and edit buttons wait for the next view.
+  }
+}

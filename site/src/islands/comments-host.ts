@@ -44,6 +44,8 @@ export interface CommentsHost extends HTMLElement {
   requestUpdate(): void;
   /** What went wrong, by form (`c<id>` for a comment's own actions). */
   readonly problems: Map<Key, Problem>;
+  /** The static pages are behind or missing: read the API's pages from now on. */
+  readFromApi(): void;
   /** Opens the account dialog at sign-in. */
   ask(event: Event): void;
 }
