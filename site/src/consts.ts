@@ -3,7 +3,7 @@
 export const SITE_TITLE = 'Static-first Blog';
 export const SITE_SUBTITLE = 'Notes on building, travelling and cooking, served as plain files.';
 export const SITE_DESCRIPTION =
-  'A static-first blog: posts on engineering, travel and food, prebuilt as plain HTML with comments that load on demand.';
+  'A static-first blog: posts on engineering, travel and food, prebuilt as plain HTML, comments included.';
 
 /** Posts per listing page (home and category pages). */
 export const PAGE_SIZE = 10;

@@ -261,6 +261,13 @@ describe('the built site', () => {
     }
     for (const page of pages.values()) {
       for (const script of elements(page.html).filter((element) => element.tag === 'script')) {
+        // A post page's first page of comments, as data for its island: JSON the browser never runs.
+        if (script.attribs.type === 'application/json') {
+          expect(script.attribs, page.path).toEqual({ type: 'application/json', 'data-comments': '' });
+          expect(page.path, page.path).toMatch(/^\/posts\/[^/]+\/$/);
+          expect(JSON.parse(script.text), page.path).toMatchObject({ sort: 'oldest', page: 1 });
+          continue;
+        }
         expect(script.attribs, page.path).toEqual({
           type: 'module',
           src: expect.stringMatching(/^\/_astro\/[^/]+\.js$/),
@@ -276,7 +283,36 @@ describe('the built site', () => {
     const [post] = await t.db.models.Post.findAll({ where: { slug: 'why-our-pages-are-static' } });
     const html = pages.get('/posts/why-our-pages-are-static/')?.html ?? '';
     expect(html).toContain(`<blog-comments post-id="${post?.id}" post-slug="why-our-pages-are-static">`);
-    expect(html).toContain('Reading and writing comments needs JavaScript');
+    expect(html).toContain('Writing comments, liking them and reading further pages needs JavaScript.');
+  });
+
+  it("renders a post's first page of comments into its HTML, each at its permalink, with its JSON pages beside it", async () => {
+    const post = await t.db.models.Post.findOne({
+      where: { status: 'published' },
+      order: [
+        ['commentsCount', 'DESC'],
+        ['id', 'ASC'],
+      ],
+    });
+    if (!post || post.commentsCount === 0) throw new Error('the demo has no comments');
+    const html = pages.get(`/posts/${post.slug}/`)?.html ?? '';
+    const shown = await t.db.models.Comment.findAll({ where: { postId: post.id, status: 'visible' } });
+    for (const comment of shown.slice(0, 5)) {
+      expect(html).toContain(`id="comment-${comment.id}"`);
+      expect(html).toContain(`href="#comment-${comment.id}"`);
+    }
+    const first = JSON.parse(await readFile(join(out, 'posts', post.slug, 'comments', 'oldest', '1.json'), 'utf8'));
+    expect(first).toMatchObject({ postId: post.id, sort: 'oldest', page: 1, total: post.commentsCount });
+    for (const sort of ['newest', 'top']) {
+      expect(JSON.parse(await readFile(join(out, 'posts', post.slug, 'comments', sort, '1.json'), 'utf8')).total).toBe(
+        post.commentsCount,
+      );
+    }
+    // Feeds: the post's comments and the site's.
+    expect(await readFile(join(out, 'posts', post.slug, 'comments.xml'), 'utf8')).toContain(
+      `/posts/${post.slug}/#comment-`,
+    );
+    expect(await readFile(join(out, 'comments.xml'), 'utf8')).toContain('<rss');
   });
 
   it('renders hostile titles and bodies inert', () => {
@@ -289,7 +325,8 @@ describe('the built site', () => {
       for (const element of elements(page.html)) {
         const where = `${page.path} <${element.tag}>`;
         expect(['iframe', 'object', 'embed', 'form'], where).not.toContain(element.tag);
-        if (element.tag === 'script') expect(element.attribs.src, where).toMatch(/^\/_astro\//);
+        if (element.tag === 'script' && element.attribs.type !== 'application/json')
+          expect(element.attribs.src, where).toMatch(/^\/_astro\//);
         for (const [name, value] of Object.entries(element.attribs)) {
           expect(name.startsWith('on'), `${where} ${name}`).toBe(false);
           if (['href', 'src', 'action', 'formaction', 'xlink:href'].includes(name)) {
