@@ -49,8 +49,8 @@ export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
 
 export const CountDriftSchema = z
   .object({
-    table: z.enum(['users', 'categories', 'posts']),
-    field: z.enum(['posts_count', 'comments_count']),
+    table: z.enum(['users', 'categories', 'posts', 'comments']),
+    field: z.enum(['posts_count', 'comments_count', 'likes_count']),
     id: z.number().int(),
     stored: z.number().int().meta({ description: 'The value before the repair' }),
     actual: z.number().int().meta({ description: 'The true count, now stored' }),
@@ -182,6 +182,8 @@ export const AUDIT_ACTIONS = [
   'comment.hide',
   'comment.unhide',
   'comment.delete',
+  'comment.pin',
+  'comment.unpin',
   'recount',
   'bulk',
   'rebuild',

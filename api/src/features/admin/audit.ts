@@ -6,15 +6,9 @@ import type { Clock } from '../../lib/clock.js';
 
 export type AuditTargetType = 'user' | 'post' | 'comment' | 'category' | 'counts' | 'users' | 'posts' | 'comments';
 
-/**
- * Pinning a thread is a moderation action like hiding one. The contract's AUDIT_ACTIONS does not
- * list these two yet (the audit list answers `action` as a plain string, so they read fine).
- */
-export type ApiAuditAction = AuditAction | 'comment.pin' | 'comment.unpin';
-
 export interface AuditEvent {
   /** `resource.verb` (user.ban, comment.hide), or a bare verb for whole-site actions (recount, bulk). */
-  action: ApiAuditAction;
+  action: AuditAction;
   targetType: AuditTargetType;
   targetId: number | null;
   details?: Record<string, unknown>;
