@@ -313,6 +313,14 @@ describe('the built site', () => {
       `/posts/${post.slug}/#comment-`,
     );
     expect(await readFile(join(out, 'comments.xml'), 'utf8')).toContain('<rss');
+    expect(html).toContain(`href="https://blog.example/posts/${post.slug}/comments.xml"`);
+    // A post without comments has neither JSON pages nor a feed (nor a link to one).
+    const quiet = await t.db.models.Post.findOne({ where: { status: 'published', commentsCount: 0 } });
+    if (quiet) {
+      expect(existsSync(join(out, 'posts', quiet.slug, 'comments'))).toBe(false);
+      expect(existsSync(join(out, 'posts', quiet.slug, 'comments.xml'))).toBe(false);
+      expect(pages.get(`/posts/${quiet.slug}/`)?.html).not.toContain(`/posts/${quiet.slug}/comments.xml`);
+    }
   });
 
   it('renders hostile titles and bodies inert', () => {

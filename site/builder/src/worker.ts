@@ -338,13 +338,21 @@ async function fastPath(releaseDir: string, request: Extract<WorkerRequest, { ty
   } else if (lastListed?.posts === stored) {
     lastListed = { posts, list: before };
   }
-  for (const post of [...fresh, ...commented]) pages.render.push(commentFeedPath(post.slug));
+  // A post's comment feed exists while it has comments (the full build writes it only then).
+  const feedless: string[] = [];
+  for (const post of [...fresh, ...commented]) {
+    if ((commentsOf.get(post.id)?.length ?? 0) > 0) pages.render.push(commentFeedPath(post.slug));
+    else feedless.push(commentFeedPath(post.slug));
+  }
   pages.render.push(SITE_COMMENT_FEED_PATH);
   for (const pathname of pages.render) if (!written.includes(pathname)) await renderOne(pathname);
   // Every page is live; now their compressed siblings, side by side (zlib runs on the thread pool).
   // Before the reply: the next fast path, which may rewrite these pages, waits for it.
   await Promise.all(written.map((pathname) => compressPage(fileForPath(releaseDir, pathname))));
   const removed: string[] = [];
+  for (const pathname of feedless) {
+    if (await removePage(fileForPath(releaseDir, pathname))) removed.push(pathname);
+  }
   for (const pathname of pages.remove) {
     // A post page that goes takes its comment pages and feed with it (then its folder can go).
     const slug = slugOfPostPath(pathname);

@@ -163,7 +163,7 @@ describe('fast path', () => {
     expect(outcomes.at(-1)).toMatchObject({
       kind: 'fast',
       ok: true,
-      removed: ['/posts/fresh-renamed/comments.xml', '/posts/fresh-renamed/', '/page/3/'],
+      removed: ['/posts/fresh-renamed/', '/page/3/'],
     });
     await expect(stat(join(siteDist, 'page/3/index.html'))).rejects.toThrow();
     await expect(stat(join(siteDist, 'posts/fresh-renamed'))).rejects.toThrow();
@@ -304,6 +304,25 @@ describe('comments, static', () => {
     expect(shrunk.pages).toBeLessThan(pagesBefore);
     await expect(stat(join(siteDist, `posts/${target.slug}/comments/oldest/${pagesBefore}.json`))).rejects.toThrow();
     await expect(stat(join(siteDist, `posts/${target.slug}/comments/top/${pagesBefore}.json.gz`))).rejects.toThrow();
+  });
+
+  it("removes a post's comment pages and feed when its last shown comment goes", async () => {
+    const shown = await t.db.models.Comment.findAll({ where: { postId: target.id, status: 'visible' } });
+    expect(shown.length).toBeGreaterThan(0);
+    await t.db.transaction(async (transaction) => {
+      for (const comment of shown) {
+        comment.status = 'hidden';
+        await comment.save({ transaction });
+      }
+    });
+    commentsEvent(target);
+    await builder.idle();
+    expect(outcomes.at(-1)?.removed).toContain(`/posts/${target.slug}/comments.xml`);
+    await expect(stat(join(siteDist, `posts/${target.slug}/comments.xml`))).rejects.toThrow();
+    await expect(stat(join(siteDist, `posts/${target.slug}/comments`))).rejects.toThrow();
+    const page = await html(`posts/${target.slug}/index.html`);
+    expect(page).toContain('No comments');
+    expect(page).not.toContain(`/posts/${target.slug}/comments.xml`);
   });
 
   it('takes the comment pages and feed away with an unpublished post', async () => {

@@ -2,12 +2,17 @@ import rss from '@astrojs/rss';
 import type { APIContext, GetStaticPaths } from 'astro';
 import { SITE_TITLE } from '../../../consts';
 import { latestComments } from '../../../lib/comments';
-import { getComments, getPosts, type Post } from '../../../lib/content';
+import { getAllComments, getComments, getPosts, type Post } from '../../../lib/content';
 import { commentItem, xmlText } from '../../../lib/feed';
 import { postPath } from '../../../lib/routes';
 
-export const getStaticPaths = (async () =>
-  (await getPosts()).map((post) => ({ params: { slug: post.slug }, props: { post } }))) satisfies GetStaticPaths;
+// Only posts with comments have a feed (and link it): 10,000 empty feeds would double a full build.
+export const getStaticPaths = (async () => {
+  const comments = await getAllComments();
+  return (await getPosts())
+    .filter((post) => (comments.get(post.id)?.length ?? 0) > 0)
+    .map((post) => ({ params: { slug: post.slug }, props: { post } }));
+}) satisfies GetStaticPaths;
 
 /** A post's newest comments as RSS 2.0 (linked from the post page); re-rendered with its comments. */
 export async function GET(context: APIContext<{ post: Post }>) {
