@@ -63,7 +63,7 @@ function commentPage(): string {
   const files = commentPageFiles(1, 'a-post', comments);
   const first = files.get('/posts/a-post/comments/oldest/1.json');
   if (!first) throw new Error('no first comment page');
-  return first;
+  return first.json;
 }
 
 function wrk(url: string, gzip: boolean): number {

@@ -17,7 +17,13 @@ import { COMMENT_SORTS } from '@blog/contract/comment-order';
 import type { AstroIntegration, AstroPrerenderer } from 'astro';
 import { build } from 'astro';
 import { readSiteEnv } from '../../src/env.js';
-import { commentFeedPath, commentPageFiles, SITE_COMMENT_FEED_PATH } from '../../src/lib/comments.js';
+import {
+  type CommentPageFile,
+  commentFeedPath,
+  commentPageFiles,
+  commentPagePath,
+  SITE_COMMENT_FEED_PATH,
+} from '../../src/lib/comments.js';
 import { postPath, slugOfPostPath } from '../../src/lib/routes.js';
 import { type AffectedPages, affectedPages, type ListedPost, newestFirst } from './affected.js';
 import {
@@ -237,17 +243,17 @@ const commentDirOf = (releaseDir: string, slug: string) =>
  * endpoint writes) and removes the pages it no longer has. Returns the paths written.
  */
 async function writeCommentPages(releaseDir: string, postId: number, slug: string, comments: CommentOut[]) {
-  const files = comments.length > 0 ? commentPageFiles(postId, slug, comments) : new Map();
+  const files = comments.length > 0 ? commentPageFiles(postId, slug, comments) : new Map<string, CommentPageFile>();
   const written: string[] = [];
-  for (const [path, json] of files) {
+  for (const [path, { json }] of files) {
     await writePage(fileForPath(releaseDir, path), json);
     written.push(path);
   }
   const dir = commentDirOf(releaseDir, slug);
   for (const sort of COMMENT_SORTS) {
     for (const name of await filesIn(join(dir, sort))) {
-      const page = /^(\d+)\.json$/.exec(name);
-      if (page && !files.has(`${postPath(slug)}comments/${sort}/${name}`)) await removePage(join(dir, sort, name));
+      const page = /^(\d+)\.json$/.exec(name)?.[1];
+      if (page && !files.has(commentPagePath(slug, sort, Number(page)))) await removePage(join(dir, sort, name));
     }
   }
   if (files.size === 0) await removeTree(dir);

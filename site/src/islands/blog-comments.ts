@@ -91,7 +91,7 @@ export class BlogComments extends LitElement implements CommentsHost {
     window.addEventListener('blog-auth-changed', this.#onAuthChanged);
     const wanted = storage()?.getItem(SORT_KEY);
     const embedded = this.#embeddedPage();
-    if (embedded) this.#show(embedded, false);
+    if (embedded) this.#show(embedded, false, embedded.next);
     else this.#apiOnly = true;
     if (isSort(wanted) && wanted !== this.sort) {
       this.sort = wanted;
@@ -142,7 +142,7 @@ export class BlogComments extends LitElement implements CommentsHost {
   }
 
   /** Puts a page on screen: the first replaces what is shown, a later one adds its new threads. */
-  #show(page: { items: CommentThread[]; total: number }, more: boolean, next: string | null = null): void {
+  #show(page: { items: CommentThread[]; total: number }, more: boolean, next: string | null): void {
     const items = page.items;
     if (more) {
       const known = new Set(this.threads.map((thread) => thread.id));
@@ -154,7 +154,7 @@ export class BlogComments extends LitElement implements CommentsHost {
     const shown = new Set(this.threads.map((thread) => thread.id));
     this.fresh = this.fresh.filter((thread) => !shown.has(thread.id));
     this.total = page.total;
-    this.next = 'next' in page ? ((page as StaticCommentPage).next ?? null) : next;
+    this.next = next;
   }
 
   async #load(more: boolean): Promise<void> {
@@ -170,7 +170,7 @@ export class BlogComments extends LitElement implements CommentsHost {
         const res = await fetch(target, { headers: { accept: 'application/json' } });
         if (res.ok) {
           const page = (await res.json()) as StaticCommentPage;
-          if (seq === this.#loadSeq) this.#show(page, more);
+          if (seq === this.#loadSeq) this.#show(page, more, page.next);
           return;
         }
         // No static page (rendered on demand, or not written yet): the API has the same pages.

@@ -6,17 +6,9 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { commentAnchor } from '../lib/comments';
 import { ACCOUNT_PATH } from '../lib/routes';
 import { ApiRequestError, api, errorText } from './api';
-import './comment-composer';
+import { drafts } from './comment-composer';
 import type { CommentsHost, Found, Key, Problem } from './comments-host';
 import type { Comment, CommentThread } from './types';
-
-function storage(): Storage | null {
-  try {
-    return window.sessionStorage;
-  } catch {
-    return null;
-  }
-}
 
 /** Where a form keeps its draft in sessionStorage ('' for an edit: it starts from the comment). */
 const draftKey = (host: CommentsHost, key: Key) =>
@@ -110,7 +102,7 @@ async function submit(host: CommentsHost, key: Key, body: string): Promise<void>
     const fresh: CommentThread = { ...saved, replies: [] };
     const index = list.indexOf(temp);
     if (index >= 0) list[index] = fresh;
-    if (parent) storage()?.removeItem(draftKey(host, key));
+    if (parent) drafts()?.removeItem(draftKey(host, key));
     if (saved.editableUntil && saved.bodyMarkdown !== undefined) {
       host.viewer = {
         ...host.viewer,

@@ -7,7 +7,8 @@ import { api, errorText } from './api';
 /** The character counter shows from this length on. */
 const COUNTER_FROM = Math.floor(MAX_COMMENT_LENGTH * 0.9);
 
-function drafts(): Storage | null {
+/** sessionStorage, where the forms keep their drafts (null where it is refused). */
+export function drafts(): Storage | null {
   try {
     return window.sessionStorage;
   } catch {

@@ -14,9 +14,6 @@ export const COMMENT_PAGE_PATTERN = /^\/posts\/[^/]+\/comments\/[a-z]+\/[0-9]+\.
 /** Comment pages change within a second of each comment: caches may keep one a few seconds. */
 export const COMMENT_PAGE_CACHE_CONTROL = 'public, max-age=5';
 
-/** The folder every comment page of a post lives in (removed with the post). */
-export const commentPagesDir = (slug: string) => `${postPath(slug)}comments/`;
-
 /** A post's comment feed (RSS). */
 export const commentFeedPath = (slug: string) => `${postPath(slug)}comments.xml`;
 
@@ -81,14 +78,25 @@ export function commentPages(
   return out;
 }
 
-/** The files a post's comments become: every page of every sort, path → JSON text. */
-export function commentPageFiles(postId: number, slug: string, comments: readonly CommentOut[]): Map<string, string> {
+/** One file of a post's comment pages: which order and page it is, and its JSON text. */
+export interface CommentPageFile {
+  sort: CommentSort;
+  page: number;
+  json: string;
+}
+
+/** The files a post's comments become: every page of every sort, by path. */
+export function commentPageFiles(
+  postId: number,
+  slug: string,
+  comments: readonly CommentOut[],
+): Map<string, CommentPageFile> {
   const threads = threadsOf(comments);
   const total = visibleTotal(comments);
-  const files = new Map<string, string>();
+  const files = new Map<string, CommentPageFile>();
   for (const sort of COMMENT_SORTS) {
     for (const page of commentPages(postId, slug, threads, total, sort)) {
-      files.set(commentPagePath(slug, sort, page.page), JSON.stringify(page));
+      files.set(commentPagePath(slug, sort, page.page), { sort, page: page.page, json: JSON.stringify(page) });
     }
   }
   return files;

@@ -10,9 +10,8 @@ export const getStaticPaths = (async () => {
   for (const post of await getPosts()) {
     const list = comments.get(post.id);
     if (!list?.length) continue;
-    for (const [path, json] of commentPageFiles(post.id, post.slug, list)) {
-      const [sort, file] = path.split('/').slice(-2);
-      paths.push({ params: { slug: post.slug, sort, page: file?.replace(/\.json$/, '') }, props: { json } });
+    for (const { sort, page, json } of commentPageFiles(post.id, post.slug, list).values()) {
+      paths.push({ params: { slug: post.slug, sort, page: String(page) }, props: { json } });
     }
   }
   return paths;
