@@ -30,6 +30,8 @@ import { publishingRoutes } from './features/publishing/routes.js';
 import { createPublishingService } from './features/publishing/service.js';
 import { siteRoutes } from './features/site/routes.js';
 import { createSiteService } from './features/site/service.js';
+import { jsonOrFormBodies, SIGNED_LINK_PATHS, subscriptionRoutes } from './features/subscriptions/routes.js';
+import { createSubscriptionService } from './features/subscriptions/service.js';
 import { userRoutes } from './features/users/routes.js';
 import { announcesComments } from './jobs/index.js';
 import type { JobQueue } from './jobs/queue.js';
@@ -79,7 +81,18 @@ export function createServices(deps: AppDeps) {
     ttlSeconds: config.previewLinkTtlSeconds,
     publicUrl: config.publicUrl,
   });
-  const posts = createPostService({ db, clock, jobs: deps.jobs, audit, previewLinks });
+  const subscriptions = createSubscriptionService({
+    db,
+    clock,
+    jobs: deps.jobs,
+    rateLimiter,
+    secret: config.sessionSecret,
+    publicUrl: config.publicUrl,
+    siteName: config.siteName,
+    digestSeconds: config.notifyDigestSeconds,
+    newsletter: config.newsletter,
+  });
+  const posts = createPostService({ db, clock, jobs: deps.jobs, audit, previewLinks, newsletter: subscriptions });
   const commentEvents = createCommentEvents({ db, jobs: deps.jobs, clock, enabled: announcesComments(config) });
   const comments = createCommentService({
     audit,
@@ -88,6 +101,7 @@ export function createServices(deps: AppDeps) {
     rateLimiter,
     events: commentEvents,
     avatars: config.avatars,
+    notify: subscriptions,
     rules: {
       editWindowSeconds: config.commentEditWindowSeconds,
       perUser: { limit: 10, windowSeconds: 60 },
@@ -114,6 +128,7 @@ export function createServices(deps: AppDeps) {
     posts,
     comments,
     commentEvents,
+    subscriptions,
     categories: createCategoryService(db, audit),
     publishing: createPublishingService({ db, clock, jobs: deps.jobs }),
     site: createSiteService(db, posts),
@@ -176,8 +191,14 @@ export function createApp(deps: AppDeps) {
   // Only where a body may come: hono's bodyLimit asks a GET for its body too, which turns
   // @hono/node-server's light request into a full Request on every read (6 % of a cached read).
   app.use('/api/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
-  app.use('/api/*', requireJsonBodies());
-  app.use('/api/*', sameOriginWrites([config.publicUrl]));
+  // Two routes take a form body: the RFC 8058 one-click POST a mail client sends, and the
+  // newsletter sign-up form that works without JavaScript. The one-click POST comes from no page
+  // of ours (its signed token is its only authority, no cookie is used), so it skips the CSRF check.
+  const jsonBodies = requireJsonBodies();
+  const formBodies = jsonOrFormBodies();
+  app.use('/api/*', (c, next) => (SIGNED_LINK_PATHS.forms.has(c.req.path) ? formBodies(c, next) : jsonBodies(c, next)));
+  const sameOrigin = sameOriginWrites([config.publicUrl]);
+  app.use('/api/*', (c, next) => (SIGNED_LINK_PATHS.crossSite.has(c.req.path) ? next() : sameOrigin(c, next)));
   app.use('/api/*', loadSession(sessions, secureCookies));
 
   const routes = app
@@ -203,6 +224,7 @@ export function createApp(deps: AppDeps) {
       }),
     )
     .route('/api', userRoutes(db))
+    .route('/api', subscriptionRoutes(services.subscriptions, clientIp, config.siteName))
     .route('/api', adminRoutes(services))
     .route('/api', publishingRoutes(services.publishing, { webhookSecret: config.webhookSecret, clock, rateLimiter }))
     .route('/api', oidcRoutes(services.oidc, { publicUrl: config.publicUrl, secureCookies, clientIp }));

@@ -65,6 +65,15 @@ const envSchema = z.object({
     .min(60)
     .max(30 * 86_400)
     .optional(),
+  /**
+   * Comment notifications are digests: the first new comment for a subscriber schedules one mail
+   * this many seconds later, and the comments of that window go in it. 0 mails at once.
+   */
+  NOTIFY_DIGEST_SECONDS: z.coerce.number().int().min(0).max(86_400).optional(),
+  /** Newsletter mails queued per run of a send's fan-out job. */
+  NEWSLETTER_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).optional(),
+  /** At most this many newsletter mails a minute (their outbox jobs are spaced out): what the SMTP relay allows. */
+  NEWSLETTER_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).optional(),
   /** The blog's name, in mails and page titles. */
   SITE_NAME: z.string().min(1).max(100).optional(),
   /** Google sign-in (OpenID Connect). */
@@ -159,6 +168,10 @@ export interface Config {
   otpTtlSeconds: number;
   /** How long a draft's preview link works (PREVIEW_LINK_TTL_SECONDS, default 48 h). */
   previewLinkTtlSeconds: number;
+  /** NOTIFY_DIGEST_SECONDS: the window of a comment-notification digest. */
+  notifyDigestSeconds: number;
+  /** NEWSLETTER_BATCH_SIZE and NEWSLETTER_RATE_PER_MINUTE. */
+  newsletter: { batchSize: number; ratePerMinute: number };
   oidcProviders: OidcProviderConfig[];
   /** The builder's origin, without a trailing slash; null in one-process mode (builder in-process) or GitHub-only. */
   builderUrl: string | null;
@@ -316,6 +329,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     otpTtlSeconds: env.OTP_TTL_SECONDS ?? 600,
     previewLinkTtlSeconds: env.PREVIEW_LINK_TTL_SECONDS ?? 48 * 3600,
+    notifyDigestSeconds: env.NOTIFY_DIGEST_SECONDS ?? 600,
+    // One a second: within what common relays allow a single sender (and 3,600 an hour).
+    newsletter: { batchSize: env.NEWSLETTER_BATCH_SIZE ?? 100, ratePerMinute: env.NEWSLETTER_RATE_PER_MINUTE ?? 60 },
     oidcProviders,
     builderUrl: env.BUILDER_URL ? env.BUILDER_URL.replace(/\/+$/, '') : null,
     githubDispatch:

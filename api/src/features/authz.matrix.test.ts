@@ -22,6 +22,7 @@ import { CommentCountsSchema } from './comments/schema.js';
 import { PostListSchema, PostSchema, PreviewLinkSchema } from './posts/schema.js';
 import { BuildSchema } from './publishing/schema.js';
 import { SitePostPageSchema, SitePreviewSchema } from './site/schema.js';
+import { createSubscriptionTokens } from './subscriptions/tokens.js';
 
 /*
  * The authorisation matrix (issue 9): every API operation × every kind of caller, with the
@@ -187,6 +188,22 @@ async function issueCode(user: User, purpose: OtpPurpose): Promise<string> {
   }
   throw new Error(`no code mailed to ${user.email}`);
 }
+
+/** A `replies` subscription of `user` (on, like every account's). */
+async function subscriptionOf(user: User) {
+  return t.db.models.Subscription.create({
+    userId: user.id,
+    email: null,
+    subscriber: `user:${user.id}`,
+    kind: 'replies',
+    postId: null,
+    scope: '-',
+    confirmedAt: new Date(),
+    secret: unique('s'),
+  });
+}
+
+const subscriptionTokens = () => createSubscriptionTokens(t.config.sessionSecret);
 
 async function reloadPost(post: Post) {
   return t.db.models.Post.findByPk(post.id);
@@ -864,6 +881,97 @@ const ROWS: Row[] = [
     prepare: async (w) => ({ params: { id: (await authorsComment(w)).id } }),
     expect: adminsOnly(204),
   },
+
+  // Subscriptions: a session for one's own; signed mail links for the rest (no session needed)
+  ...(['GET', 'PUT', 'DELETE'] as const).map(
+    (method): Row => ({
+      route: `${method} /api/posts/{idOrSlug}/subscription`,
+      why: 'reading and stopping need a session, subscribing a verified one',
+      prepare: async (w) => ({ params: { idOrSlug: (await published(w)).id } }),
+      expect: {
+        ...everyone(200),
+        anonymous: 401,
+        banned: BANNED,
+        ...(method === 'PUT' ? { unverified: UNVERIFIED } : {}),
+      },
+    }),
+  ),
+  ...(['GET', 'PUT', 'DELETE'] as const).map(
+    (method): Row => ({
+      route: `${method} /api/newsletter/subscription`,
+      why: "the signed-in reader's own toggle; subscribing needs a verified address",
+      prepare: async () => ({}),
+      expect: {
+        ...everyone(200),
+        anonymous: 401,
+        banned: BANNED,
+        ...(method === 'PUT' ? { unverified: UNVERIFIED } : {}),
+      },
+    }),
+  ),
+  {
+    route: 'GET /api/subscriptions',
+    prepare: async () => ({}),
+    expect: { ...everyone(200), anonymous: 401, banned: BANNED },
+  },
+  {
+    route: 'DELETE /api/subscriptions/{id}',
+    target: "the caller's own",
+    prepare: async (w) => ({ params: { id: (await subscriptionOf(await self(w))).id } }),
+    expect: { ...everyone(204), anonymous: 401, banned: BANNED },
+  },
+  {
+    route: 'DELETE /api/subscriptions/{id}',
+    target: "someone else's",
+    why: "another reader's subscription is not found, for admins too",
+    prepare: async () => ({ params: { id: (await subscriptionOf(await reader())).id } }),
+    expect: { ...everyone('404 not_found'), anonymous: 401, banned: BANNED },
+  },
+  ...(['GET', 'POST'] as const).flatMap((method): Row[] => [
+    {
+      route: `${method} /api/unsubscribe`,
+      target: 'a signed link',
+      why: 'the signed token is the only authority (a mail client sends no cookie)',
+      prepare: async () => ({
+        query: { token: subscriptionTokens().unsubscribe(await subscriptionOf(await reader())) },
+      }),
+      expect: everyone(200),
+    },
+    {
+      route: `${method} /api/unsubscribe`,
+      target: 'a forged link',
+      prepare: async () => {
+        const sub = await subscriptionOf(await reader());
+        return { query: { token: `${sub.id}.${'A'.repeat(43)}` } };
+      },
+      expect: everyone('403 invalid_token'),
+    },
+  ]),
+  {
+    route: 'POST /api/newsletter/subscribe',
+    why: 'anyone may sign an address up: the mailed link confirms it',
+    prepare: async () => ({ json: { email: `${unique('news')}@example.com` } }),
+    expect: everyone(202),
+  },
+  {
+    route: 'GET /api/newsletter/confirm',
+    why: 'authorised by the mailed, signed link',
+    prepare: async () => {
+      const sub = await t.db.models.Subscription.create({
+        userId: null,
+        email: `${unique('confirm')}@example.com`,
+        subscriber: `email:${unique('confirm')}@example.com`,
+        kind: 'site',
+        postId: null,
+        scope: '-',
+        confirmedAt: null,
+        secret: 'matrix-secret',
+      });
+      return { query: { token: subscriptionTokens().confirm(sub, new Date(Date.now() + 3_600_000)) } };
+    },
+    expect: everyone(200),
+  },
+  { route: 'GET /api/admin/newsletter', prepare: async () => ({}), expect: adminsOnly(200) },
 
   // The builder's routes: authorised by an HMAC signature, never by a session (admins' included)
   {

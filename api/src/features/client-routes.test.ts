@@ -85,6 +85,16 @@ describe('the browser route map of @blog/contract', () => {
     expectTypeOf<Agrees<'DELETE /admin/comments/:id'>>().toEqualTypeOf<true>();
     expectTypeOf<Agrees<'GET /admin/rebuilds'>>().toEqualTypeOf<true>();
     expectTypeOf<Agrees<'POST /admin/rebuilds'>>().toEqualTypeOf<true>();
+    expectTypeOf<Agrees<'GET /posts/:idOrSlug/subscription'>>().toEqualTypeOf<true>();
+    expectTypeOf<Agrees<'PUT /posts/:idOrSlug/subscription'>>().toEqualTypeOf<true>();
+    expectTypeOf<Agrees<'DELETE /posts/:idOrSlug/subscription'>>().toEqualTypeOf<true>();
+    expectTypeOf<Agrees<'GET /subscriptions'>>().toEqualTypeOf<true>();
+    expectTypeOf<Agrees<'DELETE /subscriptions/:id'>>().toEqualTypeOf<true>();
+    expectTypeOf<Agrees<'POST /newsletter/subscribe'>>().toEqualTypeOf<true>();
+    expectTypeOf<Agrees<'GET /newsletter/subscription'>>().toEqualTypeOf<true>();
+    expectTypeOf<Agrees<'PUT /newsletter/subscription'>>().toEqualTypeOf<true>();
+    expectTypeOf<Agrees<'DELETE /newsletter/subscription'>>().toEqualTypeOf<true>();
+    expectTypeOf<Agrees<'GET /admin/newsletter'>>().toEqualTypeOf<true>();
   });
 
   let t: TestContext;
@@ -140,6 +150,16 @@ describe('the browser route map of @blog/contract', () => {
       'DELETE /admin/comments/:id',
       'GET /admin/rebuilds',
       'POST /admin/rebuilds',
+      'GET /posts/:idOrSlug/subscription',
+      'PUT /posts/:idOrSlug/subscription',
+      'DELETE /posts/:idOrSlug/subscription',
+      'GET /subscriptions',
+      'DELETE /subscriptions/:id',
+      'POST /newsletter/subscribe',
+      'GET /newsletter/subscription',
+      'PUT /newsletter/subscription',
+      'DELETE /newsletter/subscription',
+      'GET /admin/newsletter',
     ];
     const missing = keys.filter((key) => {
       const [method = '', path = ''] = key.split(' ');

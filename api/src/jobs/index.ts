@@ -5,17 +5,24 @@ import { httpDelivery, noBuilder, type PublishDelivery } from '../features/publi
 import { GITHUB_DISPATCH_JOB, githubDispatchDelivery } from '../features/publishing/github.js';
 import { PublishEventSchema } from '../features/publishing/schema.js';
 import { COMMENTS_JOB, WEBHOOK_JOB } from '../features/publishing/service.js';
+import { createSubscriptionService, DIGEST_JOB, NEWSLETTER_JOB } from '../features/subscriptions/service.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
+import { createRateLimiter } from '../lib/rate-limit.js';
 import { createOutboxMailer, createSmtpMailer, type Mailer } from '../mail/mailer.js';
-import { createJobQueue, type JobQueueOptions } from './queue.js';
+import { createJobQueue, type JobQueue, type JobQueueOptions } from './queue.js';
 
 const MailPayloadSchema = z.object({
   to: z.string(),
   subject: z.string(),
   text: z.string(),
   html: z.string(),
+  // Header names are tokens (RFC 5322 ftext) and values single lines: nothing can add a header.
+  headers: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,60}$/), z.string().regex(/^[^\r\n]{0,2000}$/)).optional(),
 });
+
+const DigestPayloadSchema = z.object({ subscriptionId: z.number().int() });
+const NewsletterPayloadSchema = z.object({ sendId: z.number().int() });
 
 /** The mailer MAIL_TRANSPORT asks for: SMTP, or the outbox folder (and the log outside production). */
 export function mailerFromConfig(config: Config, logger: Logger): Mailer {
@@ -68,7 +75,19 @@ export function createBackgroundJobs(
   const publish = deps.publish ?? publishDeliveryFromConfig(deps.config, deps.clock);
   const github = deps.config.githubDispatch;
   const dispatch = github ? githubDispatchDelivery({ ...github, now: deps.clock }) : null;
-  return createJobQueue({
+  // Subscription jobs write further jobs (digest and newsletter mails) through this same queue.
+  const subscriptions = createSubscriptionService({
+    db: deps.db,
+    clock: deps.clock,
+    jobs: { enqueue: (...args) => queue.enqueue(...args) },
+    rateLimiter: createRateLimiter(deps.db, deps.clock),
+    secret: deps.config.sessionSecret,
+    publicUrl: deps.config.publicUrl,
+    siteName: deps.config.siteName,
+    digestSeconds: deps.config.notifyDigestSeconds,
+    newsletter: deps.config.newsletter,
+  });
+  const queue: JobQueue = createJobQueue({
     db: deps.db,
     clock: deps.clock,
     logger: deps.logger,
@@ -80,8 +99,11 @@ export function createBackgroundJobs(
       [WEBHOOK_JOB]: (payload) => publish(PublishEventSchema.parse(payload)),
       // The builder's delivery too; only ever written when a builder exists (announcesComments).
       [COMMENTS_JOB]: (payload) => publish(PublishEventSchema.parse(payload)),
+      [DIGEST_JOB]: (payload) => subscriptions.sendDigest(DigestPayloadSchema.parse(payload).subscriptionId),
+      [NEWSLETTER_JOB]: (payload) => subscriptions.sendNewsletterBatch(NewsletterPayloadSchema.parse(payload).sendId),
       // Jobs written while GitHub was configured stay deliverable only while it still is.
       ...(dispatch ? { [GITHUB_DISPATCH_JOB]: (payload: unknown) => dispatch(PublishEventSchema.parse(payload)) } : {}),
     },
   });
+  return queue;
 }

@@ -549,13 +549,19 @@ describe.each(ROUTES.map((route) => ({ route, name: label(route) })))('$name', (
           headers: { 'content-length': String(t.config.maxBodyBytes + 1) },
           expect: tooLarge,
         });
+        // A route that documents a form body (the newsletter sign-up form, RFC 8058's one-click
+        // POST) takes that type; every other type is still refused.
+        const documented = Object.keys(
+          DOCUMENT.paths[route.path.replace(/:(\w+)/g, '{$1}')]?.[route.method.toLowerCase()]?.requestBody?.content ??
+            {},
+        );
         for (const type of [
           'text/plain',
           'application/x-www-form-urlencoded',
           'multipart/form-data; boundary=x',
           'application/xml',
           'application/jsonx',
-        ]) {
+        ].filter((type) => !documented.includes(type))) {
           await send(`content-type ${type}`, route.method, pathOf(route, fx), {
             body: bodyWith(schema, {}),
             headers: { 'content-type': type },

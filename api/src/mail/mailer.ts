@@ -8,6 +8,11 @@ export interface MailMessage {
   subject: string;
   text: string;
   html: string;
+  /**
+   * Extra header fields (List-Unsubscribe and List-Unsubscribe-Post of RFC 8058): names and
+   * values we write, never user text; nodemailer folds and encodes them.
+   */
+  headers?: Record<string, string>;
 }
 
 /** Delivers one message or throws (the job queue retries). */
@@ -50,6 +55,7 @@ export function createOutboxMailer(dir: string, from: string, logger: Logger, lo
         `From: ${from}`,
         `To: ${message.to}`,
         `Subject: ${message.subject}`,
+        ...Object.entries(message.headers ?? {}).map(([name, value]) => `${name}: ${value}`),
         'Content-Type: text/plain; charset=utf-8',
         '',
         message.text,

@@ -28,6 +28,13 @@ import type {
   UpdatePostInput,
 } from './posts.js';
 import type { BuildList, RebuildQueuedOut } from './publishing.js';
+import type {
+  AdminNewsletter,
+  NewsletterSubscribeAccepted,
+  NewsletterSubscribeInput,
+  SubscriptionList,
+  SubscriptionState,
+} from './subscriptions.js';
 
 /**
  * Every route a browser calls: `METHOD /path` (under /api, `:name` for a path parameter) → its
@@ -84,6 +91,18 @@ export interface Routes {
   'DELETE /admin/comments/:id': { response: undefined };
   'GET /admin/rebuilds': { response: BuildList };
   'POST /admin/rebuilds': { body: { reason?: string }; response: RebuildQueuedOut };
+
+  // Subscriptions (features/subscriptions)
+  'GET /posts/:idOrSlug/subscription': { response: SubscriptionState };
+  'PUT /posts/:idOrSlug/subscription': { response: SubscriptionState };
+  'DELETE /posts/:idOrSlug/subscription': { response: SubscriptionState };
+  'GET /subscriptions': { response: SubscriptionList };
+  'DELETE /subscriptions/:id': { response: undefined };
+  'POST /newsletter/subscribe': { body: NewsletterSubscribeInput; response: NewsletterSubscribeAccepted };
+  'GET /newsletter/subscription': { response: SubscriptionState };
+  'PUT /newsletter/subscription': { response: SubscriptionState };
+  'DELETE /newsletter/subscription': { response: SubscriptionState };
+  'GET /admin/newsletter': { response: AdminNewsletter };
 }
 
 export type Route = keyof Routes;

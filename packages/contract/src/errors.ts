@@ -62,6 +62,9 @@ export const ERROR_CODES = [
   // Signed calls between the API and the builder.
   'bad_signature',
   'replayed',
+  // Subscriptions: signed links in mails (unsubscribe, newsletter confirmation).
+  'invalid_token',
+  'link_expired',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -15,4 +15,5 @@ export * from './paths.js';
 export * from './posts.js';
 export * from './publishing.js';
 export * from './site.js';
+export * from './subscriptions.js';
 export * from './users.js';

@@ -13,13 +13,41 @@ import { Category, categoryAttributes } from './category.js';
 import { Comment, CommentLike, commentAttributes, commentLikeAttributes } from './comment.js';
 import { AuditLog, auditLogAttributes, BuildEvent, buildEventAttributes, Job, jobAttributes } from './ops.js';
 import { Post, postAttributes } from './post.js';
+import {
+  NewsletterDelivery,
+  NewsletterSend,
+  NotificationEvent,
+  newsletterDeliveryAttributes,
+  newsletterSendAttributes,
+  notificationEventAttributes,
+  Subscription,
+  subscriptionAttributes,
+} from './subscription.js';
 import { User, userAttributes } from './user.js';
 
 export type { OtpPurpose } from './auth.js';
 export type { CommentStatus } from './comment.js';
 export type { PostStatus } from './post.js';
+export type { SubscriptionKind } from './subscription.js';
 export type { UserRole } from './user.js';
-export { AuditLog, BuildEvent, Category, Comment, CommentLike, Identity, Job, OtpCode, Post, RateLimit, Session, User };
+export {
+  AuditLog,
+  BuildEvent,
+  Category,
+  Comment,
+  CommentLike,
+  Identity,
+  Job,
+  NewsletterDelivery,
+  NewsletterSend,
+  NotificationEvent,
+  OtpCode,
+  Post,
+  RateLimit,
+  Session,
+  Subscription,
+  User,
+};
 
 /**
  * Binds a fresh set of model classes to one Sequelize instance. Each call makes
@@ -88,6 +116,34 @@ export function initModels(sequelize: Sequelize) {
     updatedAt: false,
   });
 
+  // Subscriptions (migration 0006)
+  class SubscriptionModel extends Subscription {}
+  SubscriptionModel.init(subscriptionAttributes, {
+    ...common,
+    modelName: 'Subscription',
+    tableName: 'subscriptions',
+  });
+  class NotificationEventModel extends NotificationEvent {}
+  NotificationEventModel.init(notificationEventAttributes, {
+    ...common,
+    modelName: 'NotificationEvent',
+    tableName: 'notification_events',
+    updatedAt: false,
+  });
+  class NewsletterSendModel extends NewsletterSend {}
+  NewsletterSendModel.init(newsletterSendAttributes, {
+    ...common,
+    modelName: 'NewsletterSend',
+    tableName: 'newsletter_sends',
+  });
+  class NewsletterDeliveryModel extends NewsletterDelivery {}
+  NewsletterDeliveryModel.init(newsletterDeliveryAttributes, {
+    ...common,
+    modelName: 'NewsletterDelivery',
+    tableName: 'newsletter_deliveries',
+    updatedAt: false,
+  });
+
   PostModel.belongsTo(UserModel, { as: 'author', foreignKey: 'authorId' });
   PostModel.belongsTo(CategoryModel, { as: 'category', foreignKey: 'categoryId' });
   CommentModel.belongsTo(UserModel, { as: 'author', foreignKey: 'authorId' });
@@ -109,6 +165,10 @@ export function initModels(sequelize: Sequelize) {
     BuildEvent: BuildEventModel,
     Job: JobModel,
     AuditLog: AuditLogModel,
+    Subscription: SubscriptionModel,
+    NotificationEvent: NotificationEventModel,
+    NewsletterSend: NewsletterSendModel,
+    NewsletterDelivery: NewsletterDeliveryModel,
   };
 }
 

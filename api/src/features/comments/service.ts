@@ -124,6 +124,8 @@ export interface CommentServiceDeps {
   events: CommentEvents;
   /** AVATARS: the list queries read the author's email only for Gravatar. */
   avatars: AvatarMode;
+  /** Mails about a comment readers can see (features/subscriptions), in the comment's transaction. */
+  notify?: { notifyCommentVisible(comment: Comment, transaction: Transaction): Promise<void> };
 }
 
 export type CommentService = ReturnType<typeof createCommentService>;
@@ -132,7 +134,16 @@ export type CommentService = ReturnType<typeof createCommentService>;
  * Comments: the one write path of the entity (readers' own routes and the admin's, single or
  * bulk with `{ transaction }` a savepoint, all come here).
  */
-export function createCommentService({ db, clock, rateLimiter, rules, audit, events, avatars }: CommentServiceDeps) {
+export function createCommentService({
+  db,
+  clock,
+  rateLimiter,
+  rules,
+  audit,
+  events,
+  avatars,
+  notify,
+}: CommentServiceDeps) {
   const { Comment, CommentLike, Post, User } = db.models;
   const COMMENT_COLUMNS = commentColumns(avatars);
 
@@ -382,6 +393,7 @@ export function createCommentService({ db, clock, rateLimiter, rules, audit, eve
           { transaction },
         );
         await events.announce([post.id], transaction);
+        if (comment.status === 'visible') await notify?.notifyCommentVisible(comment, transaction);
         // The row as written (its hooks rendered the body), with the author just read: no re-read.
         comment.author =
           author.name === live.name

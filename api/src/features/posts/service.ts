@@ -27,6 +27,8 @@ export interface PostServiceDeps {
   jobs: Pick<JobQueue, 'enqueue'>;
   /** Signs and checks the secret links to a post's page as it will publish. */
   previewLinks: PreviewLinks;
+  /** The newsletter of a post's first publication (features/subscriptions), in its transaction. */
+  newsletter?: { postPublished(post: Post, transaction: Transaction): Promise<void> };
 }
 
 /** A row of the posts list's lean query. */
@@ -82,7 +84,7 @@ export const canEditPost = (user: User | null, post: Pick<Post, 'authorId'>): bo
  * bulk action with `{ transaction }` a savepoint) checks who may make it, queues the publish
  * event in the same transaction, and audits an admin's action the same way whoever calls.
  */
-export function createPostService({ db, clock, jobs, audit, previewLinks }: PostServiceDeps) {
+export function createPostService({ db, clock, jobs, audit, previewLinks, newsletter }: PostServiceDeps) {
   /** Audits what an admin does to a post (a no-op included); authors' own edits are not admin actions. */
   const auditAdmin = async (
     user: User,
@@ -258,6 +260,7 @@ export function createPostService({ db, clock, jobs, audit, previewLinks }: Post
           { transaction },
         );
         if (post.status === 'published') await announce(transaction, 'published', post);
+        if (post.status === 'published') await newsletter?.postPublished(post, transaction);
         await auditAdmin(author, 'create', post, transaction);
         return post.id;
       });
@@ -306,9 +309,11 @@ export function createPostService({ db, clock, jobs, audit, previewLinks }: Post
         const already = post.status === status;
         if (!already) {
           post.status = status;
-          if (published && !post.publishedAt) post.publishedAt = clock();
+          const firstPublication = published && !post.publishedAt;
+          if (firstPublication) post.publishedAt = clock();
           await post.save({ transaction: t });
           await announce(t, published ? 'published' : 'unpublished', post);
+          if (firstPublication) await newsletter?.postPublished(post, t);
         }
         await auditAdmin(actor, published ? 'publish' : 'unpublish', post, t, { already });
         return post.id;
