@@ -85,4 +85,6 @@ export const api = {
 
   rebuilds: (query: Query) => call('GET /admin/rebuilds', { query }),
   requestRebuild: (reason?: string) => call('POST /admin/rebuilds', { body: reason ? { reason } : {} }),
+
+  newsletter: () => call('GET /admin/newsletter'),
 };

@@ -10,6 +10,7 @@ export type Route =
   | { name: 'categories' }
   | { name: 'comments' }
   | { name: 'rebuilds' }
+  | { name: 'newsletter' }
   | { name: 'audit' }
   | { name: 'not-found' };
 
@@ -46,6 +47,7 @@ export function parseRoute(pathname: string): Route {
     case 'categories':
     case 'comments':
     case 'rebuilds':
+    case 'newsletter':
     case 'audit':
       return id === undefined ? { name: section } : { name: 'not-found' };
     default:

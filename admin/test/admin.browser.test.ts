@@ -511,6 +511,7 @@ describe.skipIf(skip)('admin app in Chromium', () => {
       ['/admin/comments', 'Comments'],
       ['/admin/categories', 'Categories'],
       ['/admin/rebuilds', 'Site builds'],
+      ['/admin/newsletter', 'Newsletter'],
       ['/admin/audit', 'Audit log'],
     ];
     for (const viewport of [undefined, { width: 390, height: 844 }]) {

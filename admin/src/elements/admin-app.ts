@@ -8,6 +8,7 @@ import './audit-page.js';
 import './categories-page.js';
 import './comments-page.js';
 import './dashboard-page.js';
+import './newsletter-page.js';
 import './not-allowed-page.js';
 import './post-editor.js';
 import './posts-page.js';
@@ -16,7 +17,7 @@ import './sign-in-form.js';
 import './user-detail.js';
 import './users-page.js';
 
-type Section = 'dashboard' | 'posts' | 'users' | 'categories' | 'comments' | 'rebuilds' | 'audit';
+type Section = 'dashboard' | 'posts' | 'users' | 'categories' | 'comments' | 'rebuilds' | 'newsletter' | 'audit';
 
 const NAV: Array<{ section: Section; label: string; adminOnly: boolean }> = [
   { section: 'dashboard', label: 'Dashboard', adminOnly: true },
@@ -25,6 +26,7 @@ const NAV: Array<{ section: Section; label: string; adminOnly: boolean }> = [
   { section: 'users', label: 'Users', adminOnly: true },
   { section: 'categories', label: 'Categories', adminOnly: true },
   { section: 'rebuilds', label: 'Builds', adminOnly: true },
+  { section: 'newsletter', label: 'Newsletter', adminOnly: true },
   { section: 'audit', label: 'Audit log', adminOnly: true },
 ];
 
@@ -51,6 +53,7 @@ const TITLES: Record<Route['name'], string> = {
   categories: 'Categories',
   comments: 'Comments',
   rebuilds: 'Site builds',
+  newsletter: 'Newsletter',
   audit: 'Audit log',
   'not-found': 'Not found',
 };
@@ -234,6 +237,8 @@ export class AdminApp extends LitElement {
         return html`<comments-page></comments-page>`;
       case 'rebuilds':
         return html`<rebuilds-page></rebuilds-page>`;
+      case 'newsletter':
+        return html`<newsletter-page></newsletter-page>`;
       case 'audit':
         return html`<audit-page></audit-page>`;
       case 'not-found':

@@ -1,12 +1,13 @@
 // The writing half of <blog-comments>, loaded on first use (a reader who reads never downloads
 // it): comments, replies, edits, deletions, likes and pins, each shown at once and rolled back
-// when the API refuses it. It defines <comment-composer> too.
+// when the API refuses it. It defines <comment-composer> and <comment-notify> too.
 import { compareThreads } from '@blog/contract/comment-order';
 import { html, nothing, type TemplateResult } from 'lit';
 import { commentAnchor } from '../lib/comments';
 import { ACCOUNT_PATH } from '../lib/routes';
 import { ApiRequestError, api, errorText } from './api';
 import { drafts } from './comment-composer';
+import './comment-notify';
 import type { CommentsHost, Found, Key, Problem } from './comments-host';
 import type { Comment, CommentThread } from './types';
 
@@ -228,7 +229,7 @@ export function composer(
     .replyTo=${to ? { anchor: commentAnchor(to.id), name: to.author.name } : null}
     @compose-submit=${(event: CustomEvent<{ text: string }>) => submit(host, key, event.detail.text)}
     @compose-cancel=${() => closeForm(host)}
-  ></comment-composer>`;
+  ></comment-composer>${key === 'n' ? html`<comment-notify post-id=${host.postId}></comment-notify>` : nothing}`;
 }
 
 /** A signed-in reader's buttons on a comment: reply, edit (own, in the window), pin, delete. */

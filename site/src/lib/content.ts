@@ -1,6 +1,6 @@
 import { type CollectionEntry, getCollection, getEntry } from 'astro:content';
 import { PAGE_SIZE } from '../consts';
-import { categoryPagePath, homePagePath, pageCount, postPath } from './routes';
+import { categoryPagePath, homePagePath, NEWSLETTER_PATH, pageCount, postPath } from './routes';
 
 export type Post = CollectionEntry<'posts'>['data'];
 export type Category = CollectionEntry<'categories'>['data'];
@@ -63,6 +63,6 @@ export async function allPages(): Promise<SitePage[]> {
     for (let n = 1; n <= pageCount(count, PAGE_SIZE); n++) pages.push({ path: categoryPagePath(category.slug, n) });
   }
   for (const post of posts) pages.push({ path: postPath(post.slug), lastModified: post.updatedAt });
-  pages.push({ path: '/about/' }, { path: '/account/' });
+  pages.push({ path: '/about/' }, { path: '/account/' }, { path: NEWSLETTER_PATH });
   return pages;
 }

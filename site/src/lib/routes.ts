@@ -26,6 +26,9 @@ export const categoryPagePath = (slug: string, n: number) =>
 export const ABOUT_PATH = '/about/';
 export const ACCOUNT_PATH = '/account/';
 export const FEED_PATH = '/rss.xml';
+export const NEWSLETTER_PATH = '/newsletter/';
+/** Where the newsletter form posts (a plain form: the API answers 303 back to NEWSLETTER_PATH). */
+export const NEWSLETTER_SUBSCRIBE_ACTION = '/api/newsletter/subscribe';
 
 /** How many listing pages `total` items fill (at least one, so an empty blog still has a home page). */
 export const pageCount = (total: number, size: number) => Math.max(1, Math.ceil(total / size));
