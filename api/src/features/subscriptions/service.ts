@@ -133,17 +133,17 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps) {
    * digest job (the conditional update is the lock: whoever sets `digest_due_at` schedules);
    * later ones only join the pending events.
    */
-  async function addEvent(sub: Subscription, commentId: number, transaction: Transaction): Promise<void> {
-    await NotificationEvent.bulkCreate([{ subscriptionId: sub.id, commentId, createdAt: clock() }], {
+  async function addEvent(subscriptionId: number, commentId: number, transaction: Transaction): Promise<void> {
+    await NotificationEvent.bulkCreate([{ subscriptionId, commentId, createdAt: clock() }], {
       ignoreDuplicates: true,
       transaction,
     });
     const due = new Date(clock().getTime() + deps.digestSeconds * 1000);
     const [scheduled] = await Subscription.update(
       { digestDueAt: due },
-      { where: { id: sub.id, digestDueAt: null }, transaction },
+      { where: { id: subscriptionId, digestDueAt: null }, transaction },
     );
-    if (scheduled > 0) await jobs.enqueue(DIGEST_JOB, { subscriptionId: sub.id }, { transaction, runAt: due });
+    if (scheduled > 0) await jobs.enqueue(DIGEST_JOB, { subscriptionId }, { transaction, runAt: due });
   }
 
   /** A user who can be mailed: exists, verified, not banned. */
@@ -230,28 +230,35 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps) {
      */
     async notifyCommentVisible(comment: NotifiedComment, transaction?: Transaction): Promise<void> {
       await within(db, transaction, async (t) => {
+        // Lean reads: this runs in every comment's write transaction (most find nobody to mail).
         const done = new Set<number>([comment.authorId]);
         if (comment.parentId !== null) {
-          const parent = await db.models.Comment.findByPk(comment.parentId, {
-            attributes: ['authorId'],
-            transaction: t,
-          });
-          if (parent && !done.has(parent.authorId)) {
-            done.add(parent.authorId);
-            if (await mailableUser(parent.authorId, t)) {
-              const sub = await ensure({ userId: parent.authorId }, 'replies', null, true, t);
-              if (isActive(sub)) await addEvent(sub, comment.id, t);
+          const [parent] = await db.select<{ author_id: number; mailable: number | string }>(
+            `SELECT u.id AS author_id,
+                    CASE WHEN u.email_verified_at IS NOT NULL AND u.banned_at IS NULL THEN 1 ELSE 0 END AS mailable
+             FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id = ?`,
+            [comment.parentId],
+            t,
+          );
+          const parentAuthor = Number(parent?.author_id ?? 0);
+          if (parent && !done.has(parentAuthor)) {
+            done.add(parentAuthor);
+            if (Number(parent.mailable) === 1) {
+              const sub = await ensure({ userId: parentAuthor }, 'replies', null, true, t);
+              if (isActive(sub)) await addEvent(sub.id, comment.id, t);
             }
           }
         }
-        const subs = await Subscription.findAll({
-          where: { kind: 'post', postId: comment.postId, confirmedAt: { [Op.ne]: null }, unsubscribedAt: null },
-          transaction: t,
-        });
+        const subs = await db.select<{ id: number; user_id: number | null }>(
+          `SELECT s.id, s.user_id FROM subscriptions s WHERE s.post_id = ? AND s.kind = 'post' AND ${ACTIVE} ORDER BY s.id`,
+          [comment.postId],
+          t,
+        );
         for (const sub of subs) {
-          if (sub.userId !== null && done.has(sub.userId)) continue;
-          if (sub.userId !== null) done.add(sub.userId);
-          await addEvent(sub, comment.id, t);
+          const userId = sub.user_id === null ? null : Number(sub.user_id);
+          if (userId !== null && done.has(userId)) continue;
+          if (userId !== null) done.add(userId);
+          await addEvent(Number(sub.id), comment.id, t);
         }
       });
     },
@@ -277,7 +284,7 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps) {
         for (const { id } of staff) {
           if (id === comment.authorId) continue;
           const sub = await ensure({ userId: id }, 'moderation', null, true, t);
-          if (isActive(sub)) await addEvent(sub, comment.id, t);
+          if (isActive(sub)) await addEvent(sub.id, comment.id, t);
         }
       });
     },
@@ -321,10 +328,7 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps) {
           author: e.author_name,
           postTitle: e.post_title,
           excerpt: excerptOf(e.body_markdown),
-          url:
-            sub.kind === 'moderation'
-              ? `${publicUrl}/admin/#/comments?post=${e.post_slug}`
-              : postUrl(e.post_slug, Number(e.comment_id)),
+          url: sub.kind === 'moderation' ? `${publicUrl}/admin/comments` : postUrl(e.post_slug, Number(e.comment_id)),
         }));
         const postTitle = sub.kind === 'post' ? (shown[0]?.post_title ?? null) : null;
         await jobs.enqueue(
