@@ -219,6 +219,39 @@ describe('sending in batches', () => {
     }
   });
 
+  it('shows each recipient’s delivery state from its mail job: retried while the relay is down, then failed', async () => {
+    // A relay nobody listens on: every attempt is refused at once.
+    const down = await createTestContext({ SMTP_URL: 'smtp://127.0.0.1:9', NEWSLETTER_RATE_PER_MINUTE: '600000' });
+    try {
+      const reader = await down.factories.user();
+      const admin = await down.factories.user({ role: 'admin' });
+      expect((await down.request('PUT', '/api/newsletter/subscription', { as: reader })).status).toBe(200);
+      const author = await down.factories.user({ role: 'author' });
+      const created = await down.request('POST', '/api/posts', {
+        as: author,
+        json: { title: 'Undeliverable', bodyMarkdown: 'Body.', status: 'draft' },
+      });
+      const { id } = JSON.parse(await created.text());
+      await down.request('POST', `/api/posts/${id}/publish`, { as: author });
+      const stats = async () =>
+        (await read(await down.request('GET', '/api/admin/newsletter', { as: admin }), 200, AdminNewsletterSchema))
+          .sends[0];
+      await down.jobs.drain();
+      await down.jobs.drain();
+      expect(await stats()).toMatchObject({ recipients: 1, sent: 0, retried: 1, failed: 0, queued: 0 });
+      // Past every backoff until the last attempt gives up.
+      let now = Date.now();
+      for (let round = 0; round < 20 && (await stats())?.failed === 0; round++) {
+        now += 15 * 60_000;
+        down.setNow(new Date(now));
+        await down.jobs.drain();
+      }
+      expect(await stats()).toMatchObject({ recipients: 1, sent: 0, retried: 0, failed: 1, queued: 0 });
+    } finally {
+      await down.destroy();
+    }
+  }, 60_000);
+
   it('measures the send rate to a local SMTP server (200 subscribers, rate limit out of the way)', async () => {
     const count = 200;
     await t.db.models.Subscription.bulkCreate(
