@@ -1,9 +1,13 @@
 import type { SubscriptionKind, SubscriptionOut } from '@blog/contract/subscriptions';
 import { html, LitElement, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { postPath } from '../lib/routes';
 import { api, errorText } from './api';
 import { currentUser, type User } from './session';
+
+// The post's path as lib/routes.ts's postPath() writes it, spelled out here: importing routes.ts
+// from this entry too would split it into a chunk of its own that the comments island, at its
+// byte budget, would then load separately.
+const postPath = (slug: string) => `/posts/${encodeURIComponent(slug)}/`;
 
 const LABELS: Record<SubscriptionKind, string> = {
   post: 'New comments on',

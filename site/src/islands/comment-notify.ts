@@ -17,6 +17,7 @@ export class CommentNotify extends LitElement {
   @state() private subscribed: boolean | null = null;
   @state() private busy = false;
   @state() private problem = '';
+  @state() private unavailable = false;
 
   protected override createRenderRoot(): HTMLElement {
     return this;
@@ -31,8 +32,9 @@ export class CommentNotify extends LitElement {
     try {
       const state = await api.call('GET /posts/:idOrSlug/subscription', { params: { idOrSlug: this.postId } });
       this.subscribed = state.subscribed;
-    } catch (error) {
-      this.problem = errorText(error);
+    } catch {
+      // Nothing to offer (a banned account, the API unreachable): the comment form says the rest.
+      this.unavailable = true;
     }
   }
 
@@ -54,6 +56,7 @@ export class CommentNotify extends LitElement {
   }
 
   override render() {
+    if (this.unavailable) return nothing;
     return html`<p class="comment-notify">
         <label>
           <input
