@@ -250,6 +250,31 @@ describe('subscriptions of a reader', () => {
   });
 });
 
+describe('address subscriptions and accounts', () => {
+  it('shows a newsletter sign-up of an address only to an account that verified that address', async () => {
+    const email = `${unique('addr')}@example.com`;
+    await t.db.models.Subscription.create({
+      userId: null,
+      email,
+      subscriber: `email:${email}`,
+      kind: 'site',
+      postId: null,
+      scope: '-',
+      confirmedAt: new Date(),
+      secret: unique('s'),
+    });
+    const squatter = await t.factories.user({ email, verified: false });
+    const list = async (user: User) =>
+      (await read(await t.request('GET', '/api/subscriptions', { as: user }), 200, SubscriptionListSchema)).items;
+    expect(await list(squatter)).toEqual([]);
+    await squatter.update({ emailVerifiedAt: new Date() });
+    const [own] = await list(squatter);
+    expect(own).toMatchObject({ kind: 'site', active: true });
+    expect((await t.request('DELETE', `/api/subscriptions/${own?.id}`, { as: squatter })).status).toBe(204);
+    expect((await list(squatter))[0]?.active).toBe(false);
+  });
+});
+
 describe('comments waiting for approval', () => {
   it('alerts the admins and the post’s author (not the comment’s author) in one digest each, with an unsubscribe', async () => {
     const admin = await t.factories.user({ role: 'admin', email: `${unique('admin')}@example.com` });

@@ -165,13 +165,17 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps) {
     return post;
   }
 
-  async function ownRows(user: User, where = '', params: number[] = []): Promise<SubscriptionRow[]> {
+  /**
+   * A user's subscriptions, and those of their address made without an account, but only once
+   * the address is verified: an account on someone else's address learns nothing of theirs.
+   */
+  async function ownRows(user: User): Promise<SubscriptionRow[]> {
     return db.select<SubscriptionRow>(
       `SELECT s.id, s.kind, s.email, s.post_id, p.slug AS post_slug, p.title AS post_title, s.confirmed_at,
               s.unsubscribed_at, s.created_at
        FROM subscriptions s LEFT JOIN posts p ON p.id = s.post_id
-       WHERE (s.user_id = ? OR s.subscriber = ?) ${where} ORDER BY s.id`,
-      [user.id, emailKey(user.email), ...params],
+       WHERE s.user_id = ? OR s.subscriber = ? ORDER BY s.id`,
+      [user.id, user.emailVerifiedAt ? emailKey(user.email) : '-'],
     );
   }
 
