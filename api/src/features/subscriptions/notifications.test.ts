@@ -275,6 +275,32 @@ describe('address subscriptions and accounts', () => {
   });
 });
 
+describe('deletions', () => {
+  it('takes a user’s and a post’s subscriptions and pending events with them', async () => {
+    const author = await t.factories.user({ role: 'author' });
+    const post = await t.factories.post(author);
+    const [reader, other] = await Promise.all([t.factories.user(), t.factories.user()]);
+    await t.request('PUT', `/api/posts/${post.id}/subscription`, { as: reader });
+    await t.request('PUT', `/api/posts/${post.id}/subscription`, { as: other });
+    const parent = await t.factories.comment(post, reader);
+    await reply(post, other, parent);
+    const { Subscription, NotificationEvent } = t.db.models;
+    expect(await Subscription.count({ where: { userId: reader.id } })).toBe(2);
+    // Account deletion asks for a recent sign-in: on the real clock, the factory session is.
+    t.setNow(null);
+    const deleted = await t.request('DELETE', '/api/auth/me', { as: reader });
+    expect(deleted.status, await deleted.clone().text()).toBe(204);
+    expect(await Subscription.count({ where: { userId: reader.id } })).toBe(0);
+    expect((await t.request('DELETE', `/api/posts/${post.id}`, { as: author })).status).toBe(204);
+    expect(await Subscription.count({ where: { postId: post.id } })).toBe(0);
+    // The digest job finds nothing left to mail.
+    const since = smtp.mails.length;
+    await endWindow();
+    expect(mailsTo(reader, since)).toHaveLength(0);
+    expect(await NotificationEvent.count()).toBe(0);
+  });
+});
+
 describe('comments waiting for approval', () => {
   it('alerts the admins and the post’s author (not the comment’s author) in one digest each, with an unsubscribe', async () => {
     const admin = await t.factories.user({ role: 'admin', email: `${unique('admin')}@example.com` });
