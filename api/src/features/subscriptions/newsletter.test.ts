@@ -4,13 +4,14 @@ import { createTestContext, TEST_ORIGIN, type TestContext, unique } from '../../
 import { expectError, read } from '../../../test/http.js';
 import { type ReceivedMail, startSmtpServer, type TestSmtpServer } from '../../../test/smtp.js';
 import type { User } from '../../db/models/index.js';
+import { createRateLimiter } from '../../lib/rate-limit.js';
 import {
   AdminNewsletterSchema,
   NewsletterSubscribeAcceptedSchema,
   SubscriptionStateSchema,
   UnsubscribedSchema,
 } from './schema.js';
-import { NEWSLETTER_JOB } from './service.js';
+import { createSubscriptionService, NEWSLETTER_JOB } from './service.js';
 
 // The newsletter through the real outbox and a real SMTP server: double opt-in, one mail per
 // confirmed subscriber when a post is first published, batches spaced by the rate limit, the
@@ -214,6 +215,28 @@ describe('sending in batches', () => {
       const fanOuts = await Job.findAll({ where: { kind: NEWSLETTER_JOB }, order: [['id', 'ASC']] });
       expect(fanOuts.length).toBe(2);
       expect(fanOuts[1]?.runAt.getTime()).toBeGreaterThanOrEqual(first[2] ?? 0);
+
+      // A relay slower than the rate: the batch's mails are overdue, so the next run waits for
+      // them instead of queuing more (here run by hand, 10 s on, before the worker sent them).
+      const later = new Date(Date.now() + 10_000);
+      const service = createSubscriptionService({
+        db: slow.db,
+        clock: () => later,
+        jobs: slow.jobs,
+        rateLimiter: createRateLimiter(slow.db, () => later),
+        secret: slow.config.sessionSecret,
+        publicUrl: slow.config.publicUrl,
+        siteName: slow.config.siteName,
+        digestSeconds: 0,
+        newsletter: slow.config.newsletter,
+      });
+      const mailsBefore = await Job.count({ where: { kind: 'mail' } });
+      const [send] = await slow.db.models.NewsletterSend.findAll();
+      await service.sendNewsletterBatch(send?.id ?? 0);
+      expect(await Job.count({ where: { kind: 'mail' } })).toBe(mailsBefore);
+      const postponed = await Job.findAll({ where: { kind: NEWSLETTER_JOB }, order: [['id', 'ASC']] });
+      expect(postponed).toHaveLength(3);
+      expect(postponed[2]?.runAt.getTime()).toBeGreaterThanOrEqual(later.getTime() + 1000);
     } finally {
       await slow.destroy();
     }

@@ -520,6 +520,32 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps) {
                 transaction: t,
               });
         const batchSize = deps.newsletter.batchSize;
+        const spacing = 60_000 / deps.newsletter.ratePerMinute;
+        // A relay slower than NEWSLETTER_RATE_PER_MINUTE: the previous batch's mails are overdue.
+        // Wait for them instead of piling up more, so other mail (sign-up codes) keeps its turn.
+        const lastBatch = await NewsletterDelivery.findAll({
+          where: { sendId: send.id },
+          attributes: ['jobId'],
+          order: [['id', 'DESC']],
+          limit: batchSize,
+          transaction: t,
+        });
+        const overdue =
+          lastBatch.length === 0
+            ? 0
+            : await db.models.Job.count({
+                where: {
+                  id: lastBatch.map((d) => d.jobId),
+                  status: ['pending', 'running'],
+                  runAt: { [Op.lte]: clock() },
+                },
+                transaction: t,
+              });
+        if (overdue > 0) {
+          const later = new Date(clock().getTime() + Math.max(1000, overdue * spacing));
+          await jobs.enqueue(NEWSLETTER_JOB, { sendId: send.id }, { transaction: t, runAt: later });
+          return;
+        }
         const rows =
           post?.status === 'published'
             ? await db.select<{
@@ -537,7 +563,6 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps) {
                 t,
               )
             : [];
-        const spacingMs = 60_000 / deps.newsletter.ratePerMinute;
         const now = clock().getTime();
         let at = Math.max(now, send.nextMailAt?.getTime() ?? now);
         if (post) {
@@ -561,7 +586,7 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps) {
               { sendId: send.id, subscriptionId: sub.id, jobId: job.id },
               { transaction: t },
             );
-            at += spacingMs;
+            at += spacing;
           }
         }
         const last = rows.at(-1);
@@ -584,7 +609,7 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps) {
           await jobs.enqueue(
             NEWSLETTER_JOB,
             { sendId: send.id },
-            { transaction: t, runAt: new Date(Math.round(Math.max(now, at - spacingMs))) },
+            { transaction: t, runAt: new Date(Math.round(Math.max(now, at - spacing))) },
           );
         }
       });
