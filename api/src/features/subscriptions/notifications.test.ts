@@ -111,8 +111,11 @@ describe('reply notifications', () => {
     expect(await page.text()).toContain('<form method="post"');
     const res = await oneClick(path, { origin: 'https://mail.example', 'sec-fetch-site': 'cross-site' });
     expect(res.status, await res.clone().text()).toBe(200);
-    // Idempotent, and JSON for who asks.
-    const again = await oneClick(path, { accept: 'application/json' });
+    // Idempotent (here as multipart/form-data, which RFC 8058 says clients SHOULD send), and JSON for who asks.
+    const again = await t.request('POST', path, {
+      body: '--b\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--b--\r\n',
+      headers: { 'content-type': 'multipart/form-data; boundary=b', accept: 'application/json' },
+    });
     expect(UnsubscribedSchema.parse(await again.json())).toEqual({ unsubscribed: true, kind: 'replies' });
 
     // Unsubscribed from reply mails: the next reply mails nothing.

@@ -64,6 +64,9 @@ const unsubscribePage = createRoute({
   responses: { 200: htmlResponse('The confirmation page'), ...errorResponses(400, 403) },
 });
 
+/** RFC 8058's body: `List-Unsubscribe=One-Click` (other fields are let through and ignored). */
+const OneClickBodySchema = z.object({ 'List-Unsubscribe': z.string().max(100).optional() });
+
 const unsubscribe = createRoute({
   method: 'post',
   path: '/unsubscribe',
@@ -76,9 +79,8 @@ const unsubscribe = createRoute({
       required: false,
       description: 'What RFC 8058 mail clients send; ignored',
       content: {
-        'application/x-www-form-urlencoded': {
-          schema: z.object({ 'List-Unsubscribe': z.literal('One-Click').optional() }),
-        },
+        'multipart/form-data': { schema: OneClickBodySchema },
+        'application/x-www-form-urlencoded': { schema: OneClickBodySchema },
       },
     },
   },
@@ -158,18 +160,20 @@ export const SIGNED_LINK_PATHS = {
   crossSite: new Set(['/api/unsubscribe']),
 };
 
-/** requireJsonBodies() for the form routes: a body is JSON or an urlencoded form, nothing else. */
+/**
+ * requireJsonBodies() for the form routes: a body is JSON or an urlencoded form; the one-click
+ * POST also takes multipart/form-data, which RFC 8058 says mail clients SHOULD send.
+ */
 export function jsonOrFormBodies(): MiddlewareHandler {
   return async (c, next) => {
     const length = c.req.header('content-length');
     const hasBody = (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
     const type = c.req.header('content-type') ?? '';
-    if (
-      c.req.method === 'POST' &&
-      hasBody &&
-      !/^application\/([\w.-]+\+)?json\s*(;|$)/i.test(type) &&
-      !/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)
-    ) {
+    const accepted =
+      /^application\/([\w.-]+\+)?json\s*(;|$)/i.test(type) ||
+      /^application\/x-www-form-urlencoded\s*(;|$)/i.test(type) ||
+      (c.req.path === '/api/unsubscribe' && /^multipart\/form-data\s*(;|$)/i.test(type));
+    if (c.req.method === 'POST' && hasBody && !accepted) {
       throw new ApiError(415, 'unsupported_media_type', 'Send the request body as application/json or a form.');
     }
     await next();
