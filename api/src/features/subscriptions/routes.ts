@@ -6,6 +6,7 @@ import type { ClientIp } from '../../lib/client-ip.js';
 import { ApiError } from '../../lib/errors.js';
 import { createRouter, errorResponses, IdOrSlugParam, IdParam, jsonResponse } from '../../lib/openapi.js';
 import { linkPage } from './pages.js';
+import { presentSubscription } from './presenter.js';
 import {
   AdminNewsletterSchema,
   NewsletterSubscribeAcceptedSchema,
@@ -216,7 +217,7 @@ export function subscriptionRoutes(subscriptions: SubscriptionService, clientIp:
     })
     .openapi(listSubscriptions, async (c) => {
       const user = requireUser(c);
-      return c.json({ items: await subscriptions.list(user) }, 200);
+      return c.json({ items: (await subscriptions.list(user)).map(presentSubscription) }, 200);
     })
     .openapi(deleteSubscription, async (c) => {
       const user = requireUser(c);

@@ -3,7 +3,6 @@ import type { AdminNewsletter, SubscriptionKind } from '@blog/contract';
 import { Op, type Transaction } from 'sequelize';
 import type { Database } from '../../db/index.js';
 import type { Subscription, User } from '../../db/models/index.js';
-import { dateOf, dateOrNull } from '../../db/rows.js';
 import type { JobQueue } from '../../jobs/queue.js';
 import type { Clock } from '../../lib/clock.js';
 import { ApiError, forbidden, notFound } from '../../lib/errors.js';
@@ -12,6 +11,7 @@ import type { RateLimiter, RateRule } from '../../lib/rate-limit.js';
 import { within } from '../../lib/write-context.js';
 import { canEditPost } from '../posts/service.js';
 import { confirmMail, type DigestItem, digestMail, excerptOf, newsletterMail } from './mails.js';
+import { presentSubscription, type SubscriptionRow } from './presenter.js';
 import { CONFIRM_TTL_SECONDS, createSubscriptionTokens } from './tokens.js';
 
 /** The outbox job that sends one subscription's digest when its window ends. */
@@ -47,19 +47,6 @@ export type NotifiedComment = { id: number; postId: number; authorId: number; pa
 export type PublishedPost = { id: number; title: string };
 
 export type SubscriptionService = ReturnType<typeof createSubscriptionService>;
-
-/** A subscription's row as the reader's list and the data export show it. */
-interface SubscriptionRow {
-  id: number;
-  kind: SubscriptionKind;
-  email: string | null;
-  post_id: number | null;
-  post_slug: string | null;
-  post_title: string | null;
-  confirmed_at: Date | string | null;
-  unsubscribed_at: Date | string | null;
-  created_at: Date | string;
-}
 
 const ACTIVE = 's.confirmed_at IS NOT NULL AND s.unsubscribed_at IS NULL';
 const isActive = (sub: Pick<Subscription, 'confirmedAt' | 'unsubscribedAt'>) =>
@@ -205,23 +192,6 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps) {
     if (!sub) throw forbidden('invalid_token', 'This link is not valid.');
     return { sub, expiresAt: check.expiresAt };
   }
-
-  const presentRow = (row: SubscriptionRow) => {
-    const confirmedAt = dateOrNull(row.confirmed_at);
-    const unsubscribedAt = dateOrNull(row.unsubscribed_at);
-    return {
-      id: Number(row.id),
-      kind: row.kind,
-      post:
-        row.post_id === null
-          ? null
-          : { id: Number(row.post_id), slug: row.post_slug ?? '', title: row.post_title ?? '' },
-      active: confirmedAt !== null && unsubscribedAt === null,
-      confirmedAt: confirmedAt?.toISOString() ?? null,
-      unsubscribedAt: unsubscribedAt?.toISOString() ?? null,
-      createdAt: dateOf(row.created_at).toISOString(),
-    };
-  };
 
   return {
     // Notifications
@@ -391,8 +361,9 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps) {
 
     // A reader's own subscriptions
 
-    async list(user: User) {
-      return (await ownRows(user)).map(presentRow);
+    /** The signed-in user's subscriptions, as rows for the presenter. */
+    async list(user: User): Promise<SubscriptionRow[]> {
+      return ownRows(user);
     },
 
     /** Stops a subscription of the signed-in user (kept as unsubscribed, so a replies opt-out holds). */
@@ -405,7 +376,7 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps) {
       const user = await User.findByPk(userId);
       if (!user) return [];
       return (await ownRows(user)).map((row) => {
-        const shown = presentRow(row);
+        const shown = presentSubscription(row);
         return { ...shown, email: row.email, post: shown.post && { id: shown.post.id, slug: shown.post.slug } };
       });
     },
