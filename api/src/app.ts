@@ -23,6 +23,8 @@ import { createCommentPageCache } from './features/comments/page-cache.js';
 import { commentRoutes } from './features/comments/routes.js';
 import { createCommentService } from './features/comments/service.js';
 import { healthRoutes } from './features/health/routes.js';
+import { moderationRoutes } from './features/moderation/routes.js';
+import { createModerationService } from './features/moderation/service.js';
 import { createPreviewLinks } from './features/posts/preview-links.js';
 import { postRoutes } from './features/posts/routes.js';
 import { createPostService } from './features/posts/service.js';
@@ -81,7 +83,15 @@ export function createServices(deps: AppDeps) {
   });
   const posts = createPostService({ db, clock, jobs: deps.jobs, audit, previewLinks });
   const commentEvents = createCommentEvents({ db, jobs: deps.jobs, clock, enabled: announcesComments(config) });
+  const moderation = createModerationService({
+    db,
+    clock,
+    audit,
+    rules: config.moderation,
+    secret: config.sessionSecret,
+  });
   const comments = createCommentService({
+    moderation,
     audit,
     db,
     clock,
@@ -114,6 +124,7 @@ export function createServices(deps: AppDeps) {
     posts,
     comments,
     commentEvents,
+    moderation,
     categories: createCategoryService(db, audit),
     publishing: createPublishingService({ db, clock, jobs: deps.jobs }),
     site: createSiteService(db, posts),
@@ -128,7 +139,7 @@ export function createServices(deps: AppDeps) {
       devices: createDeviceCookies(config.sessionSecret, clock),
       commentEvents,
     }),
-    admin: createAdminService({ db, clock, sessions, audit, posts, comments, commentEvents }),
+    admin: createAdminService({ db, clock, sessions, audit, posts, comments, commentEvents, moderation }),
   };
 }
 
@@ -203,6 +214,7 @@ export function createApp(deps: AppDeps) {
       }),
     )
     .route('/api', userRoutes(db))
+    .route('/api', moderationRoutes(services.moderation, services.admin))
     .route('/api', adminRoutes(services))
     .route('/api', publishingRoutes(services.publishing, { webhookSecret: config.webhookSecret, clock, rateLimiter }))
     .route('/api', oidcRoutes(services.oidc, { publicUrl: config.publicUrl, secureCookies, clientIp }));

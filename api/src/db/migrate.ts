@@ -4,6 +4,7 @@ import type { Logger } from '../lib/logger.js';
 import * as initial from './migrations/0001-initial.js';
 import * as jobLeases from './migrations/0002-job-leases.js';
 import * as commentLikesPins from './migrations/0003-comment-likes-pins.js';
+import * as moderation from './migrations/0004-moderation.js';
 
 type Migration = {
   up: (p: { context: QueryInterface }) => Promise<void>;
@@ -15,6 +16,7 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['0001-initial', initial],
   ['0002-job-leases', jobLeases],
   ['0003-comment-likes-pins', commentLikesPins],
+  ['0004-moderation', moderation],
 ];
 
 /** Umzug over our migration list, recording applied ones in `schema_migrations`. */

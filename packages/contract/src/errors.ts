@@ -59,6 +59,17 @@ export const ERROR_CODES = [
   'conflict',
   'reference_gone',
   'preview_expired',
+  // Moderation and spam defence (every refusal is logged with its reason).
+  'comments_closed',
+  'comment_pending',
+  'not_pending',
+  'banned_ip',
+  'banned_email_domain',
+  'spam_honeypot',
+  'too_fast',
+  'too_many_links',
+  'duplicate_comment',
+  'ban_exists',
   // Signed calls between the API and the builder.
   'bad_signature',
   'replayed',

@@ -11,15 +11,40 @@ import {
 } from './auth.js';
 import { Category, categoryAttributes } from './category.js';
 import { Comment, CommentLike, commentAttributes, commentLikeAttributes } from './comment.js';
+import {
+  Ban,
+  banAttributes,
+  ModerationEvent,
+  moderationEventAttributes,
+  SiteSetting,
+  siteSettingAttributes,
+} from './moderation.js';
 import { AuditLog, auditLogAttributes, BuildEvent, buildEventAttributes, Job, jobAttributes } from './ops.js';
 import { Post, postAttributes } from './post.js';
 import { User, userAttributes } from './user.js';
 
 export type { OtpPurpose } from './auth.js';
 export type { CommentStatus } from './comment.js';
+export type { BanKind } from './moderation.js';
 export type { PostStatus } from './post.js';
 export type { UserRole } from './user.js';
-export { AuditLog, BuildEvent, Category, Comment, CommentLike, Identity, Job, OtpCode, Post, RateLimit, Session, User };
+export {
+  AuditLog,
+  Ban,
+  BuildEvent,
+  Category,
+  Comment,
+  CommentLike,
+  Identity,
+  Job,
+  ModerationEvent,
+  OtpCode,
+  Post,
+  RateLimit,
+  Session,
+  SiteSetting,
+  User,
+};
 
 /**
  * Binds a fresh set of model classes to one Sequelize instance. Each call makes
@@ -88,6 +113,23 @@ export function initModels(sequelize: Sequelize) {
     updatedAt: false,
   });
 
+  class BanModel extends Ban {}
+  BanModel.init(banAttributes, { ...common, modelName: 'Ban', tableName: 'bans', updatedAt: false });
+  class ModerationEventModel extends ModerationEvent {}
+  ModerationEventModel.init(moderationEventAttributes, {
+    ...common,
+    modelName: 'ModerationEvent',
+    tableName: 'moderation_events',
+    updatedAt: false,
+  });
+  class SiteSettingModel extends SiteSetting {}
+  SiteSettingModel.init(siteSettingAttributes, {
+    ...common,
+    modelName: 'SiteSetting',
+    tableName: 'site_settings',
+    createdAt: false,
+  });
+
   PostModel.belongsTo(UserModel, { as: 'author', foreignKey: 'authorId' });
   PostModel.belongsTo(CategoryModel, { as: 'category', foreignKey: 'categoryId' });
   CommentModel.belongsTo(UserModel, { as: 'author', foreignKey: 'authorId' });
@@ -109,6 +151,9 @@ export function initModels(sequelize: Sequelize) {
     BuildEvent: BuildEventModel,
     Job: JobModel,
     AuditLog: AuditLogModel,
+    Ban: BanModel,
+    ModerationEvent: ModerationEventModel,
+    SiteSetting: SiteSettingModel,
   };
 }
 
