@@ -16,7 +16,7 @@ import { MeSchema } from '../auth/schema.js';
 import { SESSION_COOKIE } from '../auth/sessions.js';
 import type { OtpPurpose, Post, User } from '../db/models/index.js';
 import { ErrorSchema } from '../lib/openapi.js';
-import { AdminCommentSchema } from './admin/content.schema.js';
+import { AdminCommentListSchema, AdminCommentSchema } from './admin/content.schema.js';
 import { BulkResultSchema } from './admin/schema.js';
 import { CommentCountsSchema } from './comments/schema.js';
 import { PostListSchema, PostSchema, PreviewLinkSchema } from './posts/schema.js';
@@ -834,7 +834,74 @@ const ROWS: Row[] = [
     },
     expect: postEditors(200, 200),
   },
-  { route: 'GET /api/admin/comments', prepare: async () => ({}), expect: adminsOnly(200) },
+  {
+    route: 'GET /api/admin/comments',
+    why: 'admins see every comment; authors the queue of their own posts',
+    prepare: async (w) => {
+      const comment = await t.factories.comment(await published(w), await reader(), { status: 'pending' });
+      return {
+        query: { status: 'pending' },
+        check: async ({ persona, allowed, body }) => {
+          if (!allowed) return;
+          const ids = AdminCommentListSchema.parse(body).items.map((c) => c.id);
+          // Another author sees nothing of the first author's queue.
+          expect(ids.includes(comment.id)).toBe(persona !== 'otherAuthor');
+        },
+      };
+    },
+    expect: postEditors(200, 200),
+  },
+  ...(['approve', 'reject'] as const).map(
+    (action): Row => ({
+      route: `POST /api/admin/comments/{id}/${action}`,
+      why: "admins and the post's author decide its queue; another author does not see it",
+      prepare: async (w) => {
+        const comment = await t.factories.comment(await published(w), await reader(), { status: 'pending' });
+        return {
+          params: { id: comment.id },
+          check: async ({ allowed }) => {
+            const status = (await t.db.models.Comment.findByPk(comment.id))?.status;
+            expect(status).toBe(allowed ? (action === 'approve' ? 'visible' : 'rejected') : 'pending');
+          },
+        };
+      },
+      expect: postEditors(200, '404 not_found'),
+    }),
+  ),
+  {
+    route: 'POST /api/admin/comments/purge',
+    prepare: async () => {
+      const spammer = await reader();
+      return { json: { userId: spammer.id } };
+    },
+    expect: adminsOnly(200),
+  },
+  { route: 'GET /api/admin/moderation/settings', prepare: async () => ({}), expect: adminsOnly(200) },
+  {
+    route: 'PUT /api/admin/moderation/settings',
+    prepare: async () => ({ json: { forbiddenWords: [] } }),
+    expect: adminsOnly(200),
+  },
+  { route: 'GET /api/admin/moderation/log', prepare: async () => ({}), expect: adminsOnly(200) },
+  { route: 'GET /api/admin/bans', prepare: async () => ({}), expect: adminsOnly(200) },
+  {
+    route: 'POST /api/admin/bans',
+    prepare: async () => ({ json: { kind: 'email_domain', value: `${Math.random().toString(36).slice(2)}.example` } }),
+    expect: adminsOnly(201),
+  },
+  {
+    route: 'DELETE /api/admin/bans/{id}',
+    prepare: async () => {
+      const ban = await t.db.models.Ban.create({
+        kind: 'email_domain',
+        value: `${Math.random().toString(36).slice(2)}.example`,
+        createdBy: null,
+        expiresAt: null,
+      });
+      return { params: { id: ban.id } };
+    },
+    expect: adminsOnly(204),
+  },
   {
     route: 'POST /api/admin/comments/{id}/hide',
     why: 'moderation is for admins only, whoever wrote the comment',
