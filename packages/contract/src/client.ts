@@ -17,6 +17,15 @@ import type {
   CreateCommentInput,
 } from './comments.js';
 import type { ErrorCode, ErrorDetail } from './errors.js';
+import type {
+  BanList,
+  BanOut,
+  CreateBanInput,
+  ModerationLog,
+  ModerationSettings,
+  PurgeRequest,
+  UpdateModerationSettings,
+} from './moderation.js';
 import type { ProviderListOut } from './oidc.js';
 import type {
   CreatePostInput,
@@ -82,6 +91,15 @@ export interface Routes {
   'POST /admin/comments/:id/hide': { response: AdminComment };
   'POST /admin/comments/:id/unhide': { response: AdminComment };
   'DELETE /admin/comments/:id': { response: undefined };
+  'POST /admin/comments/:id/approve': { response: AdminComment };
+  'POST /admin/comments/:id/reject': { response: AdminComment };
+  'POST /admin/comments/purge': { body: PurgeRequest; response: BulkResult };
+  'GET /admin/moderation/settings': { response: ModerationSettings };
+  'PUT /admin/moderation/settings': { body: UpdateModerationSettings; response: ModerationSettings };
+  'GET /admin/moderation/log': { response: ModerationLog };
+  'GET /admin/bans': { response: BanList };
+  'POST /admin/bans': { body: CreateBanInput; response: BanOut };
+  'DELETE /admin/bans/:id': { response: undefined };
   'GET /admin/rebuilds': { response: BuildList };
   'POST /admin/rebuilds': { body: { reason?: string }; response: RebuildQueuedOut };
 }

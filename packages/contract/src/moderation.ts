@@ -119,3 +119,5 @@ export type CreateBanInput = z.infer<typeof CreateBanSchema>;
 export type ModerationDecision = (typeof MODERATION_DECISIONS)[number];
 export type ModerationEventOut = z.infer<typeof ModerationEventSchema>;
 export type PurgeRequest = z.infer<typeof PurgeRequestSchema>;
+export type BanList = z.infer<typeof BanListSchema>;
+export type ModerationLog = z.infer<typeof ModerationLogSchema>;

@@ -274,7 +274,7 @@ export class BlogComments extends LitElement implements CommentsHost {
     const key = `e${id}`;
     const mine = this.#own(id);
     const editable = own && mine !== undefined && Date.now() < Date.parse(mine.editableUntil) && !pending;
-    const hidden = comment.status == 'hidden';
+    const hidden = comment.status === 'hidden';
     const liked = this.viewer.liked.includes(id);
     return html`<article class="comment">
       ${this.#avatar(comment.author)}
@@ -286,7 +286,7 @@ export class BlogComments extends LitElement implements CommentsHost {
               >${commentDate(comment.createdAt)}</time
             ></a
           >${comment.editedAt ? ' · edited' : ''}${comment.pinnedAt ? html` · <span class="pin">Pinned</span>` : nothing}${
-            pending ? ' · saving…' : comment.status == 'pending' ? ' · waiting for approval' : ''
+            pending ? ' · saving…' : comment.status === 'pending' ? ' · waiting for approval' : ''
           }
         </p>
         ${
