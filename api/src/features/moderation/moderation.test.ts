@@ -67,7 +67,10 @@ describe('moderation modes (COMMENT_MODERATION=first in this file)', () => {
   it('first: a new commenter waits until one of theirs is approved; then they are trusted', async () => {
     const { post: p, author } = await post();
     const alice = await reader();
+    const eventsOf = async () => (await t.commentEvents()).filter((event) => event.postId === p.id).length;
     const first = await read(await send(p, alice, { body: 'Hello, first time here.' }), 201, CommentSchema);
+    // Nothing to re-render: the static page does not change.
+    expect(await eventsOf()).toBe(0);
     expect(first.status).toBe('pending');
     // Its author sees it (body and all), with nothing to edit; nobody else does, and it counts nothing.
     expect(first.bodyHtml).toContain('first time here');
@@ -117,6 +120,7 @@ describe('moderation modes (COMMENT_MODERATION=first in this file)', () => {
       AdminCommentSchema,
     );
     expect(approved.status).toBe('visible');
+    expect(await eventsOf()).toBe(1);
     expect(await listed(p)).toEqual([first.id]);
     expect(await shown(p)).toEqual([first.id]);
     expect(await commentsCount(p)).toBe(1);
