@@ -23,6 +23,7 @@ import { createCommentPageCache } from './features/comments/page-cache.js';
 import { commentRoutes } from './features/comments/routes.js';
 import { createCommentService } from './features/comments/service.js';
 import { healthRoutes } from './features/health/routes.js';
+import { createAkismetChecker } from './features/moderation/akismet.js';
 import { moderationRoutes } from './features/moderation/routes.js';
 import { createModerationService } from './features/moderation/service.js';
 import { createPreviewLinks } from './features/posts/preview-links.js';
@@ -89,6 +90,10 @@ export function createServices(deps: AppDeps) {
     audit,
     rules: config.moderation,
     secret: config.sessionSecret,
+    publicUrl: config.publicUrl,
+    akismet: config.moderation.akismet
+      ? createAkismetChecker({ ...config.moderation.akismet, blog: config.publicUrl, logger })
+      : null,
   });
   const comments = createCommentService({
     moderation,

@@ -92,6 +92,10 @@ const envSchema = z.object({
     .min(0)
     .max(30 * 86_400)
     .optional(),
+  /** An Akismet API key: every comment (but staff's) is checked, spam waits for approval. */
+  AKISMET_KEY: z.string().min(1).optional(),
+  /** The Akismet-compatible service's root. */
+  AKISMET_URL: z.url().optional(),
   /** How long anonymous comment pages may be served from memory (0: never). */
   COMMENT_CACHE_MS: z.coerce.number().int().min(0).max(60_000).optional(),
   /** How long an outbox job's claim lasts unless its worker renews it (a dead worker's jobs run again after it). */
@@ -159,6 +163,8 @@ export interface Config {
     minSubmitMs: number;
     newAccountMaxLinks: number;
     duplicateWindowSeconds: number;
+    /** AKISMET_KEY and AKISMET_URL; null: no Akismet check. */
+    akismet: { key: string; url: string } | null;
   };
   /** AVATARS: `initials` (avatarUrl null) or `gravatar` (a Gravatar URL from the email's SHA-256). */
   avatars: 'initials' | 'gravatar';
@@ -328,6 +334,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       minSubmitMs: (env.COMMENT_MIN_SUBMIT_SECONDS ?? 3) * 1000,
       newAccountMaxLinks: env.COMMENT_NEW_ACCOUNT_MAX_LINKS ?? 2,
       duplicateWindowSeconds: env.COMMENT_DUPLICATE_WINDOW_SECONDS ?? 3600,
+      akismet: env.AKISMET_KEY
+        ? { key: env.AKISMET_KEY, url: (env.AKISMET_URL ?? 'https://rest.akismet.com').replace(/\/+$/, '') }
+        : null,
     },
     avatars: env.AVATARS ?? 'initials',
     maxBodyBytes: env.MAX_BODY_BYTES ?? 256 * 1024,

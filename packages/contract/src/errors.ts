@@ -69,6 +69,7 @@ export const ERROR_CODES = [
   'too_fast',
   'too_many_links',
   'duplicate_comment',
+  'spam_detected',
   'ban_exists',
   // Signed calls between the API and the builder.
   'bad_signature',

@@ -201,7 +201,13 @@ export function commentRoutes(
       })
       .openapi(createComment, async (c) => {
         const user = requireVerified(c);
-        const comment = await comments.create(user, c.req.valid('param').idOrSlug, c.req.valid('json'), clientIp(c));
+        const comment = await comments.create(
+          user,
+          c.req.valid('param').idOrSlug,
+          c.req.valid('json'),
+          clientIp(c),
+          c.req.header('user-agent') ?? '',
+        );
         cache.forgetPost(comment.postId);
         return c.json(presentComment(comment, view(user)), 201);
       })

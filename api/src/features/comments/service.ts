@@ -385,7 +385,22 @@ export function createCommentService({
      * it), or is refused — and the refusal, with its reason, is logged and the rate limits keep
      * the attempt even though no comment is written.
      */
-    async create(author: User, idOrSlug: string, input: CreateCommentInput, ip: string): Promise<Comment> {
+    async create(
+      author: User,
+      idOrSlug: string,
+      input: CreateCommentInput,
+      ip: string,
+      userAgent = '',
+    ): Promise<Comment> {
+      // Akismet (when set up) is asked before the transaction: a slow answer holds no lock.
+      const akismet = await moderation.screen({
+        author,
+        postIdOrSlug: idOrSlug,
+        parentId: input.parentId,
+        body: input.body,
+        ip,
+        userAgent,
+      });
       const outcome = await db.transaction(async (transaction): Promise<Comment | ApiError> => {
         await rateLimiter.hitAll(
           [
@@ -429,6 +444,7 @@ export function createCommentService({
             ip,
             website: input.website,
             elapsedMs: input.elapsedMs,
+            ...(akismet === undefined ? {} : { akismet }),
           },
           transaction,
         );

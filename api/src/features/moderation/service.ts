@@ -8,6 +8,7 @@ import type { Clock } from '../../lib/clock.js';
 import { ApiError, conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js';
 import type { WriteContext } from '../../lib/write-context.js';
 import type { AuditLogger } from '../admin/audit.js';
+import type { AkismetChecker, AkismetVerdict } from './akismet.js';
 import type { CreateBanInput, ModerationDecision, ModerationSettings, UpdateModerationSettings } from './schema.js';
 
 export type ModerationRules = Config['moderation'];
@@ -27,6 +28,8 @@ export interface CommentCandidate {
   website?: string | undefined;
   /** How long the island's form was open; absent from other clients (the rule needs it). */
   elapsedMs?: number | undefined;
+  /** What Akismet said (asked before the transaction: `screen`); absent when it is not set up. */
+  akismet?: AkismetVerdict;
 }
 
 const SETTINGS_KEY = 'moderation';
@@ -80,6 +83,10 @@ export interface ModerationServiceDeps {
   rules: ModerationRules;
   /** Keys the hash of a comment's address (SESSION_SECRET). */
   secret: string;
+  /** AKISMET_KEY's checker, or null. */
+  akismet?: AkismetChecker | null;
+  /** PUBLIC_URL: the permalinks Akismet is told. */
+  publicUrl?: string;
 }
 
 export type ModerationService = ReturnType<typeof createModerationService>;
@@ -89,7 +96,15 @@ export type ModerationService = ReturnType<typeof createModerationService>;
  * submit, links from new accounts, duplicates, forbidden words, the post's or site's mode), the
  * bans, the run-time settings, and the log of every decision with its reason.
  */
-export function createModerationService({ db, clock, audit, rules, secret }: ModerationServiceDeps) {
+export function createModerationService({
+  db,
+  clock,
+  audit,
+  rules,
+  secret,
+  akismet = null,
+  publicUrl = '',
+}: ModerationServiceDeps) {
   const { Ban, Comment, ModerationEvent, SiteSetting, User } = db.models;
 
   async function forbiddenWords(transaction?: Transaction): Promise<string[]> {
@@ -174,6 +189,37 @@ export function createModerationService({ db, clock, audit, rules, secret }: Mod
 
     log,
 
+    /**
+     * Asks Akismet (when AKISMET_KEY is set) about a comment before its transaction opens, so a
+     * slow service never holds the database; staff are not checked. `undefined`: not asked.
+     */
+    async screen(comment: {
+      author: Pick<User, 'id' | 'role' | 'email' | 'name'>;
+      postIdOrSlug: string;
+      parentId: number | null | undefined;
+      body: string;
+      ip: string;
+      userAgent: string;
+    }): Promise<AkismetVerdict | undefined> {
+      if (!akismet || comment.author.role === 'admin') return undefined;
+      const key = comment.postIdOrSlug;
+      const [post] = await db.select<{ slug: string }>(
+        `SELECT slug FROM posts WHERE ${/^\d+$/.test(key) ? 'id' : 'slug'} = ?`,
+        [/^\d+$/.test(key) ? Math.min(Number(key), 2_147_483_647) : key],
+      );
+      if (!post) return undefined;
+      return akismet.check({
+        ip: plainIp(comment.ip),
+        userAgent: comment.userAgent,
+        permalink: `${publicUrl}/posts/${post.slug}/`,
+        type: comment.parentId ? 'reply' : 'comment',
+        authorName: comment.author.name,
+        authorEmail: comment.author.email,
+        content: comment.body,
+        role: comment.author.role,
+      });
+    },
+
     /** Refuses (403 with its code) an address or email domain an admin banned; sign-up and comments ask. */
     async assertNotBanned(who: { ip?: string; email?: string }, transaction?: Transaction): Promise<void> {
       const ban = await banOf(who, transaction);
@@ -230,6 +276,15 @@ export function createModerationService({ db, clock, audit, rules, secret }: Mod
           return refuse(conflict('duplicate_comment', 'You already posted this comment.'), `same as #${same.id}`);
         }
       }
+      if (candidate.akismet === 'discard') {
+        return refuse(
+          unprocessable('spam_detected', 'This comment was recognised as spam and was not posted.', [
+            { path: 'body', message: 'spam' },
+          ]),
+          'akismet: discard',
+        );
+      }
+      if (candidate.akismet === 'spam') return { kind: 'accept', status: 'pending', reason: 'akismet', detail: '' };
       const words = await forbiddenWords(transaction);
       const hit = words.find((word) => wordPattern(word).test(body));
       if (hit !== undefined) return { kind: 'accept', status: 'pending', reason: 'forbidden_word', detail: hit };
