@@ -5,7 +5,17 @@
 import type { AdminStats, AuditList, BulkRequest, BulkResult, RecountResult } from './admin.js';
 import type { AdminComment, AdminCommentList } from './admin-content.js';
 import type { AdminUserDetail, AdminUserList, UpdateAdminUserInput } from './admin-users.js';
-import type { Me, OtpSentOut, SignupInput } from './auth.js';
+import type {
+  AccountExport,
+  ChangeEmailInput,
+  ChangePasswordInput,
+  EmailChangeSentOut,
+  LoginResponse,
+  Me,
+  OtpSentOut,
+  SessionListOut,
+  SignupInput,
+} from './auth.js';
 import type { CategoryList, CategoryOut, CreateCategoryInput, UpdateCategoryInput } from './categories.js';
 import type {
   CommentCountsOut,
@@ -45,12 +55,23 @@ import type { BuildList, RebuildQueuedOut } from './publishing.js';
  */
 export interface Routes {
   'GET /auth/session': { response: { user: Me | null } };
-  'POST /auth/login': { body: { email: string; password: string }; response: { user: Me } };
+  'POST /auth/login': { body: { email: string; password: string }; response: LoginResponse };
   'POST /auth/signup': { body: SignupInput; response: { user: Me; verification: OtpSentOut } };
   'POST /auth/logout': { response: undefined };
   'POST /auth/otp/send': { response: OtpSentOut };
   'POST /auth/otp/verify': { body: { code: string }; response: { user: Me } };
   'GET /auth/providers': { response: ProviderListOut };
+  'POST /auth/password/forgot': { body: { email: string }; response: { status: 'accepted'; message: string } };
+  'POST /auth/password/reset': { body: { email: string; code: string; password: string }; response: undefined };
+  'POST /auth/password/change': { body: ChangePasswordInput; response: { revoked: number } };
+  'PATCH /auth/me': { body: { name: string }; response: { user: Me } };
+  'DELETE /auth/me': { body: { password?: string }; response: undefined };
+  'POST /auth/email/change': { body: ChangeEmailInput; response: EmailChangeSentOut };
+  'POST /auth/email/confirm': { body: { code: string }; response: { user: Me } };
+  'GET /auth/sessions': { response: SessionListOut };
+  'DELETE /auth/sessions/others': { response: { revoked: number } };
+  'DELETE /auth/sessions/:id': { response: undefined };
+  'GET /auth/me/export': { response: AccountExport };
 
   'GET /posts/:idOrSlug/comments': { response: CommentPageOut };
   'POST /posts/:idOrSlug/comments': { body: CreateCommentInput; response: CommentOut };
@@ -155,6 +176,8 @@ function toError(res: Response, body: unknown): ApiRequestError {
         return {
           ...(typeof detail.path === 'string' ? { path: detail.path } : {}),
           message: String(detail.message ?? ''),
+          // A wrong one-time code says how many tries it has left.
+          ...(typeof detail.attemptsLeft === 'number' ? { attemptsLeft: detail.attemptsLeft } : {}),
         };
       })
     : [];
