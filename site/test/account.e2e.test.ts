@@ -96,7 +96,8 @@ afterAll(async () => {
   await server?.close();
   await t?.destroy();
   await smtp?.close();
-  if (out) await rm(out, { recursive: true, force: true });
+  if (out && !process.env.KEEP_SITE_OUT) await rm(out, { recursive: true, force: true });
+  else if (out) console.info(`kept ${out}`);
 });
 
 describe.skipIf(skip)('the account page in Chromium', () => {

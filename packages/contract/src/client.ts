@@ -172,13 +172,9 @@ function toError(res: Response, body: unknown): ApiRequestError {
   const error = record(record(body).error);
   const details = Array.isArray(error.details)
     ? error.details.map((item) => {
-        const detail = record(item);
-        return {
-          ...(typeof detail.path === 'string' ? { path: detail.path } : {}),
-          message: String(detail.message ?? ''),
-          // A wrong one-time code says how many tries it has left.
-          ...(typeof detail.attemptsLeft === 'number' ? { attemptsLeft: detail.attemptsLeft } : {}),
-        };
+        // The other fields are kept as unknowns (a wrong one-time code's `attemptsLeft`).
+        const { path, code, ...detail } = record(item);
+        return { ...detail, ...(typeof path === 'string' && { path }), message: String(detail.message ?? '') };
       })
     : [];
   const code: ClientErrorCode = typeof error.code === 'string' ? (error.code as ErrorCode) : `http_${res.status}`;
