@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
@@ -29,6 +31,35 @@ let origin: string;
 let post: Post;
 let author: User;
 let passwordHash: string;
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = () => readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  impact?: string | null;
+  nodes: Array<{ target: unknown[] }>;
+}
+declare global {
+  interface Window {
+    /** axe-core, evaluated into the page by the accessibility checks. */
+    axe?: { run(context: Document): Promise<{ violations: AxeViolation[] }> };
+  }
+}
+
+/** Every axe-core violation (of any impact) on the page as it is now, open shadow roots included. */
+async function axeProblems(page: Page): Promise<string[]> {
+  // Through the DevTools protocol, which the page's CSP does not govern.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE());
+  return page.evaluate(async () => {
+    const axe = window.axe;
+    if (!axe) throw new Error('axe-core did not load');
+    const { violations } = await axe.run(document);
+    return violations.map(
+      (v) => `${v.impact ?? ''} ${v.id} at ${v.nodes.map((n) => JSON.stringify(n.target)).join(' ')}`,
+    );
+  });
+}
 
 const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000, interval: 50 });
 const textOf = async (locator: Locator) =>
@@ -123,6 +154,7 @@ describe.skipIf(skip)('the account page in Chromium', () => {
     await form.getByRole('button', { name: 'Change password' }).click();
     await poll(() => textOf(form.locator('[aria-live="assertive"]'))).toBe('Wrong code: 4 attempts left.');
     await poll(() => form.getByLabel('Code').getAttribute('aria-invalid')).toBe('true');
+    expect(await axeProblems(page)).toEqual([]);
 
     await form.getByLabel('Code').fill(code);
     await form.getByLabel('New password').fill(NEW_PASSWORD);
@@ -173,6 +205,10 @@ describe.skipIf(skip)('the account page in Chromium', () => {
     await poll(() => textOf(sessions.locator('li').filter({ hasText: 'this browser' }))).toContain('(this browser)');
     await sessions.getByText('Safari on iOS').waitFor();
     await sessions.getByText(/198\.51\.100\.x/).waitFor();
+    expect(await axeProblems(page)).toEqual([]);
+    const shot = join(tmpdir(), 'blog-account-settings.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    console.info(`screenshot: ${shot}`);
 
     const password = part(settings, 'Change password');
     await password.getByLabel('Current password').fill('not my password');
@@ -238,6 +274,7 @@ describe.skipIf(skip)('the account page in Chromium', () => {
     await email.getByLabel('Code').fill(wrong);
     await email.getByRole('button', { name: 'Confirm new address' }).click();
     await poll(() => textOf(email.locator('[aria-live="assertive"]'))).toBe('This code is used up — send a new one.');
+    expect(await axeProblems(page)).toEqual([]);
     expect((await user.reload()).email).toBe(oldEmail);
 
     // A minute later (on both clocks) a new code can be sent.
