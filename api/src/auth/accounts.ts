@@ -412,6 +412,7 @@ export function createAccountService({
           return null;
         });
       } catch (error) {
+        user.email = oldEmail; // rolled back: the instance says so too
         if (error instanceof UniqueConstraintError) throw emailTaken();
         throw error;
       }

@@ -30,7 +30,7 @@ import {
   UpdateMeSchema,
   VerifyOtpSchema,
 } from './schema.js';
-import { clearSessionCookie, type SessionStore, setSessionCookie } from './sessions.js';
+import { clearSessionCookie, publicSessionId, type SessionStore, setSessionCookie } from './sessions.js';
 
 const tags = ['Auth'];
 
@@ -357,8 +357,11 @@ export function authRoutes({ accounts, sessions, secureCookies, clientIp }: Auth
       return c.json({ revoked: await sessions.revokeAll(user.id, session.id) }, 200);
     })
     .openapi(revokeOne, async (c) => {
-      const { user } = signedIn(c);
-      if (!(await sessions.revokeByPublicId(user.id, c.req.valid('param').id))) throw notFound('Session');
+      const { user, session } = signedIn(c);
+      const { id } = c.req.valid('param');
+      if (!(await sessions.revokeByPublicId(user.id, id))) throw notFound('Session');
+      // Signing out this very session from the list is a sign-out.
+      if (id === publicSessionId(session.id)) clearSessionCookie(c, secureCookies);
       return c.body(null, 204);
     })
     .openapi(exportMe, async (c) => {

@@ -363,6 +363,16 @@ describe('signed-in sessions', () => {
     expect((await client().send('GET', '/api/auth/sessions')).status).toBe(401);
   });
 
+  it('signs this browser out when its own session is ended from the list', async () => {
+    const { c } = await account();
+    const { sessions } = SessionListSchema.parse(await (await c.send('GET', '/api/auth/sessions')).json());
+    const own = sessions.find((s) => s.current)?.id ?? '';
+    expect((await c.send('DELETE', `/api/auth/sessions/${own}`)).status).toBe(204);
+    expect(c.cookie).toBeUndefined();
+    expect((await c.send('GET', '/api/auth/session')).status).toBe(200);
+    expect((await c.send('GET', '/api/auth/me')).status).toBe(401);
+  });
+
   it('records when a session was last used, at most once an hour', async () => {
     const { c } = await account();
     const first = SessionListSchema.parse(await (await c.send('GET', '/api/auth/sessions')).json()).sessions[0];
