@@ -240,6 +240,15 @@ describe.skipIf(skip)('the account page in Chromium', () => {
     await otherDevice(user);
     await page.reload();
     await poll(() => sessions.locator('li').count()).toBe(3);
+    await sessions
+      .getByRole('button', { name: /^Sign out Safari on iOS/ })
+      .first()
+      .click();
+    await poll(() => textOf(sessions.getByRole('status'))).toBe('Signed out Safari on iOS.');
+    await poll(() => sessions.locator('li').count()).toBe(2);
+    await otherDevice(user);
+    await page.reload();
+    await poll(() => sessions.locator('li').count()).toBe(3);
     await sessions.getByRole('button', { name: 'Sign out everywhere else' }).click();
     await poll(() => textOf(sessions.getByRole('status'))).toBe('Signed out on 2 other devices.');
     await poll(() => sessions.locator('li').count()).toBe(1);
