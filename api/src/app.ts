@@ -143,6 +143,9 @@ export function createServices(deps: AppDeps) {
       passwords: createPasswordHasher(),
       devices: createDeviceCookies(config.sessionSecret, clock),
       commentEvents,
+      jobs: deps.jobs,
+      siteName: config.siteName,
+      siteUrl: config.publicUrl,
     }),
     admin: createAdminService({ db, clock, sessions, audit, posts, comments, commentEvents, moderation }),
   };

@@ -5,6 +5,7 @@ import * as initial from './migrations/0001-initial.js';
 import * as jobLeases from './migrations/0002-job-leases.js';
 import * as commentLikesPins from './migrations/0003-comment-likes-pins.js';
 import * as moderation from './migrations/0004-moderation.js';
+import * as account from './migrations/0005-account.js';
 
 type Migration = {
   up: (p: { context: QueryInterface }) => Promise<void>;
@@ -17,6 +18,7 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['0002-job-leases', jobLeases],
   ['0003-comment-likes-pins', commentLikesPins],
   ['0004-moderation', moderation],
+  ['0005-account', account],
 ];
 
 /** Umzug over our migration list, recording applied ones in `schema_migrations`. */

@@ -5,7 +5,17 @@
 import type { AdminStats, AuditList, BulkRequest, BulkResult, RecountResult } from './admin.js';
 import type { AdminComment, AdminCommentList } from './admin-content.js';
 import type { AdminUserDetail, AdminUserList, UpdateAdminUserInput } from './admin-users.js';
-import type { Me, OtpSentOut, SignupInput } from './auth.js';
+import type {
+  AccountExport,
+  ChangeEmailInput,
+  ChangePasswordInput,
+  EmailChangeSentOut,
+  LoginResponse,
+  Me,
+  OtpSentOut,
+  SessionListOut,
+  SignupInput,
+} from './auth.js';
 import type { CategoryList, CategoryOut, CreateCategoryInput, UpdateCategoryInput } from './categories.js';
 import type {
   CommentCountsOut,
@@ -45,12 +55,23 @@ import type { BuildList, RebuildQueuedOut } from './publishing.js';
  */
 export interface Routes {
   'GET /auth/session': { response: { user: Me | null } };
-  'POST /auth/login': { body: { email: string; password: string }; response: { user: Me } };
+  'POST /auth/login': { body: { email: string; password: string }; response: LoginResponse };
   'POST /auth/signup': { body: SignupInput; response: { user: Me; verification: OtpSentOut } };
   'POST /auth/logout': { response: undefined };
   'POST /auth/otp/send': { response: OtpSentOut };
   'POST /auth/otp/verify': { body: { code: string }; response: { user: Me } };
   'GET /auth/providers': { response: ProviderListOut };
+  'POST /auth/password/forgot': { body: { email: string }; response: { status: 'accepted'; message: string } };
+  'POST /auth/password/reset': { body: { email: string; code: string; password: string }; response: undefined };
+  'POST /auth/password/change': { body: ChangePasswordInput; response: { revoked: number } };
+  'PATCH /auth/me': { body: { name: string }; response: { user: Me } };
+  'DELETE /auth/me': { body: { password?: string }; response: undefined };
+  'POST /auth/email/change': { body: ChangeEmailInput; response: EmailChangeSentOut };
+  'POST /auth/email/confirm': { body: { code: string }; response: { user: Me } };
+  'GET /auth/sessions': { response: SessionListOut };
+  'DELETE /auth/sessions/others': { response: { revoked: number } };
+  'DELETE /auth/sessions/:id': { response: undefined };
+  'GET /auth/me/export': { response: AccountExport };
 
   'GET /posts/:idOrSlug/comments': { response: CommentPageOut };
   'POST /posts/:idOrSlug/comments': { body: CreateCommentInput; response: CommentOut };
@@ -151,11 +172,9 @@ function toError(res: Response, body: unknown): ApiRequestError {
   const error = record(record(body).error);
   const details = Array.isArray(error.details)
     ? error.details.map((item) => {
-        const detail = record(item);
-        return {
-          ...(typeof detail.path === 'string' ? { path: detail.path } : {}),
-          message: String(detail.message ?? ''),
-        };
+        // The other fields are kept as unknowns (a wrong one-time code's `attemptsLeft`).
+        const { path, code, ...detail } = record(item);
+        return { ...detail, ...(typeof path === 'string' && { path }), message: String(detail.message ?? '') };
       })
     : [];
   const code: ClientErrorCode = typeof error.code === 'string' ? (error.code as ErrorCode) : `http_${res.status}`;

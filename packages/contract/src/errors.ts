@@ -43,6 +43,8 @@ export const ERROR_CODES = [
   'otp_invalid',
   'otp_expired',
   'otp_exhausted',
+  'wrong_password',
+  'same_email',
   // Content.
   'slug_taken',
   'unknown_category',
