@@ -133,7 +133,7 @@ export function createServices(deps: AppDeps) {
     categories: createCategoryService(db, audit),
     publishing: createPublishingService({ db, clock, jobs: deps.jobs }),
     site: createSiteService(db, posts),
-    oidc: createOidcService({ config, db, clock, logger, sessions, options: deps.oidc }),
+    oidc: createOidcService({ config, db, clock, logger, sessions, options: deps.oidc, bans: moderation }),
     accounts: createAccountService({
       db,
       clock,
@@ -146,6 +146,7 @@ export function createServices(deps: AppDeps) {
       jobs: deps.jobs,
       siteName: config.siteName,
       siteUrl: config.publicUrl,
+      bans: moderation,
     }),
     admin: createAdminService({ db, clock, sessions, audit, posts, comments, commentEvents, moderation }),
   };

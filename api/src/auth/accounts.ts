@@ -2,6 +2,7 @@ import { UniqueConstraintError } from 'sequelize';
 import type { Database } from '../db/index.js';
 import type { Session, User } from '../db/models/index.js';
 import type { CommentEvents } from '../features/comments/events.js';
+import type { ModerationService } from '../features/moderation/service.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { Clock } from '../lib/clock.js';
 import { refuseStaffLookalike } from '../lib/display-name.js';
@@ -104,6 +105,8 @@ export interface AccountServiceDeps {
   jobs: JobQueue;
   siteName: string;
   siteUrl: string;
+  /** Admins' bans by address and email domain refuse sign-up. */
+  bans: Pick<ModerationService, 'assertNotBanned'>;
 }
 
 export type AccountService = ReturnType<typeof createAccountService>;
@@ -121,6 +124,7 @@ export function createAccountService({
   jobs,
   siteName,
   siteUrl,
+  bans,
 }: AccountServiceDeps) {
   const { User, Comment, Post, Identity, OtpCode } = db.models;
   // Unknown emails still pay for one scrypt, so timing does not tell which emails have accounts.
@@ -216,6 +220,7 @@ export function createAccountService({
     /** A new unverified account, signed in, with a verification code on its way. */
     async signup(input: { email: string; name: string; password: string }, meta: SessionMeta & { ip: string }) {
       await rateLimiter.hit(`signup:ip:${meta.ip}`, AUTH_RATE_RULES.signupPerIp);
+      await bans.assertNotBanned({ ip: meta.ip, email: input.email }, { logAs: 'signup' });
       checkPassword(input.password, input.email);
       const passwordHash = await passwords.hash(input.password);
       try {

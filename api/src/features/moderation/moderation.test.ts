@@ -366,6 +366,48 @@ describe('bans', () => {
     );
   });
 
+  it('refuses sign-up from a banned address or email domain, each logged', async () => {
+    const admin = await t.factories.user({ role: 'admin' });
+    await read(
+      await t.request('POST', '/api/admin/bans', {
+        as: admin,
+        json: { kind: 'email_domain', value: 'signup-spam.example' },
+      }),
+      201,
+      BanSchema,
+    );
+    await read(
+      await t.request('POST', '/api/admin/bans', { as: admin, json: { kind: 'ip', value: '192.0.2.128/25' } }),
+      201,
+      BanSchema,
+    );
+    const signup = (email: string, ip: string) =>
+      t.request('POST', '/api/auth/signup', {
+        json: { email, name: 'New Person', password: 'a long enough passphrase' },
+        headers: { 'x-real-ip': ip },
+      });
+    const byDomain = await expectError(
+      await signup('someone@mail.signup-spam.example', freshIp()),
+      403,
+      'banned_email_domain',
+    );
+    expect(byDomain.message).toMatch(/email domain/);
+    await expectError(await signup('fine@example.com', '192.0.2.200'), 403, 'banned_ip');
+    expect(
+      await t.db.models.User.count({ where: { email: ['someone@mail.signup-spam.example', 'fine@example.com'] } }),
+    ).toBe(0);
+    expect((await signup(`fine${Date.now()}@example.com`, freshIp())).status).toBe(201);
+    const log = await read(
+      await t.request('GET', '/api/admin/moderation/log?decision=refused', { as: admin }),
+      200,
+      ModerationLogSchema,
+    );
+    expect(log.items.slice(0, 2).map((e) => [e.reason, e.detail])).toEqual([
+      ['banned_ip', 'sign-up (192.0.2.128/25)'],
+      ['banned_email_domain', 'sign-up (signup-spam.example)'],
+    ]);
+  });
+
   it('lets an expired ban lapse', async () => {
     const admin = await t.factories.user({ role: 'admin' });
     const { post: p } = await post({ commentModeration: 'open' });

@@ -220,10 +220,22 @@ export function createModerationService({
       });
     },
 
-    /** Refuses (403 with its code) an address or email domain an admin banned; sign-up and comments ask. */
-    async assertNotBanned(who: { ip?: string; email?: string }, transaction?: Transaction): Promise<void> {
-      const ban = await banOf(who, transaction);
-      if (ban) throw banError(ban);
+    /**
+     * Refuses (403 banned_ip / banned_email_domain) an address or email domain an admin banned:
+     * sign-up asks (`logAs: 'signup'`: the refusal goes to the decision log; call it outside a
+     * transaction then, or the rollback takes the log row too), and OpenID sign-up.
+     */
+    async assertNotBanned(
+      who: { ip?: string; email?: string },
+      options: { transaction?: Transaction; logAs?: 'signup' } = {},
+    ): Promise<void> {
+      const ban = await banOf(who, options.transaction);
+      if (!ban) return;
+      const error = banError(ban);
+      if (options.logAs) {
+        await log({ decision: 'refused', reason: error.code, detail: `sign-up (${ban.value})`, userId: null });
+      }
+      throw error;
     },
 
     /**
