@@ -2,10 +2,13 @@
 // cookie, JSON), its route types checked against the API's by api/src/features/client-routes.test.ts.
 import type {
   BulkRequest,
+  CreateBanInput,
   CreateCategoryInput,
   CreatePostInput,
+  PurgeRequest,
   UpdateAdminUserInput,
   UpdateCategoryInput,
+  UpdateModerationSettings,
   UpdatePostInput,
 } from '@blog/contract';
 import { ApiRequestError, createClient, type Query, queryString } from '@blog/contract/client';
@@ -82,6 +85,19 @@ export const api = {
       ? call('POST /admin/comments/:id/hide', { params: { id } })
       : call('POST /admin/comments/:id/unhide', { params: { id } }),
   deleteComment: (id: number) => call('DELETE /admin/comments/:id', { params: { id } }),
+  reviewComment: (id: number, decision: 'approve' | 'reject') =>
+    decision === 'approve'
+      ? call('POST /admin/comments/:id/approve', { params: { id } })
+      : call('POST /admin/comments/:id/reject', { params: { id } }),
+  purgeComments: (request: PurgeRequest) => call('POST /admin/comments/purge', { body: request }),
+
+  moderationSettings: () => call('GET /admin/moderation/settings'),
+  updateModerationSettings: (input: UpdateModerationSettings) =>
+    call('PUT /admin/moderation/settings', { body: input }),
+  moderationLog: (query: Query) => call('GET /admin/moderation/log', { query }),
+  bans: (query: Query) => call('GET /admin/bans', { query }),
+  createBan: (input: CreateBanInput) => call('POST /admin/bans', { body: input }),
+  deleteBan: (id: number) => call('DELETE /admin/bans/:id', { params: { id } }),
 
   rebuilds: (query: Query) => call('GET /admin/rebuilds', { query }),
   requestRebuild: (reason?: string) => call('POST /admin/rebuilds', { body: reason ? { reason } : {} }),

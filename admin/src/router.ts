@@ -9,6 +9,7 @@ export type Route =
   | { name: 'post'; id: number | 'new' }
   | { name: 'categories' }
   | { name: 'comments' }
+  | { name: 'moderation' }
   | { name: 'rebuilds' }
   | { name: 'newsletter' }
   | { name: 'audit' }
@@ -46,6 +47,7 @@ export function parseRoute(pathname: string): Route {
       return ID.test(id) ? { name: 'post', id: Number(id) } : { name: 'not-found' };
     case 'categories':
     case 'comments':
+    case 'moderation':
     case 'rebuilds':
     case 'newsletter':
     case 'audit':

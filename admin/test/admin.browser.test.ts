@@ -130,9 +130,11 @@ describe.skipIf(skip)('admin app in Chromium', () => {
       'posts.total': posts.length,
       'posts.published': posts.filter((p) => p.status === 'published').length,
       'posts.draft': posts.filter((p) => p.status === 'draft').length,
-      'comments.total': comments.length,
+      // Rejected comments are in no count.
+      'comments.total': comments.filter((c) => c.status !== 'rejected').length,
       'comments.visible': comments.filter((c) => c.status === 'visible').length,
       'comments.hidden': comments.filter((c) => c.status === 'hidden').length,
+      'comments.pending': comments.filter((c) => c.status === 'pending').length,
     };
   }
 
@@ -259,6 +261,82 @@ describe.skipIf(skip)('admin app in Chromium', () => {
       'the row to leave the visible list',
       async () => (await page.locator(`tbody tr[data-id="${id}"]`).count()) === 0,
     );
+  });
+
+  /** A comment waiting for approval on `post`, by the demo reader. */
+  async function waitingComment(postId: number, body: string) {
+    const reader = await db().User.findOne({ where: { role: 'user' } });
+    return db().Comment.create({
+      postId,
+      authorId: reader?.id ?? 0,
+      bodyMarkdown: body,
+      status: 'pending',
+      moderationReason: 'first_comment',
+    });
+  }
+
+  it('approves and rejects waiting comments from the queue, with their reason shown', async () => {
+    const post = await db().Post.findOne({ where: { status: 'published' } });
+    const approve = await waitingComment(post?.id ?? 0, 'Please let me in');
+    const reject = await waitingComment(post?.id ?? 0, 'Cheap pills here');
+    const before = post?.commentsCount ?? 0;
+    const page = await adminPage('/admin/comments');
+    await page.getByRole('heading', { name: 'Comments', level: 1 }).waitFor();
+    await page.getByLabel('Status').selectOption('pending');
+    const row = page.locator(`tbody tr[data-id="${approve.id}"]`);
+    await row.getByText('first_comment').waitFor();
+    await row.locator('.badge', { hasText: 'waiting' }).waitFor();
+    await row.getByRole('button', { name: `Approve comment #${approve.id}` }).click();
+    await page.getByText(`Comment #${approve.id} approved: it shows on the site.`).waitFor();
+    expect((await db().Comment.findByPk(approve.id))?.status).toBe('visible');
+    expect((await db().Post.findByPk(post?.id ?? 0))?.commentsCount).toBe(before + 1);
+    await page
+      .locator(`tbody tr[data-id="${reject.id}"]`)
+      .getByRole('button', { name: `Reject comment #${reject.id}` })
+      .click();
+    await page.getByText(`Comment #${reject.id} rejected.`).waitFor();
+    expect((await db().Comment.findByPk(reject.id))?.status).toBe('rejected');
+    await waitUntil(
+      'the queue to empty',
+      async () => (await page.locator(`tbody tr[data-id="${reject.id}"]`).count()) === 0,
+    );
+  });
+
+  it("lets a post's author approve their own post's waiting comment", async () => {
+    const grace = await db().User.findOne({ where: { email: 'grace@example.com' } });
+    const own = await db().Post.findOne({ where: { authorId: grace?.id ?? 0, status: 'published' } });
+    const waiting = await waitingComment(own?.id ?? 0, 'A question for Grace');
+    const page = await newPage();
+    await signIn(page, 'grace@example.com');
+    await page.getByRole('heading', { name: 'Your posts', level: 1 }).waitFor();
+    await page.getByRole('navigation', { name: 'Admin sections' }).getByRole('link', { name: 'Comments' }).click();
+    await page.getByRole('heading', { name: 'Comments', level: 1 }).waitFor();
+    await page.getByLabel('Status').selectOption('pending');
+    const row = page.locator(`tbody tr[data-id="${waiting.id}"]`);
+    // Authors decide the queue; hiding and deleting stay with admins.
+    expect(await row.getByRole('button', { name: /^Delete/ }).count()).toBe(0);
+    await row.getByRole('button', { name: `Approve comment #${waiting.id}` }).click();
+    await page.getByText(`Comment #${waiting.id} approved: it shows on the site.`).waitFor();
+    expect((await db().Comment.findByPk(waiting.id))?.status).toBe('visible');
+  });
+
+  it('bans an address and lifts the ban on the moderation page, and saves forbidden words', async () => {
+    const page = await adminPage('/admin/moderation');
+    await page.getByRole('heading', { name: 'Moderation', level: 1 }).waitFor();
+    await page.getByLabel('Address or prefix (203.0.113.7, 203.0.113.0/24)').fill('203.0.113.0/24');
+    await page.getByLabel('Reason').fill('a spam run');
+    await page.getByRole('button', { name: 'Ban', exact: true }).click();
+    await page.getByText('Banned 203.0.113.0/24.').waitFor();
+    const ban = await db().Ban.findOne({ where: { value: '203.0.113.0/24' } });
+    expect(ban?.reason).toBe('a spam run');
+    await page.getByRole('button', { name: 'Lift the ban of 203.0.113.0/24' }).click();
+    await page.getByText('The ban of 203.0.113.0/24 is lifted.').waitFor();
+    expect(await db().Ban.findByPk(ban?.id ?? 0)).toBeNull();
+    await page.getByLabel(/Comments containing one of these/).fill('casino\ncheap pills');
+    await page.getByRole('button', { name: 'Save words' }).click();
+    await page.getByText('Saved 2 forbidden words.').waitFor();
+    const setting = await db().SiteSetting.findByPk('moderation');
+    expect(JSON.parse(setting?.value ?? '{}')).toEqual({ forbiddenWords: ['casino', 'cheap pills'] });
   });
 
   it('bans a user from their detail page, whose counts match the database', async () => {
@@ -509,6 +587,7 @@ describe.skipIf(skip)('admin app in Chromium', () => {
       ['/admin/posts/new', 'New post'],
       [`/admin/posts/${post?.id}`, 'Edit post'],
       ['/admin/comments', 'Comments'],
+      ['/admin/moderation', 'Moderation'],
       ['/admin/categories', 'Categories'],
       ['/admin/rebuilds', 'Site builds'],
       ['/admin/newsletter', 'Newsletter'],

@@ -23,6 +23,9 @@ import { createCommentPageCache } from './features/comments/page-cache.js';
 import { commentRoutes } from './features/comments/routes.js';
 import { createCommentService } from './features/comments/service.js';
 import { healthRoutes } from './features/health/routes.js';
+import { createAkismetChecker } from './features/moderation/akismet.js';
+import { moderationRoutes } from './features/moderation/routes.js';
+import { createModerationService } from './features/moderation/service.js';
 import { createPreviewLinks } from './features/posts/preview-links.js';
 import { postRoutes } from './features/posts/routes.js';
 import { createPostService } from './features/posts/service.js';
@@ -94,7 +97,19 @@ export function createServices(deps: AppDeps) {
   });
   const posts = createPostService({ db, clock, jobs: deps.jobs, audit, previewLinks, newsletter: subscriptions });
   const commentEvents = createCommentEvents({ db, jobs: deps.jobs, clock, enabled: announcesComments(config) });
+  const moderation = createModerationService({
+    db,
+    clock,
+    audit,
+    rules: config.moderation,
+    secret: config.sessionSecret,
+    publicUrl: config.publicUrl,
+    akismet: config.moderation.akismet
+      ? createAkismetChecker({ ...config.moderation.akismet, blog: config.publicUrl, logger })
+      : null,
+  });
   const comments = createCommentService({
+    moderation,
     audit,
     db,
     clock,
@@ -129,10 +144,11 @@ export function createServices(deps: AppDeps) {
     comments,
     commentEvents,
     subscriptions,
+    moderation,
     categories: createCategoryService(db, audit),
     publishing: createPublishingService({ db, clock, jobs: deps.jobs }),
     site: createSiteService(db, posts),
-    oidc: createOidcService({ config, db, clock, logger, sessions, options: deps.oidc }),
+    oidc: createOidcService({ config, db, clock, logger, sessions, options: deps.oidc, bans: moderation }),
     accounts: createAccountService({
       db,
       clock,
@@ -142,8 +158,12 @@ export function createServices(deps: AppDeps) {
       passwords: createPasswordHasher(),
       devices: createDeviceCookies(config.sessionSecret, clock),
       commentEvents,
+      jobs: deps.jobs,
+      siteName: config.siteName,
+      siteUrl: config.publicUrl,
+      bans: moderation,
     }),
-    admin: createAdminService({ db, clock, sessions, audit, posts, comments, commentEvents }),
+    admin: createAdminService({ db, clock, sessions, audit, posts, comments, commentEvents, moderation }),
   };
 }
 
@@ -224,6 +244,7 @@ export function createApp(deps: AppDeps) {
       }),
     )
     .route('/api', userRoutes(db))
+    .route('/api', moderationRoutes(services.moderation, services.admin))
     .route('/api', subscriptionRoutes(services.subscriptions, clientIp, config.siteName))
     .route('/api', adminRoutes(services))
     .route('/api', publishingRoutes(services.publishing, { webhookSecret: config.webhookSecret, clock, rateLimiter }))

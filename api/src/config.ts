@@ -88,6 +88,23 @@ const envSchema = z.object({
   TRUST_PROXY: booleanFromEnv.optional(),
   /** Comment authors' pictures: `initials` (drawn by the site, no third party) or `gravatar` (from their email's hash). */
   AVATARS: z.enum(['initials', 'gravatar']).optional(),
+  /** The site's moderation mode: `open` (visible at once), `first` (until one of a user's is approved), `all`. */
+  COMMENT_MODERATION: z.enum(['open', 'first', 'all']).optional(),
+  /** A comment sent faster than this after its form opened is refused (the island reports the time). */
+  COMMENT_MIN_SUBMIT_SECONDS: z.coerce.number().min(0).max(600).optional(),
+  /** Links allowed in one comment from an account younger than a day. */
+  COMMENT_NEW_ACCOUNT_MAX_LINKS: z.coerce.number().int().min(0).max(100).optional(),
+  /** The same comment body from one user again within this window is refused as a duplicate. */
+  COMMENT_DUPLICATE_WINDOW_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 86_400)
+    .optional(),
+  /** An Akismet API key: every comment (but staff's) is checked, spam waits for approval. */
+  AKISMET_KEY: z.string().min(1).optional(),
+  /** The Akismet-compatible service's root. */
+  AKISMET_URL: z.url().optional(),
   /** How long anonymous comment pages may be served from memory (0: never). */
   COMMENT_CACHE_MS: z.coerce.number().int().min(0).max(60_000).optional(),
   /** How long an outbox job's claim lasts unless its worker renews it (a dead worker's jobs run again after it). */
@@ -149,6 +166,15 @@ export interface Config {
   logLevel: string;
   commentEditWindowSeconds: number;
   commentCacheMs: number;
+  /** Moderation and spam defence (COMMENT_MODERATION, COMMENT_MIN_SUBMIT_SECONDS, …). */
+  moderation: {
+    mode: 'open' | 'first' | 'all';
+    minSubmitMs: number;
+    newAccountMaxLinks: number;
+    duplicateWindowSeconds: number;
+    /** AKISMET_KEY and AKISMET_URL; null: no Akismet check. */
+    akismet: { key: string; url: string } | null;
+  };
   /** AVATARS: `initials` (avatarUrl null) or `gravatar` (a Gravatar URL from the email's SHA-256). */
   avatars: 'initials' | 'gravatar';
   maxBodyBytes: number;
@@ -315,6 +341,16 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     commentEditWindowSeconds: env.COMMENT_EDIT_WINDOW_SECONDS ?? 15 * 60,
     // Off in tests, which change rows behind the API's back and read them at once.
     commentCacheMs: env.COMMENT_CACHE_MS ?? (profile === 'test' ? 0 : 1000),
+    moderation: {
+      mode: env.COMMENT_MODERATION ?? 'open',
+      // Tests post at machine speed; the island reports the time its form was open.
+      minSubmitMs: (env.COMMENT_MIN_SUBMIT_SECONDS ?? 3) * 1000,
+      newAccountMaxLinks: env.COMMENT_NEW_ACCOUNT_MAX_LINKS ?? 2,
+      duplicateWindowSeconds: env.COMMENT_DUPLICATE_WINDOW_SECONDS ?? 3600,
+      akismet: env.AKISMET_KEY
+        ? { key: env.AKISMET_KEY, url: (env.AKISMET_URL ?? 'https://rest.akismet.com').replace(/\/+$/, '') }
+        : null,
+    },
     avatars: env.AVATARS ?? 'initials',
     maxBodyBytes: env.MAX_BODY_BYTES ?? 256 * 1024,
     jobLeaseMs: (env.JOB_LEASE_SECONDS ?? 60) * 1000,

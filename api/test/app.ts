@@ -67,11 +67,20 @@ export function createFactories(db: Database, clock: Clock) {
 
   return {
     async user(
-      overrides: Partial<{ role: User['role']; verified: boolean; banned: boolean; name: string; email: string }> = {},
+      overrides: Partial<{
+        role: User['role'];
+        verified: boolean;
+        banned: boolean;
+        name: string;
+        email: string;
+        /** When the account was made (the spam rules treat accounts younger than a day apart). */
+        createdAt: Date;
+      }> = {},
     ) {
       return db.transaction((transaction) =>
         User.create(
           {
+            ...(overrides.createdAt ? { createdAt: overrides.createdAt } : {}),
             email: overrides.email ?? `${unique('user')}@example.com`,
             name: overrides.name ?? 'Test User',
             passwordHash: null,

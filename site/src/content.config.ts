@@ -24,6 +24,7 @@ const post = z.object({
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   bodyHtml: z.string(),
+  commentsClosed: z.boolean(),
 });
 
 const category = z.object({
@@ -41,7 +42,8 @@ const comment = z.object({
   postId: z.number().int(),
   parentId: z.number().int().nullable(),
   author: z.object({ id: z.number().int(), name: z.string(), avatarUrl: z.string().nullable() }),
-  status: z.enum(['visible', 'hidden']),
+  // The builder gets visible ones, and hidden tops of threads; pending and rejected never.
+  status: z.enum(['visible', 'hidden', 'pending', 'rejected']),
   bodyHtml: z.string(),
   likesCount: z.number().int(),
   pinnedAt: z.iso.datetime().nullable(),

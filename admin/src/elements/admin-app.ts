@@ -7,6 +7,7 @@ import { shared } from '../styles.js';
 import './audit-page.js';
 import './categories-page.js';
 import './comments-page.js';
+import './moderation-page.js';
 import './dashboard-page.js';
 import './newsletter-page.js';
 import './not-allowed-page.js';
@@ -17,12 +18,22 @@ import './sign-in-form.js';
 import './user-detail.js';
 import './users-page.js';
 
-type Section = 'dashboard' | 'posts' | 'users' | 'categories' | 'comments' | 'rebuilds' | 'newsletter' | 'audit';
+type Section =
+  | 'dashboard'
+  | 'posts'
+  | 'users'
+  | 'categories'
+  | 'comments'
+  | 'moderation'
+  | 'rebuilds'
+  | 'newsletter'
+  | 'audit';
 
 const NAV: Array<{ section: Section; label: string; adminOnly: boolean }> = [
   { section: 'dashboard', label: 'Dashboard', adminOnly: true },
   { section: 'posts', label: 'Posts', adminOnly: false },
-  { section: 'comments', label: 'Comments', adminOnly: true },
+  { section: 'comments', label: 'Comments', adminOnly: false },
+  { section: 'moderation', label: 'Moderation', adminOnly: true },
   { section: 'users', label: 'Users', adminOnly: true },
   { section: 'categories', label: 'Categories', adminOnly: true },
   { section: 'rebuilds', label: 'Builds', adminOnly: true },
@@ -52,6 +63,7 @@ const TITLES: Record<Route['name'], string> = {
   post: 'Post',
   categories: 'Categories',
   comments: 'Comments',
+  moderation: 'Moderation',
   rebuilds: 'Site builds',
   newsletter: 'Newsletter',
   audit: 'Audit log',
@@ -214,7 +226,7 @@ export class AdminApp extends LitElement {
   private renderPage(me: Me): TemplateResult {
     const route = this.route;
     const admin = me.role === 'admin';
-    if (!admin && route.name !== 'posts' && route.name !== 'post' && route.name !== 'dashboard') {
+    if (!admin && !['posts', 'post', 'dashboard', 'comments'].includes(route.name)) {
       return html`<section>
         <h1 tabindex="-1">Admins only</h1>
         <p>This page is for admins. As an author you can write and publish <a href=${href({ name: 'posts' })}>your posts</a>.</p>
@@ -234,7 +246,9 @@ export class AdminApp extends LitElement {
       case 'categories':
         return html`<categories-page></categories-page>`;
       case 'comments':
-        return html`<comments-page></comments-page>`;
+        return html`<comments-page .me=${me}></comments-page>`;
+      case 'moderation':
+        return html`<moderation-page></moderation-page>`;
       case 'rebuilds':
         return html`<rebuilds-page></rebuilds-page>`;
       case 'newsletter':

@@ -1,6 +1,6 @@
-import type { AdminComment } from '@blog/contract';
+import type { AdminComment, Me } from '@blog/contract';
 import { html, LitElement, nothing } from 'lit';
-import { customElement, query, state } from 'lit/decorators.js';
+import { customElement, property, query, state } from 'lit/decorators.js';
 import { api, errorText } from '../api.js';
 import { formatDate } from '../format.js';
 import { href } from '../router.js';
@@ -13,10 +13,27 @@ import './resource-table.js';
 const EXCERPT = 160;
 const excerpt = (text: string) => (text.length > EXCERPT ? `${text.slice(0, EXCERPT - 1)}…` : text);
 
-/** The moderation queue: every comment, searchable, filtered by status; hide, unhide, delete, in bulk too. */
+const STATUS_BADGES: Record<AdminComment['status'], string> = {
+  visible: 'good',
+  hidden: 'bad',
+  pending: 'warn',
+  rejected: 'bad',
+};
+
+/**
+ * The moderation queue: every comment (authors: those on their own posts), searchable, filtered
+ * by status, with why a comment waits; approve and reject (the post's author too), hide, unhide
+ * and delete (admins), in bulk too (admins).
+ */
 @customElement('comments-page')
 export class CommentsPage extends LitElement {
   static override styles = shared;
+
+  @property({ attribute: false }) me: Me | null = null;
+
+  private get admin(): boolean {
+    return this.me?.role === 'admin';
+  }
 
   @state() private message: { text: string; bad: boolean } | null = null;
   @query('resource-table') private table?: ResourceTable;
@@ -57,21 +74,43 @@ export class CommentsPage extends LitElement {
       key: 'status',
       label: 'Status',
       render: (c) =>
-        c.status === 'visible'
-          ? html`<span class="badge good">visible</span>`
-          : html`<span class="badge bad">hidden</span>`,
+        html`<span class="badge ${STATUS_BADGES[c.status]}">${c.status === 'pending' ? 'waiting' : c.status}</span>${
+          c.moderationReason ? html`<div class="hint">${c.moderationReason}</div>` : nothing
+        }`,
     },
     { key: 'created', label: 'Written', sortable: true, firstOrder: 'desc', render: (c) => formatDate(c.createdAt) },
     {
       key: 'actions',
       label: 'Actions',
       render: (c) => html`<div class="row-actions">
-        <button type="button" @click=${() => this.setHidden(c, c.status === 'visible')}>
-          ${c.status === 'visible' ? 'Hide' : 'Unhide'}<span class="visually-hidden"> comment #${c.id}</span>
-        </button>
-        <button type="button" class="danger" @click=${() => this.deleteComment(c)}>
-          Delete<span class="visually-hidden"> comment #${c.id}</span>
-        </button>
+        ${
+          c.status === 'pending' || c.status === 'rejected'
+            ? html`<button type="button" @click=${() => this.review(c, 'approve')}>
+                Approve<span class="visually-hidden"> comment #${c.id}</span>
+              </button>`
+            : nothing
+        }
+        ${
+          c.status === 'pending'
+            ? html`<button type="button" @click=${() => this.review(c, 'reject')}>
+                Reject<span class="visually-hidden"> comment #${c.id}</span>
+              </button>`
+            : nothing
+        }
+        ${
+          this.admin && (c.status === 'visible' || c.status === 'hidden')
+            ? html`<button type="button" @click=${() => this.setHidden(c, c.status === 'visible')}>
+                ${c.status === 'visible' ? 'Hide' : 'Unhide'}<span class="visually-hidden"> comment #${c.id}</span>
+              </button>`
+            : nothing
+        }
+        ${
+          this.admin
+            ? html`<button type="button" class="danger" @click=${() => this.deleteComment(c)}>
+                Delete<span class="visually-hidden"> comment #${c.id}</span>
+              </button>`
+            : nothing
+        }
       </div>`,
     },
   ];
@@ -81,13 +120,17 @@ export class CommentsPage extends LitElement {
       name: 'status',
       label: 'Status',
       options: [
+        { value: 'pending', label: 'Waiting for approval' },
         { value: 'visible', label: 'Visible' },
         { value: 'hidden', label: 'Hidden' },
+        { value: 'rejected', label: 'Rejected' },
       ],
     },
   ];
 
   private readonly bulkActions: BulkAction[] = [
+    { action: 'approve', label: 'Approve' },
+    { action: 'reject', label: 'Reject' },
     { action: 'hide', label: 'Hide' },
     { action: 'unhide', label: 'Unhide' },
     { action: 'delete', label: 'Delete', danger: true },
@@ -98,6 +141,20 @@ export class CommentsPage extends LitElement {
     try {
       await api.hideComment(comment.id, hide);
       this.message = { text: `Comment #${comment.id} ${hide ? 'hidden' : 'visible again'}.`, bad: false };
+      await this.table?.reload({ quiet: true });
+    } catch (error) {
+      this.message = { text: errorText(error), bad: true };
+    }
+  }
+
+  private async review(comment: AdminComment, decision: 'approve' | 'reject') {
+    this.message = null;
+    try {
+      await api.reviewComment(comment.id, decision);
+      this.message = {
+        text: `Comment #${comment.id} ${decision === 'approve' ? 'approved: it shows on the site' : 'rejected'}.`,
+        bad: false,
+      };
       await this.table?.reload({ quiet: true });
     } catch (error) {
       this.message = { text: errorText(error), bad: true };
@@ -138,7 +195,7 @@ export class CommentsPage extends LitElement {
         .source=${this.source}
         .columns=${this.columns}
         .filters=${this.filters}
-        .bulkActions=${this.bulkActions}
+        .bulkActions=${this.admin ? this.bulkActions : []}
       ></resource-table>
       <confirm-dialog></confirm-dialog>
     `;

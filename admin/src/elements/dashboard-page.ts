@@ -124,6 +124,7 @@ export class DashboardPage extends LitElement {
           <dl>
             ${row('comments.total', 'All comments', s.comments.total, true)}
             ${row('comments.visible', 'Visible', s.comments.visible)} ${row('comments.hidden', 'Hidden', s.comments.hidden)}
+            ${row('comments.pending', 'Waiting for approval', s.comments.pending)}
           </dl>
         </section>
         <section class="card" aria-labelledby="build-h">

@@ -15,9 +15,15 @@ interface Draft {
   slug: string;
   categoryId: string;
   body: string;
+  /** '' (the site's COMMENT_MODERATION), open, first or all. */
+  moderation: string;
+  /** 'closed' or ''. */
+  comments: string;
 }
 
-const EMPTY: Draft = { title: '', subtitle: '', slug: '', categoryId: '', body: '' };
+const EMPTY: Draft = { title: '', subtitle: '', slug: '', categoryId: '', body: '', moderation: '', comments: '' };
+const MODERATION = ['open', 'first', 'all'] as const;
+const moderationOf = (value: string) => MODERATION.find((mode) => mode === value) ?? null;
 const POLL_MS = 2000;
 const POLL_FOR_MS = 3 * 60_000;
 
@@ -27,6 +33,8 @@ const draftOf = (post: PostDetail): Draft => ({
   slug: post.slug,
   categoryId: post.category ? String(post.category.id) : '',
   body: post.bodyMarkdown ?? '',
+  moderation: post.commentModeration ?? '',
+  comments: post.commentsClosed ? 'closed' : '',
 });
 
 const statusBadge = (status: Build['status']) => {
@@ -52,6 +60,15 @@ export class PostEditor extends LitElement {
         display: grid;
         gap: 1rem;
         grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr));
+      }
+      label.check {
+        display: flex;
+        gap: 0.5rem;
+        align-items: center;
+        font-weight: 400;
+      }
+      label.check input {
+        width: auto;
       }
       .columns {
         display: grid;
@@ -165,15 +182,22 @@ export class PostEditor extends LitElement {
         target instanceof HTMLTextAreaElement ||
         target instanceof HTMLSelectElement
       ) {
-        this.draft = { ...this.draft, [name]: target.value };
+        const value =
+          target instanceof HTMLInputElement && target.type === 'checkbox'
+            ? target.checked
+              ? 'closed'
+              : ''
+            : target.value;
+        this.draft = { ...this.draft, [name]: value };
       }
     };
   }
 
   /** Saves the draft; resolves with the saved post, or null after showing why not. */
   private async save(): Promise<PostDetail | null> {
-    const { title, subtitle, slug, categoryId, body } = this.draft;
+    const { title, subtitle, slug, categoryId, body, moderation, comments } = this.draft;
     const category = categoryId ? Number(categoryId) : null;
+    const commentRules = { commentModeration: moderationOf(moderation), commentsClosed: comments === 'closed' };
     try {
       const post = this.post
         ? await api.updatePost(this.post.id, {
@@ -181,6 +205,7 @@ export class PostEditor extends LitElement {
             subtitle,
             bodyMarkdown: body,
             categoryId: category,
+            ...commentRules,
             ...(slug.trim() && slug.trim() !== this.post.slug ? { slug: slug.trim() } : {}),
           })
         : await api.createPost({
@@ -188,6 +213,7 @@ export class PostEditor extends LitElement {
             subtitle,
             bodyMarkdown: body,
             categoryId: category,
+            ...commentRules,
             status: 'draft',
             ...(slug.trim() ? { slug: slug.trim() } : {}),
           });
@@ -389,6 +415,26 @@ export class PostEditor extends LitElement {
               @input=${this.field('slug')}
             />
             <span class="hint" id="slug-hint">Lower-case letters, digits and hyphens. Empty: made from the title.</span>
+          </label>
+          <label>
+            Comment moderation
+            <select name="moderation" @change=${this.field('moderation')}>
+              <option value="" ?selected=${draft.moderation === ''}>The site's setting</option>
+              <option value="open" ?selected=${draft.moderation === 'open'}>Open: visible at once</option>
+              <option value="first" ?selected=${draft.moderation === 'first'}>
+                First comment waits: until one of a reader's is approved
+              </option>
+              <option value="all" ?selected=${draft.moderation === 'all'}>Every comment waits for approval</option>
+            </select>
+          </label>
+          <label class="check">
+            <input
+              type="checkbox"
+              name="comments-closed"
+              .checked=${draft.comments === 'closed'}
+              @change=${this.field('comments')}
+            />
+            Comments closed (no new comments; the existing ones stay)
           </label>
         </div>
         <div class="columns">

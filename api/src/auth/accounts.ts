@@ -2,14 +2,19 @@ import { UniqueConstraintError } from 'sequelize';
 import type { Database } from '../db/index.js';
 import type { Session, User } from '../db/models/index.js';
 import type { CommentEvents } from '../features/comments/events.js';
+import type { ModerationService } from '../features/moderation/service.js';
+import { exportSubscriptions } from '../features/subscriptions/export.js';
+import type { JobQueue } from '../jobs/queue.js';
 import type { Clock } from '../lib/clock.js';
 import { refuseStaffLookalike } from '../lib/display-name.js';
 import { ApiError, conflict, unprocessable } from '../lib/errors.js';
 import { type RateLimiter, rateLimited } from '../lib/rate-limit.js';
+import { emailChangedNotice } from '../mail/templates.js';
 import { COMMON_PASSWORDS } from './common-passwords.js';
 import type { DeviceCookies } from './device.js';
 import type { OtpService } from './otp.js';
 import type { PasswordHasher } from './passwords.js';
+import type { AccountExport, LoginVerification } from './schema.js';
 import type { SessionMeta, SessionStore } from './sessions.js';
 
 export const MIN_PASSWORD_LENGTH = 10;
@@ -27,6 +32,10 @@ export const AUTH_RATE_RULES = {
   forgotPerAccount: { limit: 5, windowSeconds: minutes(60) },
   resetPerIp: { limit: 20, windowSeconds: minutes(15) },
   resetPerAccount: { limit: 10, windowSeconds: minutes(15) },
+  passwordChangePerAccount: { limit: 10, windowSeconds: minutes(15) },
+  renamePerAccount: { limit: 20, windowSeconds: minutes(60) },
+  emailChangePerAccount: { limit: 5, windowSeconds: minutes(60) },
+  emailChangePerIp: { limit: 20, windowSeconds: minutes(60) },
 };
 
 /**
@@ -60,12 +69,17 @@ export function passwordProblem(password: string, email: string): string | null 
   return null;
 }
 
-function checkPassword(password: string, email: string): void {
+function checkPassword(password: string, email: string, field = 'password'): void {
   const problem = passwordProblem(password, email);
   if (problem) {
-    throw unprocessable('weak_password', `The password ${problem}.`, [{ path: 'password', message: problem }]);
+    throw unprocessable('weak_password', `The password ${problem}.`, [{ path: field, message: problem }]);
   }
 }
+
+const emailTaken = () => conflict('email_taken', 'Another account uses this email address.');
+
+/** The subscriptions of `userId` for "download my data" (features/subscriptions). */
+export { exportSubscriptions };
 
 /** a***@example.com */
 export const maskEmail = (email: string): string => {
@@ -83,6 +97,12 @@ export interface AccountServiceDeps {
   devices: DeviceCookies;
   /** Deleting an account takes its comments and likes off published posts: their comments events. */
   commentEvents: CommentEvents;
+  /** The outbox, for the notice to the old address of an email change. */
+  jobs: JobQueue;
+  siteName: string;
+  siteUrl: string;
+  /** Admins' bans by address and email domain refuse sign-up. */
+  bans: Pick<ModerationService, 'assertNotBanned'>;
 }
 
 export type AccountService = ReturnType<typeof createAccountService>;
@@ -97,8 +117,12 @@ export function createAccountService({
   passwords,
   devices,
   commentEvents,
+  jobs,
+  siteName,
+  siteUrl,
+  bans,
 }: AccountServiceDeps) {
-  const { User } = db.models;
+  const { User, Comment, Post, Identity, OtpCode } = db.models;
   // Unknown emails still pay for one scrypt, so timing does not tell which emails have accounts.
   let dummyHash: Promise<string> | null = null;
   const dummy = () => {
@@ -141,6 +165,44 @@ export function createAccountService({
     }
   }
 
+  /**
+   * A sensitive change proves who asks: the password (`field` names it in the answer), or for
+   * password-less accounts a sign-in within REAUTH_WINDOW_MS.
+   */
+  async function reauthenticate(user: User, session: Session, password: string | undefined, field: string) {
+    if (user.passwordHash) {
+      if (!password) {
+        throw new ApiError(403, 'reauth_required', 'Enter your current password to do this.', [
+          { path: field, message: 'is required' },
+        ]);
+      }
+      if (!(await passwords.verify(password, user.passwordHash))) {
+        throw new ApiError(403, 'wrong_password', 'That is not your current password.', [
+          { path: field, message: 'is not your current password' },
+        ]);
+      }
+    } else if (clock().getTime() - session.createdAt.getTime() > REAUTH_WINDOW_MS) {
+      throw new ApiError(403, 'reauth_required', 'Sign in again (within the last 10 minutes) to do this.');
+    }
+  }
+
+  /**
+   * For an unverified account that just signed in: mails a code now, or says why not (one went
+   * out within the cooldown, or the account asked for too many). Never claims a mail it did not send.
+   */
+  async function verificationOnLogin(user: User): Promise<LoginVerification> {
+    try {
+      await rateLimiter.hit(`otp-send:account:${user.id}`, AUTH_RATE_RULES.otpSendPerAccount);
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 429) throw error;
+      const wait = Number(error.headers?.['Retry-After']) || AUTH_RATE_RULES.otpSendPerAccount.windowSeconds;
+      return { sent: false, reason: 'rate_limited', resendAfterSeconds: wait };
+    }
+    const sent = await db.transaction((transaction) => otp.issueOrWait(user, 'verify_email', transaction));
+    if ('cooldownSeconds' in sent) return { sent: false, reason: 'cooldown', resendAfterSeconds: sent.cooldownSeconds };
+    return { sent: true, sentTo: maskEmail(user.email), ...sent };
+  }
+
   async function recordFailure(email: string, ip: string): Promise<void> {
     const keys = throttleKeys(email, ip);
     const rules = LOGIN_THROTTLE;
@@ -154,6 +216,7 @@ export function createAccountService({
     /** A new unverified account, signed in, with a verification code on its way. */
     async signup(input: { email: string; name: string; password: string }, meta: SessionMeta & { ip: string }) {
       await rateLimiter.hit(`signup:ip:${meta.ip}`, AUTH_RATE_RULES.signupPerIp);
+      await bans.assertNotBanned({ ip: meta.ip, email: input.email }, { logAs: 'signup' });
       checkPassword(input.password, input.email);
       const passwordHash = await passwords.hash(input.password);
       try {
@@ -200,7 +263,8 @@ export function createAccountService({
       }
       if (previous) await sessions.revoke(previous.id);
       const { token, session } = await sessions.create(user.id, meta);
-      return { user, token, session, device: devices.issue(user.id) };
+      const verification = user.emailVerifiedAt ? undefined : await verificationOnLogin(user);
+      return { user, token, session, device: devices.issue(user.id), verification };
     },
 
     /** Sends (again) the email verification code. */
@@ -262,9 +326,155 @@ export function createAccountService({
     },
 
     /**
+     * Changes the password after checking the current one (password-less accounts: a recent
+     * sign-in, and this sets their first password). Every other session of the account ends;
+     * this one stays. Returns how many sessions ended.
+     */
+    async changePassword(
+      user: User,
+      session: Session,
+      input: { currentPassword?: string | undefined; newPassword: string },
+    ): Promise<number> {
+      await rateLimiter.hit(`password-change:account:${user.id}`, AUTH_RATE_RULES.passwordChangePerAccount);
+      await reauthenticate(user, session, input.currentPassword, 'currentPassword');
+      checkPassword(input.newPassword, user.email, 'newPassword');
+      const passwordHash = await passwords.hash(input.newPassword);
+      return db.transaction(async (transaction) => {
+        await user.update({ passwordHash }, { transaction });
+        // A reset code mailed before the change would undo it.
+        await OtpCode.destroy({ where: { userId: user.id, purpose: 'reset_password' }, transaction });
+        return sessions.revokeAll(user.id, session.id, transaction);
+      });
+    },
+
+    /** Changes the display name; the static pages showing it on comments are rendered again. */
+    async rename(user: User, name: string): Promise<User> {
+      await rateLimiter.hit(`rename:account:${user.id}`, AUTH_RATE_RULES.renamePerAccount);
+      await db.transaction(async (transaction) => {
+        await refuseStaffLookalike(db, name, user.id, transaction);
+        const touched = await commentEvents.postsTouchedByUser(user.id, transaction);
+        await user.update({ name }, { transaction });
+        await commentEvents.announce(touched, transaction);
+      });
+      return user;
+    },
+
+    /**
+     * Starts an email change: after re-authentication, mails a code to the NEW address. The
+     * account keeps its address until that code is confirmed, so nobody can move an account to
+     * an address they do not read, nor claim one another account uses (409, checked again at
+     * confirmation).
+     */
+    async requestEmailChange(
+      user: User,
+      session: Session,
+      input: { email: string; password?: string | undefined },
+      ip: string,
+    ) {
+      await rateLimiter.hit(`email-change:ip:${ip}`, AUTH_RATE_RULES.emailChangePerIp);
+      await rateLimiter.hit(`email-change:account:${user.id}`, AUTH_RATE_RULES.emailChangePerAccount);
+      await reauthenticate(user, session, input.password, 'password');
+      if (input.email === user.email) {
+        throw unprocessable('same_email', 'This is already your email address.', [
+          { path: 'email', message: 'is already your address' },
+        ]);
+      }
+      if (await User.findOne({ where: { email: input.email }, attributes: ['id'] })) throw emailTaken();
+      const sent = await db.transaction((transaction) => otp.issue(user, 'change_email', transaction, input.email));
+      return { sentTo: maskEmail(input.email), pendingEmail: input.email, ...sent };
+    },
+
+    /**
+     * Applies an email change with the code mailed to the new address (the address is proven
+     * by it), under the unique constraint; the old address is told. Other pending codes go:
+     * they were mailed to the old address.
+     */
+    async confirmEmailChange(user: User, code: string, ip: string): Promise<User> {
+      await rateLimiter.hit(`otp-verify:ip:${ip}`, AUTH_RATE_RULES.otpVerifyPerIp);
+      await rateLimiter.hit(`otp-verify:account:${user.id}`, AUTH_RATE_RULES.otpVerifyPerAccount);
+      const oldEmail = user.email;
+      let failure: ApiError | null;
+      try {
+        failure = await db.transaction(async (transaction) => {
+          const checked = await otp.check(user, 'change_email', code, transaction);
+          if (checked.error) return checked.error;
+          const email = checked.target;
+          if (!email) return unprocessable('otp_missing', 'There is no email change to confirm; start again.');
+          if (await User.findOne({ where: { email }, attributes: ['id'], transaction })) throw emailTaken();
+          const touched = await commentEvents.postsTouchedByUser(user.id, transaction);
+          await user.update({ email, emailVerifiedAt: clock() }, { transaction });
+          await OtpCode.destroy({ where: { userId: user.id }, transaction });
+          await commentEvents.announce(touched, transaction);
+          await jobs.enqueue(
+            'mail',
+            emailChangedNotice({ to: oldEmail, name: user.name, newEmail: maskEmail(email), siteName, siteUrl }),
+            { transaction },
+          );
+          return null;
+        });
+      } catch (error) {
+        user.email = oldEmail; // rolled back: the instance says so too
+        if (error instanceof UniqueConstraintError) throw emailTaken();
+        throw error;
+      }
+      if (failure) {
+        user.email = oldEmail;
+        throw failure;
+      }
+      return user;
+    },
+
+    /** Everything the account holds, for "download my data": only this user's own rows. */
+    async exportData(user: User): Promise<AccountExport> {
+      const [identities, comments, subscriptions] = await Promise.all([
+        Identity.findAll({ where: { userId: user.id }, order: [['id', 'ASC']] }),
+        Comment.findAll({ where: { authorId: user.id }, order: [['id', 'ASC']] }),
+        exportSubscriptions(db, user.id),
+      ]);
+      const postIds = [...new Set(comments.map((comment) => comment.postId))];
+      const posts = new Map(
+        (postIds.length > 0
+          ? await Post.findAll({ where: { id: postIds }, attributes: ['id', 'slug', 'title'] })
+          : []
+        ).map((post) => [post.id, post]),
+      );
+      return {
+        exportedAt: clock().toISOString(),
+        profile: {
+          id: user.id,
+          email: user.email,
+          name: user.name,
+          role: user.role,
+          emailVerifiedAt: user.emailVerifiedAt?.toISOString() ?? null,
+          createdAt: user.createdAt.toISOString(),
+          hasPassword: user.passwordHash !== null,
+          identities: identities.map((identity) => ({
+            provider: identity.provider,
+            linkedAt: identity.createdAt.toISOString(),
+          })),
+        },
+        comments: comments.map((comment) => ({
+          id: comment.id,
+          post: {
+            id: comment.postId,
+            slug: posts.get(comment.postId)?.slug ?? '',
+            title: posts.get(comment.postId)?.title ?? '',
+          },
+          parentId: comment.parentId ?? null,
+          body: comment.bodyMarkdown,
+          status: comment.status,
+          createdAt: comment.createdAt.toISOString(),
+          editedAt: comment.editedAt?.toISOString() ?? null,
+        })),
+        subscriptions,
+      };
+    },
+
+    /**
      * Deletes the account after re-authentication: the password, or for
-     * password-less accounts a sign-in within the last 10 minutes. Comments go
-     * with it (counts kept by the model hooks); authors of posts get 409.
+     * password-less accounts a sign-in within the last 10 minutes. The account's sessions,
+     * identities, likes and comments go with it, and so do other people's replies to its
+     * comments (one level of threading; counts kept by the model hooks); authors of posts get 409.
      */
     async deleteAccount(user: User, session: Session, password: string | undefined): Promise<void> {
       if (user.passwordHash) {

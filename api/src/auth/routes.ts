@@ -3,24 +3,34 @@ import type { Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../app-env.js';
 import type { ClientIp } from '../lib/client-ip.js';
-import { unauthorized } from '../lib/errors.js';
+import { notFound, unauthorized } from '../lib/errors.js';
 import { createRouter, errorResponses, jsonBody, jsonResponse } from '../lib/openapi.js';
 import type { AccountService } from './accounts.js';
 import { DEVICE_COOKIE, DEVICE_TTL_SECONDS } from './device.js';
 import { requireUser } from './guards.js';
-import { presentMe } from './presenter.js';
+import { presentMe, presentSession } from './presenter.js';
 import {
   AcceptedSchema,
+  AccountExportSchema,
+  ChangeEmailSchema,
+  ChangePasswordSchema,
+  ConfirmEmailSchema,
   DeleteAccountSchema,
+  EmailChangeSentSchema,
   ForgotPasswordSchema,
+  LoginResponseSchema,
   LoginSchema,
   MeSchema,
   OtpSentSchema,
   ResetPasswordSchema,
+  RevokedSchema,
+  SessionIdSchema,
+  SessionListSchema,
   SignupSchema,
+  UpdateMeSchema,
   VerifyOtpSchema,
 } from './schema.js';
-import { clearSessionCookie, type SessionStore, setSessionCookie } from './sessions.js';
+import { clearSessionCookie, publicSessionId, type SessionStore, setSessionCookie } from './sessions.js';
 
 const tags = ['Auth'];
 
@@ -41,9 +51,13 @@ const login = createRoute({
   path: '/auth/login',
   tags,
   summary: 'Sign in with email and password (a new session id every time)',
+  description:
+    'For an account whose email is not verified yet, `verification` says whether a new code was mailed now ' +
+    '(`sent: true`) or not (`sent: false`: a code went out within the last minute, or the account asked for too ' +
+    'many), and when the next may be asked for.',
   request: { body: jsonBody(LoginSchema) },
   responses: {
-    200: jsonResponse(z.object({ user: MeSchema }), 'Signed in'),
+    200: jsonResponse(LoginResponseSchema, 'Signed in'),
     ...errorResponses(400, 401, 415, 422, 429),
   },
 });
@@ -82,6 +96,11 @@ const deleteMe = createRoute({
   path: '/auth/me',
   tags,
   summary: 'Delete the account and its comments (re-authentication required)',
+  description:
+    'Deletes the account at once and for good: its sessions, linked sign-in providers, likes and every comment ' +
+    'it wrote, together with the replies other people wrote to those comments; post pages are rendered again ' +
+    'without them. An author who still owns posts gets 409 `author_has_posts` until they are reassigned or ' +
+    'deleted. Needs the password, or for accounts without one a sign-in within the last 10 minutes.',
   request: { body: { ...jsonBody(DeleteAccountSchema), required: false } },
   responses: { 204: { description: 'Deleted' }, ...errorResponses(400, 401, 403, 409, 415, 422) },
 });
@@ -124,11 +143,118 @@ const reset = createRoute({
   responses: { 204: { description: 'Password changed' }, ...errorResponses(400, 415, 422, 429) },
 });
 
+const SessionIdParam = z.object({
+  id: SessionIdSchema.meta({ param: { name: 'id', in: 'path' } }),
+});
+
+const changePassword = createRoute({
+  method: 'post',
+  path: '/auth/password/change',
+  tags,
+  summary: 'Change the password (the current one required); ends every other session',
+  description:
+    'Same policy as sign-up. Accounts without a password (signed up with a provider) set one with a sign-in ' +
+    'within the last 10 minutes instead. This session stays signed in; `revoked` is how many others ended.',
+  request: { body: jsonBody(ChangePasswordSchema) },
+  responses: {
+    200: jsonResponse(RevokedSchema, 'Changed'),
+    ...errorResponses(400, 401, 403, 415, 422, 429),
+  },
+});
+
+const updateMe = createRoute({
+  method: 'patch',
+  path: '/auth/me',
+  tags,
+  summary: 'Change the display name (shown with your comments)',
+  request: { body: jsonBody(UpdateMeSchema) },
+  responses: {
+    200: jsonResponse(z.object({ user: MeSchema }), 'Changed'),
+    ...errorResponses(400, 401, 403, 415, 422, 429),
+  },
+});
+
+const changeEmail = createRoute({
+  method: 'post',
+  path: '/auth/email/change',
+  tags,
+  summary: 'Start an email change: mails a code to the new address',
+  description:
+    'The address changes only when the code mailed to the new address is confirmed (POST /auth/email/confirm). ' +
+    'Needs the password (accounts without one: a sign-in within the last 10 minutes). 409 `email_taken` when ' +
+    'another account uses the address. 429 `otp_cooldown` within a minute of the last code.',
+  request: { body: jsonBody(ChangeEmailSchema) },
+  responses: {
+    202: jsonResponse(EmailChangeSentSchema, 'Code queued for sending to the new address'),
+    ...errorResponses(400, 401, 403, 409, 415, 422, 429),
+  },
+});
+
+const confirmEmail = createRoute({
+  method: 'post',
+  path: '/auth/email/confirm',
+  tags,
+  summary: 'Confirm an email change with the code mailed to the new address',
+  description:
+    'Applies the change (the new address counts as verified) and mails a notice to the old one. 422 ' +
+    '`otp_invalid` with `details[].attemptsLeft`; `otp_exhausted` or `otp_expired`: send a new code. 409 ' +
+    '`email_taken` when another account took the address meanwhile.',
+  request: { body: jsonBody(ConfirmEmailSchema) },
+  responses: {
+    200: jsonResponse(z.object({ user: MeSchema }), 'Email changed'),
+    ...errorResponses(400, 401, 403, 409, 415, 422, 429),
+  },
+});
+
+const listSessions = createRoute({
+  method: 'get',
+  path: '/auth/sessions',
+  tags,
+  summary: 'Where this account is signed in',
+  responses: {
+    200: jsonResponse(SessionListSchema, 'The live sessions, most recently used first'),
+    ...errorResponses(401, 403),
+  },
+});
+
+const revokeOthers = createRoute({
+  method: 'delete',
+  path: '/auth/sessions/others',
+  tags,
+  summary: 'Sign out everywhere else (every session but this one)',
+  responses: { 200: jsonResponse(RevokedSchema, 'Signed out elsewhere'), ...errorResponses(401, 403) },
+});
+
+const revokeOne = createRoute({
+  method: 'delete',
+  path: '/auth/sessions/{id}',
+  tags,
+  summary: 'Sign out one session of this account (404 for any other id)',
+  request: { params: SessionIdParam },
+  responses: { 204: { description: 'Signed out' }, ...errorResponses(400, 401, 403, 404) },
+});
+
+const exportMe = createRoute({
+  method: 'get',
+  path: '/auth/me/export',
+  tags,
+  summary: 'Download my data: profile, own comments, subscriptions (a JSON attachment)',
+  responses: { 200: jsonResponse(AccountExportSchema, 'The account’s data'), ...errorResponses(401, 403) },
+});
+
 export interface AuthRouteDeps {
   accounts: AccountService;
   sessions: SessionStore;
   secureCookies: boolean;
   clientIp: ClientIp;
+}
+
+/** The signed-in user and this request's session, or 401/403. */
+function signedIn(c: Context<AppEnv>) {
+  const user = requireUser(c);
+  const session = c.get('session');
+  if (!session) throw unauthorized();
+  return { user, session };
 }
 
 /** Password accounts, sessions and email verification, mounted at /api. */
@@ -141,12 +267,14 @@ export function authRoutes({ accounts, sessions, secureCookies, clientIp }: Auth
       return c.json({ user: presentMe(user), verification: { sentTo: user.email, ...sent } }, 201);
     })
     .openapi(login, async (c) => {
-      const { user, token, session, device } = await accounts.login(
+      const result = await accounts.login(
         c.req.valid('json'),
         { ...meta(c), deviceToken: getCookie(c, DEVICE_COOKIE) },
         c.get('session'),
       );
+      const { user, token, session, device } = result;
       setSessionCookie(c, token, secureCookies, session.expiresAt);
+      const { verification } = result;
       setCookie(c, DEVICE_COOKIE, device, {
         httpOnly: true,
         sameSite: 'Lax',
@@ -154,7 +282,7 @@ export function authRoutes({ accounts, sessions, secureCookies, clientIp }: Auth
         path: '/api/auth',
         maxAge: DEVICE_TTL_SECONDS,
       });
-      return c.json({ user: presentMe(user) }, 200);
+      return c.json({ user: presentMe(user), ...(verification ? { verification } : {}) }, 200);
     })
     .openapi(logout, async (c) => {
       const session = c.get('session');
@@ -200,5 +328,47 @@ export function authRoutes({ accounts, sessions, secureCookies, clientIp }: Auth
     .openapi(reset, async (c) => {
       await accounts.resetPassword(c.req.valid('json'), clientIp(c));
       return c.body(null, 204);
+    })
+    .openapi(changePassword, async (c) => {
+      const { user, session } = signedIn(c);
+      return c.json({ revoked: await accounts.changePassword(user, session, c.req.valid('json')) }, 200);
+    })
+    .openapi(updateMe, async (c) => {
+      const user = requireUser(c);
+      return c.json({ user: presentMe(await accounts.rename(user, c.req.valid('json').name)) }, 200);
+    })
+    .openapi(changeEmail, async (c) => {
+      const { user, session } = signedIn(c);
+      return c.json(await accounts.requestEmailChange(user, session, c.req.valid('json'), clientIp(c)), 202);
+    })
+    .openapi(confirmEmail, async (c) => {
+      const user = requireUser(c);
+      const changed = await accounts.confirmEmailChange(user, c.req.valid('json').code, clientIp(c));
+      return c.json({ user: presentMe(changed) }, 200);
+    })
+    .openapi(listSessions, async (c) => {
+      const { user, session } = signedIn(c);
+      c.header('Cache-Control', 'private, no-store');
+      const list = await sessions.list(user.id);
+      return c.json({ sessions: list.map((s) => presentSession(s, session.id)) }, 200);
+    })
+    .openapi(revokeOthers, async (c) => {
+      const { user, session } = signedIn(c);
+      return c.json({ revoked: await sessions.revokeAll(user.id, session.id) }, 200);
+    })
+    .openapi(revokeOne, async (c) => {
+      const { user, session } = signedIn(c);
+      const { id } = c.req.valid('param');
+      if (!(await sessions.revokeByPublicId(user.id, id))) throw notFound('Session');
+      // Signing out this very session from the list is a sign-out.
+      if (id === publicSessionId(session.id)) clearSessionCookie(c, secureCookies);
+      return c.body(null, 204);
+    })
+    .openapi(exportMe, async (c) => {
+      const user = requireUser(c);
+      const data = await accounts.exportData(user);
+      c.header('Cache-Control', 'private, no-store');
+      c.header('Content-Disposition', `attachment; filename="account-${user.id}-${data.exportedAt.slice(0, 10)}.json"`);
+      return c.json(data, 200);
     });
 }

@@ -14,6 +14,16 @@ export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 /** The stored id of a session token: its SHA-256, so a database leak yields no usable cookie. */
 export const sessionIdOf = (token: string): string => createHash('sha256').update(token).digest('hex');
 
+/**
+ * The id a session is shown by (GET /auth/sessions): derived from the stored id, so the list gives
+ * neither the cookie token nor the key its row is found by.
+ */
+export const publicSessionId = (storedId: string): string =>
+  createHash('sha256').update(`session-list:${storedId}`).digest('base64url').slice(0, 22);
+
+/** "Last seen" is written at most this often per session: a signed-in request costs no write. */
+export const LAST_SEEN_PRECISION_MS = 60 * 60 * 1000;
+
 const USER_COLUMNS = `u.id, u.email, u.name, u.password_hash, u.role, u.email_verified_at, u.banned_at,
   u.posts_count, u.comments_count, u.created_at, u.updated_at`;
 
@@ -23,6 +33,7 @@ interface SessionUserRow {
   s_expires_at: Date | string;
   s_user_agent: string;
   s_ip: string;
+  s_last_seen_at: Date | string | null;
   s_created_at: Date | string;
   id: number;
   email: string;
@@ -89,7 +100,7 @@ export function createSessionStore(db: Database, clock: Clock) {
     async resolve(token: string): Promise<{ session: Session; user: User; extended: boolean } | null> {
       const [row] = await db.select<SessionUserRow>(
         `SELECT s.id AS s_id, s.user_id AS s_user_id, s.expires_at AS s_expires_at, s.user_agent AS s_user_agent,
-                s.ip AS s_ip, s.created_at AS s_created_at, ${USER_COLUMNS}
+                s.ip AS s_ip, s.last_seen_at AS s_last_seen_at, s.created_at AS s_created_at, ${USER_COLUMNS}
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`,
         [sessionIdOf(token)],
       );
@@ -102,6 +113,7 @@ export function createSessionStore(db: Database, clock: Clock) {
           expiresAt: dateOf(row.s_expires_at),
           userAgent: row.s_user_agent,
           ip: row.s_ip,
+          lastSeenAt: dateOrNull(row.s_last_seen_at),
           createdAt: dateOf(row.s_created_at),
         },
         { isNewRecord: false, raw: true },
@@ -113,16 +125,40 @@ export function createSessionStore(db: Database, clock: Clock) {
         return null;
       }
       let extended = false;
+      const changes: { expiresAt?: Date; lastSeenAt?: Date } = {};
       if (session.expiresAt.getTime() - now < SESSION_TTL_MS / 2) {
         session.expiresAt = new Date(now + SESSION_TTL_MS);
-        await Session.update({ expiresAt: session.expiresAt }, { where: { id: session.id } });
+        changes.expiresAt = session.expiresAt;
         extended = true;
       }
+      const seen = (session.lastSeenAt ?? session.createdAt).getTime();
+      if (extended || now - seen >= LAST_SEEN_PRECISION_MS) {
+        session.lastSeenAt = new Date(now);
+        changes.lastSeenAt = session.lastSeenAt;
+      }
+      if (changes.expiresAt || changes.lastSeenAt) await Session.update(changes, { where: { id: session.id } });
       return { session, user, extended };
     },
 
     async revoke(sessionId: string, transaction?: Transaction): Promise<void> {
       await Session.destroy({ where: { id: sessionId }, transaction });
+    },
+
+    /** The live sessions of a user, most recently used first. */
+    async list(userId: number): Promise<Session[]> {
+      const now = clock();
+      const rows = await Session.findAll({ where: { userId, expiresAt: { [Op.gt]: now } } });
+      const seen = (s: Session) => (s.lastSeenAt ?? s.createdAt).getTime();
+      return rows.sort((a, b) => seen(b) - seen(a));
+    },
+
+    /** Ends the session of `userId` shown as `publicId`; false when the user has no such session. */
+    async revokeByPublicId(userId: number, publicId: string): Promise<boolean> {
+      const rows = await Session.findAll({ where: { userId }, attributes: ['id'] });
+      const match = rows.find((row) => publicSessionId(row.id) === publicId);
+      if (!match) return false;
+      await Session.destroy({ where: { id: match.id, userId } });
+      return true;
     },
 
     /** Ends every session of a user (password change, ban, deletion), except `keepId` if given. */

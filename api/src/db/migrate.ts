@@ -4,6 +4,8 @@ import type { Logger } from '../lib/logger.js';
 import * as initial from './migrations/0001-initial.js';
 import * as jobLeases from './migrations/0002-job-leases.js';
 import * as commentLikesPins from './migrations/0003-comment-likes-pins.js';
+import * as moderation from './migrations/0004-moderation.js';
+import * as account from './migrations/0005-account.js';
 import * as subscriptions from './migrations/0006-subscriptions.js';
 
 type Migration = {
@@ -16,6 +18,8 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['0001-initial', initial],
   ['0002-job-leases', jobLeases],
   ['0003-comment-likes-pins', commentLikesPins],
+  ['0004-moderation', moderation],
+  ['0005-account', account],
   ['0006-subscriptions', subscriptions],
 ];
 

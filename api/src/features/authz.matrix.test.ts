@@ -13,10 +13,10 @@ import { STATE_COOKIE, signLoginState } from '../auth/oidc/state.js';
 import { createOtpService, type OtpService } from '../auth/otp.js';
 import { createPasswordHasher } from '../auth/passwords.js';
 import { MeSchema } from '../auth/schema.js';
-import { SESSION_COOKIE } from '../auth/sessions.js';
+import { publicSessionId, SESSION_COOKIE } from '../auth/sessions.js';
 import type { OtpPurpose, Post, User } from '../db/models/index.js';
 import { ErrorSchema } from '../lib/openapi.js';
-import { AdminCommentSchema } from './admin/content.schema.js';
+import { AdminCommentListSchema, AdminCommentSchema } from './admin/content.schema.js';
 import { BulkResultSchema } from './admin/schema.js';
 import { CommentCountsSchema } from './comments/schema.js';
 import { PostListSchema, PostSchema, PreviewLinkSchema } from './posts/schema.js';
@@ -177,16 +177,17 @@ async function withPassword(user: User): Promise<User> {
 }
 
 /** Issues a real one-time code to `user` through the OTP service and reads it from the mail the outbox holds. */
-async function issueCode(user: User, purpose: OtpPurpose): Promise<string> {
-  await t.db.transaction((transaction) => otp.issue(user, purpose, transaction));
+async function issueCode(user: User, purpose: OtpPurpose, target: string | null = null): Promise<string> {
+  await t.db.transaction((transaction) => otp.issue(user, purpose, transaction, target));
+  const to = target ?? user.email;
   const jobs = await t.db.models.Job.findAll({ where: { kind: 'mail' }, order: [['id', 'DESC']] });
   const MailSchema = z.object({ to: z.string(), text: z.string() });
   for (const job of jobs) {
     const mail = MailSchema.parse(JSON.parse(job.payload));
     const code = /\b(\d{6})\b/.exec(mail.text)?.[1];
-    if (mail.to === user.email && code) return code;
+    if (mail.to === to && code) return code;
   }
-  throw new Error(`no code mailed to ${user.email}`);
+  throw new Error(`no code mailed to ${to}`);
 }
 
 /** A `replies` subscription of `user` (on, like every account's). */
@@ -306,6 +307,66 @@ const ROWS: Row[] = [
       return { json: { email: account.email, code, password: 'another horse battery staple' } };
     },
     expect: everyone(204),
+  },
+
+  {
+    route: 'POST /api/auth/password/change',
+    why: 'factory accounts have no password; their session is minutes old, which re-authenticates them',
+    prepare: async () => ({ json: { newPassword: 'another horse battery staple' } }),
+    expect: { ...everyone(200), anonymous: 401, banned: BANNED },
+  },
+  {
+    route: 'PATCH /api/auth/me',
+    prepare: async () => ({ json: { name: unique('Renamed Reader ') } }),
+    expect: { ...everyone(200), anonymous: 401, banned: BANNED },
+  },
+  {
+    route: 'POST /api/auth/email/change',
+    why: 'factory accounts have no password; their session is minutes old, which re-authenticates them',
+    prepare: async () => ({ json: { email: `${unique('moving')}@example.com` } }),
+    expect: { ...everyone(202), anonymous: 401, banned: BANNED },
+  },
+  {
+    route: 'POST /api/auth/email/confirm',
+    why: 'a real code mailed to the new address',
+    prepare: async (w) => {
+      const email = `${unique('moved')}@example.com`;
+      return { json: { code: w.caller ? await issueCode(w.caller, 'change_email', email) : '123456' } };
+    },
+    expect: { ...everyone(200), anonymous: 401, banned: BANNED },
+  },
+  {
+    route: 'GET /api/auth/sessions',
+    prepare: async () => ({}),
+    expect: { ...everyone(200), anonymous: 401, banned: BANNED },
+  },
+  {
+    route: 'DELETE /api/auth/sessions/others',
+    prepare: async () => ({}),
+    expect: { ...everyone(200), anonymous: 401, banned: BANNED },
+  },
+  {
+    route: 'DELETE /api/auth/sessions/{id}',
+    target: "another session of the caller's own",
+    prepare: async (w) => {
+      const owner = await self(w);
+      const other = await t.db.models.Session.create({
+        id: unique('matrix-session-').padEnd(64, '0'),
+        userId: owner.id,
+        expiresAt: new Date(Date.now() + 86_400_000),
+      });
+      return { params: { id: publicSessionId(other.id) } };
+    },
+    expect: { ...everyone(204), anonymous: 401, banned: BANNED },
+  },
+  {
+    route: 'GET /api/auth/me/export',
+    prepare: async (w) => ({
+      check: ({ allowed, body }) => {
+        if (allowed) expect(objectSchema.parse(objectSchema.parse(body).profile).id).toBe(w.caller?.id);
+      },
+    }),
+    expect: { ...everyone(200), anonymous: 401, banned: BANNED },
   },
 
   // Sign-in with OpenID Connect: authorised by the signed state cookie, not by a session
@@ -851,7 +912,74 @@ const ROWS: Row[] = [
     },
     expect: postEditors(200, 200),
   },
-  { route: 'GET /api/admin/comments', prepare: async () => ({}), expect: adminsOnly(200) },
+  {
+    route: 'GET /api/admin/comments',
+    why: 'admins see every comment; authors the queue of their own posts',
+    prepare: async (w) => {
+      const comment = await t.factories.comment(await published(w), await reader(), { status: 'pending' });
+      return {
+        query: { status: 'pending' },
+        check: async ({ persona, allowed, body }) => {
+          if (!allowed) return;
+          const ids = AdminCommentListSchema.parse(body).items.map((c) => c.id);
+          // Another author sees nothing of the first author's queue.
+          expect(ids.includes(comment.id)).toBe(persona !== 'otherAuthor');
+        },
+      };
+    },
+    expect: postEditors(200, 200),
+  },
+  ...(['approve', 'reject'] as const).map(
+    (action): Row => ({
+      route: `POST /api/admin/comments/{id}/${action}`,
+      why: "admins and the post's author decide its queue; another author does not see it",
+      prepare: async (w) => {
+        const comment = await t.factories.comment(await published(w), await reader(), { status: 'pending' });
+        return {
+          params: { id: comment.id },
+          check: async ({ allowed }) => {
+            const status = (await t.db.models.Comment.findByPk(comment.id))?.status;
+            expect(status).toBe(allowed ? (action === 'approve' ? 'visible' : 'rejected') : 'pending');
+          },
+        };
+      },
+      expect: postEditors(200, '404 not_found'),
+    }),
+  ),
+  {
+    route: 'POST /api/admin/comments/purge',
+    prepare: async () => {
+      const spammer = await reader();
+      return { json: { userId: spammer.id } };
+    },
+    expect: adminsOnly(200),
+  },
+  { route: 'GET /api/admin/moderation/settings', prepare: async () => ({}), expect: adminsOnly(200) },
+  {
+    route: 'PUT /api/admin/moderation/settings',
+    prepare: async () => ({ json: { forbiddenWords: [] } }),
+    expect: adminsOnly(200),
+  },
+  { route: 'GET /api/admin/moderation/log', prepare: async () => ({}), expect: adminsOnly(200) },
+  { route: 'GET /api/admin/bans', prepare: async () => ({}), expect: adminsOnly(200) },
+  {
+    route: 'POST /api/admin/bans',
+    prepare: async () => ({ json: { kind: 'email_domain', value: `${Math.random().toString(36).slice(2)}.example` } }),
+    expect: adminsOnly(201),
+  },
+  {
+    route: 'DELETE /api/admin/bans/{id}',
+    prepare: async () => {
+      const ban = await t.db.models.Ban.create({
+        kind: 'email_domain',
+        value: `${Math.random().toString(36).slice(2)}.example`,
+        createdBy: null,
+        expiresAt: null,
+      });
+      return { params: { id: ban.id } };
+    },
+    expect: adminsOnly(204),
+  },
   {
     route: 'POST /api/admin/comments/{id}/hide',
     why: 'moderation is for admins only, whoever wrote the comment',

@@ -52,6 +52,17 @@ describe('the browser route map of @blog/contract', () => {
     expectTypeOf<Agrees<'POST /auth/otp/send'>>().toEqualTypeOf<true>();
     expectTypeOf<Agrees<'POST /auth/otp/verify'>>().toEqualTypeOf<true>();
     expectTypeOf<Agrees<'GET /auth/providers'>>().toEqualTypeOf<true>();
+    expectTypeOf<Agrees<'POST /auth/password/forgot'>>().toEqualTypeOf<true>();
+    expectTypeOf<Agrees<'POST /auth/password/reset'>>().toEqualTypeOf<true>();
+    expectTypeOf<Agrees<'POST /auth/password/change'>>().toEqualTypeOf<true>();
+    expectTypeOf<Agrees<'PATCH /auth/me'>>().toEqualTypeOf<true>();
+    expectTypeOf<Agrees<'DELETE /auth/me'>>().toEqualTypeOf<true>();
+    expectTypeOf<Agrees<'POST /auth/email/change'>>().toEqualTypeOf<true>();
+    expectTypeOf<Agrees<'POST /auth/email/confirm'>>().toEqualTypeOf<true>();
+    expectTypeOf<Agrees<'GET /auth/sessions'>>().toEqualTypeOf<true>();
+    expectTypeOf<Agrees<'DELETE /auth/sessions/others'>>().toEqualTypeOf<true>();
+    expectTypeOf<Agrees<'DELETE /auth/sessions/:id'>>().toEqualTypeOf<true>();
+    expectTypeOf<Agrees<'GET /auth/me/export'>>().toEqualTypeOf<true>();
     expectTypeOf<Agrees<'GET /posts/:idOrSlug/comments'>>().toEqualTypeOf<true>();
     expectTypeOf<Agrees<'POST /posts/:idOrSlug/comments'>>().toEqualTypeOf<true>();
     expectTypeOf<Agrees<'PATCH /comments/:id'>>().toEqualTypeOf<true>();
@@ -117,6 +128,17 @@ describe('the browser route map of @blog/contract', () => {
       'POST /auth/otp/send',
       'POST /auth/otp/verify',
       'GET /auth/providers',
+      'POST /auth/password/forgot',
+      'POST /auth/password/reset',
+      'POST /auth/password/change',
+      'PATCH /auth/me',
+      'DELETE /auth/me',
+      'POST /auth/email/change',
+      'POST /auth/email/confirm',
+      'GET /auth/sessions',
+      'DELETE /auth/sessions/others',
+      'DELETE /auth/sessions/:id',
+      'GET /auth/me/export',
       'GET /posts/:idOrSlug/comments',
       'POST /posts/:idOrSlug/comments',
       'PATCH /comments/:id',

@@ -70,3 +70,35 @@ export const passwordResetMail = (input: CodeMail): MailMessage =>
     'Someone (hopefully you) asked to reset your password.',
     'If it was not you, ignore this mail; your password stays as it is.',
   );
+
+/** The code that confirms a new address; sent to that new address. */
+export const emailChangeMail = (input: CodeMail): MailMessage =>
+  codeMail(
+    input,
+    `${input.code} is your ${input.siteName} code to confirm this address`,
+    'Someone (hopefully you) asked to use this address for their account.',
+    'If it was not you, ignore this mail; nothing changes without the code.',
+  );
+
+/** The notice to the old address after an account's email changed (no link, no code). */
+export function emailChangedNotice(input: {
+  to: string;
+  name: string;
+  newEmail: string;
+  siteName: string;
+  siteUrl: string;
+}): MailMessage {
+  const hello = greeting(input.name);
+  const said = `The email address of your ${input.siteName} account was changed to ${input.newEmail}. Sign-in and mail now use the new address.`;
+  const ifNot =
+    'If you did not do this, someone who knows your password may have access: contact the people who run this blog.';
+  const text = [hello, '', said, '', ifNot, '', `— ${input.siteName}, ${input.siteUrl}`].join('\n');
+  const html = `<!doctype html>
+<html lang="en"><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#222;max-width:32rem;margin:auto;padding:1rem">
+<p>${escapeHtml(hello)}</p>
+<p>${escapeHtml(said)}</p>
+<p>${escapeHtml(ifNot)}</p>
+<p style="color:#666">— <a href="${escapeHtml(input.siteUrl)}">${escapeHtml(input.siteName)}</a></p>
+</body></html>`;
+  return { to: input.to, subject: `Your ${input.siteName} email address was changed`, text, html };
+}

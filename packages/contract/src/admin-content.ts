@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idQuery, orderQuery, pageOf, pageQuery, searchQuery } from './admin.js';
+import { COMMENT_STATUSES } from './comments.js';
 import { isoDate } from './common.js';
 import { AuthorSchema } from './posts.js';
 
@@ -33,7 +34,11 @@ export const AdminCommentSchema = z
     }),
     parentId: z.number().int().nullable(),
     author: AuthorSchema,
-    status: z.enum(['visible', 'hidden']),
+    status: z.enum(COMMENT_STATUSES),
+    moderationReason: z
+      .string()
+      .nullable()
+      .meta({ description: 'Why it waits for approval (or was rejected), e.g. first_comment, forbidden_word: …' }),
     bodyMarkdown: z.string().meta({ description: 'The source, hidden comments included' }),
     bodyHtml: z.string().meta({ description: 'Sanitised HTML' }),
     createdAt: isoDate(),
@@ -46,7 +51,10 @@ export const AdminCommentListSchema = pageOf(AdminCommentSchema, 'AdminCommentLi
 export const AdminCommentQuerySchema = z.object({
   post: idQuery().optional().meta({ description: 'Post id' }),
   author: idQuery().optional().meta({ description: 'Author id' }),
-  status: z.enum(['visible', 'hidden']).optional(),
+  status: z
+    .enum(COMMENT_STATUSES)
+    .optional()
+    .meta({ description: 'pending: the approval queue (admins, and authors for their own posts)' }),
   q: searchQuery('Part of the comment text'),
   order: orderQuery().meta({ description: 'By creation; newest first by default' }),
   ...pageQuery,

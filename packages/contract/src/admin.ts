@@ -70,7 +70,12 @@ export const AdminStatsSchema = z
       byRole: z.object({ user: z.number().int(), author: z.number().int(), admin: z.number().int() }),
     }),
     posts: z.object({ total: z.number().int(), draft: z.number().int(), published: z.number().int() }),
-    comments: z.object({ total: z.number().int(), visible: z.number().int(), hidden: z.number().int() }),
+    comments: z.object({
+      total: z.number().int().meta({ description: 'Rejected comments left out' }),
+      visible: z.number().int(),
+      hidden: z.number().int(),
+      pending: z.number().int().meta({ description: 'Waiting for approval' }),
+    }),
     lastBuild: BuildSchema.nullable().meta({ description: 'The most recent site build, if any' }),
   })
   .meta({ id: 'AdminStats' });
@@ -113,7 +118,7 @@ export const BULK_MAX_IDS = 200;
 export const BULK_ACTIONS = {
   users: ['ban', 'unban', 'verify', 'delete'],
   posts: ['publish', 'unpublish', 'delete'],
-  comments: ['hide', 'unhide', 'delete'],
+  comments: ['hide', 'unhide', 'delete', 'approve', 'reject'],
 } as const;
 
 export type BulkResource = keyof typeof BULK_ACTIONS;
@@ -126,7 +131,7 @@ export const BulkRequestSchema = z
     resource: z.enum(['users', 'posts', 'comments']),
     action: z.enum(ALL_BULK_ACTIONS).meta({
       description:
-        'users: ban, unban, verify, delete; posts: publish, unpublish, delete; comments: hide, unhide, delete',
+        'users: ban, unban, verify, delete; posts: publish, unpublish, delete; comments: hide, unhide, delete, approve, reject',
     }),
     ids: z
       .array(z.number().int().positive().max(2_147_483_647))
@@ -184,6 +189,12 @@ export const AUDIT_ACTIONS = [
   'comment.delete',
   'comment.pin',
   'comment.unpin',
+  'comment.approve',
+  'comment.reject',
+  'comment.purge',
+  'moderation.settings',
+  'ban.create',
+  'ban.delete',
   'recount',
   'bulk',
   'rebuild',

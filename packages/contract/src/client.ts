@@ -5,7 +5,17 @@
 import type { AdminStats, AuditList, BulkRequest, BulkResult, RecountResult } from './admin.js';
 import type { AdminComment, AdminCommentList } from './admin-content.js';
 import type { AdminUserDetail, AdminUserList, UpdateAdminUserInput } from './admin-users.js';
-import type { Me, OtpSentOut, SignupInput } from './auth.js';
+import type {
+  AccountExport,
+  ChangeEmailInput,
+  ChangePasswordInput,
+  EmailChangeSentOut,
+  LoginResponse,
+  Me,
+  OtpSentOut,
+  SessionListOut,
+  SignupInput,
+} from './auth.js';
 import type { CategoryList, CategoryOut, CreateCategoryInput, UpdateCategoryInput } from './categories.js';
 import type {
   CommentCountsOut,
@@ -17,6 +27,15 @@ import type {
   CreateCommentInput,
 } from './comments.js';
 import type { ErrorCode, ErrorDetail } from './errors.js';
+import type {
+  BanList,
+  BanOut,
+  CreateBanInput,
+  ModerationLog,
+  ModerationSettings,
+  PurgeRequest,
+  UpdateModerationSettings,
+} from './moderation.js';
 import type { ProviderListOut } from './oidc.js';
 import type {
   CreatePostInput,
@@ -43,12 +62,23 @@ import type {
  */
 export interface Routes {
   'GET /auth/session': { response: { user: Me | null } };
-  'POST /auth/login': { body: { email: string; password: string }; response: { user: Me } };
+  'POST /auth/login': { body: { email: string; password: string }; response: LoginResponse };
   'POST /auth/signup': { body: SignupInput; response: { user: Me; verification: OtpSentOut } };
   'POST /auth/logout': { response: undefined };
   'POST /auth/otp/send': { response: OtpSentOut };
   'POST /auth/otp/verify': { body: { code: string }; response: { user: Me } };
   'GET /auth/providers': { response: ProviderListOut };
+  'POST /auth/password/forgot': { body: { email: string }; response: { status: 'accepted'; message: string } };
+  'POST /auth/password/reset': { body: { email: string; code: string; password: string }; response: undefined };
+  'POST /auth/password/change': { body: ChangePasswordInput; response: { revoked: number } };
+  'PATCH /auth/me': { body: { name: string }; response: { user: Me } };
+  'DELETE /auth/me': { body: { password?: string }; response: undefined };
+  'POST /auth/email/change': { body: ChangeEmailInput; response: EmailChangeSentOut };
+  'POST /auth/email/confirm': { body: { code: string }; response: { user: Me } };
+  'GET /auth/sessions': { response: SessionListOut };
+  'DELETE /auth/sessions/others': { response: { revoked: number } };
+  'DELETE /auth/sessions/:id': { response: undefined };
+  'GET /auth/me/export': { response: AccountExport };
 
   'GET /posts/:idOrSlug/comments': { response: CommentPageOut };
   'POST /posts/:idOrSlug/comments': { body: CreateCommentInput; response: CommentOut };
@@ -89,6 +119,15 @@ export interface Routes {
   'POST /admin/comments/:id/hide': { response: AdminComment };
   'POST /admin/comments/:id/unhide': { response: AdminComment };
   'DELETE /admin/comments/:id': { response: undefined };
+  'POST /admin/comments/:id/approve': { response: AdminComment };
+  'POST /admin/comments/:id/reject': { response: AdminComment };
+  'POST /admin/comments/purge': { body: PurgeRequest; response: BulkResult };
+  'GET /admin/moderation/settings': { response: ModerationSettings };
+  'PUT /admin/moderation/settings': { body: UpdateModerationSettings; response: ModerationSettings };
+  'GET /admin/moderation/log': { response: ModerationLog };
+  'GET /admin/bans': { response: BanList };
+  'POST /admin/bans': { body: CreateBanInput; response: BanOut };
+  'DELETE /admin/bans/:id': { response: undefined };
   'GET /admin/rebuilds': { response: BuildList };
   'POST /admin/rebuilds': { body: { reason?: string }; response: RebuildQueuedOut };
 
@@ -152,11 +191,9 @@ function toError(res: Response, body: unknown): ApiRequestError {
   const error = record(record(body).error);
   const details = Array.isArray(error.details)
     ? error.details.map((item) => {
-        const detail = record(item);
-        return {
-          ...(typeof detail.path === 'string' ? { path: detail.path } : {}),
-          message: String(detail.message ?? ''),
-        };
+        // The other fields are kept as unknowns (a wrong one-time code's `attemptsLeft`).
+        const { path, code, ...detail } = record(item);
+        return { ...detail, ...(typeof path === 'string' && { path }), message: String(detail.message ?? '') };
       })
     : [];
   const code: ClientErrorCode = typeof error.code === 'string' ? (error.code as ErrorCode) : `http_${res.status}`;

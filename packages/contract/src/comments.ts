@@ -7,6 +7,13 @@ export * from './comment-order.js';
 
 export const CommentSortSchema = z.enum(COMMENT_SORTS);
 
+/**
+ * visible: shown and counted; hidden: by a moderator (shown bodiless when it has replies);
+ * pending: waiting for approval (its author alone sees it); rejected: refused by a moderator.
+ */
+export const COMMENT_STATUSES = ['visible', 'hidden', 'pending', 'rejected'] as const;
+export type CommentStatusOut = (typeof COMMENT_STATUSES)[number];
+
 export const CommentAuthorSchema = AuthorSchema.extend({
   avatarUrl: z
     .string()
@@ -20,7 +27,10 @@ export const CommentSchema = z
     postId: z.number().int(),
     parentId: z.number().int().nullable(),
     author: CommentAuthorSchema,
-    status: z.enum(['visible', 'hidden']).meta({ description: 'Hidden comments have an empty body' }),
+    status: z.enum(COMMENT_STATUSES).meta({
+      description:
+        'Hidden comments have an empty body; a pending one (waiting for approval) is shown only to its author',
+    }),
     bodyHtml: z.string().meta({ description: 'Sanitised HTML' }),
     likesCount: z.number().int().meta({ description: 'Readers who like it' }),
     pinnedAt: isoDate().nullable().meta({ description: 'Set on pinned threads (shown first)' }),
@@ -88,6 +98,9 @@ export const CommentViewerSchema = z
         }),
       )
       .meta({ description: "The viewer's visible comments on this post still inside the edit window" }),
+    pending: z
+      .array(CommentSchema)
+      .meta({ description: "The viewer's own comments on this post that wait for approval (no one else sees them)" }),
     canPin: z.boolean().meta({ description: 'An admin or the post’s author' }),
     canModerate: z.boolean().meta({ description: 'An admin: may delete anyone’s comment' }),
     total: z
@@ -151,6 +164,16 @@ export const CreateCommentSchema = z
   .strictObject({
     body,
     parentId: z.number().int().positive().max(2_147_483_647).nullable().optional(),
+    website: z.string().max(500).optional().meta({
+      description: 'A honeypot: a field people never see (the island hides it). Anything in it refuses the comment',
+    }),
+    elapsedMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(2_147_483_647)
+      .optional()
+      .meta({ description: 'Milliseconds from opening the form to sending it (the island sends it)' }),
   })
   .meta({ id: 'CreateComment' });
 

@@ -43,6 +43,8 @@ export const ERROR_CODES = [
   'otp_invalid',
   'otp_expired',
   'otp_exhausted',
+  'wrong_password',
+  'same_email',
   // Content.
   'slug_taken',
   'unknown_category',
@@ -59,6 +61,18 @@ export const ERROR_CODES = [
   'conflict',
   'reference_gone',
   'preview_expired',
+  // Moderation and spam defence (every refusal is logged with its reason).
+  'comments_closed',
+  'comment_pending',
+  'not_pending',
+  'banned_ip',
+  'banned_email_domain',
+  'spam_honeypot',
+  'too_fast',
+  'too_many_links',
+  'duplicate_comment',
+  'spam_detected',
+  'ban_exists',
   // Signed calls between the API and the builder.
   'bad_signature',
   'replayed',

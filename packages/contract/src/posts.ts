@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { isoDate, SlugSchema, textString } from './common.js';
 
+/** COMMENT_MODERATION and its per-post override (DESIGN §3). */
+export const COMMENT_MODERATION_MODES = ['open', 'first', 'all'] as const;
+export const CommentModerationSchema = z.enum(COMMENT_MODERATION_MODES).meta({
+  description:
+    "open: visible at once; first: a user's comments wait until one of theirs is approved; all: every comment waits",
+});
+export type CommentModeration = z.infer<typeof CommentModerationSchema>;
+
 /** A post is a draft (its author and admins only) or published (everyone). */
 export const PostStatusSchema = z.enum(['draft', 'published']);
 
@@ -30,6 +38,10 @@ export const PostSummarySchema = z
 export const PostSchema = PostSummarySchema.extend({
   bodyHtml: z.string().meta({ description: 'Sanitised HTML rendered from bodyMarkdown' }),
   bodyMarkdown: z.string().optional().meta({ description: 'Only for those who may edit the post' }),
+  commentsClosed: z.boolean().meta({ description: 'No new comments (the existing ones stay)' }),
+  commentModeration: CommentModerationSchema.nullable().meta({
+    description: "This post's moderation mode; null: the site's COMMENT_MODERATION",
+  }),
 }).meta({ id: 'Post' });
 
 export const PostListSchema = z
@@ -61,6 +73,8 @@ export const CreatePostSchema = z
     categoryId: categoryId.default(null),
     slug: SlugSchema.optional().meta({ description: 'Generated from the title when omitted' }),
     status: PostStatusSchema.default('draft'),
+    commentsClosed: z.boolean().default(false),
+    commentModeration: CommentModerationSchema.nullable().default(null),
   })
   .meta({ id: 'CreatePost' });
 
@@ -78,6 +92,8 @@ export const UpdatePostSchema = z
       .max(2_147_483_647)
       .optional()
       .meta({ description: 'Reassign the post (admins only)' }),
+    commentsClosed: z.boolean().optional(),
+    commentModeration: CommentModerationSchema.nullable().optional(),
   })
   .meta({ id: 'UpdatePost' });
 

@@ -7,6 +7,7 @@ export const SitePostSchema = PostSummarySchema.omit({ status: true })
   .extend({
     publishedAt: isoDate(),
     bodyHtml: z.string().meta({ description: 'Sanitised HTML rendered from the Markdown source' }),
+    commentsClosed: z.boolean().meta({ description: 'The page says so and offers no form' }),
   })
   .meta({ id: 'SitePost' });
 

@@ -1,8 +1,10 @@
 import type { ResponseOf } from '@blog/contract/client';
 import type { OidcLoginError } from '@blog/contract/errors';
-import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
+import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import { accountStyles } from './account-styles';
 import { ApiRequestError, api, errorText } from './api';
+import { codeErrorText, codeFieldError, isCodeError, isSpentCode } from './code-messages';
 import {
   type AccountRequestedDetail,
   type AccountStep,
@@ -32,8 +34,10 @@ const isAuthError = (code: string): code is OidcLoginError => Object.hasOwn(AUTH
 /**
  * The reader's account. In the header (`view="menu"`) a "Sign in" button, or the signed-in
  * reader's name, opens a modal dialog; on the account page (`view="page"`) the same forms
- * show inline: sign in, sign up, the emailed code with "resend" and its countdown, provider
- * buttons, sign out.
+ * show inline: sign in, sign up, the emailed code with "resend" and its countdown, forgotten
+ * password (a mailed code and a new password), provider buttons, sign out. Wrong codes say how
+ * many tries are left; a used-up or expired code says to send a new one. The account's settings
+ * live on the account page, in <blog-account-settings>.
  *
  * After every sign-in change it fires `blog-auth-changed` on window (see ./session.ts); in the
  * header it opens its dialog when another island fires `blog-account-requested`.
@@ -42,123 +46,7 @@ const isAuthError = (code: string): code is OidcLoginError => Object.hasOwn(AUTH
  */
 @customElement('blog-account')
 export class BlogAccount extends LitElement {
-  static override styles = css`
-    :host {
-      font-family: var(--sans);
-    }
-    .trigger {
-      font: inherit;
-      font-weight: 600;
-      color: inherit;
-      background: none;
-      border: 0;
-      padding: 0;
-      cursor: pointer;
-    }
-    .trigger:hover {
-      text-decoration: underline;
-    }
-    :focus-visible {
-      outline: 3px solid var(--focus);
-      outline-offset: 2px;
-    }
-    dialog {
-      box-sizing: border-box;
-      width: min(26rem, calc(100% - 2rem));
-      padding: 1.5rem;
-      border: 1px solid var(--rule);
-      border-radius: 8px;
-      color: var(--fg);
-      background: var(--bg);
-      text-align: left;
-      font-size: 1rem;
-      line-height: 1.5;
-    }
-    dialog::backdrop {
-      background: rgb(0 0 0 / 0.55);
-    }
-    h2 {
-      margin: 0 0 1rem;
-      font-size: 1.35rem;
-    }
-    label {
-      display: block;
-      margin-top: 0.75rem;
-      font-weight: 600;
-    }
-    input {
-      display: block;
-      box-sizing: border-box;
-      width: 100%;
-      margin-top: 0.25rem;
-      padding: 0.5rem;
-      font: inherit;
-      color: inherit;
-      background: var(--bg);
-      border: 1px solid var(--muted);
-      border-radius: 4px;
-    }
-    input[aria-invalid='true'] {
-      border-color: var(--focus);
-    }
-    p {
-      margin: 0.5rem 0;
-    }
-    .note {
-      margin: 0.2rem 0 0;
-      font-size: 0.85rem;
-      color: var(--muted);
-    }
-    .error {
-      color: var(--focus);
-      font-weight: 600;
-    }
-    .note.error {
-      color: var(--focus);
-    }
-    .row {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 0.5rem;
-      margin-top: 1rem;
-    }
-    button:not(.trigger),
-    .provider {
-      font: inherit;
-      padding: 0.45rem 1rem;
-      border: 1px solid var(--muted);
-      border-radius: 4px;
-      color: var(--fg);
-      background: var(--bg);
-      cursor: pointer;
-      text-decoration: none;
-    }
-    button[type='submit'] {
-      color: var(--bg);
-      background: var(--accent);
-      border-color: var(--accent);
-      font-weight: 600;
-    }
-    button:disabled {
-      opacity: 0.6;
-      cursor: default;
-    }
-    .link {
-      border-color: transparent !important;
-      color: var(--accent) !important;
-      padding-inline: 0 !important;
-    }
-    ul {
-      list-style: none;
-      margin: 1rem 0 0;
-      padding: 0;
-    }
-    .provider {
-      display: block;
-      margin-top: 0.5rem;
-      text-align: center;
-    }
-  `;
+  static override styles = accountStyles;
 
   /** `menu` in the header (a button and a dialog), `page` on the account page (inline forms). */
   @property({ reflect: true })
@@ -177,6 +65,10 @@ export class BlogAccount extends LitElement {
   /** Seconds until a new code may be asked for. */
   @state() private resendIn = 0;
   @state() private sentTo = '';
+  /** What the verification step says about the code: what the API said it did, never more. */
+  @state() private codeNote = '';
+  /** The address a password reset code went to (the reset form sends it back). */
+  @state() private resetEmail = '';
 
   @query('dialog') private dialog!: HTMLDialogElement | null;
   @query('.trigger') private trigger!: HTMLButtonElement | null;
@@ -283,6 +175,13 @@ export class BlogAccount extends LitElement {
     try {
       await action();
     } catch (error) {
+      if (isCodeError(error)) {
+        this.message = codeErrorText(error);
+        this.fieldErrors = { code: codeFieldError(error) };
+        // Only a new code helps: straight to the button that sends one.
+        if (isSpentCode(error)) void this.#focusFirst('button.resend');
+        return;
+      }
       const details = error instanceof ApiRequestError ? error.details.filter((d) => d.path) : [];
       this.message = details.length > 0 ? 'Please correct the marked fields.' : errorText(error);
       this.fieldErrors = Object.fromEntries(details.map((d) => [d.path, d.message]));
@@ -313,12 +212,22 @@ export class BlogAccount extends LitElement {
 
   readonly #signIn = (event: SubmitEvent) =>
     this.#submit(event, async (form) => {
-      const { user } = await api.call('POST /auth/login', {
+      const { user, verification } = await api.call('POST /auth/login', {
         body: {
           email: String(form.get('email')),
           password: String(form.get('password')),
         },
       });
+      if (verification?.sent) {
+        this.sentTo = verification.sentTo;
+        this.codeNote = `We mailed a new 6-digit code to ${verification.sentTo}.`;
+      } else if (verification?.reason === 'cooldown') {
+        this.codeNote = `No new code was sent: one went to ${user.email} less than a minute ago. Use it, or ask for a new one when the button allows.`;
+      } else if (verification) {
+        const minutes = Math.ceil(verification.resendAfterSeconds / 60);
+        this.codeNote = `No new code was sent: too many were asked for. Use the last code we mailed to ${user.email}, or ask again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
+      }
+      if (verification) this.#countdown(verification.resendAfterSeconds);
       this.#signedIn(user);
     });
 
@@ -332,6 +241,7 @@ export class BlogAccount extends LitElement {
         },
       });
       this.sentTo = verification.sentTo;
+      this.codeNote = `We mailed a 6-digit code to ${verification.sentTo}.`;
       this.#countdown(verification.resendAfterSeconds);
       this.#signedIn(user);
     });
@@ -348,8 +258,37 @@ export class BlogAccount extends LitElement {
     this.#run(async () => {
       const sent = await api.call('POST /auth/otp/send');
       this.sentTo = sent.sentTo;
+      this.codeNote = `We mailed a new 6-digit code to ${sent.sentTo}.`;
       this.#countdown(sent.resendAfterSeconds);
       this.notice = `A new code is on its way to ${sent.sentTo}.`;
+    });
+
+  /** Asks for a password reset code (the API answers the same whether or not the account exists). */
+  #sendReset(email: string): Promise<void> {
+    return this.#run(async () => {
+      const accepted = await api.call('POST /auth/password/forgot', { body: { email } });
+      this.#go('reset');
+      this.resetEmail = email;
+      this.#countdown(60);
+      this.notice = accepted.message;
+      void this.#focusFirst();
+    });
+  }
+
+  readonly #forgot = (event: SubmitEvent) => {
+    event.preventDefault();
+    const form = event.target;
+    if (form instanceof HTMLFormElement) void this.#sendReset(String(new FormData(form).get('email')));
+  };
+
+  readonly #reset = (event: SubmitEvent) =>
+    this.#submit(event, async (form) => {
+      await api.call('POST /auth/password/reset', {
+        body: { email: this.resetEmail, code: String(form.get('code')), password: String(form.get('password')) },
+      });
+      this.#go('signin');
+      this.notice = 'Your password is changed. Sign in with the new one.';
+      void this.#focusFirst('input[name="password"]');
     });
 
   readonly #signOut = () =>
@@ -361,7 +300,7 @@ export class BlogAccount extends LitElement {
       if (this.view === 'menu') this.#close();
     });
 
-  #field(name: string, label: string, type: string, autocomplete: string, note = ''): TemplateResult {
+  #field(name: string, label: string, type: string, autocomplete: string, note = '', value = ''): TemplateResult {
     const error = this.fieldErrors[name];
     return html`<label for=${name}>${label}</label>
       <input
@@ -369,6 +308,7 @@ export class BlogAccount extends LitElement {
         name=${name}
         type=${type}
         autocomplete=${autocomplete}
+        .value=${value}
         required
         aria-invalid=${error ? 'true' : 'false'}
         aria-describedby=${`${name}-note`}
@@ -394,12 +334,15 @@ export class BlogAccount extends LitElement {
     const user = this.user;
     if (user && !user.emailVerified) {
       return html`<h2 id="title">Verify your email</h2>
-        <p>We mailed a 6-digit code to <strong>${this.sentTo || user.email}</strong>. Enter it to start commenting.</p>
+        <p>
+          ${this.codeNote || html`Enter the 6-digit code we mailed to <strong>${this.sentTo || user.email}</strong>.`}
+          Verifying lets you comment.
+        </p>
         <form @submit=${this.#verify}>
           ${this.#field('code', 'Code', 'text', 'one-time-code', 'The code is valid for 10 minutes.')}
           <div class="row">
             <button type="submit" ?disabled=${this.busy}>Verify</button>
-            <button type="button" ?disabled=${this.busy || this.resendIn > 0} @click=${this.#resend}>
+            <button type="button" class="resend" ?disabled=${this.busy || this.resendIn > 0} @click=${this.#resend}>
               ${this.resendIn > 0 ? `Resend code in ${this.resendIn} s` : 'Resend code'}
             </button>
             <button type="button" class="link" @click=${this.#signOut}>Sign out</button>
@@ -409,7 +352,40 @@ export class BlogAccount extends LitElement {
     if (user) {
       return html`<h2 id="title">Your account</h2>
         <p>Signed in as <strong>${user.name}</strong> (${user.email}).</p>
-        <div class="row"><button type="button" ?disabled=${this.busy} @click=${this.#signOut}>Sign out</button></div>`;
+        <div class="row">
+          <button type="button" ?disabled=${this.busy} @click=${this.#signOut}>Sign out</button>
+          ${this.view === 'menu' ? html`<a class="provider" href="/account/">Account settings</a>` : nothing}
+        </div>`;
+    }
+    if (this.step === 'forgot') {
+      return html`<h2 id="title">Reset your password</h2>
+        <form @submit=${this.#forgot}>
+          ${this.#field('email', 'Email', 'email', 'email', 'We mail a code to this address if it has an account.')}
+          <div class="row">
+            <button type="submit" ?disabled=${this.busy}>Send code</button>
+            <button type="button" class="link" @click=${() => this.#go('signin')}>Back to sign in</button>
+          </div>
+        </form>`;
+    }
+    if (this.step === 'reset') {
+      return html`<h2 id="title">Choose a new password</h2>
+        <p>If <strong>${this.resetEmail}</strong> has an account, a 6-digit code is on its way there.</p>
+        <form @submit=${this.#reset}>
+          ${this.#field('code', 'Code', 'text', 'one-time-code', 'The code is valid for 10 minutes.')}
+          ${this.#field('password', 'New password', 'password', 'new-password', 'At least 10 characters, not a common one.')}
+          <div class="row">
+            <button type="submit" ?disabled=${this.busy}>Change password</button>
+            <button
+              type="button"
+              class="resend"
+              ?disabled=${this.busy || this.resendIn > 0}
+              @click=${() => this.#sendReset(this.resetEmail)}
+            >
+              ${this.resendIn > 0 ? `Send a new code in ${this.resendIn} s` : 'Send a new code'}
+            </button>
+            <button type="button" class="link" @click=${() => this.#go('signin')}>Back to sign in</button>
+          </div>
+        </form>`;
     }
     if (this.step === 'signup') {
       return html`<h2 id="title">Create an account</h2>
@@ -426,10 +402,12 @@ export class BlogAccount extends LitElement {
     }
     return html`<h2 id="title">Sign in</h2>
       <form @submit=${this.#signIn}>
-        ${this.#field('email', 'Email', 'email', 'email')} ${this.#field('password', 'Password', 'password', 'current-password')}
+        ${this.#field('email', 'Email', 'email', 'email', '', this.resetEmail)}
+        ${this.#field('password', 'Password', 'password', 'current-password')}
         <div class="row">
           <button type="submit" ?disabled=${this.busy}>Sign in</button>
           <button type="button" class="link" @click=${() => this.#go('signup')}>Create an account</button>
+          <button type="button" class="link" @click=${() => this.#go('forgot')}>Forgot your password?</button>
         </div>
       </form>
       ${this.#providerLinks()}`;

@@ -24,7 +24,7 @@ function storage(): Storage | null {
   }
 }
 
-const noViewer: CommentViewer = { liked: [], own: [], canPin: false, canModerate: false, total: 0 };
+const noViewer: CommentViewer = { liked: [], own: [], pending: [], canPin: false, canModerate: false, total: 0 };
 
 /**
  * A post's comments. On a post page the first page of threads is already in the HTML (the build
@@ -45,6 +45,10 @@ export class BlogComments extends LitElement implements CommentsHost {
   /** The post's slug: where its static comment pages are. */
   @property({ attribute: 'post-slug' })
   postSlug = '';
+
+  /** No new comments (the post's author closed them). */
+  @property({ type: Boolean })
+  closed = false;
 
   @state() user: User | null = null;
   @state() viewer: CommentViewer = noViewer;
@@ -243,16 +247,11 @@ export class BlogComments extends LitElement implements CommentsHost {
 
   #gate(): TemplateResult {
     const user = this.user;
+    if (this.closed) return html`<p class="gate">Comments are closed.</p>`;
     if (user?.emailVerified) return this.#composer('n', 'Add a comment', 'Post comment');
-    const ask = (label: string) =>
-      html`<a href=${ACCOUNT_PATH} @click=${(event: Event) => this.ask(event)}>${label}</a>`;
     return html`<p class="gate">
-        ${
-          user
-            ? html`Verify your email address to comment: we mailed a code to ${user.email}.
-            ${ask('Enter the code or get a new one')}.`
-            : html`${ask('Sign in')} to comment.`
-        }
+        <a href=${ACCOUNT_PATH} @click=${(event: Event) => this.ask(event)}>${user ? 'Verify your email address' : 'Sign in'}</a>
+        to comment.
       </p>
       ${this.#problem('n')}`;
   }
@@ -275,7 +274,7 @@ export class BlogComments extends LitElement implements CommentsHost {
     const key = `e${id}`;
     const mine = this.#own(id);
     const editable = own && mine !== undefined && Date.now() < Date.parse(mine.editableUntil) && !pending;
-    const hidden = comment.status !== 'visible';
+    const hidden = comment.status === 'hidden';
     const liked = this.viewer.liked.includes(id);
     return html`<article class="comment">
       ${this.#avatar(comment.author)}
@@ -287,7 +286,7 @@ export class BlogComments extends LitElement implements CommentsHost {
               >${commentDate(comment.createdAt)}</time
             ></a
           >${comment.editedAt ? ' · edited' : ''}${comment.pinnedAt ? html` · <span class="pin">Pinned</span>` : nothing}${
-            pending ? ' · saving…' : ''
+            pending ? ' · saving…' : comment.status === 'pending' ? ' · waiting for approval' : ''
           }
         </p>
         ${

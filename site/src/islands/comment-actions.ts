@@ -6,7 +6,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { commentAnchor } from '../lib/comments';
 import { ACCOUNT_PATH } from '../lib/routes';
 import { ApiRequestError, api, errorText } from './api';
-import { drafts } from './comment-composer';
+import { type ComposeSubmitDetail, drafts } from './comment-composer';
 import './comment-notify';
 import type { CommentsHost, Found, Key, Problem } from './comments-host';
 import type { Comment, CommentThread } from './types';
@@ -55,7 +55,12 @@ function closeForm(host: CommentsHost): void {
   host.open = null;
 }
 
-async function submit(host: CommentsHost, key: Key, body: string): Promise<void> {
+async function submit(
+  host: CommentsHost,
+  key: Key,
+  body: string,
+  spam: Pick<ComposeSubmitDetail, 'website' | 'elapsedMs'>,
+): Promise<void> {
   if (!body) return setProblem(host, key, { text: 'Write something first.', code: 'empty' });
   setProblem(host, key, null);
   if (key.startsWith('e')) return edit(host, Number(key.slice(1)), body, key);
@@ -97,8 +102,10 @@ async function submit(host: CommentsHost, key: Key, body: string): Promise<void>
   try {
     const saved = await api.call('POST /posts/:idOrSlug/comments', {
       params: { idOrSlug: host.postId },
-      body: { body, parentId: replyTo?.id ?? threadId },
+      body: { body, parentId: replyTo?.id ?? threadId, website: spam.website, elapsedMs: spam.elapsedMs },
     });
+    // Waiting for approval: only this reader sees it, and it does not count yet.
+    if (saved.status === 'pending') adjustTotal(host, -1);
     // Threads need their (empty) replies; on a reply the field is unused.
     const fresh: CommentThread = { ...saved, replies: [] };
     const index = list.indexOf(temp);
@@ -227,7 +234,7 @@ export function composer(
     draft-key=${draftKey(host, key)}
     .value=${host.retry.get(key) ?? opts.value ?? ''}
     .replyTo=${to ? { anchor: commentAnchor(to.id), name: to.author.name } : null}
-    @compose-submit=${(event: CustomEvent<{ text: string }>) => submit(host, key, event.detail.text)}
+    @compose-submit=${(event: CustomEvent<ComposeSubmitDetail>) => submit(host, key, event.detail.text, event.detail)}
     @compose-cancel=${() => closeForm(host)}
   ></comment-composer>${key === 'n' ? html`<comment-notify post-id=${host.postId}></comment-notify>` : nothing}`;
 }
@@ -311,6 +318,14 @@ export function problem(host: CommentsHost, key: Key): TemplateResult | typeof n
 export async function loadViewer(host: CommentsHost): Promise<void> {
   try {
     host.viewer = await api.call('GET /posts/:idOrSlug/comments/viewer', { params: { idOrSlug: host.postId } });
+    // Their comments waiting for approval, with their badge: new threads after the others,
+    // replies in their thread (nobody else's pages have them).
+    for (const waiting of host.viewer.pending) {
+      if (find(host, waiting.id)) continue;
+      const parent = waiting.parentId === null ? undefined : thread(host, waiting.parentId);
+      if (parent) parent.replies.push(waiting);
+      else if (waiting.parentId === null) host.fresh = [...host.fresh, { ...waiting, replies: [] }];
+    }
     // The static page is behind (the re-render of a change, the reader's own comment perhaps, is
     // under way): this reader reads the API's pages.
     if (host.viewer.total !== host.total) host.readFromApi();

@@ -16,9 +16,13 @@ export function drafts(): Storage | null {
   }
 }
 
-/** Detail of `compose-submit`: the text to post (trimmed). */
+/** Detail of `compose-submit`: the text to post (trimmed), and what the spam rules look at. */
 export interface ComposeSubmitDetail {
   text: string;
+  /** The honeypot's content: empty unless a bot filled in every field. */
+  website: string;
+  /** How long the form was open before this submission. */
+  elapsedMs: number;
 }
 
 /**
@@ -49,8 +53,12 @@ export class CommentComposer extends LitElement {
     return this;
   }
 
+  /** When the form opened (or was last emptied): the API refuses a comment sent within seconds. */
+  #openedAt = Date.now();
+
   override connectedCallback(): void {
     super.connectedCallback();
+    this.#openedAt = Date.now();
     this.text = (this.draftKey && drafts()?.getItem(this.draftKey)) || this.value;
   }
 
@@ -58,6 +66,7 @@ export class CommentComposer extends LitElement {
   clear(): void {
     this.#set('');
     this.previewing = false;
+    this.#openedAt = Date.now();
   }
 
   /** After a refusal: the text back, to fix and post again. */
@@ -82,7 +91,9 @@ export class CommentComposer extends LitElement {
   }
 
   #submit(): void {
-    this.dispatchEvent(new CustomEvent<ComposeSubmitDetail>('compose-submit', { detail: { text: this.text.trim() } }));
+    const website = this.querySelector<HTMLInputElement>('input[name="website"]')?.value ?? '';
+    const detail = { text: this.text.trim(), website, elapsedMs: Date.now() - this.#openedAt };
+    this.dispatchEvent(new CustomEvent<ComposeSubmitDetail>('compose-submit', { detail }));
     this.previewing = false;
   }
 
@@ -142,6 +153,9 @@ export class CommentComposer extends LitElement {
           </div>`
           : nothing
       }
+      <p class="hp" aria-hidden="true">
+        <label>Leave this empty <input name="website" tabindex="-1" autocomplete="off" /></label>
+      </p>
       <div class="actions">
         <button type="submit">${this.submitLabel}</button>
         <button type="button" aria-pressed=${this.previewing} @click=${() => this.#preview()}>Preview</button>

@@ -6,7 +6,7 @@ import type { User } from './types';
 export type { User };
 
 /** What the account dialog should show when another island opens it. */
-export type AccountStep = 'signin' | 'signup';
+export type AccountStep = 'signin' | 'signup' | 'forgot' | 'reset';
 
 /** Detail of `blog-auth-changed`: the signed-in user after the change, or null when signed out. */
 export interface AuthChangedDetail {

@@ -304,6 +304,21 @@ describe('linking to an existing account by email', () => {
     expect(await c.t.db.models.User.count({ where: { email: existing.email } })).toBe(1);
   });
 
+  it('refuses a new account from an email domain an admin banned, and still signs in existing ones', async () => {
+    const domain = `${unique('banned-domain')}.example`;
+    const existing = await c.t.factories.user({ email: `old@${domain}` });
+    await c.t.db.models.Ban.create({ kind: 'email_domain', value: domain, createdBy: null, expiresAt: null });
+    const account = buildAccount({ email: `new@${domain}` });
+    c.idp.signInAs(account);
+    const flow = await runSignIn(c.t);
+    expect(flow.authError).toBe('banned');
+    expect(await c.t.db.models.User.count({ where: { email: `new@${domain}` } })).toBe(0);
+    expect(await c.t.db.models.Identity.count({ where: { subject: account.sub } })).toBe(0);
+    // An account from before the ban links and signs in (the ban refuses sign-ups and comments).
+    c.idp.signInAs(buildAccount({ email: existing.email }));
+    expect((await runSignIn(c.t)).authError).toBeNull();
+  });
+
   it('refuses to link to a banned account', async () => {
     const banned = await c.t.factories.user({ email: `${unique('banned')}@mail.example`, banned: true });
     c.idp.signInAs(buildAccount({ email: banned.email }));

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Config, OidcProviderConfig } from '../../config.js';
 import type { Database } from '../../db/index.js';
 import type { User } from '../../db/models/index.js';
+import type { ModerationService } from '../../features/moderation/service.js';
 import type { Clock } from '../../lib/clock.js';
 import { normalizeDisplayName, refuseStaffLookalike } from '../../lib/display-name.js';
 import { notFound } from '../../lib/errors.js';
@@ -92,6 +93,8 @@ export interface OidcServiceDeps {
   logger: Logger;
   sessions: SessionStore;
   options?: OidcOptions;
+  /** Admins' bans by address and email domain refuse a new account. */
+  bans?: Pick<ModerationService, 'assertNotBanned'>;
 }
 
 export type OidcService = ReturnType<typeof createOidcService>;
@@ -159,7 +162,7 @@ function exchangeFailure(error: unknown, client: typeof OpenIdClient): OidcLogin
  * discovered once per app instance.
  */
 export function createOidcService(deps: OidcServiceDeps) {
-  const { config, db, clock, logger, sessions } = deps;
+  const { config, db, clock, logger, sessions, bans } = deps;
   const options = deps.options ?? {};
   const timeout = options.timeoutSeconds ?? 10;
   const providers = new Map(config.oidcProviders.map((provider) => [provider.id, provider]));
@@ -282,6 +285,7 @@ export function createOidcService(deps: OidcServiceDeps) {
     provider: OidcProviderConfig,
     claims: IdentityClaims,
     transaction: Transaction,
+    ip: string,
   ): Promise<User> {
     const { User, Identity, Session } = db.models;
     const now = clock();
@@ -330,6 +334,13 @@ export function createOidcService(deps: OidcServiceDeps) {
     } catch {
       name = `${name.slice(0, 60)} (${provider.name})`.slice(0, 80);
     }
+    if (bans) {
+      try {
+        await bans.assertNotBanned({ ...(ip ? { ip } : {}), ...(email ? { email } : {}) }, { transaction });
+      } catch (error) {
+        throw new OidcLoginError('banned', 'a new account refused by a ban', { cause: error });
+      }
+    }
     const user = await User.create(
       {
         email: email ?? placeholderEmail(provider.id, claims.sub),
@@ -350,7 +361,7 @@ export function createOidcService(deps: OidcServiceDeps) {
     for (let attempt = 1; ; attempt++) {
       try {
         return await db.transaction(async (transaction) => {
-          const user = await findOrCreateUser(provider, claims, transaction);
+          const user = await findOrCreateUser(provider, claims, transaction, input.meta.ip ?? '');
           if (input.previousSessionId) await sessions.revoke(input.previousSessionId, transaction);
           const { token, session } = await sessions.create(user.id, input.meta, transaction);
           return { user, token, expiresAt: session.expiresAt };

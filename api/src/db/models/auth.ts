@@ -34,6 +34,8 @@ export class Session extends Model<InferAttributes<Session>, InferCreationAttrib
   declare expiresAt: Date;
   declare userAgent: CreationOptional<string>;
   declare ip: CreationOptional<string>;
+  /** When the session was last used (null: not since it was created); see sessions.ts. */
+  declare lastSeenAt: CreationOptional<Date | null>;
   declare createdAt: CreationOptional<Date>;
 
   declare user?: NonAttribute<User>;
@@ -45,10 +47,11 @@ export const sessionAttributes: ModelAttributes<Session, InferAttributes<Session
   expiresAt: { type: DataTypes.DATE, allowNull: false },
   userAgent: { type: DataTypes.STRING(300), allowNull: false, defaultValue: '' },
   ip: { type: DataTypes.STRING(64), allowNull: false, defaultValue: '' },
+  lastSeenAt: { type: DataTypes.DATE, allowNull: true },
   createdAt: DataTypes.DATE,
 };
 
-export const OTP_PURPOSES = ['verify_email', 'reset_password'] as const;
+export const OTP_PURPOSES = ['verify_email', 'reset_password', 'change_email'] as const;
 export type OtpPurpose = (typeof OTP_PURPOSES)[number];
 
 /** A one-time code sent by mail, stored hashed. */
@@ -60,6 +63,8 @@ export class OtpCode extends Model<InferAttributes<OtpCode>, InferCreationAttrib
   declare expiresAt: Date;
   declare attempts: CreationOptional<number>;
   declare sentAt: Date;
+  /** The new address of a `change_email` code (null for the other purposes). */
+  declare target: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
 }
 
@@ -71,6 +76,7 @@ export const otpCodeAttributes: ModelAttributes<OtpCode, InferAttributes<OtpCode
   expiresAt: { type: DataTypes.DATE, allowNull: false },
   attempts: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
   sentAt: { type: DataTypes.DATE, allowNull: false },
+  target: { type: DataTypes.STRING(254), allowNull: true },
   createdAt: DataTypes.DATE,
 };
 

@@ -11,7 +11,7 @@ import {
 import type { Post } from './post.js';
 import type { User } from './user.js';
 
-export const COMMENT_STATUSES = ['visible', 'hidden'] as const;
+export const COMMENT_STATUSES = ['visible', 'hidden', 'pending', 'rejected'] as const;
 export type CommentStatus = (typeof COMMENT_STATUSES)[number];
 
 export class Comment extends Model<InferAttributes<Comment>, InferCreationAttributes<Comment>> {
@@ -29,6 +29,10 @@ export class Comment extends Model<InferAttributes<Comment>, InferCreationAttrib
   declare likesCount: CreationOptional<number>;
   /** Set while the thread is pinned (shown first); top-level comments only. */
   declare pinnedAt: CreationOptional<Date | null>;
+  /** Why it waits for approval or was rejected (first_comment, forbidden_word: …); null when shown at once. */
+  declare moderationReason: CreationOptional<string | null>;
+  /** A keyed hash of the address it was sent from (ModerationService.ipHash), never the address. */
+  declare ipHash: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -47,6 +51,8 @@ export const commentAttributes: ModelAttributes<Comment, InferAttributes<Comment
   editedAt: { type: DataTypes.DATE, allowNull: true, defaultValue: null },
   likesCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
   pinnedAt: { type: DataTypes.DATE, allowNull: true, defaultValue: null },
+  moderationReason: { type: DataTypes.STRING(200), allowNull: true, defaultValue: null },
+  ipHash: { type: DataTypes.STRING(64), allowNull: true, defaultValue: null },
   createdAt: DataTypes.DATE,
   updatedAt: DataTypes.DATE,
 };

@@ -11,6 +11,14 @@ import {
 } from './auth.js';
 import { Category, categoryAttributes } from './category.js';
 import { Comment, CommentLike, commentAttributes, commentLikeAttributes } from './comment.js';
+import {
+  Ban,
+  banAttributes,
+  ModerationEvent,
+  moderationEventAttributes,
+  SiteSetting,
+  siteSettingAttributes,
+} from './moderation.js';
 import { AuditLog, auditLogAttributes, BuildEvent, buildEventAttributes, Job, jobAttributes } from './ops.js';
 import { Post, postAttributes } from './post.js';
 import {
@@ -27,17 +35,20 @@ import { User, userAttributes } from './user.js';
 
 export type { OtpPurpose } from './auth.js';
 export type { CommentStatus } from './comment.js';
+export type { BanKind } from './moderation.js';
 export type { PostStatus } from './post.js';
 export type { SubscriptionKind } from './subscription.js';
 export type { UserRole } from './user.js';
 export {
   AuditLog,
+  Ban,
   BuildEvent,
   Category,
   Comment,
   CommentLike,
   Identity,
   Job,
+  ModerationEvent,
   NewsletterDelivery,
   NewsletterSend,
   NotificationEvent,
@@ -45,6 +56,7 @@ export {
   Post,
   RateLimit,
   Session,
+  SiteSetting,
   Subscription,
   User,
 };
@@ -116,6 +128,23 @@ export function initModels(sequelize: Sequelize) {
     updatedAt: false,
   });
 
+  class BanModel extends Ban {}
+  BanModel.init(banAttributes, { ...common, modelName: 'Ban', tableName: 'bans', updatedAt: false });
+  class ModerationEventModel extends ModerationEvent {}
+  ModerationEventModel.init(moderationEventAttributes, {
+    ...common,
+    modelName: 'ModerationEvent',
+    tableName: 'moderation_events',
+    updatedAt: false,
+  });
+  class SiteSettingModel extends SiteSetting {}
+  SiteSettingModel.init(siteSettingAttributes, {
+    ...common,
+    modelName: 'SiteSetting',
+    tableName: 'site_settings',
+    createdAt: false,
+  });
+
   // Subscriptions (migration 0006)
   class SubscriptionModel extends Subscription {}
   SubscriptionModel.init(subscriptionAttributes, {
@@ -165,6 +194,9 @@ export function initModels(sequelize: Sequelize) {
     BuildEvent: BuildEventModel,
     Job: JobModel,
     AuditLog: AuditLogModel,
+    Ban: BanModel,
+    ModerationEvent: ModerationEventModel,
+    SiteSetting: SiteSettingModel,
     Subscription: SubscriptionModel,
     NotificationEvent: NotificationEventModel,
     NewsletterSend: NewsletterSendModel,

@@ -30,6 +30,10 @@ export class Post extends Model<InferAttributes<Post>, InferCreationAttributes<P
   declare publishedAt: CreationOptional<Date | null>;
   /** Visible comments on this post (kept by the Comment hooks). */
   declare commentsCount: CreationOptional<number>;
+  /** This post's moderation mode (open | first | all); null: the site's COMMENT_MODERATION. */
+  declare commentModeration: CreationOptional<'open' | 'first' | 'all' | null>;
+  /** No new comments; the existing ones stay. */
+  declare commentsClosed: CreationOptional<boolean>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -50,6 +54,8 @@ export const postAttributes: ModelAttributes<Post, InferAttributes<Post>> = {
   status: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'draft' },
   publishedAt: { type: DataTypes.DATE, allowNull: true, defaultValue: null },
   commentsCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+  commentModeration: { type: DataTypes.STRING(8), allowNull: true, defaultValue: null },
+  commentsClosed: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
   createdAt: DataTypes.DATE,
   updatedAt: DataTypes.DATE,
 };

@@ -3,6 +3,7 @@ import { expectError, read } from '../../../test/admin.js';
 import { createTestContext, type TestContext } from '../../../test/app.js';
 import type { Comment, Post, User } from '../../db/models/index.js';
 import { PostListSchema } from '../posts/schema.js';
+import { AdminCommentListSchema } from './content.schema.js';
 import { AdminStatsSchema, BulkResultSchema } from './schema.js';
 import { AdminUserDetailSchema } from './users.schema.js';
 
@@ -19,6 +20,10 @@ interface Fixture {
   author: User;
   post: Post;
   comment: Comment;
+  /** Waiting for approval. */
+  waiting: Comment;
+  /** A ban's id. */
+  ban: number;
 }
 
 async function fixture(): Promise<Fixture> {
@@ -26,7 +31,14 @@ async function fixture(): Promise<Fixture> {
   const target = await t.factories.user();
   const post = await t.factories.post(author);
   const comment = await t.factories.comment(post, target);
-  return { target, author, post, comment };
+  const waiting = await t.factories.comment(post, target, { status: 'pending' });
+  const ban = await t.db.models.Ban.create({
+    kind: 'email_domain',
+    value: `${Math.random().toString(36).slice(2)}.example`,
+    createdBy: null,
+    expiresAt: null,
+  });
+  return { target, author, post, comment, waiting, ban: ban.id };
 }
 
 interface AdminRoute {
@@ -71,6 +83,42 @@ const ROUTES: AdminRoute[] = [
     ok: 200,
   },
   { name: 'DELETE /api/admin/comments/:id', path: (fx) => `/api/admin/comments/${fx.comment.id}`, ok: 204 },
+  {
+    name: 'POST /api/admin/comments/:id/approve',
+    path: (fx) => `/api/admin/comments/${fx.waiting.id}/approve`,
+    ok: 200,
+  },
+  {
+    name: 'POST /api/admin/comments/:id/reject',
+    path: (fx) => `/api/admin/comments/${fx.waiting.id}/reject`,
+    ok: 200,
+  },
+  {
+    name: 'POST /api/admin/comments/purge',
+    path: () => '/api/admin/comments/purge',
+    json: (fx) => ({ userId: fx.target.id }),
+    ok: 200,
+  },
+  { name: 'GET /api/admin/moderation/settings', path: () => '/api/admin/moderation/settings', ok: 200 },
+  {
+    name: 'PUT /api/admin/moderation/settings',
+    path: () => '/api/admin/moderation/settings',
+    json: () => ({ forbiddenWords: [] }),
+    ok: 200,
+  },
+  { name: 'GET /api/admin/moderation/log', path: () => '/api/admin/moderation/log', ok: 200 },
+  { name: 'GET /api/admin/bans', path: () => '/api/admin/bans', ok: 200 },
+  {
+    name: 'POST /api/admin/bans',
+    path: () => '/api/admin/bans',
+    json: () => ({ kind: 'email_domain', value: `${Math.random().toString(36).slice(2)}.example` }),
+    ok: 201,
+  },
+  {
+    name: 'DELETE /api/admin/bans/:id',
+    path: (fx) => `/api/admin/bans/${fx.ban}`,
+    ok: 204,
+  },
 ];
 
 /** What any admin route could change about a fixture. */
@@ -80,6 +128,8 @@ async function snapshot(fx: Fixture) {
   return {
     target: target && { role: target.role, bannedAt: target.bannedAt, verified: target.emailVerifiedAt !== null },
     comment: comment?.status ?? null,
+    waiting: (await t.db.models.Comment.findByPk(fx.waiting.id))?.status ?? null,
+    ban: (await t.db.models.Ban.findByPk(fx.ban)) !== null,
     audit: await t.db.models.AuditLog.count(),
   };
 }
@@ -117,10 +167,28 @@ describe('who may use the admin API', () => {
     await expectRefusedEverywhere(await t.factories.user(), 403, 'forbidden');
   });
 
-  it('answers an author with 403 everywhere but the post list', async () => {
+  it('answers an author with 403 everywhere but the post list and their own posts’ queue', async () => {
     const author = await t.factories.user({ role: 'author' });
-    await expectRefusedEverywhere(author, 403, 'forbidden', new Set(['GET /api/admin/posts']));
+    const queue = [
+      'GET /api/admin/comments',
+      'POST /api/admin/comments/:id/approve',
+      'POST /api/admin/comments/:id/reject',
+    ];
+    await expectRefusedEverywhere(author, 403, 'forbidden', new Set(['GET /api/admin/posts', ...queue]));
     await read(await t.request('GET', '/api/admin/posts', { as: author }), 200, PostListSchema);
+    // Another author's post: its queue is not theirs to see or decide.
+    const fx = await fixture();
+    const before = await snapshot(fx);
+    const list = await read(await t.request('GET', '/api/admin/comments', { as: author }), 200, AdminCommentListSchema);
+    expect(list.items).toEqual([]);
+    for (const action of ['approve', 'reject']) {
+      await expectError(
+        await t.request('POST', `/api/admin/comments/${fx.waiting.id}/${action}`, { as: author }),
+        404,
+        'not_found',
+      );
+    }
+    expect(await snapshot(fx)).toEqual(before);
   });
 
   it('answers an unverified admin with 403 email_not_verified', async () => {

@@ -4,7 +4,17 @@ import type { Database } from '../../db/index.js';
 import type { AuditLog, User } from '../../db/models/index.js';
 import type { Clock } from '../../lib/clock.js';
 
-export type AuditTargetType = 'user' | 'post' | 'comment' | 'category' | 'counts' | 'users' | 'posts' | 'comments';
+export type AuditTargetType =
+  | 'user'
+  | 'post'
+  | 'comment'
+  | 'category'
+  | 'counts'
+  | 'users'
+  | 'posts'
+  | 'comments'
+  | 'ban'
+  | 'site';
 
 export interface AuditEvent {
   /** `resource.verb` (user.ban, comment.hide), or a bare verb for whole-site actions (recount, bulk). */

@@ -12,6 +12,7 @@ export function presentAdminComment(comment: Comment, post: CommentPostRef): Adm
     parentId: comment.parentId,
     author: presentAuthor(comment.author),
     status: comment.status,
+    moderationReason: comment.moderationReason,
     bodyMarkdown: comment.bodyMarkdown,
     bodyHtml: comment.bodyHtml,
     createdAt: comment.createdAt.toISOString(),

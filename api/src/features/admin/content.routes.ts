@@ -29,7 +29,9 @@ const listComments = createRoute({
   method: 'get',
   path: '/admin/comments',
   tags,
-  summary: 'The moderation queue: comments of every status, filtered and searched (admins)',
+  summary: 'The moderation queue: comments of every status, filtered and searched',
+  description:
+    'Admins see every comment; authors see the comments on their own posts (`status=pending`: those waiting for their approval).',
   request: { query: AdminCommentQuerySchema },
   responses: { 200: jsonResponse(AdminCommentListSchema, 'A page of comments'), ...errorResponses(400, 401, 403) },
 });
@@ -42,6 +44,19 @@ const hideRoute = (action: 'hide' | 'unhide') =>
     summary: action === 'hide' ? 'Hide a comment (admins)' : 'Show a hidden comment again (admins)',
     request: { params: IdParam },
     responses: { 200: jsonResponse(AdminCommentSchema, 'The comment'), ...errorResponses(400, 401, 403, 404) },
+  });
+
+const reviewRoute = (action: 'approve' | 'reject') =>
+  createRoute({
+    method: 'post',
+    path: `/admin/comments/{id}/${action}`,
+    tags,
+    summary:
+      action === 'approve'
+        ? "Approve a waiting (or rejected) comment: it shows and counts from now on (admins and the post's author)"
+        : "Reject a waiting comment: it never shows (admins and the post's author)",
+    request: { params: IdParam },
+    responses: { 200: jsonResponse(AdminCommentSchema, 'The comment'), ...errorResponses(400, 401, 403, 404, 409) },
   });
 
 const deleteComment = createRoute({
@@ -67,9 +82,9 @@ export function adminContentRoutes(admin: AdminService, comments: CommentService
       return c.json(pageOf(rows.map(presentPostSummary), query, total), 200);
     })
     .openapi(listComments, async (c) => {
-      requireRole(c, 'admin');
+      const viewer = requireRole(c, 'author', 'admin');
       const query = c.req.valid('query');
-      const { rows, posts, total } = await admin.content.listComments(query);
+      const { rows, posts, total } = await admin.content.listComments(query, viewer);
       const items = rows.flatMap((row) => {
         const post = posts.get(row.postId);
         return post ? [presentAdminComment(row, post)] : [];
@@ -86,6 +101,18 @@ export function adminContentRoutes(admin: AdminService, comments: CommentService
       const actor = requireRole(c, 'admin');
       const { id } = c.req.valid('param');
       await comments.setStatus(id, 'visible', { actor });
+      return c.json(await comment(id), 200);
+    })
+    .openapi(reviewRoute('approve'), async (c) => {
+      const actor = requireRole(c, 'author', 'admin');
+      const { id } = c.req.valid('param');
+      await comments.review(id, 'approve', { actor });
+      return c.json(await comment(id), 200);
+    })
+    .openapi(reviewRoute('reject'), async (c) => {
+      const actor = requireRole(c, 'author', 'admin');
+      const { id } = c.req.valid('param');
+      await comments.review(id, 'reject', { actor });
       return c.json(await comment(id), 200);
     })
     .openapi(deleteComment, async (c) => {

@@ -72,8 +72,14 @@ export function createAdminContentService({ db }: AdminContentServiceDeps) {
     },
 
     /** The moderation queue: every status, newest first by default; three queries whatever the page size. */
-    async listComments(query: AdminCommentQuery) {
+    /** A page of the queue: every comment for admins, those on their own posts for authors. */
+    async listComments(query: AdminCommentQuery, viewer: User) {
       const where: WhereOptions<Comment>[] = [];
+      if (viewer.role !== 'admin') {
+        where.push({
+          postId: { [Op.in]: db.sequelize.literal(`(SELECT id FROM posts WHERE author_id = ${Number(viewer.id)})`) },
+        });
+      }
       if (query.post !== undefined) where.push({ postId: query.post });
       if (query.author !== undefined) where.push({ authorId: query.author });
       if (query.status) where.push({ status: query.status });

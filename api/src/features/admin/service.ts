@@ -1,4 +1,4 @@
-import { Op } from 'sequelize';
+import { Op, type Transaction } from 'sequelize';
 import type { SessionStore } from '../../auth/sessions.js';
 import type { Database } from '../../db/index.js';
 import type { User } from '../../db/models/index.js';
@@ -8,6 +8,8 @@ import { ApiError, unprocessable } from '../../lib/errors.js';
 import type { WriteContext } from '../../lib/write-context.js';
 import { type AnnouncedPosts, type CommentEvents, withAnnounced } from '../comments/events.js';
 import type { CommentService } from '../comments/service.js';
+import type { PurgeRequest } from '../moderation/schema.js';
+import type { ModerationService } from '../moderation/service.js';
 import type { PostService } from '../posts/service.js';
 import { presentBuild } from '../publishing/service.js';
 import type { AuditLogger } from './audit.js';
@@ -33,6 +35,8 @@ export interface AdminServiceDeps {
   comments: CommentService;
   /** A user's deletion takes their comments and likes: their posts' comments events. */
   commentEvents: CommentEvents;
+  /** The decision log (purges). */
+  moderation: ModerationService;
 }
 
 export type AdminService = ReturnType<typeof createAdminService>;
@@ -44,7 +48,16 @@ export type AdminService = ReturnType<typeof createAdminService>;
 type BulkOperation = (id: number, context: Required<WriteContext>) => Promise<number[] | undefined>;
 
 /** The admin area: users, content, stats, audit log, recount and bulk actions. */
-export function createAdminService({ db, clock, sessions, audit, posts, comments, commentEvents }: AdminServiceDeps) {
+export function createAdminService({
+  db,
+  clock,
+  sessions,
+  audit,
+  posts,
+  comments,
+  commentEvents,
+  moderation,
+}: AdminServiceDeps) {
   const { User: UserModel, Post, Comment, BuildEvent } = db.models;
   const users = createAdminUserService({ db, clock, sessions, audit, commentEvents });
   const content = createAdminContentService({ db });
@@ -63,6 +76,8 @@ export function createAdminService({ db, clock, sessions, audit, posts, comments
     'comments.hide': (id, context) => comments.setStatus(id, 'hidden', context).then(none),
     'comments.unhide': (id, context) => comments.setStatus(id, 'visible', context).then(none),
     'comments.delete': async (id, context) => (await comments.remove(id, context)).replyIds,
+    'comments.approve': (id, context) => comments.review(id, 'approve', context).then(none),
+    'comments.reject': (id, context) => comments.review(id, 'reject', context).then(none),
   };
   const bulkOperation = (resource: BulkResource, action: BulkAction): BulkOperation | null =>
     (BULK_ACTIONS[resource] as readonly string[]).includes(action) ? (BULK[`${resource}.${action}`] ?? null) : null;
@@ -75,7 +90,7 @@ export function createAdminService({ db, clock, sessions, audit, posts, comments
     /** Counts for the dashboard and the most recent build. */
     async stats(): Promise<AdminStats> {
       const notNull = { [Op.ne]: null };
-      const [total, verified, banned, user, author, admin, draft, published, visible, hidden, lastBuild] =
+      const [total, verified, banned, user, author, admin, draft, published, visible, hidden, pending, lastBuild] =
         await Promise.all([
           UserModel.count(),
           UserModel.count({ where: { emailVerifiedAt: notNull } }),
@@ -87,6 +102,7 @@ export function createAdminService({ db, clock, sessions, audit, posts, comments
           Post.count({ where: { status: 'published' } }),
           Comment.count({ where: { status: 'visible' } }),
           Comment.count({ where: { status: 'hidden' } }),
+          Comment.count({ where: { status: 'pending' } }),
           BuildEvent.findOne({
             order: [
               ['createdAt', 'DESC'],
@@ -97,7 +113,7 @@ export function createAdminService({ db, clock, sessions, audit, posts, comments
       return {
         users: { total, verified, banned, byRole: { user, author, admin } },
         posts: { total: draft + published, draft, published },
-        comments: { total: visible + hidden, visible, hidden },
+        comments: { total: visible + hidden + pending, visible, hidden, pending },
         lastBuild: lastBuild ? presentBuild(lastBuild) : null,
       };
     },
@@ -122,6 +138,50 @@ export function createAdminService({ db, clock, sessions, audit, posts, comments
      * Each applied id writes its own audit row, and the batch one `bulk` row.
      */
     async bulk(actor: User, request: BulkRequest): Promise<BulkResult> {
+      return this.runBulk(actor, request);
+    },
+
+    /**
+     * "Delete everything from this user / this address": every comment the user wrote, or that
+     * came from the address (matched by its keyed hash), deleted as one bulk action (per-id
+     * results; a reply that went with its thread says so), audited and logged.
+     */
+    async purge(actor: User, target: PurgeRequest): Promise<BulkResult> {
+      const ids = await comments.idsFrom(target);
+      const result = await this.runBulk(actor, { resource: 'comments', action: 'delete', ids }, async (t) => {
+        await audit.write(
+          actor,
+          {
+            action: 'comment.purge',
+            targetType: 'comments',
+            targetId: null,
+            details:
+              target.userId !== undefined
+                ? { userId: target.userId, comments: ids.length }
+                : { ip: true, comments: ids.length },
+          },
+          t,
+        );
+        await moderation.log(
+          {
+            decision: 'purged',
+            reason: target.userId !== undefined ? 'user' : 'address',
+            detail: `${ids.length} comments`,
+            userId: target.userId ?? null,
+            actorId: actor.id,
+          },
+          t,
+        );
+      });
+      return result;
+    },
+
+    /** The bulk runner (no id limit when called from inside the API, e.g. purge). */
+    async runBulk(
+      actor: User,
+      request: Pick<BulkRequest, 'resource' | 'action' | 'ids'>,
+      also?: (transaction: Transaction) => Promise<void>,
+    ): Promise<BulkResult> {
       const operation = bulkOperation(request.resource, request.action);
       if (!operation) {
         const allowed = BULK_ACTIONS[request.resource].join(', ');
@@ -131,6 +191,7 @@ export function createAdminService({ db, clock, sessions, audit, posts, comments
       }
       const ids = [...new Set(request.ids)];
       const results = await db.transaction(async (outer) => {
+        if (also) await also(outer);
         const results: BulkItemResult[] = [];
         const announced: AnnouncedPosts = new Set();
         // Rows an earlier id took with it (a deleted comment's replies).

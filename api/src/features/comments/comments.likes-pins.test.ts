@@ -249,7 +249,7 @@ describe('GET /api/posts/:idOrSlug/comments/viewer', () => {
   it('tells anonymous readers nothing, readers what they like and may still edit, editors what they may do', async () => {
     const { author, writer, post, comment } = await scene();
     const admin = await t.factories.user({ role: 'admin' });
-    const empty = { liked: [], own: [], canPin: false, canModerate: false, total: expect.any(Number) };
+    const empty = { liked: [], own: [], pending: [], canPin: false, canModerate: false, total: expect.any(Number) };
     expect(await read(await t.request('GET', `/api/posts/${post.id}/comments/viewer`), CommentViewerSchema)).toEqual(
       empty,
     );

@@ -89,10 +89,11 @@ describe('a comment racing a deletion', () => {
       const cookie = await t.factories.sessionCookie(doomed);
       const [deleted, ...comments] = await Promise.all([
         t.request('DELETE', `/api/admin/users/${doomed.id}`, { as: admin }),
-        ...Array.from({ length: 4 }, () =>
+        ...Array.from({ length: 4 }, (_, i) =>
           t.request('POST', `/api/posts/${post.id}/comments`, {
             as: cookie,
-            json: { body: 'Last words.' },
+            // Four different comments: the same body twice would be a duplicate (409).
+            json: { body: `Last words, take ${i}.` },
             headers: fromAnywhere(),
           }),
         ),

@@ -53,11 +53,12 @@ function avatarOf(author: NonNullable<CommentLike['author']>, avatars: AvatarMod
 
 /**
  * A comment as readers see it: hidden ones keep their place but lose their body; the viewer's own
- * carry their Markdown and until when they can still be edited.
+ * carry their Markdown and, once visible, until when they can still be edited.
  */
 export function presentComment(comment: CommentLike, { viewer, editWindowSeconds, avatars }: CommentView): CommentOut {
   if (!comment.author) throw new Error('presentComment needs the author included');
-  const hidden = comment.status !== 'visible';
+  // A pending comment is presented only to its author (and in the admin queue), body and all.
+  const hidden = comment.status === 'hidden' || comment.status === 'rejected';
   const own = viewer !== null && viewer.id === comment.authorId;
   return {
     id: comment.id,
@@ -68,12 +69,14 @@ export function presentComment(comment: CommentLike, { viewer, editWindowSeconds
     bodyHtml: hidden ? '' : comment.bodyHtml,
     likesCount: comment.likesCount,
     pinnedAt: comment.pinnedAt ? comment.pinnedAt.toISOString() : null,
-    ...(own && !hidden
+    ...(own && comment.status === 'visible'
       ? {
           bodyMarkdown: comment.bodyMarkdown,
           editableUntil: new Date(comment.createdAt.getTime() + editWindowSeconds * 1000).toISOString(),
         }
-      : {}),
+      : own && comment.status === 'pending'
+        ? { bodyMarkdown: comment.bodyMarkdown }
+        : {}),
     createdAt: comment.createdAt.toISOString(),
     editedAt: comment.editedAt ? comment.editedAt.toISOString() : null,
   };

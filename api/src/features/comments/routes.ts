@@ -171,7 +171,12 @@ export function commentRoutes(
       })
       // Before /posts/{idOrSlug}/comments' own methods would claim the path: a fixed segment, no clash.
       .openapi(viewerState, async (c) => {
-        return c.json(await comments.viewerState(c.req.valid('param').idOrSlug, c.get('user')), 200);
+        const viewer = c.get('user');
+        const state = await comments.viewerState(c.req.valid('param').idOrSlug, viewer);
+        return c.json(
+          { ...state, pending: state.pending.map((comment) => presentComment(comment, view(viewer))) },
+          200,
+        );
       })
       .openapi(likeRoute('put'), async (c) => c.json(await like(c, c.req.valid('param').id), 200))
       .openapi(likeRoute('delete'), async (c) => c.json(await unlike(c, c.req.valid('param').id), 200))
@@ -196,7 +201,13 @@ export function commentRoutes(
       })
       .openapi(createComment, async (c) => {
         const user = requireVerified(c);
-        const comment = await comments.create(user, c.req.valid('param').idOrSlug, c.req.valid('json'), clientIp(c));
+        const comment = await comments.create(
+          user,
+          c.req.valid('param').idOrSlug,
+          c.req.valid('json'),
+          clientIp(c),
+          c.req.header('user-agent') ?? '',
+        );
         cache.forgetPost(comment.postId);
         return c.json(presentComment(comment, view(user)), 201);
       })

@@ -8,6 +8,7 @@ import { MAX_ROW_ID, parseIdOrSlug } from '../../lib/openapi.js';
 import type { RateLimiter, RateRule } from '../../lib/rate-limit.js';
 import { type WriteContext, within } from '../../lib/write-context.js';
 import type { AuditLogger } from '../admin/audit.js';
+import type { ModerationService } from '../moderation/service.js';
 import { canEditPost } from '../posts/service.js';
 import type { CommentEvents } from './events.js';
 import type { AvatarMode, CommentLike } from './presenter.js';
@@ -124,8 +125,13 @@ export interface CommentServiceDeps {
   events: CommentEvents;
   /** AVATARS: the list queries read the author's email only for Gravatar. */
   avatars: AvatarMode;
-  /** Mails about a comment readers can see (features/subscriptions), in the comment's transaction. */
-  notify?: { notifyCommentVisible(comment: Comment, transaction: Transaction): Promise<void> };
+  /** The spam rules and moderation mode every new comment passes, and the log of their decisions. */
+  moderation: ModerationService;
+  /** Mails about comments (features/subscriptions), in the comment's transaction. */
+  notify?: {
+    notifyCommentVisible(comment: Comment, transaction: Transaction): Promise<void>;
+    notifyPendingComment(comment: Comment, transaction: Transaction): Promise<void>;
+  };
 }
 
 export type CommentService = ReturnType<typeof createCommentService>;
@@ -142,6 +148,7 @@ export function createCommentService({
   audit,
   events,
   avatars,
+  moderation,
   notify,
 }: CommentServiceDeps) {
   const { Comment, CommentLike, Post, User } = db.models;
@@ -165,14 +172,29 @@ export function createCommentService({
     const key = parseIdOrSlug(idOrSlug);
     // Bound as an INTEGER parameter, a larger id would be an error on PostgreSQL, not a miss.
     if ('id' in key && key.id > MAX_ROW_ID) throw notFound('Post');
-    const [post] = await db.select<{ id: number; author_id: number; status: Post['status']; comments_count: number }>(
-      `SELECT id, author_id, status, comments_count FROM posts WHERE ${'id' in key ? 'id' : 'slug'} = ?${keyShare(transaction)}`,
+    const [post] = await db.select<{
+      id: number;
+      author_id: number;
+      status: Post['status'];
+      comments_count: number;
+      comment_moderation: Post['commentModeration'];
+      comments_closed: boolean | number;
+    }>(
+      `SELECT id, author_id, status, comments_count, comment_moderation, comments_closed
+       FROM posts WHERE ${'id' in key ? 'id' : 'slug'} = ?${keyShare(transaction)}`,
       ['id' in key ? key.id : key.slug],
       transaction,
     );
     const authorId = Number(post?.author_id);
     if (!post || (post.status !== 'published' && !canEditPost(viewer, { authorId }))) throw notFound('Post');
-    return { id: Number(post.id), authorId, status: post.status, commentsCount: Number(post.comments_count) };
+    return {
+      id: Number(post.id),
+      authorId,
+      status: post.status,
+      commentsCount: Number(post.comments_count),
+      commentModeration: post.comment_moderation,
+      commentsClosed: Boolean(post.comments_closed),
+    };
   }
 
   /**
@@ -268,10 +290,15 @@ export function createCommentService({
      * their own still editable, and what they may do. Two lean queries for a signed-in viewer
      * (after the post's own), none more for an anonymous one.
      */
-    async viewerState(idOrSlug: string, viewer: User | null): Promise<CommentViewerOut> {
+    async viewerState(
+      idOrSlug: string,
+      viewer: User | null,
+    ): Promise<Omit<CommentViewerOut, 'pending'> & { pending: CommentLike[] }> {
       const post = await openPost(idOrSlug, viewer);
-      if (!viewer) return { liked: [], own: [], canPin: false, canModerate: false, total: post.commentsCount };
-      const [liked, own] = await Promise.all([
+      if (!viewer) {
+        return { liked: [], own: [], pending: [], canPin: false, canModerate: false, total: post.commentsCount };
+      }
+      const [liked, own, pending] = await Promise.all([
         db.select<{ comment_id: number }>(
           `SELECT l.comment_id FROM comment_likes l JOIN comments c ON c.id = l.comment_id
            WHERE l.user_id = ? AND c.post_id = ? ORDER BY l.comment_id LIMIT 10000`,
@@ -282,6 +309,12 @@ export function createCommentService({
           `SELECT id, body_markdown, created_at FROM comments
            WHERE post_id = ? AND author_id = ? AND status = 'visible' ORDER BY id DESC LIMIT 200`,
           [post.id, viewer.id],
+        ),
+        // Their comments waiting for approval: they alone see them, with a badge.
+        db.select<CommentRow>(
+          `SELECT ${COMMENT_COLUMNS} WHERE c.post_id = ? AND c.author_id = ? AND c.status = 'pending'
+           ORDER BY c.id ASC LIMIT 200`,
+          [viewer.id, post.id, viewer.id],
         ),
       ]);
       const now = clock().getTime();
@@ -297,6 +330,7 @@ export function createCommentService({
           .filter((row) => row.until >= now)
           .reverse()
           .map(({ id, bodyMarkdown, until }) => ({ id, bodyMarkdown, editableUntil: new Date(until).toISOString() })),
+        pending: pending.map(commentOf),
         canPin: canEditPost(viewer, { authorId: post.authorId }),
         canModerate: viewer.role === 'admin',
         total: post.commentsCount,
@@ -350,11 +384,30 @@ export function createCommentService({
       return Object.fromEntries(posts.map((post) => [String(post.id), post.commentsCount]));
     },
 
-    /** A comment or reply by a verified user; replies to replies attach to the thread's top comment. */
-    async create(author: User, idOrSlug: string, input: CreateCommentInput, ip: string): Promise<Comment> {
-      // One transaction for the whole write (on SQLite one turn of the one writer): the two rate
-      // limits, the checks, the row and its counters. A refused or failed comment counts nothing.
-      return db.transaction(async (transaction) => {
+    /**
+     * A comment or reply by a verified user; replies to replies attach to the thread's top
+     * comment. It passes the spam rules and the moderation mode (ModerationService.judge): it is
+     * visible at once, waits for approval (`pending`: its author alone sees it, nothing counts
+     * it), or is refused — and the refusal, with its reason, is logged and the rate limits keep
+     * the attempt even though no comment is written.
+     */
+    async create(
+      author: User,
+      idOrSlug: string,
+      input: CreateCommentInput,
+      ip: string,
+      userAgent = '',
+    ): Promise<Comment> {
+      // Akismet (when set up) is asked before the transaction: a slow answer holds no lock.
+      const akismet = await moderation.screen({
+        author,
+        postIdOrSlug: idOrSlug,
+        parentId: input.parentId,
+        body: input.body,
+        ip,
+        userAgent,
+      });
+      const outcome = await db.transaction(async (transaction): Promise<Comment | ApiError> => {
         await rateLimiter.hitAll(
           [
             { key: `comment:user:${author.id}`, rule: rules.perUser },
@@ -374,6 +427,7 @@ export function createCommentService({
         if (!live) throw unauthorized('Your account no longer exists.');
         if (live.banned_at !== null) throw forbidden('banned', 'This account is banned.');
         const post = await openPost(idOrSlug, author, transaction);
+        if (post.commentsClosed) throw forbidden('comments_closed', 'Comments on this post are closed.');
         let parentId: number | null = null;
         if (input.parentId) {
           const [parent] = await db.select<{ id: number; post_id: number; parent_id: number | null; status: string }>(
@@ -388,12 +442,57 @@ export function createCommentService({
           }
           parentId = parent.parent_id === null ? Number(parent.id) : Number(parent.parent_id);
         }
+        const verdict = await moderation.judge(
+          {
+            author,
+            post,
+            body: input.body,
+            ip,
+            website: input.website,
+            elapsedMs: input.elapsedMs,
+            ...(akismet === undefined ? {} : { akismet }),
+          },
+          transaction,
+        );
+        if (verdict.kind === 'refuse') {
+          // Committed with the rate limits' hits: the refusal is on record, nothing else is written.
+          await moderation.log(
+            { decision: 'refused', reason: verdict.reason, detail: verdict.detail, userId: author.id, postId: post.id },
+            transaction,
+          );
+          return verdict.error;
+        }
         const comment = await Comment.create(
-          { postId: post.id, authorId: author.id, parentId, bodyMarkdown: input.body, createdAt: clock() },
+          {
+            postId: post.id,
+            authorId: author.id,
+            parentId,
+            bodyMarkdown: input.body,
+            status: verdict.status,
+            moderationReason:
+              verdict.reason === null ? null : `${verdict.reason}${verdict.detail ? `: ${verdict.detail}` : ''}`,
+            ipHash: moderation.ipHash(ip),
+            createdAt: clock(),
+          },
           { transaction },
         );
-        await events.announce([post.id], transaction);
-        if (comment.status === 'visible') await notify?.notifyCommentVisible(comment, transaction);
+        if (verdict.status === 'pending') {
+          await moderation.log(
+            {
+              decision: 'queued',
+              reason: verdict.reason ?? 'moderation',
+              detail: verdict.detail,
+              userId: author.id,
+              postId: post.id,
+              commentId: comment.id,
+            },
+            transaction,
+          );
+          await notify?.notifyPendingComment(comment, transaction);
+        } else {
+          await events.announce([post.id], transaction);
+          if (comment.status === 'visible') await notify?.notifyCommentVisible(comment, transaction);
+        }
         // The row as written (its hooks rendered the body), with the author just read: no re-read.
         comment.author =
           author.name === live.name
@@ -401,6 +500,8 @@ export function createCommentService({
             : User.build({ ...author.get({ plain: true }), name: live.name }, { isNewRecord: false, raw: true });
         return comment;
       });
+      if (outcome instanceof ApiError) throw outcome;
+      return outcome;
     },
 
     /** The author edits their own visible comment within the edit window. */
@@ -408,6 +509,12 @@ export function createCommentService({
       await db.transaction(async (transaction) => {
         const comment = await reachableComment(commentId, user, transaction);
         if (comment.authorId !== user.id) throw forbidden('not_owner', 'You can only edit your own comments.');
+        if (comment.status === 'pending') {
+          throw forbidden(
+            'comment_pending',
+            'A comment waiting for approval cannot be edited; delete it and write it again.',
+          );
+        }
         if (comment.status !== 'visible') throw forbidden('comment_hidden', 'A hidden comment cannot be edited.');
         const age = clock().getTime() - comment.createdAt.getTime();
         if (age > rules.editWindowSeconds * 1000) {
@@ -487,6 +594,75 @@ export function createCommentService({
         );
         return { postId: comment.postId };
       });
+    },
+
+    /**
+     * An admin or the post's author approves a pending (or rejected) comment — it shows and
+     * counts from now on — or rejects a pending one. Audited and logged with the moderator; the
+     * count hooks move it onto the counters. A comment that is not waiting is a 409 not_pending.
+     */
+    async review(
+      commentId: number,
+      decision: 'approve' | 'reject',
+      { actor, transaction, announced }: WriteContext,
+    ): Promise<{ postId: number; comment: Comment }> {
+      return within(db, transaction, async (t) => {
+        const comment = await Comment.findByPk(commentId, { transaction: t });
+        if (!comment) throw notFound('Comment');
+        const post = await Post.findByPk(comment.postId, { attributes: ['id', 'authorId', 'status'], transaction: t });
+        if (!post || !canEditPost(actor, post)) {
+          // Someone who may not moderate this post learns nothing about its queue.
+          if (actor.role !== 'admin') throw notFound('Comment');
+        }
+        const from = decision === 'approve' ? ['pending', 'rejected'] : ['pending'];
+        if (!from.includes(comment.status)) {
+          throw conflict(
+            'not_pending',
+            decision === 'approve'
+              ? 'This comment is not waiting for approval.'
+              : 'Only a waiting comment can be rejected.',
+          );
+        }
+        comment.status = decision === 'approve' ? 'visible' : 'rejected';
+        await comment.save({ transaction: t });
+        if (decision === 'approve') {
+          await events.announce([comment.postId], t, announced);
+          await notify?.notifyCommentVisible(comment, t);
+        }
+        await audit.write(
+          actor,
+          {
+            action: decision === 'approve' ? 'comment.approve' : 'comment.reject',
+            targetType: 'comment',
+            targetId: comment.id,
+            details: { postId: comment.postId, authorId: comment.authorId, reason: comment.moderationReason },
+          },
+          t,
+        );
+        await moderation.log(
+          {
+            decision: decision === 'approve' ? 'approved' : 'rejected',
+            reason: comment.moderationReason?.split(':')[0] ?? 'moderation',
+            userId: comment.authorId,
+            postId: comment.postId,
+            commentId: comment.id,
+            actorId: actor.id,
+          },
+          t,
+        );
+        return { postId: comment.postId, comment };
+      });
+    },
+
+    /** The ids of every comment by `userId`, or sent from `ip` (by its keyed hash), oldest first. */
+    async idsFrom(target: { userId?: number | undefined; ip?: string | undefined }): Promise<number[]> {
+      const rows = await db.select<{ id: number }>(
+        target.userId !== undefined
+          ? 'SELECT id FROM comments WHERE author_id = ? ORDER BY id ASC'
+          : 'SELECT id FROM comments WHERE ip_hash = ? ORDER BY id ASC',
+        [target.userId !== undefined ? target.userId : moderation.ipHash(target.ip ?? '')],
+      );
+      return rows.map((row) => Number(row.id));
     },
 
     /**

@@ -48,6 +48,8 @@ export function presentPost(post: Post, canEdit: boolean): PostDetail {
   return {
     ...presentPostSummary(post),
     bodyHtml: post.bodyHtml,
+    commentsClosed: post.commentsClosed,
+    commentModeration: post.commentModeration,
     ...(canEdit ? { bodyMarkdown: post.bodyMarkdown } : {}),
   };
 }

@@ -256,6 +256,8 @@ export function createPostService({ db, clock, jobs, audit, previewLinks, newsle
             bodyMarkdown: input.bodyMarkdown,
             status: input.status,
             publishedAt: input.status === 'published' ? clock() : null,
+            commentsClosed: input.commentsClosed,
+            commentModeration: input.commentModeration,
           },
           { transaction },
         );
@@ -291,6 +293,8 @@ export function createPostService({ db, clock, jobs, audit, previewLinks, newsle
         if (input.title !== undefined) post.title = input.title;
         if (input.subtitle !== undefined) post.subtitle = input.subtitle;
         if (input.bodyMarkdown !== undefined) post.bodyMarkdown = input.bodyMarkdown;
+        if (input.commentsClosed !== undefined) post.commentsClosed = input.commentsClosed;
+        if (input.commentModeration !== undefined) post.commentModeration = input.commentModeration;
         if (post.changed()) {
           await post.save({ transaction });
           if (post.status === 'published') await announce(transaction, 'updated', post, previousSlug);

@@ -6,11 +6,21 @@ import type { SitePost, SitePreview } from './schema.js';
 export function presentSitePost(post: Post): SitePost {
   const { status: _status, ...summary } = presentPostSummary(post);
   // Published posts always have a date; the fallback only guards rows written outside the services.
-  return { ...summary, publishedAt: summary.publishedAt ?? summary.createdAt, bodyHtml: post.bodyHtml };
+  return {
+    ...summary,
+    publishedAt: summary.publishedAt ?? summary.createdAt,
+    bodyHtml: post.bodyHtml,
+    commentsClosed: post.commentsClosed,
+  };
 }
 
 /** A post behind a preview link: a draft is dated `now`, the date publishing it now would give it. */
 export function presentSitePreview(post: Post, now: Date): SitePreview {
   const summary = presentPostSummary(post);
-  return { ...summary, publishedAt: summary.publishedAt ?? now.toISOString(), bodyHtml: post.bodyHtml };
+  return {
+    ...summary,
+    publishedAt: summary.publishedAt ?? now.toISOString(),
+    bodyHtml: post.bodyHtml,
+    commentsClosed: post.commentsClosed,
+  };
 }

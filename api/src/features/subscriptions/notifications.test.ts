@@ -47,7 +47,7 @@ async function endWindow(): Promise<void> {
   }
 }
 
-async function reply(post: Post, author: User, parent: Comment | null, body = 'A reply.'): Promise<number> {
+async function reply(post: Post, author: User, parent: Comment | null, body = unique('A reply ')): Promise<number> {
   const res = await t.request('POST', `/api/posts/${post.id}/comments`, {
     as: author,
     json: { body, ...(parent ? { parentId: parent.id } : {}) },
@@ -305,27 +305,49 @@ describe('deletions', () => {
 });
 
 describe('comments waiting for approval', () => {
-  it('alerts the admins and the post’s author (not the comment’s author) in one digest each, with an unsubscribe', async () => {
+  it('alerts the admins and the post’s author (not the comment’s author) in one digest each; approval then mails the subscribers', async () => {
     const admin = await t.factories.user({ role: 'admin', email: `${unique('admin')}@example.com` });
     const author = await t.factories.user({ role: 'author' });
     const post = await t.factories.post(author, { title: 'Moderated' });
-    const reader = await t.factories.user();
-    // The moderation feature will write `pending` comments; a hidden one stands in here.
-    const held = await Promise.all([1, 2].map(() => t.factories.comment(post, reader, { status: 'hidden' })));
+    await post.update({ commentModeration: 'all' });
+    const [reader, watcher] = await Promise.all([t.factories.user(), t.factories.user()]);
+    await t.request('PUT', `/api/posts/${post.id}/subscription`, { as: watcher });
     const since = smtp.mails.length;
-    for (const comment of held) await service.notifyPendingComment(comment);
+    const held = [await reply(post, reader, null, 'Held one'), await reply(post, reader, null, 'Held two')];
     await endWindow();
     const toAuthor = await smtp.waitForMail(author.email, since);
     const toAdmin = await smtp.waitForMail(admin.email, since);
     expect(toAuthor.subject).toContain('2 comments waiting for approval');
     expect(toAdmin.subject).toContain('2 comments waiting for approval');
+    expect(toAuthor.text).toContain(`${t.config.publicUrl}/admin/comments`);
     expect(mailsTo(author, since)).toHaveLength(1);
     expect(mailsTo(reader, since)).toHaveLength(0);
+    // Not shown yet: the post's subscriber hears nothing until a moderator approves.
+    expect(mailsTo(watcher, since)).toHaveLength(0);
+
+    const approved = await t.request('POST', `/api/admin/comments/${held[0]}/approve`, { as: author });
+    expect(approved.status, await approved.clone().text()).toBe(200);
+    await endWindow();
+    const toWatcher = await smtp.waitForMail(watcher.email, since);
+    expect(toWatcher.text).toContain(`#comment-${held[0]}`);
+    expect(toWatcher.text).not.toContain(`#comment-${held[1]}`);
+
+    // The author turns these alerts off with one click; the admin still gets them.
     expect((await oneClick(unsubscribePath(toAuthor))).status).toBe(200);
     const after = smtp.mails.length;
-    await service.notifyPendingComment(await t.factories.comment(post, reader, { status: 'hidden' }));
+    await reply(post, reader, null, 'Held three');
     await endWindow();
     expect(mailsTo(author, after)).toHaveLength(0);
     expect(mailsTo(admin, after).length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('exposes notifyPendingComment for comments held back elsewhere', async () => {
+    const author = await t.factories.user({ role: 'author' });
+    const post = await t.factories.post(author);
+    const held = await t.factories.comment(post, await t.factories.user(), { status: 'pending' });
+    const since = smtp.mails.length;
+    await service.notifyPendingComment(held);
+    await endWindow();
+    expect((await smtp.waitForMail(author.email, since)).subject).toContain('1 comment waiting for approval');
   });
 });

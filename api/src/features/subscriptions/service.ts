@@ -10,8 +10,9 @@ import { MAX_ROW_ID, parseIdOrSlug } from '../../lib/openapi.js';
 import type { RateLimiter, RateRule } from '../../lib/rate-limit.js';
 import { within } from '../../lib/write-context.js';
 import { canEditPost } from '../posts/service.js';
+import { exportSubscriptions, subscriptionRowsOf } from './export.js';
 import { confirmMail, type DigestItem, digestMail, excerptOf, newsletterMail } from './mails.js';
-import { presentSubscription, type SubscriptionRow } from './presenter.js';
+import type { SubscriptionRow } from './presenter.js';
 import { CONFIRM_TTL_SECONDS, createSubscriptionTokens } from './tokens.js';
 
 /** The outbox job that sends one subscription's digest when its window ends. */
@@ -152,19 +153,7 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps) {
     return post;
   }
 
-  /**
-   * A user's subscriptions, and those of their address made without an account, but only once
-   * the address is verified: an account on someone else's address learns nothing of theirs.
-   */
-  async function ownRows(user: User): Promise<SubscriptionRow[]> {
-    return db.select<SubscriptionRow>(
-      `SELECT s.id, s.kind, s.email, s.post_id, p.slug AS post_slug, p.title AS post_title, s.confirmed_at,
-              s.unsubscribed_at, s.created_at
-       FROM subscriptions s LEFT JOIN posts p ON p.id = s.post_id
-       WHERE s.user_id = ? OR s.subscriber = ? ORDER BY s.id`,
-      [user.id, user.emailVerifiedAt ? emailKey(user.email) : '-'],
-    );
-  }
+  const ownRows = (user: User) => subscriptionRowsOf(db, user);
 
   /** A subscription the signed-in user owns (theirs, or their verified address's), or 404. */
   async function owned(user: User, id: number, transaction: Transaction): Promise<Subscription> {
@@ -293,7 +282,7 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps) {
         await sub.update({ digestDueAt: null }, { transaction: t });
         if (!isActive(sub)) return;
         const shown = events.filter((e) =>
-          sub.kind === 'moderation' ? e.status !== 'visible' : e.status === 'visible' && e.post_status === 'published',
+          sub.kind === 'moderation' ? e.status === 'pending' : e.status === 'visible' && e.post_status === 'published',
         );
         if (shown.length === 0) return;
         const to = sub.userId === null ? sub.email : (await mailableUser(sub.userId, t))?.email;
@@ -372,14 +361,7 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps) {
     },
 
     /** The user's subscriptions as plain JSON, for the account's data export. */
-    async exportSubscriptions(userId: number) {
-      const user = await User.findByPk(userId);
-      if (!user) return [];
-      return (await ownRows(user)).map((row) => {
-        const shown = presentSubscription(row);
-        return { ...shown, email: row.email, post: shown.post && { id: shown.post.id, slug: shown.post.slug } };
-      });
-    },
+    exportSubscriptions: (userId: number) => exportSubscriptions(db, userId),
 
     // Newsletter
 
