@@ -56,6 +56,8 @@ const methodOf = (route: AdminRoute) => route.name.split(' ')[0] ?? 'GET';
 const ROUTES: AdminRoute[] = [
   { name: 'GET /api/admin/stats', path: () => '/api/admin/stats', ok: 200 },
   { name: 'GET /api/admin/audit', path: () => '/api/admin/audit', ok: 200 },
+  // The newsletter's numbers (features/subscriptions).
+  { name: 'GET /api/admin/newsletter', path: () => '/api/admin/newsletter', ok: 200 },
   { name: 'POST /api/admin/recount', path: () => '/api/admin/recount', ok: 200 },
   {
     name: 'POST /api/admin/bulk',
