@@ -51,15 +51,19 @@ const PropertySchema = z
     type: TypeSchema,
     enum: z.array(z.unknown()).optional(),
     nullable: z.boolean().optional(),
+    minimum: z.number().optional(),
+    exclusiveMinimum: z.union([z.number(), z.boolean()]).optional(),
     anyOf: z.array(z.looseObject({ type: TypeSchema, enum: z.array(z.unknown()).optional() })).optional(),
   })
-  .transform(({ type, enum: values, nullable, anyOf }) => {
+  .transform(({ type, enum: values, nullable, anyOf, minimum, exclusiveMinimum }) => {
     const types = [type, ...(anyOf ?? []).map((branch) => branch.type)].flat().filter((t) => t !== undefined);
     const enumValues = values ?? anyOf?.find((branch) => branch.enum)?.enum;
     return {
       type: types.find((t) => t !== 'null'),
       enum: enumValues,
       nullable: nullable === true || types.includes('null'),
+      minimum: typeof exclusiveMinimum === 'number' ? exclusiveMinimum : minimum,
+      exclusiveMinimum: exclusiveMinimum !== undefined && exclusiveMinimum !== false,
     };
   });
 const ObjectSchema = z.looseObject({
@@ -355,6 +359,7 @@ const WRONG_BY_TYPE: Record<string, string[]> = {
     '"NaN"',
   ],
   number: ['"1"', 'true', '[]', '{}', '1e400'],
+  array: ['"a"', '1', 'true', '{}', '[1]'],
   boolean: ['"true"', '1', 'null', '[]'],
 };
 const WRONG_ENUM = ['"bogus"', '""', '"DRAFT"', '1', '[]'];
@@ -457,8 +462,11 @@ describe.each(ROUTES.map((route) => ({ route, name: label(route) })))('$name', (
         for (const [name, property] of Object.entries(schema?.properties ?? {})) {
           const wrong = property.enum ? WRONG_ENUM : (WRONG_BY_TYPE[property.type ?? ''] ?? WRONG_BY_TYPE.string ?? []);
           for (const raw of wrong) {
-            // Some values are legitimately valid for a field (a nullable field takes null).
-            const valid = raw === 'null' && property.nullable === true;
+            // Some values are legitimately valid for a field (a nullable field takes null, an
+            // integer field whose minimum is 0 takes 0 — 1e-400 is 0 too).
+            const zeroAllowed = property.minimum !== undefined && property.minimum <= 0 && !property.exclusiveMinimum;
+            const valid =
+              (raw === 'null' && property.nullable === true) || (zeroAllowed && (raw === '0' || raw === '1e-400'));
             await send(`${name}=${raw}`, route.method, pathOf(route, fx), {
               body: bodyWith(schema, { [name]: raw }),
               ...(valid ? {} : expected),
