@@ -171,3 +171,26 @@ export const shared = css`
     border: 0;
   }
 `;
+
+/** A form as a bordered panel of fields in a grid (a heading and `.wide` fields span the row). */
+export const formPanel = css`
+  form {
+    display: grid;
+    gap: 0.75rem;
+    grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr));
+    align-items: end;
+    padding: 1rem;
+    margin-bottom: 1.5rem;
+    border: 1px solid var(--border);
+    border-radius: var(--radius);
+  }
+  form h2,
+  form .wide {
+    grid-column: 1 / -1;
+    margin: 0;
+  }
+  textarea {
+    width: 100%;
+    min-height: 4rem;
+  }
+`;

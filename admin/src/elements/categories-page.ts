@@ -1,8 +1,8 @@
 import type { CategoryOut } from '@blog/contract';
-import { css, html, LitElement, nothing } from 'lit';
+import { html, LitElement, nothing } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import { api, errorText } from '../api.js';
-import { shared } from '../styles.js';
+import { formPanel, shared } from '../styles.js';
 import type { ConfirmDialog } from './confirm-dialog.js';
 import type { Column, Page, ResourceTable, TableQuery, TableSource } from './resource-table.js';
 import './confirm-dialog.js';
@@ -38,30 +38,7 @@ function pageOf(all: CategoryOut[], query: TableQuery): Page<CategoryOut> {
 /** Categories: list, create, edit and delete (admins). */
 @customElement('categories-page')
 export class CategoriesPage extends LitElement {
-  static override styles = [
-    shared,
-    css`
-      form {
-        display: grid;
-        gap: 0.75rem;
-        grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr));
-        align-items: end;
-        padding: 1rem;
-        margin-bottom: 1.5rem;
-        border: 1px solid var(--border);
-        border-radius: var(--radius);
-      }
-      form h2,
-      form .wide {
-        grid-column: 1 / -1;
-        margin: 0;
-      }
-      textarea {
-        width: 100%;
-        min-height: 4rem;
-      }
-    `,
-  ];
+  static override styles = [shared, formPanel];
 
   /** The category being edited, or null for a new one. */
   @state() private editing: CategoryOut | null = null;

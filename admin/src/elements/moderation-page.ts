@@ -4,7 +4,7 @@ import { customElement, query, state } from 'lit/decorators.js';
 import { api, errorText } from '../api.js';
 import { formatDate } from '../format.js';
 import { href } from '../router.js';
-import { shared } from '../styles.js';
+import { formPanel, shared } from '../styles.js';
 import type { ConfirmDialog } from './confirm-dialog.js';
 import type { Column, Filter, ResourceTable, TableSource } from './resource-table.js';
 import './confirm-dialog.js';
@@ -33,24 +33,9 @@ const DECISIONS: Record<ModerationEventOut['decision'], string> = {
 export class ModerationPage extends LitElement {
   static override styles = [
     shared,
+    formPanel,
     css`
-      form {
-        display: grid;
-        gap: 0.75rem;
-        grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr));
-        align-items: end;
-        padding: 1rem;
-        margin-bottom: 1.5rem;
-        border: 1px solid var(--border);
-        border-radius: var(--radius);
-      }
-      form h2,
-      form .wide {
-        grid-column: 1 / -1;
-        margin: 0;
-      }
       textarea {
-        width: 100%;
         min-height: 6rem;
       }
       dl {

@@ -1,6 +1,7 @@
 import type { ResponseOf } from '@blog/contract/client';
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
+import { accountField } from './account-field';
 import { accountStyles } from './account-styles';
 import { ApiRequestError, api, errorText } from './api';
 import { codeErrorText, codeFieldError, isCodeError, isSpentCode } from './code-messages';
@@ -218,21 +219,7 @@ export class BlogAccountSettings extends LitElement {
     value = '',
   ): TemplateResult {
     const id = `${part}-${name}`;
-    const error = this.fieldErrors[id];
-    return html`<label for=${id}>${label}</label>
-      <input
-        id=${id}
-        name=${name}
-        type=${type}
-        autocomplete=${autocomplete}
-        .value=${value}
-        required
-        aria-invalid=${error ? 'true' : 'false'}
-        aria-describedby=${`${id}-note`}
-        inputmode=${name === 'code' ? 'numeric' : nothing}
-        maxlength=${name === 'code' ? 6 : nothing}
-      />
-      <p class=${error ? 'note error' : 'note'} id=${`${id}-note`}>${error ? `${label} ${error}.` : note}</p>`;
+    return accountField({ id, name, label, type, autocomplete, note, value, error: this.fieldErrors[id] });
   }
 
   #messages(part: Part): TemplateResult {

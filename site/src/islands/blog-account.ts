@@ -2,6 +2,7 @@ import type { ResponseOf } from '@blog/contract/client';
 import type { OidcLoginError } from '@blog/contract/errors';
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import { accountField } from './account-field';
 import { accountStyles } from './account-styles';
 import { ApiRequestError, api, errorText } from './api';
 import { codeErrorText, codeFieldError, isCodeError, isSpentCode } from './code-messages';
@@ -301,21 +302,7 @@ export class BlogAccount extends LitElement {
     });
 
   #field(name: string, label: string, type: string, autocomplete: string, note = '', value = ''): TemplateResult {
-    const error = this.fieldErrors[name];
-    return html`<label for=${name}>${label}</label>
-      <input
-        id=${name}
-        name=${name}
-        type=${type}
-        autocomplete=${autocomplete}
-        .value=${value}
-        required
-        aria-invalid=${error ? 'true' : 'false'}
-        aria-describedby=${`${name}-note`}
-        inputmode=${name === 'code' ? 'numeric' : nothing}
-        maxlength=${name === 'code' ? 6 : nothing}
-      />
-      <p class=${error ? 'note error' : 'note'} id=${`${name}-note`}>${error ? `${label} ${error}.` : note}</p>`;
+    return accountField({ id: name, name, label, type, autocomplete, note, value, error: this.fieldErrors[name] });
   }
 
   #providerLinks(): TemplateResult | typeof nothing {
