@@ -129,7 +129,11 @@ export interface CommentServiceDeps {
   moderation: ModerationService;
   /** Mails about comments (features/subscriptions), in the comment's transaction. */
   notify?: {
-    notifyCommentVisible(comment: Comment, transaction: Transaction): Promise<void>;
+    notifyCommentVisible(
+      comment: Comment,
+      transaction: Transaction,
+      options?: { answers?: number | null },
+    ): Promise<void>;
     notifyPendingComment(comment: Comment, transaction: Transaction): Promise<void>;
   };
 }
@@ -491,7 +495,9 @@ export function createCommentService({
           await notify?.notifyPendingComment(comment, transaction);
         } else {
           await events.announce([post.id], transaction);
-          if (comment.status === 'visible') await notify?.notifyCommentVisible(comment, transaction);
+          if (comment.status === 'visible') {
+            await notify?.notifyCommentVisible(comment, transaction, { answers: input.parentId ?? null });
+          }
         }
         // The row as written (its hooks rendered the body), with the author just read: no re-read.
         comment.author =

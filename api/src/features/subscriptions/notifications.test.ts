@@ -125,6 +125,20 @@ describe('reply notifications', () => {
     expect(mailsTo(alice, after)).toHaveLength(0);
   });
 
+  it('mails the author of the reply you answered, not the thread’s first comment', async () => {
+    const author = await t.factories.user({ role: 'author' });
+    const post = await t.factories.post(author);
+    const [alice, bob, carol] = await Promise.all([t.factories.user(), t.factories.user(), t.factories.user()]);
+    const top = await t.factories.comment(post, alice);
+    const bobsReply = await t.factories.comment(post, bob, { parent: top });
+    const since = smtp.mails.length;
+    await reply(post, carol, bobsReply, 'Answering Bob');
+    await endWindow();
+    const mail = await smtp.waitForMail(bob.email, since);
+    expect(mail.text).toContain('Answering Bob');
+    expect(mailsTo(alice, since)).toHaveLength(0);
+  });
+
   it('does not mail you about your own reply', async () => {
     const author = await t.factories.user({ role: 'author' });
     const post = await t.factories.post(author);

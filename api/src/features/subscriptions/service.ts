@@ -190,17 +190,24 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps) {
      * (unless it is their own reply, or they unsubscribed from reply mails) and the post's
      * subscribers, never the comment's own author, each subscriber once. In `transaction` when
      * given (comment create; moderation's approval), so the mails exist only if it commits.
+     * `answers`: the comment the reader replied to (a reply to a reply is stored under the
+     * thread's top comment; its author is the one to tell); the thread's top by default.
      */
-    async notifyCommentVisible(comment: NotifiedComment, transaction?: Transaction): Promise<void> {
+    async notifyCommentVisible(
+      comment: NotifiedComment,
+      transaction?: Transaction,
+      options: { answers?: number | null } = {},
+    ): Promise<void> {
       await within(db, transaction, async (t) => {
         // Lean reads: this runs in every comment's write transaction (most find nobody to mail).
         const done = new Set<number>([comment.authorId]);
-        if (comment.parentId !== null) {
+        const answered = comment.parentId === null ? null : (options.answers ?? comment.parentId);
+        if (answered !== null) {
           const [parent] = await db.select<{ author_id: number; mailable: number | string }>(
             `SELECT u.id AS author_id,
                     CASE WHEN u.email_verified_at IS NOT NULL AND u.banned_at IS NULL THEN 1 ELSE 0 END AS mailable
              FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id = ?`,
-            [comment.parentId],
+            [answered],
             t,
           );
           const parentAuthor = Number(parent?.author_id ?? 0);
