@@ -274,6 +274,9 @@ describe.skipIf(skip)('the whole platform through a real nginx', () => {
     const stamp = new Date().toISOString();
     const body = `Read through **nginx** at ${stamp}.`;
     await comments.getByLabel('Add a comment').fill(body);
+    // A person takes a moment to write: the API refuses a form sent within
+    // COMMENT_MIN_SUBMIT_SECONDS (3 s) of opening as a bot's.
+    await page.waitForTimeout(3000);
     await comments.getByRole('button', { name: 'Post comment' }).click();
     // The island shows the comment at once; the server's rendering (the Markdown's <strong>) replaces it once saved.
     const mine = comments.locator('.threads > li').filter({ hasText: stamp });

@@ -61,7 +61,8 @@ describe.skipIf(!!process.env.TEST_DATABASE_URL)('SQLite on a disk that fills up
   const comment = (postId: number, as: string) =>
     t.request('POST', `/api/posts/${postId}/comments`, {
       as,
-      json: { body: `A comment that needs room ${'x'.repeat(2000)}` },
+      // Each its own body: the same one twice within the hour is a duplicate (409).
+      json: { body: `A comment that needs room ${ip} ${'x'.repeat(2000)}` },
       headers: { 'x-real-ip': `10.66.0.${++ip % 250}` },
     });
 
@@ -133,10 +134,11 @@ describe.skipIf(!!process.env.TEST_DATABASE_URL)('SQLite on files that turn read
     // Not the -shm file: SQLite maps it into memory, and a write to a mapped page of an immutable
     // file is a SIGBUS, not an error (a real read-only remount waits for such writers to finish).
     const files = [storage, `${storage}-wal`];
+    let attempt = 0;
     const send = () =>
       t.request('POST', `/api/posts/${post.id}/comments`, {
         as: reader,
-        json: { body: 'Written to a read-only disk?' },
+        json: { body: `Written to a read-only disk? (${++attempt})` },
         headers: { 'x-real-ip': '10.66.1.1' },
       });
     if (!chattr('+i', files)) {
@@ -191,7 +193,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('PostgreSQL connections cut unde
           const reader = readers[(worker * 5 + turn++) % readers.length] ?? '';
           const res = await t.request('POST', `/api/posts/${post.id}/comments`, {
             as: reader,
-            json: { body: 'Under a cut.' },
+            // Each its own body: the same one twice within the hour is a duplicate (409).
+            json: { body: `Under a cut, ${worker}.${turn}.` },
             headers: { 'x-real-ip': `10.55.${(++ip >> 8) & 255}.${ip & 255}` },
           });
           statuses.push(res.status);
@@ -222,7 +225,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('PostgreSQL connections cut unde
     const fresh = await t.factories.sessionCookie(await t.factories.user());
     const res = await t.request('POST', `/api/posts/${post.id}/comments`, {
       as: fresh,
-      json: { body: 'After the cut.' },
+      json: { body: `After the cut (${Date.now()}).` },
       headers: { 'x-real-ip': '10.55.255.1' },
     });
     expect(res.status).toBe(201);
