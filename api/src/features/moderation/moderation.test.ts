@@ -3,11 +3,13 @@ import { expectError, read } from '../../../test/admin.js';
 import { createTestContext, type TestContext } from '../../../test/app.js';
 import type { Post, User } from '../../db/models/index.js';
 import { findCountDrift } from '../../db/recount.js';
+import { createAuditLogger } from '../admin/audit.js';
 import { AdminCommentListSchema, AdminCommentSchema } from '../admin/content.schema.js';
 import { AdminStatsSchema, BulkResultSchema } from '../admin/schema.js';
 import { CommentPageSchema, CommentSchema, CommentViewerSchema, SiteCommentListSchema } from '../comments/schema.js';
 import { PostSchema } from '../posts/schema.js';
 import { BanSchema, ModerationLogSchema, ModerationSettingsSchema } from './schema.js';
+import { createModerationService } from './service.js';
 
 // Moderation modes, approval, closed comments and the spam rules, each refusal with its code and
 // a logged reason, through the real API on a real database (SQLite here, PostgreSQL with
@@ -477,5 +479,35 @@ describe('delete everything from this user / this address', () => {
       422,
       'validation_failed',
     );
+  });
+});
+
+describe('the rules in memory (MODERATION cacheMs, 5 s outside tests)', () => {
+  it('keeps bans and words for cacheMs, and forgets them at once on its own changes', async () => {
+    const rules = { ...t.config.moderation, cacheMs: 60_000 };
+    const clock = () => new Date();
+    const moderation = createModerationService({
+      db: t.db,
+      clock,
+      audit: createAuditLogger(t.db, clock),
+      rules,
+      secret: t.config.sessionSecret,
+    });
+    const admin = await t.factories.user({ role: 'admin' });
+    await moderation.assertNotBanned({ ip: '100.64.0.240' });
+    // Another replica's ban: this process sees it once its copy is older than cacheMs.
+    const elsewhere = await t.db.models.Ban.create({
+      kind: 'ip',
+      value: '100.64.0.240',
+      createdBy: null,
+      expiresAt: null,
+    });
+    await moderation.assertNotBanned({ ip: '100.64.0.240' });
+    // Its own change: at once (and the other replica's with it, read afresh).
+    await moderation.createBan({ kind: 'ip', value: '100.64.0.241', reason: '', expiresAt: null }, { actor: admin });
+    await expect(moderation.assertNotBanned({ ip: '100.64.0.240' })).rejects.toMatchObject({ code: 'banned_ip' });
+    await expect(moderation.assertNotBanned({ ip: '100.64.0.241' })).rejects.toMatchObject({ code: 'banned_ip' });
+    await moderation.deleteBan(elsewhere.id, { actor: admin });
+    await moderation.assertNotBanned({ ip: '100.64.0.240' });
   });
 });

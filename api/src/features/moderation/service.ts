@@ -107,18 +107,42 @@ export function createModerationService({
 }: ModerationServiceDeps) {
   const { Ban, Comment, ModerationEvent, SiteSetting, User } = db.models;
 
-  async function forbiddenWords(transaction?: Transaction): Promise<string[]> {
+  async function readForbiddenWords(transaction?: Transaction): Promise<string[]> {
     const row = await SiteSetting.findByPk(SETTINGS_KEY, { transaction });
     if (!row) return [];
     const parsed = JSON.parse(row.value) as { forbiddenWords?: unknown };
     return Array.isArray(parsed.forbiddenWords) ? parsed.forbiddenWords.filter((w) => typeof w === 'string') : [];
   }
 
-  const live = () => ({ [Op.or]: [{ expiresAt: null }, { expiresAt: { [Op.gt]: clock() } }] });
+  /**
+   * The bans (expired ones included: expiry is checked against the clock at each use) and the
+   * forbidden words with their patterns, kept `rules.cacheMs` by this process: every comment
+   * asks, and they change rarely. This process's own changes forget them at once; another
+   * replica's show within `cacheMs` (5 s).
+   */
+  let cached: { until: number; bans: Ban[]; words: Array<{ word: string; pattern: RegExp }> } | null = null;
+  async function current(transaction?: Transaction) {
+    if (cached && performance.now() < cached.until) return cached;
+    const [bans, words] = await Promise.all([
+      Ban.findAll({ transaction, order: [['id', 'ASC']] }),
+      readForbiddenWords(transaction),
+    ]);
+    const fresh = {
+      until: performance.now() + rules.cacheMs,
+      bans,
+      words: words.map((word) => ({ word, pattern: wordPattern(word) })),
+    };
+    if (rules.cacheMs > 0) cached = fresh;
+    return fresh;
+  }
+  const forget = () => {
+    cached = null;
+  };
 
   /** The ban that covers this address or this email's domain, if any (expired bans cover nothing). */
   async function banOf(who: { ip?: string; email?: string }, transaction?: Transaction): Promise<Ban | null> {
-    const bans = await Ban.findAll({ where: live(), transaction, order: [['id', 'ASC']] });
+    const now = clock().getTime();
+    const bans = (await current(transaction)).bans.filter((ban) => !ban.expiresAt || ban.expiresAt.getTime() > now);
     if (bans.length === 0) return null;
     if (who.ip) {
       const ip = plainIp(who.ip);
@@ -297,9 +321,8 @@ export function createModerationService({
         );
       }
       if (candidate.akismet === 'spam') return { kind: 'accept', status: 'pending', reason: 'akismet', detail: '' };
-      const words = await forbiddenWords(transaction);
-      const hit = words.find((word) => wordPattern(word).test(body));
-      if (hit !== undefined) return { kind: 'accept', status: 'pending', reason: 'forbidden_word', detail: hit };
+      const hit = (await current(transaction)).words.find(({ pattern }) => pattern.test(body));
+      if (hit !== undefined) return { kind: 'accept', status: 'pending', reason: 'forbidden_word', detail: hit.word };
       const mode = post.commentModeration ?? rules.mode;
       if (mode === 'all') return { kind: 'accept', status: 'pending', reason: 'moderation_all', detail: '' };
       if (mode === 'first') {
@@ -316,7 +339,7 @@ export function createModerationService({
     async settings(): Promise<ModerationSettings> {
       return {
         mode: rules.mode,
-        forbiddenWords: await forbiddenWords(),
+        forbiddenWords: await readForbiddenWords(),
         minSubmitSeconds: rules.minSubmitMs / 1000,
         newAccountMaxLinks: rules.newAccountMaxLinks,
         duplicateWindowSeconds: rules.duplicateWindowSeconds,
@@ -341,6 +364,7 @@ export function createModerationService({
           transaction,
         );
       });
+      forget();
       return this.settings();
     },
 
@@ -359,7 +383,7 @@ export function createModerationService({
     async createBan(input: CreateBanInput, { actor }: WriteContext): Promise<Ban> {
       const value = canonicalBanValue(input.kind, input.value);
       try {
-        return await db.transaction(async (transaction) => {
+        const created = await db.transaction(async (transaction) => {
           const ban = await Ban.create(
             {
               kind: input.kind,
@@ -378,6 +402,8 @@ export function createModerationService({
           );
           return ban;
         });
+        forget();
+        return created;
       } catch (error) {
         if (error instanceof UniqueConstraintError) {
           throw conflict('ban_exists', `${value} is already banned.`);
@@ -397,6 +423,7 @@ export function createModerationService({
           transaction,
         );
       });
+      forget();
     },
 
     async listLog(query: {
