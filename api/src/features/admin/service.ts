@@ -130,25 +130,13 @@ export function createAdminService({
     },
 
     /**
-     * Applies one action to many ids in ONE transaction. Each id runs in a
-     * savepoint of its own: a refusal the API knows (an ApiError: not_found,
-     * own_account, author_has_posts, …) rolls back that id alone and is
-     * reported in its result, and the rest still apply; any other error rolls
-     * back the whole batch (a 500, nothing applied). Repeated ids run once.
-     * Each applied id writes its own audit row, and the batch one `bulk` row.
-     */
-    async bulk(actor: User, request: BulkRequest): Promise<BulkResult> {
-      return this.runBulk(actor, request);
-    },
-
-    /**
      * "Delete everything from this user / this address": every comment the user wrote, or that
      * came from the address (matched by its keyed hash), deleted as one bulk action (per-id
      * results; a reply that went with its thread says so), audited and logged.
      */
     async purge(actor: User, target: PurgeRequest): Promise<BulkResult> {
       const ids = await comments.idsFrom(target);
-      const result = await this.runBulk(actor, { resource: 'comments', action: 'delete', ids }, async (t) => {
+      const result = await this.bulk(actor, { resource: 'comments', action: 'delete', ids }, async (t) => {
         await audit.write(
           actor,
           {
@@ -176,8 +164,17 @@ export function createAdminService({
       return result;
     },
 
-    /** The bulk runner (no id limit when called from inside the API, e.g. purge). */
-    async runBulk(
+    /**
+     * Applies one action to many ids in ONE transaction. Each id runs in a
+     * savepoint of its own: a refusal the API knows (an ApiError: not_found,
+     * own_account, author_has_posts, …) rolls back that id alone and is
+     * reported in its result, and the rest still apply; any other error rolls
+     * back the whole batch (a 500, nothing applied). Repeated ids run once.
+     * Each applied id writes its own audit row, and the batch one `bulk` row.
+     * Called from inside the API (purge) it takes any number of ids; `also`
+     * runs first in the batch's transaction.
+     */
+    async bulk(
       actor: User,
       request: Pick<BulkRequest, 'resource' | 'action' | 'ids'>,
       also?: (transaction: Transaction) => Promise<void>,

@@ -616,10 +616,8 @@ export function createCommentService({
         const comment = await Comment.findByPk(commentId, { transaction: t });
         if (!comment) throw notFound('Comment');
         const post = await Post.findByPk(comment.postId, { attributes: ['id', 'authorId', 'status'], transaction: t });
-        if (!post || !canEditPost(actor, post)) {
-          // Someone who may not moderate this post learns nothing about its queue.
-          if (actor.role !== 'admin') throw notFound('Comment');
-        }
+        // Someone who may not moderate this post (admins may, any) learns nothing about its queue.
+        if (!post || !canEditPost(actor, post)) throw notFound('Comment');
         const from = decision === 'approve' ? ['pending', 'rejected'] : ['pending'];
         if (!from.includes(comment.status)) {
           throw conflict(

@@ -76,6 +76,16 @@ export function canonicalBanValue(kind: BanKind, raw: string): string {
   return prefix === undefined ? address : `${address}/${bits}`;
 }
 
+/** The address block of an `ip` ban's stored value (an address, or `address/prefix`). */
+function blockOf(value: string): BlockList {
+  const [address = '', prefix] = value.split('/');
+  const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
+  const block = new BlockList();
+  if (prefix === undefined) block.addAddress(address, family);
+  else block.addSubnet(address, Number(prefix), family);
+  return block;
+}
+
 export interface ModerationServiceDeps {
   db: Database;
   clock: Clock;
@@ -120,7 +130,12 @@ export function createModerationService({
    * asks, and they change rarely. This process's own changes forget them at once; another
    * replica's show within `cacheMs` (5 s).
    */
-  let cached: { until: number; bans: Ban[]; words: Array<{ word: string; pattern: RegExp }> } | null = null;
+  let cached: {
+    until: number;
+    /** Each ban, with its address block built once (IP bans). */
+    bans: Array<{ ban: Ban; block: BlockList | null }>;
+    words: Array<{ word: string; pattern: RegExp }>;
+  } | null = null;
   async function current(transaction?: Transaction) {
     if (cached && performance.now() < cached.until) return cached;
     const [bans, words] = await Promise.all([
@@ -129,7 +144,7 @@ export function createModerationService({
     ]);
     const fresh = {
       until: performance.now() + rules.cacheMs,
-      bans,
+      bans: bans.map((ban) => ({ ban, block: ban.kind === 'ip' ? blockOf(ban.value) : null })),
       words: words.map((word) => ({ word, pattern: wordPattern(word) })),
     };
     if (rules.cacheMs > 0) cached = fresh;
@@ -142,26 +157,20 @@ export function createModerationService({
   /** The ban that covers this address or this email's domain, if any (expired bans cover nothing). */
   async function banOf(who: { ip?: string; email?: string }, transaction?: Transaction): Promise<Ban | null> {
     const now = clock().getTime();
-    const bans = (await current(transaction)).bans.filter((ban) => !ban.expiresAt || ban.expiresAt.getTime() > now);
+    const bans = (await current(transaction)).bans.filter(({ ban }) => !ban.expiresAt || ban.expiresAt.getTime() > now);
     if (bans.length === 0) return null;
-    if (who.ip) {
-      const ip = plainIp(who.ip);
+    const ip = who.ip ? plainIp(who.ip) : '';
+    if (isIP(ip) !== 0) {
       const family = isIP(ip) === 6 ? 'ipv6' : 'ipv4';
-      for (const ban of bans) {
-        if (ban.kind !== 'ip' || isIP(ip) === 0) continue;
-        const [address = '', prefix] = ban.value.split('/');
-        const list = new BlockList();
-        const banFamily = isIP(address) === 6 ? 'ipv6' : 'ipv4';
-        if (prefix === undefined) list.addAddress(address, banFamily);
-        else list.addSubnet(address, Number(prefix), banFamily);
-        if (list.check(ip, family)) return ban;
-      }
+      const hit = bans.find(({ block }) => block?.check(ip, family));
+      if (hit) return hit.ban;
     }
     const domain = who.email?.split('@').pop()?.toLowerCase();
     if (domain) {
-      for (const ban of bans) {
-        if (ban.kind === 'email_domain' && (domain === ban.value || domain.endsWith(`.${ban.value}`))) return ban;
-      }
+      const hit = bans.find(
+        ({ ban }) => ban.kind === 'email_domain' && (domain === ban.value || domain.endsWith(`.${ban.value}`)),
+      );
+      if (hit) return hit.ban;
     }
     return null;
   }
