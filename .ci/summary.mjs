@@ -24,9 +24,7 @@ for (const file of process.argv.slice(2)) {
     }
     for (const test of suite.assertionResults) {
       if (test.status !== 'failed') continue;
-      failures.push(
-        `${file.split('/').pop()}: ${where} > ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`,
-      );
+      failures.push(`${file.split('/').pop()}: ${where} > ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
     }
   }
 }
@@ -36,7 +34,9 @@ if (failures.length > 0) {
   for (const line of failures) console.log(`  ${line}`);
 }
 function firstLine(text) {
-  return String(text ?? '').split('\n')[0].slice(0, 300);
+  return String(text ?? '')
+    .split('\n')[0]
+    .slice(0, 300);
 }
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);
