@@ -1,5 +1,6 @@
 // Sums vitest JSON reports into the one line CI reads: "N passed, N failed".
 import { existsSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 
 let passed = 0;
 let failed = 0;
@@ -15,16 +16,17 @@ for (const file of process.argv.slice(2)) {
   passed += report.numPassedTests;
   failed += report.numFailedTests;
   skipped += report.numPendingTests + report.numTodoTests;
+  const run = basename(file);
   for (const suite of report.testResults) {
     const where = suite.name.replace(`${process.cwd()}/`, '');
     // A suite that failed to load counts as a failure even though it ran no test.
     if (suite.status === 'failed' && suite.assertionResults.length === 0) {
       failed += 1;
-      failures.push(`${file.split('/').pop()}: ${where}: ${firstLine(suite.message)}`);
+      failures.push(`${run}: ${where}: ${firstLine(suite.message)}`);
     }
     for (const test of suite.assertionResults) {
       if (test.status !== 'failed') continue;
-      failures.push(`${file.split('/').pop()}: ${where} > ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
+      failures.push(`${run}: ${where} > ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
     }
   }
 }

@@ -113,13 +113,14 @@ export async function runCrashScenario(options: { kills: number; loadMsBetweenKi
   // issue 16), so the wait grows with the backlog the load left: a faster machine acknowledges
   // more sign-ups in the same seconds, and a fixed 60 s failed there with mail still flowing.
   const { Job } = database.db.models;
-  const backlog = await Job.count({ where: { status: ['pending', 'running'] } });
+  const unfinished = () => Job.count({ where: { status: ['pending', 'running'] } });
+  const backlog = await unfinished();
   const deadline = Date.now() + 60_000 + backlog * smtp.delayMs * 2;
   const mailed = () => new Set(smtp.mails.flatMap((mail) => mail.to));
   while (acknowledgedSignups.some((email) => !mailed().has(email)) && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  while ((await Job.count({ where: { status: ['pending', 'running'] } })) > 0 && Date.now() < deadline) {
+  while ((await unfinished()) > 0 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   await api.kill('SIGTERM');
@@ -138,7 +139,7 @@ export async function runCrashScenario(options: { kills: number; loadMsBetweenKi
     lostComments: acknowledgedComments.filter((id) => !comments.has(id)),
     undeliveredMails: acknowledgedSignups.filter((email) => !perAddress.has(email)),
     duplicateMails: [...perAddress.values()].filter((count) => count > 1).length,
-    unfinishedJobs: await Job.count({ where: { status: ['pending', 'running'] } }),
+    unfinishedJobs: await unfinished(),
     countDrift: (await findCountDrift(database.db)).length,
     requestsSent: sent,
     unanswered,
