@@ -10,6 +10,7 @@ import type {
   UpdateCategoryInput,
   UpdateModerationSettings,
   UpdatePostInput,
+  UpdateTagInput,
 } from '@blog/contract';
 import { ApiRequestError, createClient, type Query, queryString } from '@blog/contract/client';
 
@@ -78,6 +79,10 @@ export const api = {
   updateCategory: (id: number, input: UpdateCategoryInput) =>
     call('PATCH /categories/:idOrSlug', { params: { idOrSlug: id }, body: input }),
   deleteCategory: (id: number) => call('DELETE /categories/:idOrSlug', { params: { idOrSlug: id } }),
+  tags: () => call('GET /admin/tags'),
+  updateTag: (id: number, input: UpdateTagInput) => call('PATCH /admin/tags/:id', { params: { id }, body: input }),
+  mergeTag: (id: number, into: number) => call('POST /admin/tags/:id/merge', { params: { id }, body: { into } }),
+  deleteTag: (id: number) => call('DELETE /admin/tags/:id', { params: { id } }),
 
   comments: (query: Query) => call('GET /admin/comments', { query }),
   hideComment: (id: number, hide: boolean) =>

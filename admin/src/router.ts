@@ -8,6 +8,7 @@ export type Route =
   | { name: 'posts' }
   | { name: 'post'; id: number | 'new' }
   | { name: 'categories' }
+  | { name: 'tags' }
   | { name: 'comments' }
   | { name: 'moderation' }
   | { name: 'rebuilds' }
@@ -46,6 +47,7 @@ export function parseRoute(pathname: string): Route {
       if (id === 'new') return { name: 'post', id: 'new' };
       return ID.test(id) ? { name: 'post', id: Number(id) } : { name: 'not-found' };
     case 'categories':
+    case 'tags':
     case 'comments':
     case 'moderation':
     case 'rebuilds':

@@ -460,6 +460,66 @@ describe.skipIf(skip)('admin app in Chromium', () => {
     expect(await page.locator('tbody tr', { hasText: 'user.' }).count()).toBe(0);
   });
 
+  it('tags a post in the editor, then renames, merges and deletes tags, each change in the audit log', async () => {
+    const post = await db().Post.findOne({ where: { status: 'published' }, order: [['id', 'ASC']] });
+    if (!post) throw new Error('seed missing');
+    const editor = await adminPage(`/admin/posts/${post.id}`);
+    await editor.getByRole('heading', { name: 'Edit post', level: 1 }).waitFor();
+    await editor.getByLabel('Tags').fill('Sourdough, baking,  Bread , sourdough');
+    await editor.getByRole('button', { name: 'Save', exact: true }).click();
+    await editor.getByText(/^Saved /).waitFor();
+    const tagsOf = async () => {
+      const rows = await db().PostTag.findAll({ where: { postId: post.id } });
+      const tags = await db().Tag.findAll({ where: { id: rows.map((row) => row.tagId) } });
+      return tags.map((tag) => tag.name).sort();
+    };
+    expect(await tagsOf()).toEqual(['baking', 'Bread', 'Sourdough']);
+    expect(await editor.getByLabel('Tags').inputValue()).toBe('Sourdough, baking, Bread');
+
+    const page = await adminPage('/admin/tags');
+    await page.getByRole('heading', { name: 'Tags', level: 1 }).waitFor();
+    const tag = async (name: string) => {
+      const found = await db().Tag.findOne({ where: { name } });
+      if (!found) throw new Error(`no tag ${name}`);
+      return found;
+    };
+    const baking = await tag('baking');
+    const bread = await tag('Bread');
+    expect(bread.postsCount).toBe(1);
+    const row = (id: number) => page.locator(`tbody tr[data-id="${id}"]`);
+    await row(baking.id).getByRole('button', { name: 'Edit baking' }).click();
+    await page.getByRole('heading', { name: 'Edit “baking”' }).waitFor();
+    await page.getByLabel('Name').fill('Baking');
+    await page.getByRole('button', { name: 'Save tag' }).click();
+    await page.getByText('Saved “Baking” (baking).').waitFor();
+    expect((await baking.reload()).name).toBe('Baking');
+
+    await row(bread.id).getByRole('button', { name: 'Edit Bread' }).click();
+    await page.getByLabel('Merge into').selectOption({ label: 'Baking (1)' });
+    await page.getByRole('button', { name: 'Merge', exact: true }).click();
+    await page
+      .getByRole('dialog', { name: 'Merge “Bread” into “Baking”?' })
+      .getByRole('button', { name: 'Merge tags' })
+      .click();
+    await page.getByText('Merged “Bread” into “Baking”: 1 published posts carry it now.').waitFor();
+    expect(await db().Tag.findByPk(bread.id)).toBeNull();
+    expect(await tagsOf()).toEqual(['Baking', 'Sourdough']);
+
+    const sourdough = await tag('Sourdough');
+    await row(sourdough.id).getByRole('button', { name: 'Delete Sourdough' }).click();
+    await page.getByRole('dialog', { name: 'Delete “Sourdough”?' }).getByRole('button', { name: 'Delete tag' }).click();
+    await page.getByText('Deleted “Sourdough”.').waitFor();
+    expect(await tagsOf()).toEqual(['Baking']);
+    expect((await baking.reload()).postsCount).toBe(1);
+
+    await page.getByRole('navigation', { name: 'Admin sections' }).getByRole('link', { name: 'Audit log' }).click();
+    await page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor();
+    await page.getByLabel('Kind').selectOption('tag');
+    for (const action of ['tag.update', 'tag.merge', 'tag.delete']) {
+      await page.locator('tbody tr', { hasText: action }).first().waitFor();
+    }
+  });
+
   it('changes a role from the user page, and moves focus to each page heading', async () => {
     const page = await adminPage('/admin/users');
     await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
@@ -589,6 +649,7 @@ describe.skipIf(skip)('admin app in Chromium', () => {
       ['/admin/comments', 'Comments'],
       ['/admin/moderation', 'Moderation'],
       ['/admin/categories', 'Categories'],
+      ['/admin/tags', 'Tags'],
       ['/admin/rebuilds', 'Site builds'],
       ['/admin/newsletter', 'Newsletter'],
       ['/admin/audit', 'Audit log'],

@@ -35,6 +35,8 @@ import { siteRoutes } from './features/site/routes.js';
 import { createSiteService } from './features/site/service.js';
 import { jsonOrFormBodies, SIGNED_LINK_PATHS, subscriptionRoutes } from './features/subscriptions/routes.js';
 import { createSubscriptionService } from './features/subscriptions/service.js';
+import { tagRoutes } from './features/tags/routes.js';
+import { createTagService } from './features/tags/service.js';
 import { userRoutes } from './features/users/routes.js';
 import { announcesComments } from './jobs/index.js';
 import type { JobQueue } from './jobs/queue.js';
@@ -95,7 +97,16 @@ export function createServices(deps: AppDeps) {
     digestSeconds: config.notifyDigestSeconds,
     newsletter: config.newsletter,
   });
-  const posts = createPostService({ db, clock, jobs: deps.jobs, audit, previewLinks, newsletter: subscriptions });
+  const tags = createTagService({ db, clock, audit, jobs: deps.jobs });
+  const posts = createPostService({
+    db,
+    clock,
+    jobs: deps.jobs,
+    audit,
+    previewLinks,
+    newsletter: subscriptions,
+    tags,
+  });
   const commentEvents = createCommentEvents({ db, jobs: deps.jobs, clock, enabled: announcesComments(config) });
   const moderation = createModerationService({
     db,
@@ -146,6 +157,7 @@ export function createServices(deps: AppDeps) {
     subscriptions,
     moderation,
     categories: createCategoryService(db, audit),
+    tags,
     publishing: createPublishingService({ db, clock, jobs: deps.jobs }),
     site: createSiteService(db, posts),
     oidc: createOidcService({ config, db, clock, logger, sessions, options: deps.oidc, bans: moderation }),
@@ -226,6 +238,7 @@ export function createApp(deps: AppDeps) {
     .route('/api', authRoutes({ accounts: services.accounts, sessions, secureCookies, clientIp }))
     .route('/api', postRoutes(services.posts))
     .route('/api', categoryRoutes(services.categories))
+    .route('/api', tagRoutes(services.tags))
     .route(
       '/api',
       commentRoutes(

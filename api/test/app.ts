@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CommentsEvent, PublishEventSchema } from '@blog/contract';
+import { type CommentsEvent, PublishEventSchema, tagKey } from '@blog/contract';
 import { type AppDeps, createApp } from '../src/app.js';
 import { SESSION_COOKIE } from '../src/auth/sessions.js';
 import { type Config, loadConfig } from '../src/config.js';
@@ -15,6 +15,7 @@ import { createBackgroundJobs } from '../src/jobs/index.js';
 import type { JobQueue } from '../src/jobs/queue.js';
 import type { Clock } from '../src/lib/clock.js';
 import { createLogger, type Logger } from '../src/lib/logger.js';
+import { slugify } from '../src/lib/slug.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 
 export const TEST_ORIGIN = 'http://blog.test';
@@ -141,6 +142,20 @@ export function createFactories(db: Database, clock: Clock) {
           { transaction },
         ),
       );
+    },
+    /** Puts the tags of `names` on `post` (created when new), through the models' count hooks. */
+    async tag(post: Post, ...names: string[]): Promise<void> {
+      await db.transaction(async (transaction) => {
+        for (const name of names) {
+          const key = tagKey(name);
+          const [tag] = await db.models.Tag.findOrCreate({
+            where: { nameKey: key },
+            defaults: { name, nameKey: key, slug: slugify(name) },
+            transaction,
+          });
+          await db.models.PostTag.create({ postId: post.id, tagId: tag.id }, { transaction });
+        }
+      });
     },
     /** A real session row for `user`; returns the cookie header value. */
     async sessionCookie(user: User): Promise<string> {

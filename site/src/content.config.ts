@@ -8,6 +8,7 @@ const { apiUrl, typesOnly } = readSiteEnv();
 
 const author = z.object({ id: z.number().int(), name: z.string() });
 const categoryRef = z.object({ id: z.number().int(), name: z.string(), slug: z.string() });
+const tagRef = z.object({ id: z.number().int(), name: z.string(), slug: z.string().min(1) });
 
 // The API's zod schemas are the source of truth; these check its answers at build time, and the
 // type assertions below fail the type check the moment they drift from the API's types.
@@ -23,6 +24,7 @@ const post = z.object({
   publishedAt: z.iso.datetime(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
+  tags: z.array(tagRef),
   bodyHtml: z.string(),
   commentsClosed: z.boolean(),
 });

@@ -6,6 +6,7 @@ import { href, inAppLink, NAVIGATE_EVENT, navigate, parseRoute, type Route } fro
 import { shared } from '../styles.js';
 import './audit-page.js';
 import './categories-page.js';
+import './tags-page.js';
 import './comments-page.js';
 import './moderation-page.js';
 import './dashboard-page.js';
@@ -23,6 +24,7 @@ type Section =
   | 'posts'
   | 'users'
   | 'categories'
+  | 'tags'
   | 'comments'
   | 'moderation'
   | 'rebuilds'
@@ -36,6 +38,7 @@ const NAV: Array<{ section: Section; label: string; adminOnly: boolean }> = [
   { section: 'moderation', label: 'Moderation', adminOnly: true },
   { section: 'users', label: 'Users', adminOnly: true },
   { section: 'categories', label: 'Categories', adminOnly: true },
+  { section: 'tags', label: 'Tags', adminOnly: true },
   { section: 'rebuilds', label: 'Builds', adminOnly: true },
   { section: 'newsletter', label: 'Newsletter', adminOnly: true },
   { section: 'audit', label: 'Audit log', adminOnly: true },
@@ -62,6 +65,7 @@ const TITLES: Record<Route['name'], string> = {
   posts: 'Posts',
   post: 'Post',
   categories: 'Categories',
+  tags: 'Tags',
   comments: 'Comments',
   moderation: 'Moderation',
   rebuilds: 'Site builds',
@@ -245,6 +249,8 @@ export class AdminApp extends LitElement {
         return html`<post-editor .postId=${route.id} .me=${me}></post-editor>`;
       case 'categories':
         return html`<categories-page></categories-page>`;
+      case 'tags':
+        return html`<tags-page></tags-page>`;
       case 'comments':
         return html`<comments-page .me=${me}></comments-page>`;
       case 'moderation':

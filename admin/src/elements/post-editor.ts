@@ -19,9 +19,26 @@ interface Draft {
   moderation: string;
   /** 'closed' or ''. */
   comments: string;
+  /** Tag names, comma-separated as typed. */
+  tags: string;
 }
 
-const EMPTY: Draft = { title: '', subtitle: '', slug: '', categoryId: '', body: '', moderation: '', comments: '' };
+const EMPTY: Draft = {
+  title: '',
+  subtitle: '',
+  slug: '',
+  categoryId: '',
+  body: '',
+  moderation: '',
+  comments: '',
+  tags: '',
+};
+/** The tag names of the comma-separated field (the API trims and deduplicates them too). */
+const tagNamesOf = (value: string) =>
+  value
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
 const MODERATION = ['open', 'first', 'all'] as const;
 const moderationOf = (value: string) => MODERATION.find((mode) => mode === value) ?? null;
 const POLL_MS = 2000;
@@ -35,6 +52,7 @@ const draftOf = (post: PostDetail): Draft => ({
   body: post.bodyMarkdown ?? '',
   moderation: post.commentModeration ?? '',
   comments: post.commentsClosed ? 'closed' : '',
+  tags: post.tags.map((tag) => tag.name).join(', '),
 });
 
 const statusBadge = (status: Build['status']) => {
@@ -195,7 +213,7 @@ export class PostEditor extends LitElement {
 
   /** Saves the draft; resolves with the saved post, or null after showing why not. */
   private async save(): Promise<PostDetail | null> {
-    const { title, subtitle, slug, categoryId, body, moderation, comments } = this.draft;
+    const { title, subtitle, slug, categoryId, body, moderation, comments, tags } = this.draft;
     const category = categoryId ? Number(categoryId) : null;
     const commentRules = { commentModeration: moderationOf(moderation), commentsClosed: comments === 'closed' };
     try {
@@ -205,6 +223,7 @@ export class PostEditor extends LitElement {
             subtitle,
             bodyMarkdown: body,
             categoryId: category,
+            tags: tagNamesOf(tags),
             ...commentRules,
             ...(slug.trim() && slug.trim() !== this.post.slug ? { slug: slug.trim() } : {}),
           })
@@ -213,6 +232,7 @@ export class PostEditor extends LitElement {
             subtitle,
             bodyMarkdown: body,
             categoryId: category,
+            tags: tagNamesOf(tags),
             ...commentRules,
             status: 'draft',
             ...(slug.trim() ? { slug: slug.trim() } : {}),
@@ -403,6 +423,18 @@ export class PostEditor extends LitElement {
                   html`<option value=${String(c.id)} ?selected=${draft.categoryId === String(c.id)}>${c.name}</option>`,
               )}
             </select>
+          </label>
+          <label>
+            Tags
+            <input
+              name="tags"
+              maxlength="1300"
+              aria-describedby="tags-hint"
+              autocomplete="off"
+              .value=${draft.tags}
+              @input=${this.field('tags')}
+            />
+            <span class="hint" id="tags-hint">Separated by commas, at most 20; new ones are created.</span>
           </label>
           <label>
             Slug

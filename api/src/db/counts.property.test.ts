@@ -4,7 +4,7 @@ import { createFactories, unique } from '../../test/app.js';
 import { createTestDatabase, type TestDatabase } from '../../test/db.js';
 import { ApiError, notFound } from '../lib/errors.js';
 import type { Database } from './index.js';
-import type { Comment, CommentLike, Post, User } from './models/index.js';
+import type { Comment, CommentLike, Post, PostTag, User } from './models/index.js';
 import { findCountDrift } from './recount.js';
 
 // Pass COUNTS_SEED to replay a failing run (PostgreSQL interleavings are not replayable, the operations are).
@@ -53,7 +53,10 @@ type Operation =
   | { kind: 'createComment'; postId: number; authorId: number; parentId: number | null; hidden: boolean }
   | { kind: 'hide' | 'unhide' | 'deleteComment'; commentId: number; stale: boolean }
   | { kind: 'deleteUser'; userId: number; stale: boolean }
-  | { kind: 'like' | 'unlike'; commentId: number; userId: number; stale: boolean };
+  | { kind: 'like' | 'unlike'; commentId: number; userId: number; stale: boolean }
+  | { kind: 'createTag' }
+  | { kind: 'tag' | 'untag'; postId: number; tagId: number; stale: boolean }
+  | { kind: 'deleteTag'; tagId: number; stale: boolean };
 type Kind = Operation['kind'];
 
 /** Ids of what exists now, to aim the next operations at. */
@@ -63,10 +66,12 @@ interface Snapshot {
   posts: { id: number; status: Post['status'] }[];
   comments: { id: number; postId: number; parentId: number | null; status: Comment['status'] }[];
   likes: { commentId: number; userId: number }[];
+  tags: number[];
+  postTags: { postId: number; tagId: number }[];
 }
 
 async function snapshot(): Promise<Snapshot> {
-  const [users, owners, categories, posts, comments, likes] = await Promise.all([
+  const [users, owners, categories, posts, comments, likes, tags, postTags] = await Promise.all([
     db.models.User.findAll({ attributes: ['id'] }),
     db.sequelize.query<{ id: number | string; owned: number | string }>(
       'SELECT author_id AS id, COUNT(*) AS owned FROM posts GROUP BY author_id',
@@ -76,6 +81,8 @@ async function snapshot(): Promise<Snapshot> {
     db.models.Post.findAll({ attributes: ['id', 'status'] }),
     db.models.Comment.findAll({ attributes: ['id', 'postId', 'parentId', 'status'] }),
     db.models.CommentLike.findAll({ attributes: ['commentId', 'userId'] }),
+    db.models.Tag.findAll({ attributes: ['id'] }),
+    db.models.PostTag.findAll({ attributes: ['postId', 'tagId'] }),
   ]);
   const owned = new Map(owners.map((row) => [Number(row.id), Number(row.owned)]));
   return {
@@ -89,6 +96,8 @@ async function snapshot(): Promise<Snapshot> {
       status: comment.status,
     })),
     likes: likes.map((like) => ({ commentId: like.commentId, userId: like.userId })),
+    tags: tags.map((tag) => tag.id),
+    postTags: postTags.map((pair) => ({ postId: pair.postId, tagId: pair.tagId })),
   };
 }
 
@@ -106,6 +115,8 @@ function hotSpot(random: Random, now: Snapshot): Snapshot {
     posts,
     comments,
     likes: now.likes.filter((like) => commentIds.has(like.commentId)),
+    tags: few(now.tags, 2),
+    postTags: now.postTags.filter((pair) => ids.has(pair.postId)),
   };
 }
 
@@ -124,6 +135,10 @@ const WEIGHTS: [Kind, number][] = [
   ['deleteUser', 3],
   ['like', 14],
   ['unlike', 6],
+  ['createTag', 2],
+  ['tag', 10],
+  ['untag', 5],
+  ['deleteTag', 1],
 ];
 const TOTAL_WEIGHT = WEIGHTS.reduce((sum, [, weight]) => sum + weight, 0);
 
@@ -175,6 +190,20 @@ function chooseOperation(random: Random, now: Snapshot): Operation | null {
     case 'unlike': {
       const liked = random.pick(now.likes);
       return liked ? { kind, commentId: liked.commentId, userId: liked.userId, stale } : null;
+    }
+    case 'createTag':
+      return { kind };
+    case 'tag': {
+      const tagId = random.pick(now.tags);
+      return post && tagId !== undefined ? { kind, postId: post.id, tagId, stale } : null;
+    }
+    case 'untag': {
+      const pair = random.pick(now.postTags);
+      return pair ? { kind, postId: pair.postId, tagId: pair.tagId, stale } : null;
+    }
+    case 'deleteTag': {
+      const tagId = random.pick(now.tags);
+      return tagId !== undefined ? { kind, tagId, stale } : null;
     }
     case 'deleteUser': {
       // Mostly users who can go; sometimes an author, to be refused.
@@ -305,6 +334,37 @@ async function run(operation: Operation): Promise<void> {
       await db.transaction(async (transaction) => (await load(transaction)).destroy({ transaction }));
       return;
     }
+    case 'createTag': {
+      const name = unique('tag');
+      await db.transaction((transaction) =>
+        db.models.Tag.create({ name, nameKey: name, slug: name.toLowerCase() }, { transaction }),
+      );
+      return;
+    }
+    case 'tag':
+      await db.transaction((transaction) =>
+        db.models.PostTag.create({ postId: operation.postId, tagId: operation.tagId }, { transaction }),
+      );
+      return;
+    case 'untag': {
+      const load = await loader<PostTag>(
+        operation.stale,
+        (transaction) =>
+          db.models.PostTag.findOne({ where: { postId: operation.postId, tagId: operation.tagId }, transaction }),
+        'Tag on this post',
+      );
+      await db.transaction(async (transaction) => (await load(transaction)).destroy({ transaction }));
+      return;
+    }
+    case 'deleteTag': {
+      const load = await loader(
+        operation.stale,
+        (transaction) => db.models.Tag.findByPk(operation.tagId, { transaction }),
+        'Tag',
+      );
+      await db.transaction(async (transaction) => (await load(transaction)).destroy({ transaction }));
+      return;
+    }
     case 'deleteUser': {
       const load = await loader<User>(
         operation.stale,
@@ -366,6 +426,11 @@ async function storedAndCounted(): Promise<{ stored: Record<string, number>; cou
       'SELECT id, likes_count AS n FROM comments',
       'SELECT comment_id AS id, COUNT(*) AS n FROM comment_likes GROUP BY comment_id',
     ],
+    [
+      'tags.posts_count',
+      'SELECT id, posts_count AS n FROM tags',
+      "SELECT pt.tag_id AS id, COUNT(*) AS n FROM post_tags pt JOIN posts p ON p.id = pt.post_id WHERE p.status = 'published' GROUP BY pt.tag_id",
+    ],
   ];
   for (const [key, storedSql, countSql] of pairs) {
     const storedRows = await select(storedSql);
@@ -383,6 +448,12 @@ it(`keeps every counter exact through ${OPERATIONS} random operations, some conc
   const users: User[] = [];
   for (let i = 0; i < 15; i++) users.push(await make.user());
   const categories = [await make.category(), await make.category(), await make.category(), await make.category()];
+  for (let i = 0; i < 6; i++) {
+    const name = unique('tag');
+    await db.transaction((transaction) =>
+      db.models.Tag.create({ name, nameKey: name, slug: name.toLowerCase() }, { transaction }),
+    );
+  }
   for (let i = 0; i < 30; i++) {
     const author = random.pick(users);
     if (!author) throw new Error('no users were made');

@@ -6,10 +6,10 @@ import type {
   WhereOptions,
 } from 'sequelize';
 import { conflict, notFound } from '../lib/errors.js';
-import type { Comment, CommentLike, Models, Post, User } from './models/index.js';
+import type { Comment, CommentLike, Models, Post, PostTag, User } from './models/index.js';
 
 // The one place that says which rows count. Everything else asks these.
-/** Only published posts count toward user.posts_count and category.posts_count. */
+/** Only published posts count toward user.posts_count, category.posts_count and tag.posts_count. */
 export const COUNTED_POST_STATUS = 'published';
 export const isCountedPost = (post: Pick<Post, 'status'>): boolean => post.status === COUNTED_POST_STATUS;
 /** Only visible comments count toward post.comments_count and user.comments_count. */
@@ -22,7 +22,7 @@ export const isCountedComment = (comment: Pick<Comment, 'status'>): boolean =>
  * comment keeps its likes and its count (shown again, it is as it was; the recount agrees).
  */
 
-type CounterTable = 'User' | 'Category' | 'Post' | 'Comment';
+type CounterTable = 'User' | 'Category' | 'Tag' | 'Post' | 'Comment';
 type CounterField = 'postsCount' | 'commentsCount' | 'likesCount';
 
 /**
@@ -41,7 +41,7 @@ class CounterDeltas {
   }
 
   async apply(models: Models, transaction: Transaction): Promise<void> {
-    const order: Record<CounterTable, number> = { User: 0, Category: 1, Post: 2, Comment: 3 };
+    const order: Record<CounterTable, number> = { User: 0, Category: 1, Tag: 2, Post: 3, Comment: 4 };
     const entries = [...this.deltas.values()]
       .filter((entry) => entry.by !== 0)
       .sort((a, b) => order[a.table] - order[b.table] || a.id - b.id);
@@ -49,6 +49,7 @@ class CounterDeltas {
       const options = { where: { id }, transaction, silent: true };
       if (table === 'User') await models.User.increment({ [field]: by }, options);
       else if (table === 'Category') await models.Category.increment({ postsCount: by }, options);
+      else if (table === 'Tag') await models.Tag.increment({ postsCount: by }, options);
       else if (table === 'Post') await models.Post.increment({ commentsCount: by }, options);
       else await models.Comment.increment({ likesCount: by }, options);
     }
@@ -122,6 +123,18 @@ async function deleteLikes(
   return rows.length;
 }
 
+/** Adds `by` to the posts_count of every tag `postId` carries (read in `transaction`). */
+async function addToTagsOf(
+  models: Models,
+  postId: number,
+  by: number,
+  deltas: CounterDeltas,
+  transaction: Transaction,
+) {
+  const pairs = await models.PostTag.findAll({ where: { postId }, attributes: ['tagId'], transaction });
+  for (const pair of pairs) deltas.add('Tag', pair.tagId, 'postsCount', by);
+}
+
 /** The row as it is now in the database, locked for this transaction (PostgreSQL; SQLite transactions are IMMEDIATE). */
 async function lockedCurrent<M extends 'User' | 'Post' | 'Comment'>(
   models: Models,
@@ -180,6 +193,9 @@ async function countChangedPost(models: Models, post: Post, options: InstanceUpd
     deltas.add('User', next.authorId, 'postsCount', 1);
     deltas.add('Category', next.categoryId, 'postsCount', 1);
   }
+  // Tags stay on the post whatever else changes: only publishing or unpublishing moves them.
+  const tagsBy = Number(isCountedPost(next)) - Number(isCountedPost(current));
+  if (tagsBy !== 0) await addToTagsOf(models, current.id, tagsBy, deltas, transaction);
   await deltas.apply(models, transaction);
 }
 
@@ -192,8 +208,43 @@ async function uncountDeletedPost(models: Models, post: Post, options: InstanceD
     const deltas = new CounterDeltas();
     deltas.add('User', current.authorId, 'postsCount', -1);
     deltas.add('Category', current.categoryId, 'postsCount', -1);
+    // Its post_tags rows go by the foreign key's cascade; their tags are uncounted here.
+    await addToTagsOf(models, current.id, -1, deltas, transaction);
     await deltas.apply(models, transaction);
   }
+}
+
+/*
+ * A tag on a post counts toward the tag's posts_count while the post is published. Both hooks
+ * lock the post row first, as publishing, unpublishing and deleting it do, so a tag change and a
+ * status change of one post take turns and each sees the other's result.
+ */
+
+async function countNewPostTag(models: Models, pair: PostTag, options: CreateOptions): Promise<void> {
+  const transaction = transactionOf(options, 'Tagging a post');
+  const post = await lockedCurrent(models, 'Post', pair.postId, transaction);
+  if (!post) throw notFound('Post');
+  if (!isCountedPost(post)) return;
+  const deltas = new CounterDeltas();
+  deltas.add('Tag', pair.tagId, 'postsCount', 1);
+  await deltas.apply(models, transaction);
+}
+
+async function uncountDeletedPostTag(models: Models, pair: PostTag, options: InstanceDestroyOptions): Promise<void> {
+  const transaction = transactionOf(options, 'Untagging a post');
+  const post = await lockedCurrent(models, 'Post', pair.postId, transaction);
+  if (!post) throw notFound('Post');
+  // Read again under the post's lock: a concurrent removal of the same pair finds nothing here.
+  const current = await models.PostTag.findOne({
+    where: { postId: pair.postId, tagId: pair.tagId },
+    transaction,
+    lock: transaction.LOCK.UPDATE,
+  });
+  if (!current) throw notFound('Tag on this post');
+  if (!isCountedPost(post)) return;
+  const deltas = new CounterDeltas();
+  deltas.add('Tag', pair.tagId, 'postsCount', -1);
+  await deltas.apply(models, transaction);
 }
 
 async function countNewComment(models: Models, comment: Comment, options: CreateOptions): Promise<void> {
@@ -290,7 +341,7 @@ function refuseBulk(model: string) {
   };
 }
 
-/** Installs the hooks that keep posts_count, comments_count and likes_count exact. */
+/** Installs the hooks that keep posts_count (users, categories, tags), comments_count and likes_count exact. */
 export function registerCountHooks(models: Models): void {
   models.Post.afterCreate('countNewPost', (post, options) => countNewPost(models, post, options));
   models.Post.beforeUpdate('countChangedPost', (post, options) => countChangedPost(models, post, options));
@@ -306,11 +357,19 @@ export function registerCountHooks(models: Models): void {
   models.CommentLike.afterCreate('countNewLike', (like, options) => countNewLike(models, like, options));
   models.CommentLike.beforeDestroy('uncountDeletedLike', (like, options) => uncountDeletedLike(models, like, options));
 
+  models.PostTag.afterCreate('countNewPostTag', (pair, options) => countNewPostTag(models, pair, options));
+  models.PostTag.beforeDestroy('uncountDeletedPostTag', (pair, options) =>
+    uncountDeletedPostTag(models, pair, options),
+  );
+
   models.User.beforeBulkDestroy('refuseBulk', refuseBulk('User'));
   models.Post.beforeBulkDestroy('refuseBulk', refuseBulk('Post'));
   models.Comment.beforeBulkDestroy('refuseBulk', refuseBulk('Comment'));
   models.CommentLike.beforeBulkDestroy('refuseBulk', refuseBulk('CommentLike'));
   models.CommentLike.beforeBulkCreate('refuseBulk', refuseBulk('CommentLike'));
+  models.PostTag.beforeBulkDestroy('refuseBulk', refuseBulk('PostTag'));
+  models.PostTag.beforeBulkCreate('refuseBulk', refuseBulk('PostTag'));
+  models.PostTag.beforeBulkUpdate('refuseBulk', refuseBulk('PostTag'));
   models.Post.beforeBulkUpdate('refuseBulkCounted', (options) => {
     const attributes: string[] = options.fields ?? [];
     if (attributes.some((a) => a === 'status' || a === 'categoryId' || a === 'authorId')) refuseBulk('Post')();

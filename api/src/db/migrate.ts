@@ -7,6 +7,7 @@ import * as commentLikesPins from './migrations/0003-comment-likes-pins.js';
 import * as moderation from './migrations/0004-moderation.js';
 import * as account from './migrations/0005-account.js';
 import * as subscriptions from './migrations/0006-subscriptions.js';
+import * as tags from './migrations/0007-tags.js';
 
 type Migration = {
   up: (p: { context: QueryInterface }) => Promise<void>;
@@ -21,6 +22,7 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['0004-moderation', moderation],
   ['0005-account', account],
   ['0006-subscriptions', subscriptions],
+  ['0007-tags', tags],
 ];
 
 /** Umzug over our migration list, recording applied ones in `schema_migrations`. */

@@ -3,7 +3,7 @@ import { COUNTED_COMMENT_STATUS, COUNTED_POST_STATUS } from './counts.js';
 import type { Database } from './index.js';
 
 export interface CountDrift {
-  table: 'users' | 'categories' | 'posts' | 'comments';
+  table: 'users' | 'categories' | 'tags' | 'posts' | 'comments';
   field: 'posts_count' | 'comments_count' | 'likes_count';
   id: number;
   stored: number;
@@ -26,6 +26,11 @@ const COUNTERS = [
     table: 'categories',
     field: 'posts_count',
     actual: `(SELECT COUNT(*) FROM posts c WHERE c.category_id = t.id AND c.status = '${COUNTED_POST_STATUS}')`,
+  },
+  {
+    table: 'tags',
+    field: 'posts_count',
+    actual: `(SELECT COUNT(*) FROM post_tags pt JOIN posts c ON c.id = pt.post_id WHERE pt.tag_id = t.id AND c.status = '${COUNTED_POST_STATUS}')`,
   },
   {
     table: 'posts',

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { tagKey } from '@blog/contract';
 import { hashPassword } from '../auth/passwords.js';
 import type { Clock } from '../lib/clock.js';
+import { slugify } from '../lib/slug.js';
 import type { Database } from './index.js';
-import type { User } from './models/index.js';
+import type { Tag, User } from './models/index.js';
 
 /** Demo accounts share this password in development, so a newcomer can sign in as anyone. */
 export const DEMO_PASSWORD = 'demo-password-2026';
@@ -70,6 +72,31 @@ const TITLES: Array<[string, string, number]> = [
   ['Backups you can restore', 'An untested backup is a hope', 0],
 ];
 
+/** The demo posts' tags, by the index of their title in TITLES. */
+const TAGS: string[][] = [
+  ['Performance', 'Astro'],
+  ['Databases', 'Testing'],
+  ['Trains', 'Europe'],
+  ['Korean food', 'Soup'],
+  ['Security'],
+  ['Habits'],
+  ['Hiking', 'Korea'],
+  ['Baking'],
+  ['Performance', 'Benchmarks'],
+  ['Documentation'],
+  ['Europe', 'Cities'],
+  ['Noodles'],
+  ['Accessibility', 'Performance'],
+  ['Habits', 'Paper'],
+  ['Cycling', 'Europe'],
+  ['Fermentation', 'Korean food'],
+  ['Security', 'Markdown'],
+  ['Tools'],
+  ['Korea', 'Cities'],
+  ['Dumplings'],
+  ['Backups'],
+];
+
 const PARAGRAPHS = [
   'Most of what a blog does is the same for every reader, so we do that work once, ahead of time, and let the web server hand out files. The parts that differ per reader are small, and they load only where they are needed.',
   'Every shortcut here was measured first. A number on a 2-core machine tells you more than an opinion on a laptop, and a benchmark that prints a ratio against a baseline in the same run survives a noisy neighbour.',
@@ -108,7 +135,7 @@ function bodyFor(index: number, random: () => number): string {
 
 /** A demo blog (users, categories, ~20 posts, comments and replies) into an empty database; null if it has users. */
 export async function seedDemo(db: Database, clock: Clock, production = false): Promise<SeedResult | null> {
-  const { User, Category, Post, Comment } = db.models;
+  const { User, Category, Post, Comment, Tag: TagModel, PostTag } = db.models;
   if ((await User.count()) > 0) return null;
   const random = prng(20261125);
   const now = clock().getTime();
@@ -136,6 +163,16 @@ export async function seedDemo(db: Database, clock: Clock, production = false): 
     const categories = [];
     for (const category of CATEGORIES) categories.push(await Category.create(category, { transaction }));
 
+    const tags = new Map<string, Tag>();
+    const tagNamed = async (name: string) => {
+      let tag = tags.get(name);
+      if (!tag) {
+        tag = await TagModel.create({ name, nameKey: tagKey(name), slug: slugify(name) }, { transaction });
+        tags.set(name, tag);
+      }
+      return tag;
+    };
+
     const writers = users.filter((u) => u.role !== 'user');
     const readers = users.filter((u) => u.emailVerifiedAt !== null);
     let comments = 0;
@@ -158,6 +195,9 @@ export async function seedDemo(db: Database, clock: Clock, production = false): 
         },
         { transaction },
       );
+      for (const name of TAGS[i] ?? []) {
+        await PostTag.create({ postId: post.id, tagId: (await tagNamed(name)).id }, { transaction });
+      }
       if (draft) continue;
       const threadCount = Math.floor(random() * 5);
       for (let t = 0; t < threadCount; t++) {

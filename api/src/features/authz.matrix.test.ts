@@ -166,6 +166,16 @@ const reader = (overrides: Parameters<TestContext['factories']['user']>[0] = {})
 const published = (w: World) => t.factories.post(w.author, { title: 'Published post' });
 const draft = (w: World) => t.factories.post(w.author, { status: 'draft', title: 'Draft post' });
 /** The first author's comment on their own published post. */
+/** A new tag on a published post of the cell's author; its id. */
+async function matrixTag(w: World): Promise<number> {
+  const post = await t.factories.post(w.author);
+  const name = unique('Matrix tag ');
+  await t.factories.tag(post, name);
+  const tag = await t.db.models.Tag.findOne({ where: { nameKey: name.toLowerCase() } });
+  if (!tag) throw new Error('matrixTag: no tag');
+  return tag.id;
+}
+
 const authorsComment = async (w: World) => t.factories.comment(await published(w), w.author);
 /** The caller's own comment on a published post (anonymous owns nothing: a reader's comment stands in). */
 const callersComment = async (w: World) => t.factories.comment(await published(w), w.caller ?? (await reader()));
@@ -559,6 +569,25 @@ const ROWS: Row[] = [
   {
     route: 'DELETE /api/categories/{idOrSlug}',
     prepare: async () => ({ params: { idOrSlug: (await t.factories.category()).id } }),
+    expect: adminsOnly(204),
+  },
+
+  // Tags
+  { route: 'GET /api/tags', prepare: async () => ({}), expect: everyone(200) },
+  { route: 'GET /api/admin/tags', prepare: async () => ({}), expect: adminsOnly(200) },
+  {
+    route: 'PATCH /api/admin/tags/{id}',
+    prepare: async (w) => ({ params: { id: await matrixTag(w) }, json: { name: unique('Renamed tag ') } }),
+    expect: adminsOnly(200),
+  },
+  {
+    route: 'POST /api/admin/tags/{id}/merge',
+    prepare: async (w) => ({ params: { id: await matrixTag(w) }, json: { into: await matrixTag(w) } }),
+    expect: adminsOnly(200),
+  },
+  {
+    route: 'DELETE /api/admin/tags/{id}',
+    prepare: async (w) => ({ params: { id: await matrixTag(w) } }),
     expect: adminsOnly(204),
   },
 

@@ -90,6 +90,11 @@ describe('the browser route map of @blog/contract', () => {
     expectTypeOf<Agrees<'POST /categories'>>().toEqualTypeOf<true>();
     expectTypeOf<Agrees<'PATCH /categories/:idOrSlug'>>().toEqualTypeOf<true>();
     expectTypeOf<Agrees<'DELETE /categories/:idOrSlug'>>().toEqualTypeOf<true>();
+    expectTypeOf<Agrees<'GET /tags'>>().toEqualTypeOf<true>();
+    expectTypeOf<Agrees<'GET /admin/tags'>>().toEqualTypeOf<true>();
+    expectTypeOf<Agrees<'PATCH /admin/tags/:id'>>().toEqualTypeOf<true>();
+    expectTypeOf<Agrees<'POST /admin/tags/:id/merge'>>().toEqualTypeOf<true>();
+    expectTypeOf<Agrees<'DELETE /admin/tags/:id'>>().toEqualTypeOf<true>();
     expectTypeOf<Agrees<'GET /admin/comments'>>().toEqualTypeOf<true>();
     expectTypeOf<Agrees<'POST /admin/comments/:id/hide'>>().toEqualTypeOf<true>();
     expectTypeOf<Agrees<'POST /admin/comments/:id/unhide'>>().toEqualTypeOf<true>();
@@ -166,6 +171,11 @@ describe('the browser route map of @blog/contract', () => {
       'POST /categories',
       'PATCH /categories/:idOrSlug',
       'DELETE /categories/:idOrSlug',
+      'GET /tags',
+      'GET /admin/tags',
+      'PATCH /admin/tags/:id',
+      'POST /admin/tags/:id/merge',
+      'DELETE /admin/tags/:id',
       'GET /admin/comments',
       'POST /admin/comments/:id/hide',
       'POST /admin/comments/:id/unhide',

@@ -49,7 +49,7 @@ export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
 
 export const CountDriftSchema = z
   .object({
-    table: z.enum(['users', 'categories', 'posts', 'comments']),
+    table: z.enum(['users', 'categories', 'tags', 'posts', 'comments']),
     field: z.enum(['posts_count', 'comments_count', 'likes_count']),
     id: z.number().int(),
     stored: z.number().int().meta({ description: 'The value before the repair' }),
@@ -184,6 +184,9 @@ export const AUDIT_ACTIONS = [
   'category.create',
   'category.update',
   'category.delete',
+  'tag.update',
+  'tag.merge',
+  'tag.delete',
   'comment.hide',
   'comment.unhide',
   'comment.delete',

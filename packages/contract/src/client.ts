@@ -54,6 +54,7 @@ import type {
   SubscriptionList,
   SubscriptionState,
 } from './subscriptions.js';
+import type { MergeTagInput, TagList, TagOut, UpdateTagInput } from './tags.js';
 
 /**
  * Every route a browser calls: `METHOD /path` (under /api, `:name` for a path parameter) → its
@@ -115,6 +116,11 @@ export interface Routes {
   'POST /categories': { body: CreateCategoryInput; response: CategoryOut };
   'PATCH /categories/:idOrSlug': { body: UpdateCategoryInput; response: CategoryOut };
   'DELETE /categories/:idOrSlug': { response: undefined };
+  'GET /tags': { response: TagList };
+  'GET /admin/tags': { response: TagList };
+  'PATCH /admin/tags/:id': { body: UpdateTagInput; response: TagOut };
+  'POST /admin/tags/:id/merge': { body: MergeTagInput; response: TagOut };
+  'DELETE /admin/tags/:id': { response: undefined };
   'GET /admin/comments': { response: AdminCommentList };
   'POST /admin/comments/:id/hide': { response: AdminComment };
   'POST /admin/comments/:id/unhide': { response: AdminComment };

@@ -61,6 +61,9 @@ export const ERROR_CODES = [
   'conflict',
   'reference_gone',
   'preview_expired',
+  'tag_name_taken',
+  'unknown_tag',
+  'merge_into_self',
   // Moderation and spam defence (every refusal is logged with its reason).
   'comments_closed',
   'comment_pending',

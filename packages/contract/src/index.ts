@@ -17,4 +17,5 @@ export * from './posts.js';
 export * from './publishing.js';
 export * from './site.js';
 export * from './subscriptions.js';
+export * from './tags.js';
 export * from './users.js';

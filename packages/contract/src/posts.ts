@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoDate, SlugSchema, textString } from './common.js';
+import { TagNamesSchema, TagRefSchema } from './tags.js';
 
 /** COMMENT_MODERATION and its per-post override (DESIGN §3). */
 export const COMMENT_MODERATION_MODES = ['open', 'first', 'all'] as const;
@@ -32,6 +33,7 @@ export const PostSummarySchema = z
     publishedAt: isoDate().nullable(),
     createdAt: isoDate(),
     updatedAt: isoDate(),
+    tags: z.array(TagRefSchema).meta({ description: 'Its tags, by name' }),
   })
   .meta({ id: 'PostSummary' });
 
@@ -56,6 +58,7 @@ export const PostListSchema = z
 
 export const PostListQuerySchema = z.object({
   category: SlugSchema.optional().meta({ description: 'Category slug' }),
+  tag: SlugSchema.optional().meta({ description: 'Tag slug' }),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   limit: z.coerce.number().int().min(1).max(100).default(10),
 });
@@ -75,6 +78,7 @@ export const CreatePostSchema = z
     status: PostStatusSchema.default('draft'),
     commentsClosed: z.boolean().default(false),
     commentModeration: CommentModerationSchema.nullable().default(null),
+    tags: TagNamesSchema.default([]),
   })
   .meta({ id: 'CreatePost' });
 
@@ -94,6 +98,7 @@ export const UpdatePostSchema = z
       .meta({ description: 'Reassign the post (admins only)' }),
     commentsClosed: z.boolean().optional(),
     commentModeration: CommentModerationSchema.nullable().optional(),
+    tags: TagNamesSchema.optional().meta({ description: "Replaces the post's tags when present" }),
   })
   .meta({ id: 'UpdatePost' });
 

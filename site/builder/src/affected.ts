@@ -1,5 +1,5 @@
 import { PAGE_SIZE } from '../../src/consts.js';
-import { categoryPagePath, FEED_PATH, homePagePath, pageCount, postPath } from '../../src/lib/routes.js';
+import { categoryPagePath, FEED_PATH, homePagePath, pageCount, postPath, tagPagePath } from '../../src/lib/routes.js';
 import type { PostChange } from './events.js';
 
 /** What the fast path needs of a post: where it sorts and where it is listed. */
@@ -8,6 +8,7 @@ export interface ListedPost {
   slug: string;
   publishedAt: string;
   category: { slug: string } | null;
+  tags: { slug: string }[];
 }
 
 /** The site's order (src/lib/content.ts): newest first, then higher id first. */
@@ -28,7 +29,8 @@ const pageOf = (index: number) => Math.floor(index / PAGE_SIZE) + 1;
  * The pages one batch of post changes touches, from the published posts
  * before and after (both newest first): the posts' pages and their old and
  * new neighbours (older/newer links), page 1 and the pages that list each
- * post before and after on the home listing and on its old and new category,
+ * post before and after on the home listing, on its old and new category and on each tag it
+ * had or has,
  * pages added or dropped when a listing's page count changes, the feed and
  * the sitemap. Listing pages between those (shifted by one post) are left to
  * the full rebuild that follows.
@@ -38,13 +40,17 @@ export function affectedPages(before: ListedPost[], after: ListedPost[], changes
   const remove = new Set<string>();
   const afterIds = new Map(after.map((post, index) => [post.id, index]));
   const beforeIds = new Map(before.map((post, index) => [post.id, index]));
+  // A listing's key: '/' for the home listing, 'c<slug>' for a category's, 't<slug>' for a tag's.
   const listings = new Map<string, { before: ListedPost[]; after: ListedPost[]; pages: Set<number> }>();
   const listing = (key: string) => {
     let entry = listings.get(key);
     if (!entry) {
       const slug = key.slice(1);
-      const inCategory = (post: ListedPost) => key === '/' || post.category?.slug === slug;
-      entry = { before: before.filter(inCategory), after: after.filter(inCategory), pages: new Set([1]) };
+      const inListing = (post: ListedPost) =>
+        key === '/' ||
+        (key[0] === 'c' && post.category?.slug === slug) ||
+        (key[0] === 't' && post.tags.some((tag) => tag.slug === slug));
+      entry = { before: before.filter(inListing), after: after.filter(inListing), pages: new Set([1]) };
       listings.set(key, entry);
     }
     return entry;
@@ -78,15 +84,22 @@ export function affectedPages(before: ListedPost[], after: ListedPost[], changes
     for (const category of new Set([old?.category?.slug, now?.category?.slug])) {
       if (category) listIn(`c${category}`, change.postId);
     }
+    for (const tag of new Set([...(old?.tags ?? []), ...(now?.tags ?? [])].map((t) => t.slug))) {
+      listIn(`t${tag}`, change.postId);
+    }
   }
   const published = new Set(after.map((post) => post.slug));
   for (const path of own) render.add(path);
   for (const slug of neighbours) if (published.has(slug)) render.add(postPath(slug));
 
   for (const [key, entry] of listings) {
-    const pathOf = (n: number) => (key === '/' ? homePagePath(n) : categoryPagePath(key.slice(1), n));
-    const oldCount = pageCount(entry.before.length, PAGE_SIZE);
-    const newCount = pageCount(entry.after.length, PAGE_SIZE);
+    const pathOf = (n: number) =>
+      key === '/' ? homePagePath(n) : (key[0] === 'c' ? categoryPagePath : tagPagePath)(key.slice(1), n);
+    // The home page and a category's first page exist when empty; a tag's pages only while a post carries it.
+    const count = (posts: ListedPost[]) =>
+      key[0] === 't' && posts.length === 0 ? 0 : pageCount(posts.length, PAGE_SIZE);
+    const oldCount = count(entry.before);
+    const newCount = count(entry.after);
     for (let n = newCount + 1; n <= oldCount; n++) entry.pages.add(n);
     for (let n = oldCount + 1; n <= newCount; n++) entry.pages.add(n);
     for (const n of [...entry.pages].sort((a, b) => a - b)) {

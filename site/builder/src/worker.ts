@@ -173,7 +173,10 @@ const entryOf = (id: string, data: Record<string, unknown>): StoreEntry => ({
 function listedOne({ data }: StoreEntry): ListedPost {
   const category =
     isRecord(data.category) && typeof data.category.slug === 'string' ? { slug: data.category.slug } : null;
-  return { id: Number(data.id), slug: String(data.slug), publishedAt: String(data.publishedAt), category };
+  const tags = Array.isArray(data.tags)
+    ? data.tags.flatMap((tag) => (isRecord(tag) && typeof tag.slug === 'string' ? [{ slug: tag.slug }] : []))
+    : [];
+  return { id: Number(data.id), slug: String(data.slug), publishedAt: String(data.publishedAt), category, tags };
 }
 
 function listed(entries: Iterable<StoreEntry>): ListedPost[] {

@@ -1,6 +1,6 @@
 import { type CollectionEntry, getCollection, getEntry } from 'astro:content';
 import { PAGE_SIZE } from '../consts';
-import { categoryPagePath, homePagePath, NEWSLETTER_PATH, pageCount, postPath } from './routes';
+import { categoryPagePath, homePagePath, NEWSLETTER_PATH, pageCount, postPath, tagPagePath } from './routes';
 
 export type Post = CollectionEntry<'posts'>['data'];
 export type Category = CollectionEntry<'categories'>['data'];
@@ -29,6 +29,33 @@ export async function getCategories(): Promise<Category[]> {
 /** A category's posts, newest first. */
 export async function getPostsIn(categoryId: number): Promise<Post[]> {
   return (await getPosts()).filter((post) => post.category?.id === categoryId);
+}
+
+export type TagRef = Post['tags'][number];
+export interface Tag extends TagRef {
+  /** Published posts with the tag (what its pages list). */
+  postsCount: number;
+}
+
+/**
+ * Every tag on a published post, by name. Tags come with the posts (a tag no published post
+ * carries has no page), so a fast-path build that refreshes a post refreshes its tags too.
+ */
+export async function getTags(): Promise<Tag[]> {
+  const byId = new Map<number, Tag>();
+  for (const post of await getPosts()) {
+    for (const tag of post.tags) {
+      const seen = byId.get(tag.id);
+      if (seen) seen.postsCount++;
+      else byId.set(tag.id, { ...tag, postsCount: 1 });
+    }
+  }
+  return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** A tag's posts, newest first. */
+export async function getPostsTagged(tagId: number): Promise<Post[]> {
+  return (await getPosts()).filter((post) => post.tags.some((tag) => tag.id === tagId));
 }
 
 /** A post's shown comments (flat, oldest first; none when it has none). */
@@ -61,6 +88,9 @@ export async function allPages(): Promise<SitePage[]> {
   for (const category of await getCategories()) {
     const count = (await getPostsIn(category.id)).length;
     for (let n = 1; n <= pageCount(count, PAGE_SIZE); n++) pages.push({ path: categoryPagePath(category.slug, n) });
+  }
+  for (const tag of await getTags()) {
+    for (let n = 1; n <= pageCount(tag.postsCount, PAGE_SIZE); n++) pages.push({ path: tagPagePath(tag.slug, n) });
   }
   for (const post of posts) pages.push({ path: postPath(post.slug), lastModified: post.updatedAt });
   pages.push({ path: '/about/' }, { path: '/account/' }, { path: NEWSLETTER_PATH });

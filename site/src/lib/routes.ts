@@ -23,6 +23,10 @@ export const homePagePath = (n: number) => (n <= 1 ? '/' : `/page/${n}/`);
 export const categoryPagePath = (slug: string, n: number) =>
   n <= 1 ? `/categories/${segment(slug)}/` : `/categories/${segment(slug)}/page/${n}/`;
 
+/** Page `n` (1-based) of a tag: /tags/<slug>/ then /tags/<slug>/page/2/, … */
+export const tagPagePath = (slug: string, n: number) =>
+  n <= 1 ? `/tags/${segment(slug)}/` : `/tags/${segment(slug)}/page/${n}/`;
+
 export const ABOUT_PATH = '/about/';
 export const ACCOUNT_PATH = '/account/';
 export const FEED_PATH = '/rss.xml';

@@ -21,7 +21,8 @@ export async function GET(context: APIContext) {
       description: xmlText(post.subtitle || post.excerpt),
       content: xmlText(post.bodyHtml),
       author: xmlText(post.author.name),
-      categories: post.category ? [xmlText(post.category.name)] : [],
+      // The category first, then the tags: RSS has one <category> element for each.
+      categories: [...(post.category ? [post.category.name] : []), ...post.tags.map((tag) => tag.name)].map(xmlText),
     })),
     customData: '<language>en</language>',
   });

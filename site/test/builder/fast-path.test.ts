@@ -335,3 +335,69 @@ describe('comments, static', () => {
     await expect(stat(join(siteDist, `posts/${post.slug}`))).rejects.toThrow();
   });
 });
+
+// Tag pages come with the posts that carry them: the fast path renders and removes them.
+describe('tags, fast path', () => {
+  const Tagged = Created.extend({ tags: z.array(z.object({ name: z.string(), slug: z.string() })) });
+  let tagged: z.infer<typeof Tagged>;
+
+  it('renders the tag pages of a newly published post and lists the tags on its page, in the feed and the sitemap', async () => {
+    const author = await t.db.models.User.findOne({ where: { email: 'grace@example.com' } });
+    if (!author) throw new Error('seed missing');
+    const res = await t.request('POST', '/api/posts', {
+      as: author,
+      json: {
+        title: 'Tagged off the press',
+        bodyMarkdown: 'Tags *everywhere*.',
+        status: 'published',
+        tags: ['Fast Tag', 'Slow & Steady'],
+      },
+    });
+    expect(res.status).toBe(201);
+    tagged = Tagged.parse(await res.json());
+    const slugs = tagged.tags.map((tag) => tag.slug);
+    expect(slugs).toEqual(['fast-tag', 'slow-steady']);
+
+    expect(
+      builder.accept({ event: 'published', postId: tagged.id, slug: tagged.slug, at: new Date().toISOString() }),
+    ).toBe('fast');
+    await builder.idle();
+    const outcome = outcomes.at(-1);
+    expect(outcome).toMatchObject({ kind: 'fast', ok: true });
+    expect(outcome?.written).toEqual(expect.arrayContaining(['/tags/fast-tag/', '/tags/slow-steady/']));
+
+    const tagPage = await html('tags/fast-tag/index.html');
+    expect(tagPage).toContain('Tagged off the press');
+    expect(tagPage).toContain('<h1>#Fast Tag</h1>');
+    expect(tagPage).toContain('<link rel="canonical" href="https://blog.example/tags/fast-tag/"');
+    const page = await html(`posts/${tagged.slug}/index.html`);
+    expect(page).toContain('<a href="/tags/slow-steady/" rel="tag">#Slow &amp; Steady</a>');
+    expect(page).toContain('<meta property="article:tag" content="Fast Tag">');
+    expect(await html('index.html')).toContain('href="/tags/fast-tag/"');
+    expect(await html('rss.xml')).toContain('<category>Slow &amp; Steady</category>');
+    expect(await html('sitemap.xml')).toContain('https://blog.example/tags/fast-tag/');
+  });
+
+  it('renders the same tag page as the full build', async () => {
+    const fast = await html('tags/slow-steady/index.html');
+    builder.rebuild('compare tags');
+    await builder.idle();
+    expect(await html('tags/slow-steady/index.html')).toBe(fast);
+  }, 120_000);
+
+  it("removes a tag's pages when its last post drops it, and keeps the other tag's", async () => {
+    const author = await t.db.models.User.findOne({ where: { email: 'grace@example.com' } });
+    if (!author) throw new Error('seed missing');
+    const res = await t.request('PATCH', `/api/posts/${tagged.id}`, { as: author, json: { tags: ['Slow & Steady'] } });
+    expect(res.status).toBe(200);
+    builder.accept({ event: 'updated', postId: tagged.id, slug: tagged.slug, at: new Date().toISOString() });
+    await builder.idle();
+    expect(outcomes.at(-1)).toMatchObject({ kind: 'fast', ok: true });
+    expect(outcomes.at(-1)?.removed).toContain('/tags/fast-tag/');
+    await expect(stat(join(siteDist, 'tags/fast-tag/index.html'))).rejects.toThrow();
+    await expect(stat(join(siteDist, 'tags/fast-tag/index.html.br'))).rejects.toThrow();
+    expect(await html('tags/slow-steady/index.html')).toContain('Tagged off the press');
+    expect(await html(`posts/${tagged.slug}/index.html`)).not.toContain('/tags/fast-tag/');
+    expect(await html('sitemap.xml')).not.toContain('/tags/fast-tag/');
+  });
+});

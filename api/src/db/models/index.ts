@@ -31,6 +31,7 @@ import {
   Subscription,
   subscriptionAttributes,
 } from './subscription.js';
+import { PostTag, postTagAttributes, Tag, tagAttributes } from './tag.js';
 import { User, userAttributes } from './user.js';
 
 export type { OtpPurpose } from './auth.js';
@@ -54,10 +55,12 @@ export {
   NotificationEvent,
   OtpCode,
   Post,
+  PostTag,
   RateLimit,
   Session,
   SiteSetting,
   Subscription,
+  Tag,
   User,
 };
 
@@ -173,6 +176,17 @@ export function initModels(sequelize: Sequelize) {
     updatedAt: false,
   });
 
+  // Tags (migration 0007)
+  class TagModel extends Tag {}
+  TagModel.init(tagAttributes, { ...common, modelName: 'Tag', tableName: 'tags' });
+  class PostTagModel extends PostTag {}
+  PostTagModel.init(postTagAttributes, {
+    ...common,
+    modelName: 'PostTag',
+    tableName: 'post_tags',
+    updatedAt: false,
+  });
+
   PostModel.belongsTo(UserModel, { as: 'author', foreignKey: 'authorId' });
   PostModel.belongsTo(CategoryModel, { as: 'category', foreignKey: 'categoryId' });
   CommentModel.belongsTo(UserModel, { as: 'author', foreignKey: 'authorId' });
@@ -201,6 +215,8 @@ export function initModels(sequelize: Sequelize) {
     NotificationEvent: NotificationEventModel,
     NewsletterSend: NewsletterSendModel,
     NewsletterDelivery: NewsletterDeliveryModel,
+    Tag: TagModel,
+    PostTag: PostTagModel,
   };
 }
 

@@ -1,3 +1,4 @@
+import type { TagRef } from '@blog/contract';
 import {
   type CreationOptional,
   DataTypes,
@@ -39,6 +40,8 @@ export class Post extends Model<InferAttributes<Post>, InferCreationAttributes<P
 
   declare author?: NonAttribute<User>;
   declare category?: NonAttribute<Category | null>;
+  /** Its tags by name, when read with them (features/tags: one query for a whole page of posts). */
+  declare tags?: NonAttribute<TagRef[]>;
 }
 
 export const postAttributes: ModelAttributes<Post, InferAttributes<Post>> = {

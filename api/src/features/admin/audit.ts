@@ -9,6 +9,7 @@ export type AuditTargetType =
   | 'post'
   | 'comment'
   | 'category'
+  | 'tag'
   | 'counts'
   | 'users'
   | 'posts'

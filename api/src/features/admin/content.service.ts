@@ -2,11 +2,14 @@ import { Op, type Order, type WhereOptions } from 'sequelize';
 import type { Database } from '../../db/index.js';
 import type { Comment, Post, User } from '../../db/models/index.js';
 import { notFound } from '../../lib/errors.js';
+import type { PostService } from '../posts/service.js';
 import type { AdminCommentQuery, AdminPostQuery } from './content.schema.js';
 import { contains, orderOf } from './query.js';
 
 export interface AdminContentServiceDeps {
   db: Database;
+  /** Reads the tags of a page of posts in one query. */
+  posts: Pick<PostService, 'withTags'>;
 }
 
 export type AdminContentService = ReturnType<typeof createAdminContentService>;
@@ -18,7 +21,7 @@ export type CommentPostRef = Pick<Post, 'id' | 'title' | 'slug' | 'status'>;
  * The admin app's views of posts and comments (every status, filters, the moderation queue).
  * Changes go through the entity services (posts, comments), like everyone's.
  */
-export function createAdminContentService({ db }: AdminContentServiceDeps) {
+export function createAdminContentService({ db, posts }: AdminContentServiceDeps) {
   const { Post, Comment, User, Category } = db.models;
   const { col, fn, literal } = db.sequelize;
   const postInclude = [
@@ -68,7 +71,7 @@ export function createAdminContentService({ db }: AdminContentServiceDeps) {
         limit: query.limit,
         offset: (query.page - 1) * query.limit,
       });
-      return { rows, total: count };
+      return { rows: await posts.withTags(rows), total: count };
     },
 
     /** The moderation queue: every status, newest first by default; three queries whatever the page size. */

@@ -60,7 +60,7 @@ export function createAdminService({
 }: AdminServiceDeps) {
   const { User: UserModel, Post, Comment, BuildEvent } = db.models;
   const users = createAdminUserService({ db, clock, sessions, audit, commentEvents });
-  const content = createAdminContentService({ db });
+  const content = createAdminContentService({ db, posts });
   const none = async () => undefined;
 
   /** resource.action → the entity service's own write method: the same rules and audit as a single change. */

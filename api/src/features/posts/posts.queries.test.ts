@@ -37,6 +37,8 @@ async function publishedPosts(count: number, author: User): Promise<Post[]> {
   const posts: Post[] = [];
   for (let i = 0; i < count; i++) {
     const post = await t.factories.post(author, { category: categories[i % categories.length] ?? null });
+    // Two tags each, shared across posts: the page's tags are one query, not one per post.
+    await t.factories.tag(post, `tag ${i % 4}`, `tag ${(i + 1) % 4}`);
     await t.factories.comment(post, reader);
     await t.factories.comment(post, author);
     posts.push(post);
@@ -75,12 +77,14 @@ describe('GET /api/posts query count', () => {
         expect(body.items.every((p) => p.category !== null && p.author.id === author.id && p.commentsCount === 2)).toBe(
           true,
         );
+        expect(body.items.every((p) => p.tags.length === 2)).toBe(true);
       });
       counts.push(statements.length);
       log.push(statements);
     }
     expect(counts[0]).toBeGreaterThan(0);
-    expect(counts[0], log.map((l) => l.join('\n')).join('\n---\n')).toBeLessThanOrEqual(4);
+    // The count, the page, the page's tags.
+    expect(counts[0], log.map((l) => l.join('\n')).join('\n---\n')).toBeLessThanOrEqual(3);
     expect(counts[1], log.map((l) => l.join('\n')).join('\n---\n')).toBe(counts[0]);
     // No session cookie, no session lookup.
     expect(log.flat().some((sql) => /\bsessions\b/i.test(sql))).toBe(false);
@@ -102,6 +106,31 @@ describe('GET /api/posts query count', () => {
     }
     expect(counts[0]).toBeGreaterThan(0);
     expect(counts[0]).toBeLessThanOrEqual(4);
+    expect(counts[1]).toBe(counts[0]);
+  });
+});
+
+describe('GET /api/posts?tag= query count', () => {
+  it('sends the same few queries with a tag filter, for 5 posts as for 40', async () => {
+    const author = await t.factories.user({ role: 'author' });
+    const counts: number[] = [];
+    const log: string[][] = [];
+    let made = 0;
+    for (const size of [5, 40]) {
+      for (; made < size; made++) await t.factories.tag(await t.factories.post(author), 'Counted', `other ${made % 3}`);
+      // A post without the tag, which the filter leaves out.
+      await t.factories.tag(await t.factories.post(author), `other ${made % 3}`);
+      const statements = await queriesDuring(async () => {
+        const res = await t.request('GET', '/api/posts?limit=50&tag=counted');
+        const body = PostListSchema.parse(await res.json());
+        expect(body.items).toHaveLength(size);
+        expect(body.items.every((p) => p.tags.some((tag) => tag.slug === 'counted'))).toBe(true);
+      });
+      counts.push(statements.length);
+      log.push(statements);
+    }
+    // The tag's id, the count, the page, the page's tags.
+    expect(counts[0], log.map((l) => l.join('\n')).join('\n---\n')).toBeLessThanOrEqual(4);
     expect(counts[1]).toBe(counts[0]);
   });
 });

@@ -1,5 +1,5 @@
 import type { Category, Post, User } from '../../db/models/index.js';
-import type { PostDetail, PostSummary } from './schema.js';
+import type { PostDetail, PostSummary, TagRef } from './schema.js';
 
 export const presentAuthor = (user: Pick<User, 'id' | 'name'>) => ({ id: user.id, name: user.name });
 
@@ -22,11 +22,13 @@ export type PostSummaryLike = Pick<
 > & {
   author?: Pick<User, 'id' | 'name'> | undefined;
   category?: Pick<Category, 'id' | 'name' | 'slug'> | null | undefined;
+  tags?: TagRef[] | undefined;
 };
 
-/** A post in lists: everything but the body. Needs `author` and `category` loaded. */
+/** A post in lists: everything but the body. Needs `author`, `category` and `tags` loaded. */
 export function presentPostSummary(post: PostSummaryLike): PostSummary {
   if (!post.author) throw new Error('presentPostSummary needs the author included');
+  if (!post.tags) throw new Error('presentPostSummary needs the tags read (PostService.withTags)');
   return {
     id: post.id,
     slug: post.slug,
@@ -40,6 +42,7 @@ export function presentPostSummary(post: PostSummaryLike): PostSummary {
     publishedAt: post.publishedAt ? post.publishedAt.toISOString() : null,
     createdAt: post.createdAt.toISOString(),
     updatedAt: post.updatedAt.toISOString(),
+    tags: post.tags.map((tag) => ({ id: tag.id, name: tag.name, slug: tag.slug })),
   };
 }
 

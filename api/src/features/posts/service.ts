@@ -11,6 +11,7 @@ import { chooseSlug, retryOnSlugRace } from '../../lib/slug.js';
 import { type WriteContext, within } from '../../lib/write-context.js';
 import type { AuditLogger } from '../admin/audit.js';
 import { enqueuePublishEvent } from '../publishing/service.js';
+import type { TagService } from '../tags/service.js';
 import type { PostSummaryLike } from './presenter.js';
 import type { IssuedPreviewLink, PreviewLinks } from './preview-links.js';
 import type { CreatePostInput, UpdatePostInput } from './schema.js';
@@ -29,6 +30,8 @@ export interface PostServiceDeps {
   previewLinks: PreviewLinks;
   /** The newsletter of a post's first publication (features/subscriptions), in its transaction. */
   newsletter?: { postPublished(post: Post, transaction: Transaction): Promise<void> };
+  /** A post's tags (features/tags): set in the post's write transaction, read for a page of posts at once. */
+  tags: Pick<TagService, 'setPostTags' | 'tagsOf' | 'idOfSlug'>;
 }
 
 /** A row of the posts list's lean query. */
@@ -84,7 +87,7 @@ export const canEditPost = (user: User | null, post: Pick<Post, 'authorId'>): bo
  * bulk action with `{ transaction }` a savepoint) checks who may make it, queues the publish
  * event in the same transaction, and audits an admin's action the same way whoever calls.
  */
-export function createPostService({ db, clock, jobs, audit, previewLinks, newsletter }: PostServiceDeps) {
+export function createPostService({ db, clock, jobs, audit, previewLinks, newsletter, tags }: PostServiceDeps) {
   /** Audits what an admin does to a post (a no-op included); authors' own edits are not admin actions. */
   const auditAdmin = async (
     user: User,
@@ -124,8 +127,27 @@ export function createPostService({ db, clock, jobs, audit, previewLinks, newsle
     await enqueuePublishEvent(jobs, change, transaction);
   }
 
+  /** `posts` with their tags read (one query for all of them); returns them. */
+  async function withTags<P extends { id: number; tags?: Post['tags'] }>(
+    posts: P[],
+    transaction?: Transaction,
+  ): Promise<P[]> {
+    const byPost = await tags.tagsOf(
+      posts.map((post) => post.id),
+      transaction,
+    );
+    for (const post of posts) post.tags = byPost.get(post.id) ?? [];
+    return posts;
+  }
+
+  async function withTagsOne<P extends { id: number; tags?: Post['tags'] }>(post: P, transaction?: Transaction) {
+    await withTags([post], transaction);
+    return post;
+  }
+
   async function find(idOrSlug: string, transaction?: Transaction): Promise<Post | null> {
-    return Post.findOne({ where: parseIdOrSlug(idOrSlug), include, transaction });
+    const post = await Post.findOne({ where: parseIdOrSlug(idOrSlug), include, transaction });
+    return post && withTagsOne(post, transaction);
   }
 
   async function findEditable(user: User, idOrSlug: string, transaction?: Transaction): Promise<Post> {
@@ -170,10 +192,12 @@ export function createPostService({ db, clock, jobs, audit, previewLinks, newsle
   async function reload(id: number): Promise<Post> {
     const post = await Post.findByPk(id, { include });
     if (!post) throw notFound('Post');
-    return post;
+    return withTagsOne(post);
   }
 
   return {
+    withTags,
+
     /** A body rendered by the same renderer, rules and sanitiser as the post page's (the editor's preview). */
     async preview(bodyMarkdown: string): Promise<string> {
       return (await db.markdown.post(bodyMarkdown)).html;
@@ -199,7 +223,7 @@ export function createPostService({ db, clock, jobs, audit, previewLinks, newsle
         throw new ApiError(410, 'preview_expired', 'This preview link has expired; ask the author for a new one.');
       const post = check.ok ? await Post.findByPk(check.postId, { include }) : null;
       if (!post) throw notFound('Preview');
-      return post;
+      return withTagsOne(post);
     },
 
     /**
@@ -207,15 +231,16 @@ export function createPostService({ db, clock, jobs, audit, previewLinks, newsle
      * count and one lean query of plain rows (the columns a list shows, author and category by
      * join, no model instances), as the comments page does.
      */
-    async listPublished(query: { category?: string; page: number; limit: number }) {
+    async listPublished(query: { category?: string; tag?: string; page: number; limit: number }) {
       let categoryId: number | null = null;
       if (query.category) {
         const category = await Category.findOne({ where: { slug: query.category }, attributes: ['id'] });
         if (!category) throw notFound('Category');
         categoryId = category.id;
       }
-      const where = `p.status = 'published'${categoryId === null ? '' : ' AND p.category_id = ?'}`;
-      const filter = categoryId === null ? [] : [categoryId];
+      const tagId = query.tag ? await tags.idOfSlug(query.tag) : null;
+      const where = `p.status = 'published'${categoryId === null ? '' : ' AND p.category_id = ?'}${tagId === null ? '' : ' AND p.id IN (SELECT post_id FROM post_tags WHERE tag_id = ?)'}`;
+      const filter = [...(categoryId === null ? [] : [categoryId]), ...(tagId === null ? [] : [tagId])];
       const [counted] = await db.select<{ total: number | string }>(
         `SELECT count(*) AS total FROM posts p WHERE ${where}`,
         filter,
@@ -232,7 +257,7 @@ export function createPostService({ db, clock, jobs, audit, previewLinks, newsle
          ORDER BY p.published_at DESC, p.id DESC`,
         [...filter, query.limit, (query.page - 1) * query.limit],
       );
-      return { rows: rows.map(postSummaryOf), total: Number(counted?.total ?? 0) };
+      return { rows: await withTags(rows.map(postSummaryOf)), total: Number(counted?.total ?? 0) };
     },
 
     /** A published post, or a draft its author or an admin may see. */
@@ -261,6 +286,7 @@ export function createPostService({ db, clock, jobs, audit, previewLinks, newsle
           },
           { transaction },
         );
+        if (input.tags.length > 0) await tags.setPostTags(post.id, input.tags, transaction);
         if (post.status === 'published') await announce(transaction, 'published', post);
         if (post.status === 'published') await newsletter?.postPublished(post, transaction);
         await auditAdmin(author, 'create', post, transaction);
@@ -295,6 +321,9 @@ export function createPostService({ db, clock, jobs, audit, previewLinks, newsle
         if (input.bodyMarkdown !== undefined) post.bodyMarkdown = input.bodyMarkdown;
         if (input.commentsClosed !== undefined) post.commentsClosed = input.commentsClosed;
         if (input.commentModeration !== undefined) post.commentModeration = input.commentModeration;
+        // A new set of tags is an edit of the post: it is saved (updatedAt) and announced like one.
+        const retagged = input.tags !== undefined && (await tags.setPostTags(post.id, input.tags, transaction));
+        if (retagged && !post.changed()) post.changed('updatedAt', true);
         if (post.changed()) {
           await post.save({ transaction });
           if (post.status === 'published') await announce(transaction, 'updated', post, previousSlug);
@@ -325,7 +354,7 @@ export function createPostService({ db, clock, jobs, audit, previewLinks, newsle
       if (!transaction) return reload(id);
       const post = await Post.findByPk(id, { include, transaction });
       if (!post) throw notFound('Post');
-      return post;
+      return withTagsOne(post, transaction);
     },
 
     /** Deletes a post and, through the model hooks, its comments. */

@@ -8,7 +8,7 @@ import type { PostService } from '../posts/service.js';
 export type SiteService = ReturnType<typeof createSiteService>;
 
 /** What the static site builder and the on-demand renderer read: published posts with their bodies, and previews. */
-export function createSiteService(db: Database, posts: Pick<PostService, 'previewed'>) {
+export function createSiteService(db: Database, posts: Pick<PostService, 'previewed' | 'withTags'>) {
   const { Post, User, Category } = db.models;
   const include = [
     { model: User, as: 'author', attributes: ['id', 'name'] },
@@ -30,7 +30,7 @@ export function createSiteService(db: Database, posts: Pick<PostService, 'previe
         order: [['id', 'ASC']],
         limit: query.limit + 1,
       });
-      const page = rows.slice(0, query.limit);
+      const page = await posts.withTags(rows.slice(0, query.limit));
       const last = page.at(-1);
       return { rows: page, nextCursor: rows.length > query.limit && last ? String(last.id) : null };
     },
@@ -43,6 +43,7 @@ export function createSiteService(db: Database, posts: Pick<PostService, 'previe
         attributes: { exclude: ['bodyMarkdown'] },
       });
       if (!post) throw notFound('Post');
+      await posts.withTags([post]);
       return post;
     },
 
