@@ -7,6 +7,7 @@ import type {
   CreatePostInput,
   PurgeRequest,
   UpdateAdminUserInput,
+  UpdateAuthorProfileInput,
   UpdateCategoryInput,
   UpdateModerationSettings,
   UpdatePostInput,
@@ -79,6 +80,8 @@ export const api = {
   updateCategory: (id: number, input: UpdateCategoryInput) =>
     call('PATCH /categories/:idOrSlug', { params: { idOrSlug: id }, body: input }),
   deleteCategory: (id: number) => call('DELETE /categories/:idOrSlug', { params: { idOrSlug: id } }),
+  ownAuthorPage: () => call('GET /authors/me'),
+  updateOwnAuthorPage: (input: UpdateAuthorProfileInput) => call('PATCH /authors/me', { body: input }),
   tags: () => call('GET /admin/tags'),
   updateTag: (id: number, input: UpdateTagInput) => call('PATCH /admin/tags/:id', { params: { id }, body: input }),
   mergeTag: (id: number, into: number) => call('POST /admin/tags/:id/merge', { params: { id }, body: { into } }),

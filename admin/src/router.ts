@@ -9,6 +9,7 @@ export type Route =
   | { name: 'post'; id: number | 'new' }
   | { name: 'categories' }
   | { name: 'tags' }
+  | { name: 'profile' }
   | { name: 'comments' }
   | { name: 'moderation' }
   | { name: 'rebuilds' }
@@ -48,6 +49,7 @@ export function parseRoute(pathname: string): Route {
       return ID.test(id) ? { name: 'post', id: Number(id) } : { name: 'not-found' };
     case 'categories':
     case 'tags':
+    case 'profile':
     case 'comments':
     case 'moderation':
     case 'rebuilds':

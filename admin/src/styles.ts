@@ -77,6 +77,8 @@ export const shared = css`
   label {
     display: grid;
     gap: 0.25rem;
+    /* A label stretched by its grid row keeps its text, field and hint together at the top. */
+    align-content: start;
     font-weight: 600;
   }
   input,

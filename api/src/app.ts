@@ -16,6 +16,8 @@ import type { Database } from './db/index.js';
 import { createAuditLogger } from './features/admin/audit.js';
 import { adminRoutes } from './features/admin/routes.js';
 import { createAdminService } from './features/admin/service.js';
+import { authorRoutes } from './features/authors/routes.js';
+import { createAuthorService } from './features/authors/service.js';
 import { categoryRoutes } from './features/categories/routes.js';
 import { createCategoryService } from './features/categories/service.js';
 import { createCommentEvents } from './features/comments/events.js';
@@ -158,6 +160,7 @@ export function createServices(deps: AppDeps) {
     moderation,
     categories: createCategoryService(db, audit),
     tags,
+    authors: createAuthorService({ db, clock, jobs: deps.jobs }),
     publishing: createPublishingService({ db, clock, jobs: deps.jobs }),
     site: createSiteService(db, posts),
     oidc: createOidcService({ config, db, clock, logger, sessions, options: deps.oidc, bans: moderation }),
@@ -239,6 +242,7 @@ export function createApp(deps: AppDeps) {
     .route('/api', postRoutes(services.posts))
     .route('/api', categoryRoutes(services.categories))
     .route('/api', tagRoutes(services.tags))
+    .route('/api', authorRoutes(services.authors))
     .route(
       '/api',
       commentRoutes(

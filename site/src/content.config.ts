@@ -1,12 +1,12 @@
 import { defineCollection } from 'astro:content';
-import type { CategoryOut, CommentOut, SitePost } from '@blog/contract';
+import type { AuthorProfile, CategoryOut, CommentOut, SitePost } from '@blog/contract';
 import { z } from 'astro/zod';
 import { readSiteEnv } from './env';
-import { categoriesLoader, commentsLoader, postsLoader } from './lib/api-loader';
+import { authorsLoader, categoriesLoader, commentsLoader, postsLoader } from './lib/api-loader';
 
 const { apiUrl, typesOnly } = readSiteEnv();
 
-const author = z.object({ id: z.number().int(), name: z.string() });
+const author = z.object({ id: z.number().int(), name: z.string(), slug: z.string().nullable() });
 const categoryRef = z.object({ id: z.number().int(), name: z.string(), slug: z.string() });
 const tagRef = z.object({ id: z.number().int(), name: z.string(), slug: z.string().min(1) });
 
@@ -25,8 +25,20 @@ const post = z.object({
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   tags: z.array(tagRef),
+  readingMinutes: z.number().int(),
   bodyHtml: z.string(),
   commentsClosed: z.boolean(),
+  metaDescription: z.string(),
+  canonicalUrl: z.string().nullable(),
+  ogImageUrl: z.string().nullable(),
+});
+
+const authorProfile = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  slug: z.string().min(1),
+  bio: z.string(),
+  postsCount: z.number().int(),
 });
 
 const category = z.object({
@@ -62,6 +74,8 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const postMatchesApi: Same<z.infer<typeof post>, SitePost> = true;
 const categoryMatchesApi: Same<z.infer<typeof category>, CategoryOut> = true;
 const commentMatchesApi: Same<z.infer<typeof comment>, CommentOut> = true;
+const authorMatchesApi: Same<z.infer<typeof authorProfile>, AuthorProfile> = true;
+void authorMatchesApi;
 void commentMatchesApi;
 void postMatchesApi;
 void categoryMatchesApi;
@@ -70,4 +84,5 @@ export const collections = {
   posts: defineCollection({ loader: postsLoader({ apiUrl, typesOnly }), schema: post }),
   categories: defineCollection({ loader: categoriesLoader({ apiUrl, typesOnly }), schema: category }),
   comments: defineCollection({ loader: commentsLoader({ apiUrl, typesOnly }), schema: postComments }),
+  authors: defineCollection({ loader: authorsLoader({ apiUrl, typesOnly }), schema: authorProfile }),
 };

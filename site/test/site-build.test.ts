@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, relative, sep } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { parseDocument } from 'htmlparser2';
+import { Op } from 'sequelize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../api/src/db/seed.js';
 import { createTestContext, type TestContext } from '../../api/test/app.js';
@@ -250,6 +251,57 @@ describe('the built site', () => {
     expect(pages.get('/404.html')?.html).toContain('<meta name="robots" content="noindex">');
   });
 
+  it('has a page per tag and per author, linked from every post that has them', async () => {
+    const { Tag, User } = t.db.models;
+    const tags = await Tag.findAll({ where: { postsCount: { [Op.gt]: 0 } } });
+    expect(tags.length).toBeGreaterThan(5);
+    for (const tag of tags) {
+      const html = pages.get(`/tags/${encodeURIComponent(tag.slug)}/`)?.html;
+      expect(html, tag.slug).toBeDefined();
+      expect(html).toContain(`<h1>#${tag.name}</h1>`);
+      // Every post carrying it, on its pages (fewer than ten each here).
+      expect((html?.match(/<article class="preview">/g) ?? []).length).toBe(tag.postsCount);
+    }
+    const grace = await User.findOne({ where: { email: 'grace@example.com' } });
+    const gracePage = pages.get(`/authors/${grace?.slug}/`)?.html ?? '';
+    expect(gracePage).toContain('<h1>Grace Hopper</h1>');
+    expect(gracePage).toContain(`<link rel="canonical" href="${PUBLIC_URL}/authors/${grace?.slug}/">`);
+    // More than ten posts by Grace (the fillers): a second page.
+    expect(pages.get(`/authors/${grace?.slug}/page/2/`)).toBeDefined();
+    const post = pages.get('/posts/why-our-pages-are-static/')?.html ?? '';
+    expect(post).toMatch(/Posted by <a href="\/authors\/[a-z-]+\/" rel="author">/);
+    expect(post).toContain('<a href="/tags/performance/" rel="tag">#Performance</a>');
+    expect(post).toMatch(/· \d+ min read/);
+    // Previews on the home listing name their tags.
+    const home = [...pages.values()].filter((page) => /^\/(page\/\d+\/)?$/.test(page.path));
+    expect(home.some((page) => /Tagged <a href="\/tags\/[^"]+\/">#/.test(page.html))).toBe(true);
+    // No page for a tag or an author with no published post.
+    const readers = await User.findAll({ where: { postsCount: 0 } });
+    for (const reader of readers) if (reader.slug) expect(pages.has(`/authors/${reader.slug}/`)).toBe(false);
+  });
+
+  it('describes a post as JSON-LD BlogPosting with its author page, dates and reading time', async () => {
+    const html = pages.get('/posts/why-our-pages-are-static/')?.html ?? '';
+    const script = elements(html).find((element) => element.attribs.type === 'application/ld+json');
+    const data = JSON.parse(script?.text ?? '{}');
+    const [post] = await t.db.models.Post.findAll({ where: { slug: 'why-our-pages-are-static' } });
+    expect(data).toMatchObject({
+      '@context': 'https://schema.org',
+      '@type': 'BlogPosting',
+      headline: 'Why our pages are static',
+      datePublished: post?.publishedAt?.toISOString(),
+      mainEntityOfPage: `${PUBLIC_URL}/posts/why-our-pages-are-static/`,
+      author: { '@type': 'Person', name: expect.any(String), url: expect.stringMatching(/\/authors\/[a-z-]+\/$/) },
+      keywords: 'Astro, Performance',
+      timeRequired: `PT${post?.readingMinutes}M`,
+    });
+    // The hostile title stays a string inside the JSON, never markup.
+    const probe = elements(pages.get('/posts/xss-probe/')?.html ?? '').find(
+      (element) => element.attribs.type === 'application/ld+json',
+    );
+    expect(JSON.parse(probe?.text ?? '{}').headline).toBe(XSS_TITLE);
+  });
+
   it('ships no script on island-free pages, and island scripts only as bundled modules', () => {
     for (const path of ['/about/', '/404.html']) {
       const html = pages.get(path)?.html ?? '';
@@ -267,6 +319,14 @@ describe('the built site', () => {
           expect(script.attribs, page.path).toEqual({ type: 'application/json', 'data-comments': '' });
           expect(page.path, page.path).toMatch(/^\/posts\/[^/]+\/$/);
           expect(JSON.parse(script.text), page.path).toMatchObject({ sort: 'oldest', page: 1 });
+          continue;
+        }
+        // A post page's structured data (JSON-LD): data too, and "<" escaped inside it.
+        if (script.attribs.type === 'application/ld+json') {
+          expect(script.attribs, page.path).toEqual({ type: 'application/ld+json' });
+          expect(page.path, page.path).toMatch(/^\/posts\/[^/]+\/$/);
+          expect(script.text).not.toContain('<');
+          expect(JSON.parse(script.text), page.path).toMatchObject({ '@type': 'BlogPosting' });
           continue;
         }
         expect(script.attribs, page.path).toEqual({
@@ -339,7 +399,10 @@ describe('the built site', () => {
           element.attribs.action === NEWSLETTER_SUBSCRIBE_ACTION &&
           element.attribs.class === 'newsletter-form';
         if (!ours) expect(['iframe', 'object', 'embed', 'form'], where).not.toContain(element.tag);
-        if (element.tag === 'script' && element.attribs.type !== 'application/json')
+        if (
+          element.tag === 'script' &&
+          !['application/json', 'application/ld+json'].includes(element.attribs.type ?? '')
+        )
           expect(element.attribs.src, where).toMatch(/^\/_astro\//);
         for (const [name, value] of Object.entries(element.attribs)) {
           expect(name.startsWith('on'), `${where} ${name}`).toBe(false);

@@ -7,6 +7,7 @@ import { shared } from '../styles.js';
 import './audit-page.js';
 import './categories-page.js';
 import './tags-page.js';
+import './profile-page.js';
 import './comments-page.js';
 import './moderation-page.js';
 import './dashboard-page.js';
@@ -25,6 +26,7 @@ type Section =
   | 'users'
   | 'categories'
   | 'tags'
+  | 'profile'
   | 'comments'
   | 'moderation'
   | 'rebuilds'
@@ -42,6 +44,7 @@ const NAV: Array<{ section: Section; label: string; adminOnly: boolean }> = [
   { section: 'rebuilds', label: 'Builds', adminOnly: true },
   { section: 'newsletter', label: 'Newsletter', adminOnly: true },
   { section: 'audit', label: 'Audit log', adminOnly: true },
+  { section: 'profile', label: 'Your author page', adminOnly: false },
 ];
 
 /** The nav section a route belongs to. */
@@ -66,6 +69,7 @@ const TITLES: Record<Route['name'], string> = {
   post: 'Post',
   categories: 'Categories',
   tags: 'Tags',
+  profile: 'Your author page',
   comments: 'Comments',
   moderation: 'Moderation',
   rebuilds: 'Site builds',
@@ -230,7 +234,7 @@ export class AdminApp extends LitElement {
   private renderPage(me: Me): TemplateResult {
     const route = this.route;
     const admin = me.role === 'admin';
-    if (!admin && !['posts', 'post', 'dashboard', 'comments'].includes(route.name)) {
+    if (!admin && !['posts', 'post', 'dashboard', 'comments', 'profile'].includes(route.name)) {
       return html`<section>
         <h1 tabindex="-1">Admins only</h1>
         <p>This page is for admins. As an author you can write and publish <a href=${href({ name: 'posts' })}>your posts</a>.</p>
@@ -251,6 +255,8 @@ export class AdminApp extends LitElement {
         return html`<categories-page></categories-page>`;
       case 'tags':
         return html`<tags-page></tags-page>`;
+      case 'profile':
+        return html`<profile-page></profile-page>`;
       case 'comments':
         return html`<comments-page .me=${me}></comments-page>`;
       case 'moderation':

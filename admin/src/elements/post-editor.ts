@@ -21,6 +21,12 @@ interface Draft {
   comments: string;
   /** Tag names, comma-separated as typed. */
   tags: string;
+  metaDescription: string;
+  customExcerpt: string;
+  /** '' → the post's own address. */
+  canonicalUrl: string;
+  /** '' → none. */
+  ogImageUrl: string;
 }
 
 const EMPTY: Draft = {
@@ -32,6 +38,10 @@ const EMPTY: Draft = {
   moderation: '',
   comments: '',
   tags: '',
+  metaDescription: '',
+  customExcerpt: '',
+  canonicalUrl: '',
+  ogImageUrl: '',
 };
 /** The tag names of the comma-separated field (the API trims and deduplicates them too). */
 const tagNamesOf = (value: string) =>
@@ -53,6 +63,18 @@ const draftOf = (post: PostDetail): Draft => ({
   moderation: post.commentModeration ?? '',
   comments: post.commentsClosed ? 'closed' : '',
   tags: post.tags.map((tag) => tag.name).join(', '),
+  metaDescription: post.metaDescription,
+  customExcerpt: post.customExcerpt,
+  canonicalUrl: post.canonicalUrl ?? '',
+  ogImageUrl: post.ogImageUrl ?? '',
+});
+
+/** The SEO and sharing fields as the API takes them (an empty URL field: none). */
+const seoOf = (draft: Draft) => ({
+  metaDescription: draft.metaDescription,
+  customExcerpt: draft.customExcerpt,
+  canonicalUrl: draft.canonicalUrl.trim() || null,
+  ogImageUrl: draft.ogImageUrl.trim() || null,
 });
 
 const statusBadge = (status: Build['status']) => {
@@ -111,6 +133,18 @@ export class PostEditor extends LitElement {
         min-height: 22rem;
         max-height: 70vh;
         overflow: auto;
+      }
+      details.seo {
+        border: 1px solid var(--border);
+        border-radius: var(--radius);
+        padding: 0.5rem 1rem;
+      }
+      details.seo summary {
+        cursor: pointer;
+        font-weight: 600;
+      }
+      details.seo .fields {
+        margin-top: 0.75rem;
       }
       .preview h2 {
         font-size: 1rem;
@@ -224,6 +258,7 @@ export class PostEditor extends LitElement {
             bodyMarkdown: body,
             categoryId: category,
             tags: tagNamesOf(tags),
+            ...seoOf(this.draft),
             ...commentRules,
             ...(slug.trim() && slug.trim() !== this.post.slug ? { slug: slug.trim() } : {}),
           })
@@ -233,6 +268,7 @@ export class PostEditor extends LitElement {
             bodyMarkdown: body,
             categoryId: category,
             tags: tagNamesOf(tags),
+            ...seoOf(this.draft),
             ...commentRules,
             status: 'draft',
             ...(slug.trim() ? { slug: slug.trim() } : {}),
@@ -469,6 +505,60 @@ export class PostEditor extends LitElement {
             Comments closed (no new comments; the existing ones stay)
           </label>
         </div>
+        <details class="seo" ?open=${!!(draft.metaDescription || draft.customExcerpt || draft.canonicalUrl || draft.ogImageUrl)}>
+          <summary>SEO and sharing</summary>
+          <div class="fields">
+            <label>
+              Meta description
+              <textarea
+                name="meta-description"
+                maxlength="300"
+                rows="3"
+                aria-describedby="meta-hint"
+                .value=${draft.metaDescription}
+                @input=${this.field('metaDescription')}
+              ></textarea>
+              <span class="hint" id="meta-hint">What search engines show. Empty: the subtitle or the excerpt.</span>
+            </label>
+            <label>
+              Custom excerpt
+              <textarea
+                name="custom-excerpt"
+                maxlength="300"
+                rows="3"
+                aria-describedby="excerpt-hint"
+                .value=${draft.customExcerpt}
+                @input=${this.field('customExcerpt')}
+              ></textarea>
+              <span class="hint" id="excerpt-hint">Shown in previews and the feed. Empty: the start of the body.</span>
+            </label>
+            <label>
+              Canonical URL
+              <input
+                name="canonical-url"
+                type="url"
+                maxlength="2000"
+                placeholder="https://…"
+                aria-describedby="canonical-hint"
+                .value=${draft.canonicalUrl}
+                @input=${this.field('canonicalUrl')}
+              />
+              <span class="hint" id="canonical-hint">Only for a post first published elsewhere. Empty: this post's address.</span>
+            </label>
+            <label>
+              Sharing image URL (og:image)
+              <input
+                name="og-image-url"
+                maxlength="2000"
+                placeholder="https://… or /media/…"
+                aria-describedby="og-hint"
+                .value=${draft.ogImageUrl}
+                @input=${this.field('ogImageUrl')}
+              />
+              <span class="hint" id="og-hint">The picture link previews show. Empty: none.</span>
+            </label>
+          </div>
+        </details>
         <div class="columns">
           <label>
             Body (Markdown)

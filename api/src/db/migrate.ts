@@ -8,6 +8,7 @@ import * as moderation from './migrations/0004-moderation.js';
 import * as account from './migrations/0005-account.js';
 import * as subscriptions from './migrations/0006-subscriptions.js';
 import * as tags from './migrations/0007-tags.js';
+import * as seoAuthors from './migrations/0008-seo-authors.js';
 
 type Migration = {
   up: (p: { context: QueryInterface }) => Promise<void>;
@@ -23,6 +24,7 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['0005-account', account],
   ['0006-subscriptions', subscriptions],
   ['0007-tags', tags],
+  ['0008-seo-authors', seoAuthors],
 ];
 
 /** Umzug over our migration list, recording applied ones in `schema_migrations`. */

@@ -591,6 +591,27 @@ const ROWS: Row[] = [
     expect: adminsOnly(204),
   },
 
+  // Author pages
+  { route: 'GET /api/authors', prepare: async () => ({}), expect: everyone(200) },
+  {
+    route: 'GET /api/authors/{slug}',
+    prepare: async (w) => {
+      await t.factories.post(w.author, { status: 'published' });
+      return { params: { slug: String((await w.author.reload()).slug) } };
+    },
+    expect: everyone(200),
+  },
+  {
+    route: 'GET /api/authors/me',
+    prepare: async () => ({}),
+    expect: postEditors(200, 200),
+  },
+  {
+    route: 'PATCH /api/authors/me',
+    prepare: async () => ({ json: { bio: 'A matrix bio.' } }),
+    expect: postEditors(200, 200),
+  },
+
   // Comments
   {
     route: 'GET /api/posts/{idOrSlug}/comments',

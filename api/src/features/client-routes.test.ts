@@ -91,6 +91,8 @@ describe('the browser route map of @blog/contract', () => {
     expectTypeOf<Agrees<'PATCH /categories/:idOrSlug'>>().toEqualTypeOf<true>();
     expectTypeOf<Agrees<'DELETE /categories/:idOrSlug'>>().toEqualTypeOf<true>();
     expectTypeOf<Agrees<'GET /tags'>>().toEqualTypeOf<true>();
+    expectTypeOf<Agrees<'GET /authors/me'>>().toEqualTypeOf<true>();
+    expectTypeOf<Agrees<'PATCH /authors/me'>>().toEqualTypeOf<true>();
     expectTypeOf<Agrees<'GET /admin/tags'>>().toEqualTypeOf<true>();
     expectTypeOf<Agrees<'PATCH /admin/tags/:id'>>().toEqualTypeOf<true>();
     expectTypeOf<Agrees<'POST /admin/tags/:id/merge'>>().toEqualTypeOf<true>();
@@ -172,6 +174,8 @@ describe('the browser route map of @blog/contract', () => {
       'PATCH /categories/:idOrSlug',
       'DELETE /categories/:idOrSlug',
       'GET /tags',
+      'GET /authors/me',
+      'PATCH /authors/me',
       'GET /admin/tags',
       'PATCH /admin/tags/:id',
       'POST /admin/tags/:id/merge',

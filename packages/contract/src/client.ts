@@ -16,6 +16,7 @@ import type {
   SessionListOut,
   SignupInput,
 } from './auth.js';
+import type { AuthorProfile, UpdateAuthorProfileInput } from './authors.js';
 import type { CategoryList, CategoryOut, CreateCategoryInput, UpdateCategoryInput } from './categories.js';
 import type {
   CommentCountsOut,
@@ -121,6 +122,8 @@ export interface Routes {
   'PATCH /admin/tags/:id': { body: UpdateTagInput; response: TagOut };
   'POST /admin/tags/:id/merge': { body: MergeTagInput; response: TagOut };
   'DELETE /admin/tags/:id': { response: undefined };
+  'GET /authors/me': { response: AuthorProfile };
+  'PATCH /authors/me': { body: UpdateAuthorProfileInput; response: AuthorProfile };
   'GET /admin/comments': { response: AdminCommentList };
   'POST /admin/comments/:id/hide': { response: AdminComment };
   'POST /admin/comments/:id/unhide': { response: AdminComment };

@@ -5,6 +5,7 @@ export * from './admin.js';
 export * from './admin-content.js';
 export * from './admin-users.js';
 export * from './auth.js';
+export * from './authors.js';
 export * from './categories.js';
 export * from './comments.js';
 export * from './common.js';

@@ -15,6 +15,9 @@ export const PostStatusSchema = z.enum(['draft', 'published']);
 
 export const AuthorSchema = z.object({ id: z.number().int(), name: z.string() }).meta({ id: 'Author' });
 
+/** A post's author: `slug` is their page, /authors/<slug>/ (null only for a row written outside the services). */
+export const PostAuthorSchema = AuthorSchema.extend({ slug: z.string().nullable() }).meta({ id: 'PostAuthor' });
+
 export const CategoryRefSchema = z
   .object({ id: z.number().int(), name: z.string(), slug: z.string() })
   .meta({ id: 'CategoryRef' });
@@ -27,13 +30,14 @@ export const PostSummarySchema = z
     subtitle: z.string(),
     excerpt: z.string().meta({ description: 'Plain-text preview of the body' }),
     status: PostStatusSchema,
-    author: AuthorSchema,
+    author: PostAuthorSchema,
     category: CategoryRefSchema.nullable(),
     commentsCount: z.number().int().meta({ description: 'Visible comments' }),
     publishedAt: isoDate().nullable(),
     createdAt: isoDate(),
     updatedAt: isoDate(),
     tags: z.array(TagRefSchema).meta({ description: 'Its tags, by name' }),
+    readingMinutes: z.number().int().min(1).meta({ description: 'Reading time of the body, whole minutes' }),
   })
   .meta({ id: 'PostSummary' });
 
@@ -44,6 +48,7 @@ export const PostSchema = PostSummarySchema.extend({
   commentModeration: CommentModerationSchema.nullable().meta({
     description: "This post's moderation mode; null: the site's COMMENT_MODERATION",
   }),
+  ...seoFields(),
 }).meta({ id: 'Post' });
 
 export const PostListSchema = z
@@ -63,6 +68,35 @@ export const PostListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(10),
 });
 
+/** An absolute http(s) URL (a canonical address, an image elsewhere), at most 2,000 characters. */
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+  .max(2000)
+  .refine((url) => !/[\s<>"]/.test(url), 'must be an http(s) URL');
+/** An image URL: absolute http(s), or a path on this site (e.g. a media variant, /media/…). */
+const imageUrl = z.union([
+  httpUrl,
+  z
+    .string()
+    .max(2000)
+    .regex(/^\/(?!\/)[^\s<>"\\]*$/, 'must be an http(s) URL or a path on this site'),
+]);
+const metaDescription = textString().trim().max(300);
+const customExcerpt = textString().trim().max(300);
+
+/** The SEO and sharing fields (issue 14) as a post shows them. */
+function seoFields() {
+  return {
+    metaDescription: z.string().meta({ description: "The page's meta description; '' → the excerpt" }),
+    customExcerpt: z.string().meta({ description: "The author's excerpt for previews; '' → made from the body" }),
+    canonicalUrl: z.string().nullable().meta({ description: "The page's canonical URL; null → its own address" }),
+    ogImageUrl: z
+      .string()
+      .nullable()
+      .meta({ description: 'The image shared with the page (og:image), over the cover' }),
+  };
+}
+
 const title = textString().trim().min(1, 'is required').max(200);
 const subtitle = textString().trim().max(300);
 const bodyMarkdown = textString().min(1, 'is required').max(200_000);
@@ -79,6 +113,10 @@ export const CreatePostSchema = z
     commentsClosed: z.boolean().default(false),
     commentModeration: CommentModerationSchema.nullable().default(null),
     tags: TagNamesSchema.default([]),
+    metaDescription: metaDescription.default(''),
+    customExcerpt: customExcerpt.default(''),
+    canonicalUrl: httpUrl.nullable().default(null),
+    ogImageUrl: imageUrl.nullable().default(null),
   })
   .meta({ id: 'CreatePost' });
 
@@ -99,6 +137,10 @@ export const UpdatePostSchema = z
     commentsClosed: z.boolean().optional(),
     commentModeration: CommentModerationSchema.nullable().optional(),
     tags: TagNamesSchema.optional().meta({ description: "Replaces the post's tags when present" }),
+    metaDescription: metaDescription.optional(),
+    customExcerpt: customExcerpt.optional(),
+    canonicalUrl: httpUrl.nullable().optional(),
+    ogImageUrl: imageUrl.nullable().optional(),
   })
   .meta({ id: 'UpdatePost' });
 

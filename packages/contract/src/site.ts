@@ -8,6 +8,12 @@ export const SitePostSchema = PostSummarySchema.omit({ status: true })
     publishedAt: isoDate(),
     bodyHtml: z.string().meta({ description: 'Sanitised HTML rendered from the Markdown source' }),
     commentsClosed: z.boolean().meta({ description: 'The page says so and offers no form' }),
+    metaDescription: z.string().meta({ description: "The page's meta description; '' → the excerpt" }),
+    canonicalUrl: z.string().nullable().meta({ description: "The page's canonical URL; null → its own address" }),
+    ogImageUrl: z
+      .string()
+      .nullable()
+      .meta({ description: 'The image shared with the page (og:image), over the cover' }),
   })
   .meta({ id: 'SitePost' });
 

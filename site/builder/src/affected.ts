@@ -1,5 +1,13 @@
 import { PAGE_SIZE } from '../../src/consts.js';
-import { categoryPagePath, FEED_PATH, homePagePath, pageCount, postPath, tagPagePath } from '../../src/lib/routes.js';
+import {
+  authorPagePath,
+  categoryPagePath,
+  FEED_PATH,
+  homePagePath,
+  pageCount,
+  postPath,
+  tagPagePath,
+} from '../../src/lib/routes.js';
 import type { PostChange } from './events.js';
 
 /** What the fast path needs of a post: where it sorts and where it is listed. */
@@ -9,6 +17,8 @@ export interface ListedPost {
   publishedAt: string;
   category: { slug: string } | null;
   tags: { slug: string }[];
+  /** The author's page slug (null: no page). */
+  author: { slug: string | null };
 }
 
 /** The site's order (src/lib/content.ts): newest first, then higher id first. */
@@ -29,8 +39,8 @@ const pageOf = (index: number) => Math.floor(index / PAGE_SIZE) + 1;
  * The pages one batch of post changes touches, from the published posts
  * before and after (both newest first): the posts' pages and their old and
  * new neighbours (older/newer links), page 1 and the pages that list each
- * post before and after on the home listing, on its old and new category and on each tag it
- * had or has,
+ * post before and after on the home listing, on its old and new category, on each tag it
+ * had or has and on its old and new author's page,
  * pages added or dropped when a listing's page count changes, the feed and
  * the sitemap. Listing pages between those (shifted by one post) are left to
  * the full rebuild that follows.
@@ -40,7 +50,8 @@ export function affectedPages(before: ListedPost[], after: ListedPost[], changes
   const remove = new Set<string>();
   const afterIds = new Map(after.map((post, index) => [post.id, index]));
   const beforeIds = new Map(before.map((post, index) => [post.id, index]));
-  // A listing's key: '/' for the home listing, 'c<slug>' for a category's, 't<slug>' for a tag's.
+  // A listing's key: '/' for the home listing, 'c<slug>' for a category's, 't<slug>' for a tag's,
+  // 'a<slug>' for an author's.
   const listings = new Map<string, { before: ListedPost[]; after: ListedPost[]; pages: Set<number> }>();
   const listing = (key: string) => {
     let entry = listings.get(key);
@@ -49,7 +60,8 @@ export function affectedPages(before: ListedPost[], after: ListedPost[], changes
       const inListing = (post: ListedPost) =>
         key === '/' ||
         (key[0] === 'c' && post.category?.slug === slug) ||
-        (key[0] === 't' && post.tags.some((tag) => tag.slug === slug));
+        (key[0] === 't' && post.tags.some((tag) => tag.slug === slug)) ||
+        (key[0] === 'a' && post.author.slug === slug);
       entry = { before: before.filter(inListing), after: after.filter(inListing), pages: new Set([1]) };
       listings.set(key, entry);
     }
@@ -87,6 +99,9 @@ export function affectedPages(before: ListedPost[], after: ListedPost[], changes
     for (const tag of new Set([...(old?.tags ?? []), ...(now?.tags ?? [])].map((t) => t.slug))) {
       listIn(`t${tag}`, change.postId);
     }
+    for (const author of new Set([old?.author.slug, now?.author.slug])) {
+      if (author) listIn(`a${author}`, change.postId);
+    }
   }
   const published = new Set(after.map((post) => post.slug));
   for (const path of own) render.add(path);
@@ -94,10 +109,13 @@ export function affectedPages(before: ListedPost[], after: ListedPost[], changes
 
   for (const [key, entry] of listings) {
     const pathOf = (n: number) =>
-      key === '/' ? homePagePath(n) : (key[0] === 'c' ? categoryPagePath : tagPagePath)(key.slice(1), n);
-    // The home page and a category's first page exist when empty; a tag's pages only while a post carries it.
+      key === '/'
+        ? homePagePath(n)
+        : (key[0] === 'c' ? categoryPagePath : key[0] === 't' ? tagPagePath : authorPagePath)(key.slice(1), n);
+    // The home page and a category's first page exist when empty; a tag's or an author's pages only
+    // while they have a published post.
     const count = (posts: ListedPost[]) =>
-      key[0] === 't' && posts.length === 0 ? 0 : pageCount(posts.length, PAGE_SIZE);
+      key !== '/' && key[0] !== 'c' && posts.length === 0 ? 0 : pageCount(posts.length, PAGE_SIZE);
     const oldCount = count(entry.before);
     const newCount = count(entry.after);
     for (let n = newCount + 1; n <= oldCount; n++) entry.pages.add(n);

@@ -176,7 +176,15 @@ function listedOne({ data }: StoreEntry): ListedPost {
   const tags = Array.isArray(data.tags)
     ? data.tags.flatMap((tag) => (isRecord(tag) && typeof tag.slug === 'string' ? [{ slug: tag.slug }] : []))
     : [];
-  return { id: Number(data.id), slug: String(data.slug), publishedAt: String(data.publishedAt), category, tags };
+  const author = { slug: isRecord(data.author) && typeof data.author.slug === 'string' ? data.author.slug : null };
+  return {
+    id: Number(data.id),
+    slug: String(data.slug),
+    publishedAt: String(data.publishedAt),
+    category,
+    tags,
+    author,
+  };
 }
 
 function listed(entries: Iterable<StoreEntry>): ListedPost[] {

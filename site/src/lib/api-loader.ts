@@ -123,6 +123,20 @@ export function commentsLoader({ apiUrl, typesOnly }: LoaderOptions): Loader {
   };
 }
 
+/** Every author with published posts (their bios), from GET {apiUrl}/authors. */
+export function authorsLoader({ apiUrl, typesOnly }: LoaderOptions): Loader {
+  return {
+    name: 'blog-api-authors',
+    async load(context) {
+      if (typesOnly) return;
+      const url = `${apiUrl}/authors`;
+      const { items } = readPage(await getJson(url), url);
+      await replaceAll(context, items, url);
+      context.logger.info(`Loaded ${items.length} authors from ${apiUrl}`);
+    },
+  };
+}
+
 /** Every category, from GET {apiUrl}/categories. */
 export function categoriesLoader({ apiUrl, typesOnly }: LoaderOptions): Loader {
   return {

@@ -1,6 +1,14 @@
 import { type CollectionEntry, getCollection, getEntry } from 'astro:content';
 import { PAGE_SIZE } from '../consts';
-import { categoryPagePath, homePagePath, NEWSLETTER_PATH, pageCount, postPath, tagPagePath } from './routes';
+import {
+  authorPagePath,
+  categoryPagePath,
+  homePagePath,
+  NEWSLETTER_PATH,
+  pageCount,
+  postPath,
+  tagPagePath,
+} from './routes';
 
 export type Post = CollectionEntry<'posts'>['data'];
 export type Category = CollectionEntry<'categories'>['data'];
@@ -58,6 +66,38 @@ export async function getPostsTagged(tagId: number): Promise<Post[]> {
   return (await getPosts()).filter((post) => post.tags.some((tag) => tag.id === tagId));
 }
 
+export interface Author {
+  id: number;
+  name: string;
+  slug: string;
+  /** Their own words for their page ('' when they wrote none, or the build has not read it yet). */
+  bio: string;
+  /** Published posts (what their pages list). */
+  postsCount: number;
+}
+
+/**
+ * Everyone with a published post, by name. Who has a page comes with the posts, as tags do (a
+ * fast-path build that publishes someone's first post makes their page); the bio comes from
+ * the authors collection, which each full build reads.
+ */
+export async function getAuthors(): Promise<Author[]> {
+  const byId = new Map<number, Author>();
+  for (const post of await getPosts()) {
+    const { id, name, slug } = post.author;
+    if (!slug) continue;
+    const seen = byId.get(id);
+    if (seen) seen.postsCount++;
+    else byId.set(id, { id, name, slug, bio: (await getEntry('authors', slug))?.data.bio ?? '', postsCount: 1 });
+  }
+  return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name) || a.id - b.id);
+}
+
+/** An author's posts, newest first. */
+export async function getPostsBy(authorId: number): Promise<Post[]> {
+  return (await getPosts()).filter((post) => post.author.id === authorId);
+}
+
 /** A post's shown comments (flat, oldest first; none when it has none). */
 export async function getComments(postId: number): Promise<PostComment[]> {
   return (await getEntry('comments', String(postId)))?.data.comments ?? [];
@@ -91,6 +131,10 @@ export async function allPages(): Promise<SitePage[]> {
   }
   for (const tag of await getTags()) {
     for (let n = 1; n <= pageCount(tag.postsCount, PAGE_SIZE); n++) pages.push({ path: tagPagePath(tag.slug, n) });
+  }
+  for (const author of await getAuthors()) {
+    for (let n = 1; n <= pageCount(author.postsCount, PAGE_SIZE); n++)
+      pages.push({ path: authorPagePath(author.slug, n) });
   }
   for (const post of posts) pages.push({ path: postPath(post.slug), lastModified: post.updatedAt });
   pages.push({ path: '/about/' }, { path: '/account/' }, { path: NEWSLETTER_PATH });

@@ -27,6 +27,10 @@ export const categoryPagePath = (slug: string, n: number) =>
 export const tagPagePath = (slug: string, n: number) =>
   n <= 1 ? `/tags/${segment(slug)}/` : `/tags/${segment(slug)}/page/${n}/`;
 
+/** Page `n` (1-based) of an author's posts: /authors/<slug>/ then /authors/<slug>/page/2/, … */
+export const authorPagePath = (slug: string, n: number) =>
+  n <= 1 ? `/authors/${segment(slug)}/` : `/authors/${segment(slug)}/page/${n}/`;
+
 export const ABOUT_PATH = '/about/';
 export const ACCOUNT_PATH = '/account/';
 export const FEED_PATH = '/rss.xml';

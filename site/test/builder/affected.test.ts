@@ -11,6 +11,7 @@ const post = (id: number, tags: string[], category: string | null = null): Liste
   publishedAt: day(id),
   category: category ? { slug: category } : null,
   tags: tags.map((slug) => ({ slug })),
+  author: { slug: id % 2 ? 'odd' : 'even' },
 });
 const change = (postId: number, event: PostChange['event'] = 'updated'): PostChange => ({
   postId,
@@ -57,5 +58,41 @@ describe('affectedPages and tags', () => {
     const after = sorted([post(1, ['a']), post(2, ['other'])]);
     const { render } = affectedPages(before, after, [change(1)]);
     expect(render.some((path) => path.startsWith('/tags/other/'))).toBe(false);
+  });
+});
+
+describe('affectedPages and author pages', () => {
+  it("renders the author's page of a changed post, and removes it with their last post", () => {
+    const before = sorted([post(1, []), post(2, [])]);
+    const after = sorted([post(2, [])]);
+    const { render, remove } = affectedPages(before, after, [change(1, 'unpublished')]);
+    expect(remove).toContain('/authors/odd/');
+    expect(render).not.toContain('/authors/even/');
+  });
+
+  it('renders both pages when a post changes author', () => {
+    const before = [post(1, [])];
+    const after = [{ ...post(1, []), author: { slug: 'new-author' } }];
+    const { render, remove } = affectedPages(before, after, [change(1)]);
+    expect(render).toContain('/authors/new-author/');
+    expect(remove).toContain('/authors/odd/');
+  });
+});
+
+describe('affectedPages and author pages', () => {
+  it("renders the author's page of a changed post, and removes it with their last post", () => {
+    const before = sorted([post(1, []), post(2, [])]);
+    const after = sorted([post(2, [])]);
+    const { render, remove } = affectedPages(before, after, [change(1, 'unpublished')]);
+    expect(remove).toContain('/authors/odd/');
+    expect(render).not.toContain('/authors/even/');
+  });
+
+  it('renders both pages when a post changes author', () => {
+    const before = [post(1, [])];
+    const after = [{ ...post(1, []), author: { slug: 'new-author' } }];
+    const { render, remove } = affectedPages(before, after, [change(1)]);
+    expect(render).toContain('/authors/new-author/');
+    expect(remove).toContain('/authors/odd/');
   });
 });

@@ -401,3 +401,26 @@ describe('tags, fast path', () => {
     expect(await html('sitemap.xml')).not.toContain('/tags/fast-tag/');
   });
 });
+
+// An author's page comes with their first published post, as a tag's does.
+describe('author pages, fast path', () => {
+  it("makes a new author's page with their first post, linked from its byline", async () => {
+    const newcomer = await t.factories.user({ role: 'author', name: 'Nova Newcomer' });
+    const res = await t.request('POST', '/api/posts', {
+      as: newcomer,
+      json: { title: 'My first post here', bodyMarkdown: 'Hello.', status: 'published' },
+    });
+    expect(res.status).toBe(201);
+    const post = Created.parse(await res.json());
+    builder.accept({ event: 'published', postId: post.id, slug: post.slug, at: new Date().toISOString() });
+    await builder.idle();
+    expect(outcomes.at(-1)).toMatchObject({ kind: 'fast', ok: true });
+    expect(outcomes.at(-1)?.written).toContain('/authors/nova-newcomer/');
+    const page = await html('authors/nova-newcomer/index.html');
+    expect(page).toContain('<h1>Nova Newcomer</h1>');
+    expect(page).toContain('My first post here');
+    expect(await html(`posts/${post.slug}/index.html`)).toContain(
+      '<a href="/authors/nova-newcomer/" rel="author">Nova Newcomer</a>',
+    );
+  });
+});

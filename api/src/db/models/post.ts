@@ -35,6 +35,16 @@ export class Post extends Model<InferAttributes<Post>, InferCreationAttributes<P
   declare commentModeration: CreationOptional<'open' | 'first' | 'all' | null>;
   /** No new comments; the existing ones stay. */
   declare commentsClosed: CreationOptional<boolean>;
+  /** SEO and sharing (issue 14): the page's meta description ('' → the excerpt). */
+  declare metaDescription: CreationOptional<string>;
+  /** The author's own excerpt ('' → one made from the body); `excerpt` holds whichever applies. */
+  declare customExcerpt: CreationOptional<string>;
+  /** The page's canonical URL when it is not the post's own address (a cross-post). */
+  declare canonicalUrl: CreationOptional<string | null>;
+  /** The `og:image` to share the page with, over the cover. */
+  declare ogImageUrl: CreationOptional<string | null>;
+  /** Whole minutes, at least 1 (kept by the render hook, db/derived.ts). */
+  declare readingMinutes: CreationOptional<number>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -59,6 +69,11 @@ export const postAttributes: ModelAttributes<Post, InferAttributes<Post>> = {
   commentsCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
   commentModeration: { type: DataTypes.STRING(8), allowNull: true, defaultValue: null },
   commentsClosed: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+  metaDescription: { type: DataTypes.STRING(300), allowNull: false, defaultValue: '' },
+  customExcerpt: { type: DataTypes.STRING(300), allowNull: false, defaultValue: '' },
+  canonicalUrl: { type: DataTypes.STRING(2000), allowNull: true, defaultValue: null },
+  ogImageUrl: { type: DataTypes.STRING(2000), allowNull: true, defaultValue: null },
+  readingMinutes: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
   createdAt: DataTypes.DATE,
   updatedAt: DataTypes.DATE,
 };

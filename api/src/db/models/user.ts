@@ -23,6 +23,10 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
   declare postsCount: CreationOptional<number>;
   /** Visible comments by this user (kept by the Comment hooks). */
   declare commentsCount: CreationOptional<number>;
+  /** The address of their author page (/authors/<slug>/); given to whoever writes a post (db/derived.ts). */
+  declare slug: CreationOptional<string | null>;
+  /** A short bio for their author page. */
+  declare bio: CreationOptional<string>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 }
@@ -37,6 +41,8 @@ export const userAttributes: ModelAttributes<User, InferAttributes<User>> = {
   bannedAt: { type: DataTypes.DATE, allowNull: true, defaultValue: null },
   postsCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
   commentsCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+  slug: { type: DataTypes.STRING(100), allowNull: true, defaultValue: null, unique: 'users_slug' },
+  bio: { type: DataTypes.STRING(500), allowNull: false, defaultValue: '' },
   createdAt: DataTypes.DATE,
   updatedAt: DataTypes.DATE,
 };

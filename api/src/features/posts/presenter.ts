@@ -3,6 +3,13 @@ import type { PostDetail, PostSummary, TagRef } from './schema.js';
 
 export const presentAuthor = (user: Pick<User, 'id' | 'name'>) => ({ id: user.id, name: user.name });
 
+/** A post's byline: the author and their page's slug. */
+export const presentPostAuthor = (user: Pick<User, 'id' | 'name' | 'slug'>) => ({
+  id: user.id,
+  name: user.name,
+  slug: user.slug ?? null,
+});
+
 export const presentCategoryRef = (category: Pick<Category, 'id' | 'name' | 'slug'> | null | undefined) =>
   category ? { id: category.id, name: category.name, slug: category.slug } : null;
 
@@ -19,8 +26,9 @@ export type PostSummaryLike = Pick<
   | 'publishedAt'
   | 'createdAt'
   | 'updatedAt'
+  | 'readingMinutes'
 > & {
-  author?: Pick<User, 'id' | 'name'> | undefined;
+  author?: Pick<User, 'id' | 'name' | 'slug'> | undefined;
   category?: Pick<Category, 'id' | 'name' | 'slug'> | null | undefined;
   tags?: TagRef[] | undefined;
 };
@@ -36,13 +44,14 @@ export function presentPostSummary(post: PostSummaryLike): PostSummary {
     subtitle: post.subtitle,
     excerpt: post.excerpt,
     status: post.status,
-    author: presentAuthor(post.author),
+    author: presentPostAuthor(post.author),
     category: presentCategoryRef(post.category),
     commentsCount: post.commentsCount,
     publishedAt: post.publishedAt ? post.publishedAt.toISOString() : null,
     createdAt: post.createdAt.toISOString(),
     updatedAt: post.updatedAt.toISOString(),
     tags: post.tags.map((tag) => ({ id: tag.id, name: tag.name, slug: tag.slug })),
+    readingMinutes: post.readingMinutes,
   };
 }
 
@@ -53,6 +62,15 @@ export function presentPost(post: Post, canEdit: boolean): PostDetail {
     bodyHtml: post.bodyHtml,
     commentsClosed: post.commentsClosed,
     commentModeration: post.commentModeration,
+    ...presentSeo(post),
     ...(canEdit ? { bodyMarkdown: post.bodyMarkdown } : {}),
   };
 }
+
+/** The SEO and sharing fields, as the post and the site build show them. */
+export const presentSeo = (post: Pick<Post, 'metaDescription' | 'customExcerpt' | 'canonicalUrl' | 'ogImageUrl'>) => ({
+  metaDescription: post.metaDescription,
+  customExcerpt: post.customExcerpt,
+  canonicalUrl: post.canonicalUrl,
+  ogImageUrl: post.ogImageUrl,
+});

@@ -48,6 +48,8 @@ interface PostListRow {
   updated_at: Date | string;
   author_id: number;
   author_name: string;
+  author_slug: string | null;
+  reading_minutes: number | string;
   category_id: number | null;
   category_name: string | null;
   category_slug: string | null;
@@ -65,7 +67,8 @@ function postSummaryOf(row: PostListRow): PostSummaryLike {
     publishedAt: dateOrNull(row.published_at),
     createdAt: dateOf(row.created_at),
     updatedAt: dateOf(row.updated_at),
-    author: { id: Number(row.author_id), name: row.author_name },
+    readingMinutes: Number(row.reading_minutes),
+    author: { id: Number(row.author_id), name: row.author_name, slug: row.author_slug },
     category:
       row.category_id === null
         ? null
@@ -111,7 +114,7 @@ export function createPostService({ db, clock, jobs, audit, previewLinks, newsle
 
   const { Post, User, Category } = db.models;
   const include = [
-    { model: User, as: 'author', attributes: ['id', 'name'] },
+    { model: User, as: 'author', attributes: ['id', 'name', 'slug'] },
     { model: Category, as: 'category', attributes: ['id', 'name', 'slug'] },
   ];
 
@@ -250,7 +253,7 @@ export function createPostService({ db, clock, jobs, audit, previewLinks, newsle
       // away every row before it.
       const rows = await db.select<PostListRow>(
         `SELECT p.id, p.slug, p.title, p.subtitle, p.excerpt, p.status, p.comments_count, p.published_at,
-                p.created_at, p.updated_at, u.id AS author_id, u.name AS author_name,
+                p.created_at, p.updated_at, p.reading_minutes, u.id AS author_id, u.name AS author_name, u.slug AS author_slug,
                 k.id AS category_id, k.name AS category_name, k.slug AS category_slug
          FROM (SELECT p.id FROM posts p WHERE ${where} ORDER BY p.published_at DESC, p.id DESC LIMIT ? OFFSET ?) page
          JOIN posts p ON p.id = page.id JOIN users u ON u.id = p.author_id LEFT JOIN categories k ON k.id = p.category_id
@@ -283,6 +286,10 @@ export function createPostService({ db, clock, jobs, audit, previewLinks, newsle
             publishedAt: input.status === 'published' ? clock() : null,
             commentsClosed: input.commentsClosed,
             commentModeration: input.commentModeration,
+            metaDescription: input.metaDescription,
+            customExcerpt: input.customExcerpt,
+            canonicalUrl: input.canonicalUrl,
+            ogImageUrl: input.ogImageUrl,
           },
           { transaction },
         );
@@ -324,6 +331,10 @@ export function createPostService({ db, clock, jobs, audit, previewLinks, newsle
         // A new set of tags is an edit of the post: it is saved (updatedAt) and announced like one.
         const retagged = input.tags !== undefined && (await tags.setPostTags(post.id, input.tags, transaction));
         if (retagged && !post.changed()) post.changed('updatedAt', true);
+        if (input.metaDescription !== undefined) post.metaDescription = input.metaDescription;
+        if (input.customExcerpt !== undefined) post.customExcerpt = input.customExcerpt;
+        if (input.canonicalUrl !== undefined) post.canonicalUrl = input.canonicalUrl;
+        if (input.ogImageUrl !== undefined) post.ogImageUrl = input.ogImageUrl;
         if (post.changed()) {
           await post.save({ transaction });
           if (post.status === 'published') await announce(transaction, 'updated', post, previousSlug);

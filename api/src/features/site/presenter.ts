@@ -1,5 +1,5 @@
 import type { Post } from '../../db/models/index.js';
-import { presentPostSummary } from '../posts/presenter.js';
+import { presentPostSummary, presentSeo } from '../posts/presenter.js';
 import type { SitePost, SitePreview } from './schema.js';
 
 /** A published post with its body, as the site build reads it. Needs `author` and `category` loaded. */
@@ -11,8 +11,14 @@ export function presentSitePost(post: Post): SitePost {
     publishedAt: summary.publishedAt ?? summary.createdAt,
     bodyHtml: post.bodyHtml,
     commentsClosed: post.commentsClosed,
+    ...siteSeo(post),
   };
 }
+
+const siteSeo = (post: Post) => {
+  const { customExcerpt: _custom, ...seo } = presentSeo(post);
+  return seo;
+};
 
 /** A post behind a preview link: a draft is dated `now`, the date publishing it now would give it. */
 export function presentSitePreview(post: Post, now: Date): SitePreview {
@@ -22,5 +28,6 @@ export function presentSitePreview(post: Post, now: Date): SitePreview {
     publishedAt: summary.publishedAt ?? now.toISOString(),
     bodyHtml: post.bodyHtml,
     commentsClosed: post.commentsClosed,
+    ...siteSeo(post),
   };
 }

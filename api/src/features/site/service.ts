@@ -11,7 +11,7 @@ export type SiteService = ReturnType<typeof createSiteService>;
 export function createSiteService(db: Database, posts: Pick<PostService, 'previewed' | 'withTags'>) {
   const { Post, User, Category } = db.models;
   const include = [
-    { model: User, as: 'author', attributes: ['id', 'name'] },
+    { model: User, as: 'author', attributes: ['id', 'name', 'slug'] },
     { model: Category, as: 'category', attributes: ['id', 'name', 'slug'] },
   ];
   return {

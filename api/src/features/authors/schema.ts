@@ -1,0 +1,8 @@
+export {
+  type AuthorList,
+  AuthorListSchema,
+  type AuthorProfile,
+  AuthorProfileSchema,
+  type UpdateAuthorProfileInput,
+  UpdateAuthorProfileSchema,
+} from '@blog/contract';
