@@ -67,6 +67,9 @@ export const api = {
   createPost: (input: CreatePostInput) => call('POST /posts', { body: input }),
   preview: (bodyMarkdown: string) => call('POST /preview', { body: { bodyMarkdown } }),
   previewLink: (id: number) => call('POST /posts/:idOrSlug/preview-link', { params: { idOrSlug: id } }),
+  revisions: (id: number) => call('GET /posts/:idOrSlug/revisions', { params: { idOrSlug: id } }),
+  restoreRevision: (id: number, version: number) =>
+    call('POST /posts/:idOrSlug/revisions/:version/restore', { params: { idOrSlug: id, version } }),
   updatePost: (id: number, input: UpdatePostInput) =>
     call('PATCH /posts/:idOrSlug', { params: { idOrSlug: id }, body: input }),
   publishPost: (id: number, publish: boolean) =>

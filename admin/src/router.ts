@@ -76,6 +76,25 @@ export function href(route: Route): string {
   }
 }
 
+/** Asked before the app leaves a page: a question to confirm (unsaved work), or null to go. */
+export type LeaveCheck = () => string | null;
+const leaveChecks = new Set<LeaveCheck>();
+
+/** Registers `check` until the returned function is called (a page with work to lose). */
+export function guardLeaving(check: LeaveCheck): () => void {
+  leaveChecks.add(check);
+  return () => leaveChecks.delete(check);
+}
+
+/** Whether the app may leave the page: every registered check agrees, or the user confirms. */
+export function mayLeave(): boolean {
+  for (const check of leaveChecks) {
+    const question = check();
+    if (question && !window.confirm(question)) return false;
+  }
+  return true;
+}
+
 /** Goes to `path` (an app path) without reloading. */
 export function navigate(path: string, options: { replace?: boolean } = {}): void {
   if (options.replace) history.replaceState(null, '', path);

@@ -684,6 +684,100 @@ describe.skipIf(skip)('admin app in Chromium', () => {
     expect((await post.reload()).canonicalUrl).toBe('https://elsewhere.example/first');
   });
 
+  it('saves a draft by itself, asks before leaving unsaved work, and meets a second tab with a conflict, not an overwrite', async () => {
+    const title = `Autosaved ${Date.now()}`;
+    const one = await adminPage('/admin/posts/new');
+    await one.getByRole('heading', { name: 'New post', level: 1 }).waitFor();
+    await one.getByLabel('Title', { exact: true }).fill(title);
+    await one.getByLabel('Body (Markdown)').fill('Typed in tab one.');
+    // No Save click: it saves itself a few seconds after typing stops.
+    const post = await waitUntil('the autosaved post', () =>
+      db()
+        .Post.findOne({ where: { title } })
+        .then((p) => p ?? undefined),
+    );
+    await one.locator('[data-save-state="saved"]').waitFor();
+    expect(post.status).toBe('draft');
+    expect(new URL(one.url()).pathname).toBe(`/admin/posts/${post.id}`);
+    // Focus stayed in the body while the new post got its address.
+    expect(await one.locator('post-editor').evaluate((host) => host.shadowRoot?.activeElement?.getAttribute('name'))).toBe(
+      'body',
+    );
+
+    // A second tab saves the same post.
+    const two = await adminPage(`/admin/posts/${post.id}`);
+    await two.getByRole('heading', { name: 'Edit post', level: 1 }).waitFor();
+    await two.getByLabel('Title', { exact: true }).fill(`${title} (tab two)`);
+    await two.getByRole('button', { name: 'Save', exact: true }).click();
+    await two.getByText(/^Saved /).waitFor();
+
+    // Tab one goes on typing: its save meets the newer version.
+    await one.getByLabel('Body (Markdown)').fill('Typed in tab one, then more.');
+    await one.getByRole('alert').getByText('Someone saved this post meanwhile').waitFor();
+    await post.reload();
+    expect({ title: post.title, body: post.bodyMarkdown }).toEqual({ title: `${title} (tab two)`, body: 'Typed in tab one.' });
+    await one.getByRole('button', { name: 'Save mine over theirs' }).click();
+    await one.getByText(/^Saved over the other version/).waitFor();
+    await post.reload();
+    expect({ title: post.title, body: post.bodyMarkdown }).toEqual({ title, body: 'Typed in tab one, then more.' });
+
+    // Unsaved work: leaving asks first; "stay" stays.
+    await one.getByLabel('Subtitle').fill('Not saved yet');
+    const questions: string[] = [];
+    one.once('dialog', (dialog) => {
+      questions.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await one.getByRole('link', { name: '← Posts' }).click();
+    await waitUntil('the question', async () => questions.length === 1);
+    expect(questions[0]).toContain('not saved');
+    expect(new URL(one.url()).pathname).toBe(`/admin/posts/${post.id}`);
+  });
+
+  it('schedules a draft, cancels the schedule, and restores an older version from the history', async () => {
+    const author = await db().User.findOne({ where: { email: 'admin@example.com' } });
+    if (!author) throw new Error('seed missing');
+    const page = await adminPage('/admin/posts/new');
+    await page.getByRole('heading', { name: 'New post', level: 1 }).waitFor();
+    const title = `Scheduled ${Date.now()}`;
+    await page.getByLabel('Title', { exact: true }).fill(title);
+    await page.getByLabel('Body (Markdown)').fill('First words.');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.getByRole('heading', { name: 'Edit post', level: 1 }).waitFor();
+    const post = await waitUntil('the post', () =>
+      db()
+        .Post.findOne({ where: { title } })
+        .then((p) => p ?? undefined),
+    );
+
+    const tomorrow = new Date(Date.now() + 86_400_000);
+    tomorrow.setSeconds(0, 0);
+    const pad = (n: number) => String(n).padStart(2, '0');
+    const local = `${tomorrow.getFullYear()}-${pad(tomorrow.getMonth() + 1)}-${pad(tomorrow.getDate())}T${pad(tomorrow.getHours())}:${pad(tomorrow.getMinutes())}`;
+    await page.getByLabel('Publish at').fill(local);
+    await page.getByRole('button', { name: 'Schedule', exact: true }).click();
+    await page.getByText(/^Scheduled for /).first().waitFor();
+    await post.reload();
+    expect({ status: post.status, publishAt: post.publishAt?.toISOString() }).toEqual({
+      status: 'scheduled',
+      publishAt: tomorrow.toISOString(),
+    });
+    await page.getByRole('button', { name: 'Cancel schedule' }).click();
+    await page.getByText('Schedule cancelled: the post is a draft.').waitFor();
+    expect((await post.reload()).status).toBe('draft');
+
+    await page.getByLabel('Body (Markdown)').fill('Second words.');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText(/^Saved /).waitFor();
+    expect((await post.reload()).bodyMarkdown).toBe('Second words.');
+    await page.getByText('History: the last 20 saved versions').click();
+    await page.getByRole('button', { name: 'Restore version 1' }).click();
+    await page.getByRole('dialog', { name: 'Restore version 1?' }).getByRole('button', { name: 'Restore this version' }).click();
+    await page.getByText(/^Restored version 1 as version \d+\.$/).waitFor();
+    expect((await post.reload()).bodyMarkdown).toBe('First words.');
+    expect(await page.getByLabel('Body (Markdown)').inputValue()).toBe('First words.');
+  });
+
   /** axe-core's serious and critical violations on the page as it is now (open shadow roots included). */
   async function axeProblems(page: Page): Promise<string[]> {
     // Evaluated through the DevTools protocol, which the page's CSP does not govern; once per document.

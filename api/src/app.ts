@@ -37,6 +37,9 @@ import { siteRoutes } from './features/site/routes.js';
 import { createSiteService } from './features/site/service.js';
 import { jsonOrFormBodies, SIGNED_LINK_PATHS, subscriptionRoutes } from './features/subscriptions/routes.js';
 import { createSubscriptionService } from './features/subscriptions/service.js';
+import { revisionRoutes } from './features/scheduling/routes.js';
+import { ScheduledPublishPayloadSchema, SCHEDULED_PUBLISH_JOB } from './features/scheduling/schedule.js';
+import { createRevisionService } from './features/scheduling/service.js';
 import { tagRoutes } from './features/tags/routes.js';
 import { createTagService } from './features/tags/service.js';
 import { userRoutes } from './features/users/routes.js';
@@ -109,6 +112,11 @@ export function createServices(deps: AppDeps) {
     newsletter: subscriptions,
     tags,
   });
+  // Scheduled posts are published by the outbox when their time comes (features/scheduling).
+  deps.jobs.register(SCHEDULED_PUBLISH_JOB, async (payload) => {
+    const { postId, publishAt } = ScheduledPublishPayloadSchema.parse(payload);
+    await posts.publishScheduled(postId, new Date(publishAt));
+  });
   const commentEvents = createCommentEvents({ db, jobs: deps.jobs, clock, enabled: announcesComments(config) });
   const moderation = createModerationService({
     db,
@@ -160,6 +168,7 @@ export function createServices(deps: AppDeps) {
     moderation,
     categories: createCategoryService(db, audit),
     tags,
+    revisions: createRevisionService({ db, posts }),
     authors: createAuthorService({ db, clock, jobs: deps.jobs }),
     publishing: createPublishingService({ db, clock, jobs: deps.jobs }),
     site: createSiteService(db, posts),
@@ -242,6 +251,7 @@ export function createApp(deps: AppDeps) {
     .route('/api', postRoutes(services.posts))
     .route('/api', categoryRoutes(services.categories))
     .route('/api', tagRoutes(services.tags))
+    .route('/api', revisionRoutes(services.revisions))
     .route('/api', authorRoutes(services.authors))
     .route(
       '/api',

@@ -55,6 +55,8 @@ export async function startApi(config: Config, logger: Logger, extension: ApiExt
     say(`Demo admin: ${seeded.admin.email} / ${seeded.admin.password}`);
   }
   const jobs = createBackgroundJobs({ config, db, logger, clock: systemClock, publish: extension.publish });
+  // The app's services register their own job handlers (scheduled posts): build it first.
+  const app = createApp({ config, db, logger, jobs });
   if (extension.jobs !== false) await jobs.start();
   if (config.mail.transport === 'log' && extension.jobs !== false) {
     if (config.env === 'production') {
@@ -66,7 +68,6 @@ export async function startApi(config: Config, logger: Logger, extension: ApiExt
       say(`No SMTP_URL: mails are written to ${config.mail.outboxDir} and to the log.`);
     }
   }
-  const app = createApp({ config, db, logger, jobs });
   extension.mount?.(app);
   const server = createApiServer(app.fetch, logger);
   const info = await listen(server, config.port, config.host);

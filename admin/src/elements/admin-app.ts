@@ -2,7 +2,7 @@ import type { Me } from '@blog/contract';
 import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import { api, errorText, UNAUTHORIZED_EVENT } from '../api.js';
-import { href, inAppLink, NAVIGATE_EVENT, navigate, parseRoute, type Route } from '../router.js';
+import { href, inAppLink, mayLeave, NAVIGATE_EVENT, navigate, parseRoute, type Route } from '../router.js';
 import { shared } from '../styles.js';
 import './audit-page.js';
 import './categories-page.js';
@@ -164,8 +164,11 @@ export class AdminApp extends LitElement {
   @query('main') private main?: HTMLElement;
 
   private readonly onLocation = () => {
+    const before = this.route;
     this.route = parseRoute(location.pathname);
-    void this.focusPage();
+    // A new post saved (perhaps by itself, mid-sentence) gets its address: the same page, focus stays.
+    const saved = before.name === 'post' && before.id === 'new' && this.route.name === 'post';
+    if (!saved) void this.focusPage();
   };
   private readonly onUnauthorized = () => {
     this.me = null;
@@ -174,7 +177,7 @@ export class AdminApp extends LitElement {
     const path = inAppLink(event);
     if (path === null) return;
     event.preventDefault();
-    if (path !== location.pathname + location.search + location.hash) navigate(path);
+    if (path !== location.pathname + location.search + location.hash && mayLeave()) navigate(path);
   };
 
   override connectedCallback() {

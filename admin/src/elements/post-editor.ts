@@ -1,9 +1,9 @@
-import type { Build, CategoryOut, Me, PostDetail, PreviewLink } from '@blog/contract';
+import type { Build, CategoryOut, Me, PostDetail, PreviewLink, RevisionSummary } from '@blog/contract';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { api, errorText } from '../api.js';
+import { ApiError, api, errorText } from '../api.js';
 import { formatDate, formatDuration } from '../format.js';
-import { href, navigate } from '../router.js';
+import { guardLeaving, href, navigate } from '../router.js';
 import { shared } from '../styles.js';
 import type { ConfirmDialog } from './confirm-dialog.js';
 import './confirm-dialog.js';
@@ -51,6 +51,8 @@ const tagNamesOf = (value: string) =>
     .filter((name) => name !== '');
 const MODERATION = ['open', 'first', 'all'] as const;
 const moderationOf = (value: string) => MODERATION.find((mode) => mode === value) ?? null;
+/** How long after the last keystroke a draft saves itself. */
+export const AUTOSAVE_MS = 3000;
 const POLL_MS = 2000;
 const POLL_FOR_MS = 3 * 60_000;
 
@@ -76,6 +78,15 @@ const seoOf = (draft: Draft) => ({
   canonicalUrl: draft.canonicalUrl.trim() || null,
   ogImageUrl: draft.ogImageUrl.trim() || null,
 });
+
+/** A `datetime-local` value (the browser's time zone) for `iso`, and back. */
+const localInput = (iso: string | null) => {
+  if (!iso) return '';
+  const date = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+};
+const fromLocalInput = (value: string) => (value ? new Date(value).toISOString() : null);
 
 const statusBadge = (status: Build['status']) => {
   const tone = status === 'done' ? 'good' : status === 'failed' ? 'bad' : 'warn';
@@ -134,6 +145,29 @@ export class PostEditor extends LitElement {
         max-height: 70vh;
         overflow: auto;
       }
+      fieldset.schedule {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.75rem;
+        align-items: end;
+        border: 1px solid var(--border);
+        border-radius: var(--radius);
+        padding: 0.5rem 1rem 0.75rem;
+      }
+      details.history {
+        margin-top: 1rem;
+      }
+      details.history summary {
+        cursor: pointer;
+        font-weight: 600;
+      }
+      details.history li {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem;
+        align-items: center;
+        margin: 0.25rem 0;
+      }
       details.seo {
         border: 1px solid var(--border);
         border-radius: var(--radius);
@@ -179,12 +213,34 @@ export class PostEditor extends LitElement {
   /** The last secret preview link made for this draft (to share before publishing). */
   @state() private shareLink: PreviewLink | null = null;
 
+  /** Another tab or person saved the post since it was loaded: the newer version's number. */
+  @state() private conflict: { version: number } | null = null;
+  /** When the draft last saved itself (it never does for a published post: that would go live). */
+  @state() private autosavedAt: string | null = null;
+  /** The `datetime-local` value of the schedule field. */
+  @state() private scheduleAt = '';
+  /** The post's saved versions, once the history is opened. */
+  @state() private history: RevisionSummary[] | null = null;
   @query('confirm-dialog') private confirmDialog?: ConfirmDialog;
+
+  private autosaveTimer: number | undefined;
+  private saving: Promise<unknown> | null = null;
+  private unguard: (() => void) | null = null;
+  private readonly onBeforeUnload = (event: BeforeUnloadEvent) => {
+    if (!this.dirty) return;
+    event.preventDefault();
+    event.returnValue = '';
+  };
 
   private pollTimer: number | undefined;
 
   override connectedCallback() {
     super.connectedCallback();
+    // Unsaved work: the browser asks before the tab closes or reloads, the app before it moves on.
+    window.addEventListener('beforeunload', this.onBeforeUnload);
+    this.unguard = guardLeaving(() =>
+      this.dirty ? 'This post has changes that are not saved. Leave the page and lose them?' : null,
+    );
     api
       .categories()
       .then((list) => {
@@ -198,6 +254,10 @@ export class PostEditor extends LitElement {
   override disconnectedCallback() {
     super.disconnectedCallback();
     window.clearTimeout(this.pollTimer);
+    window.clearTimeout(this.autosaveTimer);
+    window.removeEventListener('beforeunload', this.onBeforeUnload);
+    this.unguard?.();
+    this.unguard = null;
   }
 
   protected override willUpdate(changed: PropertyValues<this>) {
@@ -223,7 +283,29 @@ export class PostEditor extends LitElement {
   }
 
   private get dirty(): boolean {
-    return !this.post || JSON.stringify(draftOf(this.post)) !== JSON.stringify(this.draft);
+    const saved = this.post ? draftOf(this.post) : EMPTY;
+    return JSON.stringify(saved) !== JSON.stringify(this.draft);
+  }
+
+  /**
+   * Saves a draft a few seconds after typing stops (a new post once it has a title and a body);
+   * a published post waits for Save, since its changes would go live.
+   */
+  private scheduleAutosave() {
+    window.clearTimeout(this.autosaveTimer);
+    if (this.post?.status === 'published' || this.conflict) return;
+    this.autosaveTimer = window.setTimeout(() => void this.autosave(), AUTOSAVE_MS);
+  }
+
+  private async autosave() {
+    if (!this.dirty || this.busy || this.conflict || this.post?.status === 'published') return;
+    if (!this.draft.title.trim() || !this.draft.body.trim()) return;
+    if (this.saving) {
+      await this.saving;
+      return this.scheduleAutosave();
+    }
+    const post = await this.save();
+    if (post) this.autosavedAt = post.updatedAt;
   }
 
   private field(name: keyof Draft) {
@@ -241,13 +323,32 @@ export class PostEditor extends LitElement {
               : ''
             : target.value;
         this.draft = { ...this.draft, [name]: value };
+        this.scheduleAutosave();
       }
     };
   }
 
-  /** Saves the draft; resolves with the saved post, or null after showing why not. */
-  private async save(): Promise<PostDetail | null> {
-    const { title, subtitle, slug, categoryId, body, moderation, comments, tags } = this.draft;
+  /**
+   * Saves the draft (with `extra`: a schedule) on the version it was loaded at; resolves with the
+   * saved post, or null after showing why not. `overwrite` saves over a newer version.
+   */
+  private async save(
+    extra: { publishAt?: string | null } = {},
+    { overwrite = false }: { overwrite?: boolean } = {},
+  ): Promise<PostDetail | null> {
+    window.clearTimeout(this.autosaveTimer);
+    const sent = this.draft;
+    const work = this.write(sent, extra, overwrite);
+    this.saving = work;
+    try {
+      return await work;
+    } finally {
+      if (this.saving === work) this.saving = null;
+    }
+  }
+
+  private async write(sent: Draft, extra: { publishAt?: string | null }, overwrite: boolean) {
+    const { title, subtitle, slug, categoryId, body, moderation, comments, tags } = sent;
     const category = categoryId ? Number(categoryId) : null;
     const commentRules = { commentModeration: moderationOf(moderation), commentsClosed: comments === 'closed' };
     try {
@@ -258,8 +359,10 @@ export class PostEditor extends LitElement {
             bodyMarkdown: body,
             categoryId: category,
             tags: tagNamesOf(tags),
-            ...seoOf(this.draft),
+            ...seoOf(sent),
             ...commentRules,
+            ...extra,
+            ...(overwrite ? {} : { version: this.post.version }),
             ...(slug.trim() && slug.trim() !== this.post.slug ? { slug: slug.trim() } : {}),
           })
         : await api.createPost({
@@ -268,19 +371,97 @@ export class PostEditor extends LitElement {
             bodyMarkdown: body,
             categoryId: category,
             tags: tagNamesOf(tags),
-            ...seoOf(this.draft),
+            ...seoOf(sent),
             ...commentRules,
+            ...(extra.publishAt ? { publishAt: extra.publishAt } : {}),
             status: 'draft',
             ...(slug.trim() ? { slug: slug.trim() } : {}),
           });
       const created = !this.post;
       this.post = post;
-      this.draft = draftOf(post);
+      this.conflict = null;
+      this.history = null;
+      // What was typed while the save was on its way stays (and is saved next).
+      if (this.draft === sent) this.draft = draftOf(post);
+      else this.scheduleAutosave();
       if (created) navigate(href({ name: 'post', id: post.id }), { replace: true });
       return post;
     } catch (error) {
+      if (error instanceof ApiError && error.code === 'version_conflict') {
+        const version = Number(error.details[0]?.version);
+        this.conflict = { version: Number.isInteger(version) ? version : 0 };
+        this.message = null;
+        return null;
+      }
       this.message = { text: errorText(error), bad: true };
       return null;
+    }
+  }
+
+  /** The conflict's "keep mine": saves this tab's text over the newer version. */
+  private async overwrite() {
+    this.busy = true;
+    const post = await this.save({}, { overwrite: true });
+    if (post) this.message = { text: `Saved over the other version ${formatDate(post.updatedAt)}.`, bad: false };
+    this.busy = false;
+  }
+
+  /** The conflict's "load theirs": this tab's unsaved text is dropped for the saved version. */
+  private async loadLatest() {
+    const post = this.post;
+    if (!post) return;
+    this.conflict = null;
+    await this.load(post.id);
+    this.message = { text: 'Loaded the latest saved version.', bad: false };
+  }
+
+  /** Schedules the post for the time in the schedule field (saving its changes with it), or cancels. */
+  private async schedule(cancel: boolean) {
+    const publishAt = cancel ? null : fromLocalInput(this.scheduleAt);
+    if (!cancel && !publishAt) return;
+    this.busy = true;
+    this.message = null;
+    const post = await this.save({ publishAt });
+    if (post) {
+      this.scheduleAt = '';
+      this.message = {
+        text: post.publishAt ? `Scheduled for ${formatDate(post.publishAt)}.` : 'Schedule cancelled: the post is a draft.',
+        bad: false,
+      };
+    }
+    this.busy = false;
+  }
+
+  private async toggleHistory(event: Event) {
+    const open = (event.target as HTMLDetailsElement).open;
+    if (!open || !this.post) return;
+    try {
+      this.history = (await api.revisions(this.post.id)).items;
+    } catch (error) {
+      this.message = { text: errorText(error), bad: true };
+    }
+  }
+
+  private async restore(revision: RevisionSummary) {
+    const post = this.post;
+    if (!post) return;
+    const ok = await this.confirmDialog?.ask({
+      title: `Restore version ${revision.version}?`,
+      message: `The title, subtitle and body become those of “${revision.title}” as saved ${formatDate(revision.createdAt)}. The current text stays in the history.`,
+      confirmLabel: 'Restore this version',
+    });
+    if (!ok) return;
+    this.busy = true;
+    try {
+      const restored = await api.restoreRevision(post.id, revision.version);
+      this.post = restored;
+      this.draft = draftOf(restored);
+      this.history = (await api.revisions(restored.id)).items;
+      this.message = { text: `Restored version ${revision.version} as version ${restored.version}.`, bad: false };
+    } catch (error) {
+      this.message = { text: errorText(error), bad: true };
+    } finally {
+      this.busy = false;
     }
   }
 
@@ -324,6 +505,79 @@ export class PostEditor extends LitElement {
     } finally {
       this.busy = false;
     }
+  }
+
+  private renderSaveState(post: PostDetail | null) {
+    if (this.dirty) {
+      const note =
+        post?.status === 'published'
+          ? 'Unsaved changes (a published post saves only with Save)'
+          : 'Unsaved changes: saved automatically when you stop typing';
+      return html`<span class="hint" data-save-state="dirty">${note}</span>`;
+    }
+    return this.autosavedAt
+      ? html`<span class="hint" data-save-state="saved">Saved automatically ${formatDate(this.autosavedAt)}</span>`
+      : nothing;
+  }
+
+  private renderSchedule(post: PostDetail | null) {
+    if (post?.status === 'published') return nothing;
+    const scheduled = post?.status === 'scheduled';
+    return html`<fieldset class="schedule">
+      <legend>${scheduled ? `Scheduled for ${formatDate(post?.publishAt)}` : 'Schedule'}</legend>
+      <label>
+        ${scheduled ? 'New time' : 'Publish at'}
+        <input
+          type="datetime-local"
+          name="publish-at"
+          .value=${this.scheduleAt || localInput(post?.publishAt ?? null)}
+          @input=${(event: Event) => (this.scheduleAt = (event.target as HTMLInputElement).value)}
+        />
+      </label>
+      <button type="button" ?disabled=${this.busy || !this.scheduleAt} @click=${() => this.schedule(false)}>
+        ${scheduled ? 'Reschedule' : 'Schedule'}
+      </button>
+      ${scheduled ? html`<button type="button" ?disabled=${this.busy} @click=${() => this.schedule(true)}>Cancel schedule</button>` : nothing}
+    </fieldset>`;
+  }
+
+  private renderConflict() {
+    if (!this.conflict) return nothing;
+    return html`<div class="notice bad conflict" role="alert">
+      <p>
+        <strong>Someone saved this post meanwhile</strong> (another tab or another person: it is at version
+        ${this.conflict.version}). Nothing was overwritten, and your text is still here.
+      </p>
+      <div class="actions">
+        <button type="button" @click=${this.loadLatest}>Load their version (drop my changes)</button>
+        <button type="button" class="danger" @click=${this.overwrite}>Save mine over theirs</button>
+      </div>
+    </div>`;
+  }
+
+  private renderHistory() {
+    const history = this.history;
+    return html`<details class="history" @toggle=${this.toggleHistory}>
+      <summary>History: the last 20 saved versions</summary>
+      ${
+        history === null
+          ? html`<p role="status">Loading…</p>`
+          : html`<ol>
+              ${history.map(
+                (revision) => html`<li>
+                  <span>Version ${revision.version}: “${revision.title}”, ${formatDate(revision.createdAt)}${revision.by ? ` by ${revision.by.name}` : ''}</span>
+                  ${
+                    revision.version === this.post?.version
+                      ? html`<span class="hint">(current)</span>`
+                      : html`<button type="button" ?disabled=${this.busy} @click=${() => this.restore(revision)}>
+                          Restore<span class="visually-hidden"> version ${revision.version}</span>
+                        </button>`
+                  }
+                </li>`,
+              )}
+            </ol>`
+      }
+    </details>`;
   }
 
   private renderShareLink() {
@@ -435,7 +689,8 @@ export class PostEditor extends LitElement {
         post
           ? html`<p class="meta">
             <span class="badge ${published ? 'good' : 'warn'}" data-status>${post.status}</span>
-            by ${post.author.name} · updated ${formatDate(post.updatedAt)}
+            ${post.publishAt ? html`for ${formatDate(post.publishAt)}` : nothing}
+            by ${post.author.name} · updated ${formatDate(post.updatedAt)} · version ${post.version}
             ${published ? html` · <a href="/posts/${post.slug}/">View on the site</a>` : nothing}
           </p>`
           : nothing
@@ -582,9 +837,12 @@ export class PostEditor extends LitElement {
               : nothing
           }
           ${post ? html`<button type="button" class="danger" ?disabled=${this.busy} @click=${this.deletePost}>Delete</button>` : nothing}
-          ${this.dirty && post ? html`<span class="hint">Unsaved changes</span>` : nothing}
+          ${this.renderSaveState(post)}
         </div>
+        ${this.renderSchedule(post)}
       </form>
+      ${this.renderConflict()}
+      ${post ? this.renderHistory() : nothing}
       ${this.renderShareLink()}
       <div role="status" aria-live="polite">
         ${this.message ? html`<p class="notice ${this.message.bad ? 'bad' : 'good'}">${this.message.text}</p>` : nothing}

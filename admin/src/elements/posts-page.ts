@@ -11,7 +11,9 @@ import './resource-table.js';
 const statusBadge = (post: PostSummary) =>
   post.status === 'published'
     ? html`<span class="badge good">published</span>`
-    : html`<span class="badge warn">draft</span>`;
+    : post.status === 'scheduled'
+      ? html`<span class="badge">scheduled</span> <span class="hint">${formatDate(post.publishAt)}</span>`
+      : html`<span class="badge warn">draft</span>`;
 
 /** Posts of every status: admins see all with bulk actions; authors see only their own. */
 @customElement('posts-page')
@@ -90,6 +92,7 @@ export class PostsPage extends LitElement {
       options: [
         { value: 'draft', label: 'Draft' },
         { value: 'published', label: 'Published' },
+        { value: 'scheduled', label: 'Scheduled' },
       ],
     };
     this.filters = [status];

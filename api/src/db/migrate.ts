@@ -9,6 +9,7 @@ import * as account from './migrations/0005-account.js';
 import * as subscriptions from './migrations/0006-subscriptions.js';
 import * as tags from './migrations/0007-tags.js';
 import * as seoAuthors from './migrations/0008-seo-authors.js';
+import * as scheduling from './migrations/0009-scheduling.js';
 
 type Migration = {
   up: (p: { context: QueryInterface }) => Promise<void>;
@@ -25,6 +26,7 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['0006-subscriptions', subscriptions],
   ['0007-tags', tags],
   ['0008-seo-authors', seoAuthors],
+  ['0009-scheduling', scheduling],
 ];
 
 /** Umzug over our migration list, recording applied ones in `schema_migrations`. */

@@ -538,6 +538,28 @@ const ROWS: Row[] = [
       expect: postEditors(201, status === 'draft' ? 404 : NOT_OWNER),
     }),
   ),
+  ...(
+    [
+      ['GET', 'revisions', 200],
+      ['GET', 'revisions/1', 200],
+      ['POST', 'revisions/1/restore', 200],
+    ] as const
+  ).map(
+    ([method, tail, ok]): Row => ({
+      route: `${method} /api/posts/{idOrSlug}/${tail.replace('1', '{version}')}`,
+      why: "a post's history: whoever may edit it (a published post, so another author is refused, not unaware)",
+      prepare: async (w) => {
+        // Written through the API, which records the first revision.
+        const res = await t.request('POST', '/api/posts', {
+          as: w.author,
+          json: { title: 'Matrix history', bodyMarkdown: 'Body.', status: 'published' },
+        });
+        const post = PostSchema.parse(await res.json());
+        return { params: { idOrSlug: post.id, ...(tail === 'revisions' ? {} : { version: 1 }) } };
+      },
+      expect: postEditors(ok, NOT_OWNER),
+    }),
+  ),
   ...(['publish', 'unpublish'] as const).flatMap((action) =>
     (['draft', 'published'] as const).map(
       (status): Row => ({

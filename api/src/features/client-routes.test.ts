@@ -92,6 +92,9 @@ describe('the browser route map of @blog/contract', () => {
     expectTypeOf<Agrees<'DELETE /categories/:idOrSlug'>>().toEqualTypeOf<true>();
     expectTypeOf<Agrees<'GET /tags'>>().toEqualTypeOf<true>();
     expectTypeOf<Agrees<'GET /authors/me'>>().toEqualTypeOf<true>();
+    expectTypeOf<Agrees<'GET /posts/:idOrSlug/revisions'>>().toEqualTypeOf<true>();
+    expectTypeOf<Agrees<'GET /posts/:idOrSlug/revisions/:version'>>().toEqualTypeOf<true>();
+    expectTypeOf<Agrees<'POST /posts/:idOrSlug/revisions/:version/restore'>>().toEqualTypeOf<true>();
     expectTypeOf<Agrees<'PATCH /authors/me'>>().toEqualTypeOf<true>();
     expectTypeOf<Agrees<'GET /admin/tags'>>().toEqualTypeOf<true>();
     expectTypeOf<Agrees<'PATCH /admin/tags/:id'>>().toEqualTypeOf<true>();
@@ -176,6 +179,9 @@ describe('the browser route map of @blog/contract', () => {
       'GET /tags',
       'GET /authors/me',
       'PATCH /authors/me',
+      'GET /posts/:idOrSlug/revisions',
+      'GET /posts/:idOrSlug/revisions/:version',
+      'POST /posts/:idOrSlug/revisions/:version/restore',
       'GET /admin/tags',
       'PATCH /admin/tags/:id',
       'POST /admin/tags/:id/merge',

@@ -65,7 +65,9 @@ export const exponentialBackoff = (attempt: number): number => Math.min(2 ** att
  * lease ends.
  */
 export function createJobQueue(options: JobQueueOptions) {
-  const { db, clock, logger, handlers } = options;
+  const { db, clock, logger } = options;
+  // A copy: handlers registered later (register) belong to this queue alone.
+  const handlers: Record<string, JobHandler> = { ...options.handlers };
   const { Job } = db.models;
   const pollMs = options.pollMs ?? 1000;
   const maxAttempts = options.maxAttempts ?? 8;
@@ -236,6 +238,16 @@ export function createJobQueue(options: JobQueueOptions) {
       if (opts.transaction) opts.transaction.afterCommit(() => schedule(0));
       else schedule(0);
       return job;
+    },
+
+    /**
+     * Adds the handler of jobs of `kind`, for a service built after the queue (the services write
+     * jobs through the queue, so it exists first). Register before start(): a claimed job with no
+     * handler is dead at once.
+     */
+    register(kind: string, handler: JobHandler) {
+      if (handlers[kind]) throw new Error(`job kind "${kind}" already has a handler`);
+      handlers[kind] = handler;
     },
 
     /** Starts the worker loop (expired leases of dead workers are reclaimed by every round). */

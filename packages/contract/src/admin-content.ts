@@ -2,14 +2,14 @@ import { z } from 'zod';
 import { idQuery, orderQuery, pageOf, pageQuery, searchQuery } from './admin.js';
 import { COMMENT_STATUSES } from './comments.js';
 import { isoDate } from './common.js';
-import { AuthorSchema } from './posts.js';
+import { AuthorSchema, PostStatusSchema } from './posts.js';
 
 // Posts
 
 export const POST_SORTS = ['created', 'updated', 'published', 'title', 'commentsCount'] as const;
 
 export const AdminPostQuerySchema = z.object({
-  status: z.enum(['draft', 'published']).optional(),
+  status: PostStatusSchema.optional(),
   author: idQuery().optional().meta({ description: 'Author id (authors only ever see their own posts)' }),
   category: z
     .union([idQuery(), z.literal('none')])
@@ -30,7 +30,7 @@ export const AdminCommentSchema = z
       id: z.number().int(),
       title: z.string(),
       slug: z.string(),
-      status: z.enum(['draft', 'published']),
+      status: PostStatusSchema,
     }),
     parentId: z.number().int().nullable(),
     author: AuthorSchema,

@@ -17,6 +17,7 @@ import type {
   SignupInput,
 } from './auth.js';
 import type { AuthorProfile, UpdateAuthorProfileInput } from './authors.js';
+import type { RevisionList, RevisionOut } from './revisions.js';
 import type { CategoryList, CategoryOut, CreateCategoryInput, UpdateCategoryInput } from './categories.js';
 import type {
   CommentCountsOut,
@@ -112,6 +113,9 @@ export interface Routes {
   'POST /posts/:idOrSlug/publish': { response: PostDetail };
   'POST /posts/:idOrSlug/unpublish': { response: PostDetail };
   'POST /posts/:idOrSlug/preview-link': { response: PreviewLink };
+  'GET /posts/:idOrSlug/revisions': { response: RevisionList };
+  'GET /posts/:idOrSlug/revisions/:version': { response: RevisionOut };
+  'POST /posts/:idOrSlug/revisions/:version/restore': { response: PostDetail };
   'DELETE /posts/:idOrSlug': { response: undefined };
   'GET /categories': { response: CategoryList };
   'POST /categories': { body: CreateCategoryInput; response: CategoryOut };

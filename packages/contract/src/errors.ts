@@ -64,6 +64,10 @@ export const ERROR_CODES = [
   'tag_name_taken',
   'unknown_tag',
   'merge_into_self',
+  // Scheduling and concurrent edits of posts.
+  'version_conflict',
+  'invalid_publish_at',
+  'not_schedulable',
   // Moderation and spam defence (every refusal is logged with its reason).
   'comments_closed',
   'comment_pending',

@@ -16,6 +16,7 @@ export * from './oidc.js';
 export * from './paths.js';
 export * from './posts.js';
 export * from './publishing.js';
+export * from './revisions.js';
 export * from './site.js';
 export * from './subscriptions.js';
 export * from './tags.js';

@@ -10,8 +10,11 @@ export const CommentModerationSchema = z.enum(COMMENT_MODERATION_MODES).meta({
 });
 export type CommentModeration = z.infer<typeof CommentModerationSchema>;
 
-/** A post is a draft (its author and admins only) or published (everyone). */
-export const PostStatusSchema = z.enum(['draft', 'published']);
+/**
+ * A post is a draft (its author and admins only), published (everyone), or scheduled: a draft
+ * with a `publishAt` that the outbox publishes at that time.
+ */
+export const PostStatusSchema = z.enum(['draft', 'published', 'scheduled']);
 
 export const AuthorSchema = z.object({ id: z.number().int(), name: z.string() }).meta({ id: 'Author' });
 
@@ -38,6 +41,9 @@ export const PostSummarySchema = z
     updatedAt: isoDate(),
     tags: z.array(TagRefSchema).meta({ description: 'Its tags, by name' }),
     readingMinutes: z.number().int().min(1).meta({ description: 'Reading time of the body, whole minutes' }),
+    publishAt: isoDate()
+      .nullable()
+      .meta({ description: 'When a scheduled post will be published; null unless `status` is scheduled' }),
   })
   .meta({ id: 'PostSummary' });
 
@@ -49,6 +55,9 @@ export const PostSchema = PostSummarySchema.extend({
     description: "This post's moderation mode; null: the site's COMMENT_MODERATION",
   }),
   ...seoFields(),
+  version: z.number().int().meta({
+    description: 'Goes up by one with every saved change; send it back as UpdatePost.version to refuse stale writes',
+  }),
 }).meta({ id: 'Post' });
 
 export const PostListSchema = z
@@ -101,6 +110,13 @@ const title = textString().trim().min(1, 'is required').max(200);
 const subtitle = textString().trim().max(300);
 const bodyMarkdown = textString().min(1, 'is required').max(200_000);
 const categoryId = z.number().int().positive().max(2_147_483_647).nullable();
+/** Must lie in the future (and at most PUBLISH_AT_MAX_YEARS ahead): checked against the server's clock. */
+const publishAt = z.iso.datetime({ offset: true }).meta({
+  description: 'Schedule the post: the outbox publishes it at this time (ISO 8601, in the future, at most 5 years ahead)',
+  example: '2027-01-31T09:00:00.000Z',
+});
+/** How far ahead a post may be scheduled. */
+export const PUBLISH_AT_MAX_YEARS = 5;
 
 export const CreatePostSchema = z
   .strictObject({
@@ -117,6 +133,7 @@ export const CreatePostSchema = z
     customExcerpt: customExcerpt.default(''),
     canonicalUrl: httpUrl.nullable().default(null),
     ogImageUrl: imageUrl.nullable().default(null),
+    publishAt: publishAt.optional().meta({ description: 'Schedule the new post (with status draft, the default)' }),
   })
   .meta({ id: 'CreatePost' });
 
@@ -141,6 +158,14 @@ export const UpdatePostSchema = z
     customExcerpt: customExcerpt.optional(),
     canonicalUrl: httpUrl.nullable().optional(),
     ogImageUrl: imageUrl.nullable().optional(),
+    publishAt: publishAt
+      .nullable()
+      .optional()
+      .meta({ description: 'Schedule or reschedule a draft or scheduled post; null cancels back to draft' }),
+    version: z.number().int().min(1).max(2_147_483_647).optional().meta({
+      description:
+        "The post's version this edit was made on (Post.version): a newer one in the database answers 409 version_conflict",
+    }),
   })
   .meta({ id: 'UpdatePost' });
 

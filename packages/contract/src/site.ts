@@ -3,7 +3,7 @@ import { isoDate } from './common.js';
 import { PostStatusSchema, PostSummarySchema } from './posts.js';
 
 /** A published post as the static site renders it: the summary, the body, and a publication date that is never null. */
-export const SitePostSchema = PostSummarySchema.omit({ status: true })
+export const SitePostSchema = PostSummarySchema.omit({ status: true, publishAt: true })
   .extend({
     publishedAt: isoDate(),
     bodyHtml: z.string().meta({ description: 'Sanitised HTML rendered from the Markdown source' }),

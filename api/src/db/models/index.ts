@@ -21,6 +21,7 @@ import {
 } from './moderation.js';
 import { AuditLog, auditLogAttributes, BuildEvent, buildEventAttributes, Job, jobAttributes } from './ops.js';
 import { Post, postAttributes } from './post.js';
+import { PostRevision, postRevisionAttributes } from './revision.js';
 import {
   NewsletterDelivery,
   NewsletterSend,
@@ -56,6 +57,7 @@ export {
   OtpCode,
   Post,
   PostTag,
+  PostRevision,
   RateLimit,
   Session,
   SiteSetting,
@@ -186,6 +188,15 @@ export function initModels(sequelize: Sequelize) {
     tableName: 'post_tags',
     updatedAt: false,
   });
+  // Revisions (migration 0008)
+  class PostRevisionModel extends PostRevision {}
+  PostRevisionModel.init(postRevisionAttributes, {
+    ...common,
+    modelName: 'PostRevision',
+    tableName: 'post_revisions',
+    updatedAt: false,
+  });
+  PostRevisionModel.belongsTo(UserModel, { as: 'user', foreignKey: 'userId' });
 
   PostModel.belongsTo(UserModel, { as: 'author', foreignKey: 'authorId' });
   PostModel.belongsTo(CategoryModel, { as: 'category', foreignKey: 'categoryId' });
@@ -217,6 +228,7 @@ export function initModels(sequelize: Sequelize) {
     NewsletterDelivery: NewsletterDeliveryModel,
     Tag: TagModel,
     PostTag: PostTagModel,
+    PostRevision: PostRevisionModel,
   };
 }
 

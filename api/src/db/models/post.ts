@@ -12,7 +12,7 @@ import {
 import type { Category } from './category.js';
 import type { User } from './user.js';
 
-export const POST_STATUSES = ['draft', 'published'] as const;
+export const POST_STATUSES = ['draft', 'published', 'scheduled'] as const;
 export type PostStatus = (typeof POST_STATUSES)[number];
 
 export class Post extends Model<InferAttributes<Post>, InferCreationAttributes<Post>> {
@@ -45,6 +45,10 @@ export class Post extends Model<InferAttributes<Post>, InferCreationAttributes<P
   declare ogImageUrl: CreationOptional<string | null>;
   /** Whole minutes, at least 1 (kept by the render hook, db/derived.ts). */
   declare readingMinutes: CreationOptional<number>;
+  /** When a `scheduled` post is to be published; null otherwise. */
+  declare publishAt: CreationOptional<Date | null>;
+  /** +1 with every saved change: edits made on an older version are refused. */
+  declare version: CreationOptional<number>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -74,6 +78,8 @@ export const postAttributes: ModelAttributes<Post, InferAttributes<Post>> = {
   canonicalUrl: { type: DataTypes.STRING(2000), allowNull: true, defaultValue: null },
   ogImageUrl: { type: DataTypes.STRING(2000), allowNull: true, defaultValue: null },
   readingMinutes: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
+  publishAt: { type: DataTypes.DATE, allowNull: true, defaultValue: null },
+  version: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
   createdAt: DataTypes.DATE,
   updatedAt: DataTypes.DATE,
 };

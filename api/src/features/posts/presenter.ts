@@ -27,6 +27,7 @@ export type PostSummaryLike = Pick<
   | 'createdAt'
   | 'updatedAt'
   | 'readingMinutes'
+  | 'publishAt'
 > & {
   author?: Pick<User, 'id' | 'name' | 'slug'> | undefined;
   category?: Pick<Category, 'id' | 'name' | 'slug'> | null | undefined;
@@ -52,6 +53,7 @@ export function presentPostSummary(post: PostSummaryLike): PostSummary {
     updatedAt: post.updatedAt.toISOString(),
     tags: post.tags.map((tag) => ({ id: tag.id, name: tag.name, slug: tag.slug })),
     readingMinutes: post.readingMinutes,
+    publishAt: post.publishAt ? post.publishAt.toISOString() : null,
   };
 }
 
@@ -63,6 +65,7 @@ export function presentPost(post: Post, canEdit: boolean): PostDetail {
     commentsClosed: post.commentsClosed,
     commentModeration: post.commentModeration,
     ...presentSeo(post),
+    version: post.version,
     ...(canEdit ? { bodyMarkdown: post.bodyMarkdown } : {}),
   };
 }

@@ -12,6 +12,8 @@ import { type WriteContext, within } from '../../lib/write-context.js';
 import type { AuditLogger } from '../admin/audit.js';
 import { enqueuePublishEvent } from '../publishing/service.js';
 import type { TagService } from '../tags/service.js';
+import { recordRevision } from '../scheduling/service.js';
+import { checkPublishAt, enqueueScheduledPublish } from '../scheduling/schedule.js';
 import type { PostSummaryLike } from './presenter.js';
 import type { IssuedPreviewLink, PreviewLinks } from './preview-links.js';
 import type { CreatePostInput, UpdatePostInput } from './schema.js';
@@ -46,6 +48,7 @@ interface PostListRow {
   published_at: Date | string | null;
   created_at: Date | string;
   updated_at: Date | string;
+  publish_at: Date | string | null;
   author_id: number;
   author_name: string;
   author_slug: string | null;
@@ -69,6 +72,7 @@ function postSummaryOf(row: PostListRow): PostSummaryLike {
     updatedAt: dateOf(row.updated_at),
     readingMinutes: Number(row.reading_minutes),
     author: { id: Number(row.author_id), name: row.author_name, slug: row.author_slug },
+    publishAt: dateOrNull(row.publish_at),
     category:
       row.category_id === null
         ? null
@@ -154,7 +158,10 @@ export function createPostService({ db, clock, jobs, audit, previewLinks, newsle
   }
 
   async function findEditable(user: User, idOrSlug: string, transaction?: Transaction): Promise<Post> {
-    const post = await Post.findOne({ where: parseIdOrSlug(idOrSlug), transaction });
+    // Locked on PostgreSQL for the rest of the write (SQLite's one writer serialises writes): the
+    // version check and the save of a concurrent edit cannot interleave.
+    const lock = transaction && db.dialect === 'postgres' ? { lock: transaction.LOCK.UPDATE } : {};
+    const post = await Post.findOne({ where: parseIdOrSlug(idOrSlug), transaction, ...lock });
     if (!post) throw notFound('Post');
     if (!canEditPost(user, post)) {
       // Others' drafts stay invisible; others' published posts are visible but not theirs to change.
@@ -191,6 +198,26 @@ export function createPostService({ db, clock, jobs, audit, previewLinks, newsle
       () => db.transaction(work),
       () => conflict('slug_taken', 'Another post took that slug at the same moment; try again.'),
     );
+
+  /**
+   * The one publish path: moves `post` to published (first publication dated `publishedAt`) or
+   * back to draft, a new version, the publish event and the newsletter in `t`. A scheduled post
+   * loses its time either way (its job, if still to run, then finds nothing to do).
+   */
+  async function applyPublished(post: Post, published: boolean, t: Transaction, publishedAt: Date = clock()) {
+    const wasPublished = post.status === 'published';
+    post.status = published ? 'published' : 'draft';
+    post.publishAt = null;
+    const firstPublication = published && !post.publishedAt;
+    if (firstPublication) post.publishedAt = publishedAt;
+    post.version += 1;
+    await post.save({ transaction: t });
+    // A scheduled post taken back to draft was never on the site: nothing to announce.
+    if (published || wasPublished) await announce(t, published ? 'published' : 'unpublished', post);
+    if (firstPublication) await newsletter?.postPublished(post, t);
+  }
+
+  const contentChanged = (post: Post) => post.changed('title') || post.changed('subtitle') || post.changed('bodyMarkdown');
 
   async function reload(id: number): Promise<Post> {
     const post = await Post.findByPk(id, { include });
@@ -253,7 +280,7 @@ export function createPostService({ db, clock, jobs, audit, previewLinks, newsle
       // away every row before it.
       const rows = await db.select<PostListRow>(
         `SELECT p.id, p.slug, p.title, p.subtitle, p.excerpt, p.status, p.comments_count, p.published_at,
-                p.created_at, p.updated_at, p.reading_minutes, u.id AS author_id, u.name AS author_name, u.slug AS author_slug,
+                p.created_at, p.updated_at, p.reading_minutes, p.publish_at, u.id AS author_id, u.name AS author_name, u.slug AS author_slug,
                 k.id AS category_id, k.name AS category_name, k.slug AS category_slug
          FROM (SELECT p.id FROM posts p WHERE ${where} ORDER BY p.published_at DESC, p.id DESC LIMIT ? OFFSET ?) page
          JOIN posts p ON p.id = page.id JOIN users u ON u.id = p.author_id LEFT JOIN categories k ON k.id = p.category_id
@@ -261,6 +288,11 @@ export function createPostService({ db, clock, jobs, audit, previewLinks, newsle
         [...filter, query.limit, (query.page - 1) * query.limit],
       );
       return { rows: await withTags(rows.map(postSummaryOf)), total: Number(counted?.total ?? 0) };
+    },
+
+    /** A post `user` may edit (others' drafts are not found, others' published posts forbidden). */
+    getEditable(user: User, idOrSlug: string): Promise<Post> {
+      return findEditable(user, idOrSlug);
     },
 
     /** A published post, or a draft its author or an admin may see. */
@@ -271,6 +303,12 @@ export function createPostService({ db, clock, jobs, audit, previewLinks, newsle
     },
 
     async create(author: User, input: CreatePostInput): Promise<Post> {
+      const publishAt = input.publishAt === undefined ? null : checkPublishAt(input.publishAt, clock());
+      if (publishAt && input.status === 'published') {
+        throw unprocessable('not_schedulable', 'A post is either published now or scheduled, not both.', [
+          { path: 'publishAt', message: 'only for a draft' },
+        ]);
+      }
       const id = await writeWithSlug(async (transaction) => {
         await checkCategory(input.categoryId, transaction);
         const slug = await slugFor(input.title, input.slug, transaction);
@@ -282,7 +320,7 @@ export function createPostService({ db, clock, jobs, audit, previewLinks, newsle
             subtitle: input.subtitle,
             slug,
             bodyMarkdown: input.bodyMarkdown,
-            status: input.status,
+            status: publishAt ? 'scheduled' : input.status,
             publishedAt: input.status === 'published' ? clock() : null,
             commentsClosed: input.commentsClosed,
             commentModeration: input.commentModeration,
@@ -290,10 +328,13 @@ export function createPostService({ db, clock, jobs, audit, previewLinks, newsle
             customExcerpt: input.customExcerpt,
             canonicalUrl: input.canonicalUrl,
             ogImageUrl: input.ogImageUrl,
+            publishAt,
           },
           { transaction },
         );
         if (input.tags.length > 0) await tags.setPostTags(post.id, input.tags, transaction);
+        await recordRevision(db, post, author, transaction);
+        if (post.publishAt) await enqueueScheduledPublish(jobs, post, transaction);
         if (post.status === 'published') await announce(transaction, 'published', post);
         if (post.status === 'published') await newsletter?.postPublished(post, transaction);
         await auditAdmin(author, 'create', post, transaction);
@@ -305,6 +346,21 @@ export function createPostService({ db, clock, jobs, audit, previewLinks, newsle
     async update(user: User, idOrSlug: string, input: UpdatePostInput): Promise<Post> {
       const id = await writeWithSlug(async (transaction) => {
         const post = await findEditable(user, idOrSlug, transaction);
+        if (input.version !== undefined && input.version !== post.version) {
+          throw new ApiError(
+            409,
+            'version_conflict',
+            'This post was saved by someone else (or in another tab) since you loaded it.',
+            [
+              {
+                path: 'version',
+                message: `the current version is ${post.version}`,
+                version: post.version,
+                updatedAt: post.updatedAt.toISOString(),
+              },
+            ],
+          );
+        }
         const previousSlug = post.slug;
         if (input.authorId !== undefined && input.authorId !== post.authorId) {
           if (user.role !== 'admin') throw forbidden('forbidden', 'Only admins can reassign posts.');
@@ -335,8 +391,25 @@ export function createPostService({ db, clock, jobs, audit, previewLinks, newsle
         if (input.customExcerpt !== undefined) post.customExcerpt = input.customExcerpt;
         if (input.canonicalUrl !== undefined) post.canonicalUrl = input.canonicalUrl;
         if (input.ogImageUrl !== undefined) post.ogImageUrl = input.ogImageUrl;
+        if (input.publishAt === null && post.status === 'scheduled') {
+          post.status = 'draft';
+          post.publishAt = null;
+        } else if (input.publishAt) {
+          if (post.status === 'published') {
+            throw unprocessable('not_schedulable', 'A published post cannot be scheduled; unpublish it first.', [
+              { path: 'publishAt', message: 'the post is already published' },
+            ]);
+          }
+          post.status = 'scheduled';
+          post.publishAt = checkPublishAt(input.publishAt, clock());
+        }
         if (post.changed()) {
+          const revised = contentChanged(post);
+          const rescheduled = post.changed('publishAt') && post.publishAt !== null;
+          post.version += 1;
           await post.save({ transaction });
+          if (revised) await recordRevision(db, post, user, transaction);
+          if (rescheduled) await enqueueScheduledPublish(jobs, post, transaction);
           if (post.status === 'published') await announce(transaction, 'updated', post, previousSlug);
           await auditAdmin(user, 'update', post, transaction);
         }
@@ -349,16 +422,9 @@ export function createPostService({ db, clock, jobs, audit, previewLinks, newsle
     async setPublished(idOrSlug: string, published: boolean, { actor, transaction }: WriteContext): Promise<Post> {
       const id = await within(db, transaction, async (t) => {
         const post = await findEditable(actor, idOrSlug, t);
-        const status = published ? 'published' : 'draft';
-        const already = post.status === status;
-        if (!already) {
-          post.status = status;
-          const firstPublication = published && !post.publishedAt;
-          if (firstPublication) post.publishedAt = clock();
-          await post.save({ transaction: t });
-          await announce(t, published ? 'published' : 'unpublished', post);
-          if (firstPublication) await newsletter?.postPublished(post, t);
-        }
+        // Unpublishing a scheduled post cancels its schedule (back to draft).
+        const already = post.status === (published ? 'published' : 'draft');
+        if (!already) await applyPublished(post, published, t);
         await auditAdmin(actor, published ? 'publish' : 'unpublish', post, t, { already });
         return post.id;
       });
@@ -366,6 +432,21 @@ export function createPostService({ db, clock, jobs, audit, previewLinks, newsle
       const post = await Post.findByPk(id, { include, transaction });
       if (!post) throw notFound('Post');
       return withTagsOne(post, transaction);
+    },
+
+    /**
+     * The scheduled-publish job's work: publishes post `postId` through the one publish path if
+     * it is still scheduled for `publishAt` (dated that time); otherwise (rescheduled, cancelled,
+     * published by hand, deleted) does nothing. Returns whether it published.
+     */
+    async publishScheduled(postId: number, publishAt: Date): Promise<boolean> {
+      return db.transaction(async (t) => {
+        const lock = db.dialect === 'postgres' ? { lock: t.LOCK.UPDATE } : {};
+        const post = await Post.findByPk(postId, { transaction: t, ...lock });
+        if (post?.status !== 'scheduled' || post.publishAt?.getTime() !== publishAt.getTime()) return false;
+        await applyPublished(post, true, t, publishAt);
+        return true;
+      });
     },
 
     /** Deletes a post and, through the model hooks, its comments. */

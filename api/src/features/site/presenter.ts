@@ -4,7 +4,7 @@ import type { SitePost, SitePreview } from './schema.js';
 
 /** A published post with its body, as the site build reads it. Needs `author` and `category` loaded. */
 export function presentSitePost(post: Post): SitePost {
-  const { status: _status, ...summary } = presentPostSummary(post);
+  const { status: _status, publishAt: _publishAt, ...summary } = presentPostSummary(post);
   // Published posts always have a date; the fallback only guards rows written outside the services.
   return {
     ...summary,
@@ -22,7 +22,7 @@ const siteSeo = (post: Post) => {
 
 /** A post behind a preview link: a draft is dated `now`, the date publishing it now would give it. */
 export function presentSitePreview(post: Post, now: Date): SitePreview {
-  const summary = presentPostSummary(post);
+  const { publishAt: _publishAt, ...summary } = presentPostSummary(post);
   return {
     ...summary,
     publishedAt: summary.publishedAt ?? now.toISOString(),
