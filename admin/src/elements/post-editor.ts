@@ -773,7 +773,7 @@ export class PostEditor extends LitElement {
                 .value=${draft.metaDescription}
                 @input=${this.field('metaDescription')}
               ></textarea>
-              <span class="hint" id="meta-hint">What search engines show. Empty: the subtitle or the excerpt.</span>
+              <span class="hint" id="meta-hint">What search engines show. Empty: the summary line or the excerpt.</span>
             </label>
             <label>
               Custom excerpt
