@@ -111,8 +111,10 @@ function scriptsOf(html: string): { external: string[]; inline: number; handlers
     if ('attribs' in node) {
       for (const name of Object.keys(node.attribs))
         if (name.startsWith('on')) result.handlers.push(`${node.name} ${name}`);
-      // A JSON data block (the comments' first page) is not a script: the browser never runs it.
-      if (node.name === 'script' && node.attribs.type !== 'application/json') {
+      // A JSON data block (the comments' first page, the post's JSON-LD) is not a script: the
+      // browser never runs it.
+      const data = node.attribs.type === 'application/json' || node.attribs.type === 'application/ld+json';
+      if (node.name === 'script' && !data) {
         const src = node.attribs.src;
         if (src?.startsWith('/_astro/')) result.external.push(src.slice('/_astro/'.length));
         else result.inline++;
@@ -409,7 +411,12 @@ describe.skipIf(skip)('the islands in Chromium', () => {
       return {
         pwned: 'pwned' in window || '__pwned' in window,
         handlers: all.flatMap((el) => el.getAttributeNames().filter((name) => name.startsWith('on'))),
-        scripts: all.filter((el) => el.tagName === 'SCRIPT' && !el.getAttribute('src')?.startsWith('/_astro/')).length,
+        scripts: all.filter(
+          (el) =>
+            el.tagName === 'SCRIPT' &&
+            el.getAttribute('type') !== 'application/ld+json' &&
+            !el.getAttribute('src')?.startsWith('/_astro/'),
+        ).length,
         frames: all.filter((el) => ['IFRAME', 'OBJECT', 'EMBED'].includes(el.tagName)).length,
         jsLinks: all
           .map((el) => el.getAttribute('href') ?? el.getAttribute('src') ?? '')

@@ -468,7 +468,7 @@ describe('PATCH /api/posts/:idOrSlug', () => {
       200,
       PostSchema,
     );
-    expect(moved.author).toEqual({ id: second.id, name: 'Second' });
+    expect(moved.author).toEqual({ id: second.id, name: 'Second', slug: 'second' });
     expect((await first.reload()).postsCount).toBe(0);
     expect((await second.reload()).postsCount).toBe(1);
     expect((await post.reload()).authorId).toBe(second.id);
