@@ -221,6 +221,7 @@ export class PostEditor extends LitElement {
   @state() private scheduleAt = '';
   /** The post's saved versions, once the history is opened. */
   @state() private history: RevisionSummary[] | null = null;
+  @state() private historyOpen = false;
   @query('confirm-dialog') private confirmDialog?: ConfirmDialog;
 
   private autosaveTimer: number | undefined;
@@ -381,6 +382,7 @@ export class PostEditor extends LitElement {
       this.post = post;
       this.conflict = null;
       this.history = null;
+      if (this.historyOpen) void this.loadHistory(post.id);
       // What was typed while the save was on its way stays (and is saved next).
       if (this.draft === sent) this.draft = draftOf(post);
       else this.scheduleAutosave();
@@ -432,14 +434,18 @@ export class PostEditor extends LitElement {
     this.busy = false;
   }
 
-  private async toggleHistory(event: Event) {
-    const open = (event.target as HTMLDetailsElement).open;
-    if (!open || !this.post) return;
+  private async loadHistory(id: number) {
     try {
-      this.history = (await api.revisions(this.post.id)).items;
+      this.history = (await api.revisions(id)).items;
     } catch (error) {
       this.message = { text: errorText(error), bad: true };
     }
+  }
+
+  private async toggleHistory(event: Event) {
+    const open = (event.target as HTMLDetailsElement).open;
+    this.historyOpen = open;
+    if (open && this.post) await this.loadHistory(this.post.id);
   }
 
   private async restore(revision: RevisionSummary) {
@@ -561,7 +567,9 @@ export class PostEditor extends LitElement {
       <summary>History: the last 20 saved versions</summary>
       ${
         history === null
-          ? html`<p role="status">Loading…</p>`
+          ? this.historyOpen
+            ? html`<p role="status">Loading…</p>`
+            : nothing
           : html`<ol>
               ${history.map(
                 (revision) => html`<li>
