@@ -249,7 +249,7 @@ describe.skipIf(skip)('the XSS corpus on the built site', () => {
         await more.click();
         await expect.poll(() => comments.locator('.threads > li').count()).toBeGreaterThan(before);
       }
-      await expect.poll(() => more.count()).toBe(0);
+      await expect.poll(() => more.count(), { timeout: 10_000 }).toBe(0);
       await check(page, 'comments island', [...expected, ...(user?.payloads ?? [])]);
 
       if (user) {
