@@ -704,9 +704,9 @@ describe.skipIf(skip)('admin app in Chromium', () => {
     expect(post.status).toBe('draft');
     expect(new URL(one.url()).pathname).toBe(`/admin/posts/${post.id}`);
     // Focus stayed in the body while the new post got its address.
-    expect(await one.locator('post-editor').evaluate((host) => host.shadowRoot?.activeElement?.getAttribute('name'))).toBe(
-      'body',
-    );
+    expect(
+      await one.locator('post-editor').evaluate((host) => host.shadowRoot?.activeElement?.getAttribute('name')),
+    ).toBe('body');
 
     // A second tab saves the same post.
     const two = await adminPage(`/admin/posts/${post.id}`);
@@ -719,7 +719,10 @@ describe.skipIf(skip)('admin app in Chromium', () => {
     await one.getByLabel('Body (Markdown)').fill('Typed in tab one, then more.');
     await one.getByRole('alert').getByText('Someone saved this post meanwhile').waitFor();
     await post.reload();
-    expect({ title: post.title, body: post.bodyMarkdown }).toEqual({ title: `${title} (tab two)`, body: 'Typed in tab one.' });
+    expect({ title: post.title, body: post.bodyMarkdown }).toEqual({
+      title: `${title} (tab two)`,
+      body: 'Typed in tab one.',
+    });
     await one.getByRole('button', { name: 'Save mine over theirs' }).click();
     await one.getByText(/^Saved over the other version/).waitFor();
     await post.reload();
@@ -760,7 +763,10 @@ describe.skipIf(skip)('admin app in Chromium', () => {
     const local = `${tomorrow.getFullYear()}-${pad(tomorrow.getMonth() + 1)}-${pad(tomorrow.getDate())}T${pad(tomorrow.getHours())}:${pad(tomorrow.getMinutes())}`;
     await page.getByLabel('Publish at').fill(local);
     await page.getByRole('button', { name: 'Schedule', exact: true }).click();
-    await page.getByText(/^Scheduled for /).first().waitFor();
+    await page
+      .getByText(/^Scheduled for /)
+      .first()
+      .waitFor();
     await post.reload();
     expect({ status: post.status, publishAt: post.publishAt?.toISOString() }).toEqual({
       status: 'scheduled',
@@ -776,7 +782,10 @@ describe.skipIf(skip)('admin app in Chromium', () => {
     expect((await post.reload()).bodyMarkdown).toBe('Second words.');
     await page.getByText('History: the last 20 saved versions').click();
     await page.getByRole('button', { name: 'Restore version 1' }).click();
-    await page.getByRole('dialog', { name: 'Restore version 1?' }).getByRole('button', { name: 'Restore this version' }).click();
+    await page
+      .getByRole('dialog', { name: 'Restore version 1?' })
+      .getByRole('button', { name: 'Restore this version' })
+      .click();
     await page.getByText(/^Restored version 1 as version \d+\.$/).waitFor();
     expect((await post.reload()).bodyMarkdown).toBe('First words.');
     expect(await page.getByLabel('Body (Markdown)').inputValue()).toBe('First words.');

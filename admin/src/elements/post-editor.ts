@@ -427,7 +427,9 @@ export class PostEditor extends LitElement {
     if (post) {
       this.scheduleAt = '';
       this.message = {
-        text: post.publishAt ? `Scheduled for ${formatDate(post.publishAt)}.` : 'Schedule cancelled: the post is a draft.',
+        text: post.publishAt
+          ? `Scheduled for ${formatDate(post.publishAt)}.`
+          : 'Schedule cancelled: the post is a draft.',
         bad: false,
       };
     }

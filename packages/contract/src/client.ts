@@ -17,7 +17,6 @@ import type {
   SignupInput,
 } from './auth.js';
 import type { AuthorProfile, UpdateAuthorProfileInput } from './authors.js';
-import type { RevisionList, RevisionOut } from './revisions.js';
 import type { CategoryList, CategoryOut, CreateCategoryInput, UpdateCategoryInput } from './categories.js';
 import type {
   CommentCountsOut,
@@ -49,6 +48,7 @@ import type {
   UpdatePostInput,
 } from './posts.js';
 import type { BuildList, RebuildQueuedOut } from './publishing.js';
+import type { RevisionList, RevisionOut } from './revisions.js';
 import type {
   AdminNewsletter,
   NewsletterSubscribeAccepted,

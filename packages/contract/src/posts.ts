@@ -112,7 +112,8 @@ const bodyMarkdown = textString().min(1, 'is required').max(200_000);
 const categoryId = z.number().int().positive().max(2_147_483_647).nullable();
 /** Must lie in the future (and at most PUBLISH_AT_MAX_YEARS ahead): checked against the server's clock. */
 const publishAt = z.iso.datetime({ offset: true }).meta({
-  description: 'Schedule the post: the outbox publishes it at this time (ISO 8601, in the future, at most 5 years ahead)',
+  description:
+    'Schedule the post: the outbox publishes it at this time (ISO 8601, in the future, at most 5 years ahead)',
   example: '2027-01-31T09:00:00.000Z',
 });
 /** How far ahead a post may be scheduled. */

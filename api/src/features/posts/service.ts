@@ -11,9 +11,9 @@ import { chooseSlug, retryOnSlugRace } from '../../lib/slug.js';
 import { type WriteContext, within } from '../../lib/write-context.js';
 import type { AuditLogger } from '../admin/audit.js';
 import { enqueuePublishEvent } from '../publishing/service.js';
-import type { TagService } from '../tags/service.js';
-import { recordRevision } from '../scheduling/service.js';
 import { checkPublishAt, enqueueScheduledPublish } from '../scheduling/schedule.js';
+import { recordRevision } from '../scheduling/service.js';
+import type { TagService } from '../tags/service.js';
 import type { PostSummaryLike } from './presenter.js';
 import type { IssuedPreviewLink, PreviewLinks } from './preview-links.js';
 import type { CreatePostInput, UpdatePostInput } from './schema.js';
@@ -217,7 +217,8 @@ export function createPostService({ db, clock, jobs, audit, previewLinks, newsle
     if (firstPublication) await newsletter?.postPublished(post, t);
   }
 
-  const contentChanged = (post: Post) => post.changed('title') || post.changed('subtitle') || post.changed('bodyMarkdown');
+  const contentChanged = (post: Post) =>
+    post.changed('title') || post.changed('subtitle') || post.changed('bodyMarkdown');
 
   async function reload(id: number): Promise<Post> {
     const post = await Post.findByPk(id, { include });

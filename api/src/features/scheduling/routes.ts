@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { PostRevision } from '../../db/models/index.js';
 import { requireRole } from '../../auth/guards.js';
+import type { PostRevision } from '../../db/models/index.js';
 import { createRouter, errorResponses, IdOrSlugParam, jsonResponse, MAX_ROW_ID } from '../../lib/openapi.js';
 import { presentPost } from '../posts/presenter.js';
 import { PostSchema } from '../posts/schema.js';

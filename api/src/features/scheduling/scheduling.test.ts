@@ -105,7 +105,9 @@ describe('scheduling', () => {
     expect(now).toMatchObject({ status: 'published', publishAt: null });
     await runJobsAt(new Date(at.getTime() + 1000));
     expect((await eventsFor(post.id)).map((event) => event.event)).toEqual(['published']);
-    expect((await t.db.models.Post.findByPk(post.id))?.publishedAt?.getTime()).toBe(new Date(now.publishedAt ?? 0).getTime());
+    expect((await t.db.models.Post.findByPk(post.id))?.publishedAt?.getTime()).toBe(
+      new Date(now.publishedAt ?? 0).getTime(),
+    );
   });
 
   it('publishes once when two replicas run the due job at the same moment', async () => {
@@ -175,7 +177,11 @@ describe('versions and revisions', () => {
     expect(post.version).toBe(1);
     const saved = await read(await patch(me, post.id, { title: 'Tab one', version: 1 }), 200, StrictPost);
     expect(saved.version).toBe(2);
-    const error = await expectError(await patch(me, post.id, { title: 'Tab two', version: 1 }), 409, 'version_conflict');
+    const error = await expectError(
+      await patch(me, post.id, { title: 'Tab two', version: 1 }),
+      409,
+      'version_conflict',
+    );
     expect(error.details?.[0]).toMatchObject({ path: 'version', version: 2 });
     expect((await t.db.models.Post.findByPk(post.id))?.title).toBe('Tab one');
   });
@@ -202,12 +208,20 @@ describe('versions and revisions', () => {
     // A change that is not the text bumps the version but writes no revision.
     const closed = await read(await patch(me, post.id, { commentsClosed: true }), 200, StrictPost);
     expect(closed.version).toBe(24);
-    const list = await read(await t.request('GET', `/api/posts/${post.id}/revisions`, { as: me }), 200, RevisionListSchema);
+    const list = await read(
+      await t.request('GET', `/api/posts/${post.id}/revisions`, { as: me }),
+      200,
+      RevisionListSchema,
+    );
     expect(list.items.map((item) => item.version)).toEqual(Array.from({ length: 20 }, (_, i) => 23 - i));
     expect(list.items[0]).toMatchObject({ title: 'Version 23', by: { id: me.id } });
     expect(await t.db.models.PostRevision.count({ where: { postId: post.id } })).toBe(20);
 
-    const old = await read(await t.request('GET', `/api/posts/${post.id}/revisions/5`, { as: me }), 200, RevisionSchema);
+    const old = await read(
+      await t.request('GET', `/api/posts/${post.id}/revisions/5`, { as: me }),
+      200,
+      RevisionSchema,
+    );
     expect(old).toMatchObject({ version: 5, title: 'Version 5', bodyMarkdown: 'Body 5' });
     await expectError(await t.request('GET', `/api/posts/${post.id}/revisions/2`, { as: me }), 404, 'not_found');
     await expectError(await t.request('GET', `/api/posts/${post.id}/revisions/0`, { as: me }), 400, 'invalid_request');
@@ -218,7 +232,11 @@ describe('versions and revisions', () => {
       StrictPost,
     );
     expect(restored).toMatchObject({ title: 'Version 5', bodyMarkdown: 'Body 5', version: 25 });
-    const after = await read(await t.request('GET', `/api/posts/${post.id}/revisions`, { as: me }), 200, RevisionListSchema);
+    const after = await read(
+      await t.request('GET', `/api/posts/${post.id}/revisions`, { as: me }),
+      200,
+      RevisionListSchema,
+    );
     expect(after.items[0]).toMatchObject({ version: 25, title: 'Version 5' });
     expect(after.items).toHaveLength(20);
   });
@@ -233,7 +251,11 @@ describe('versions and revisions', () => {
       403,
       'not_owner',
     );
-    await expectError(await t.request('GET', `/api/posts/${post.id}/revisions`, { as: await t.factories.user() }), 403, 'forbidden');
+    await expectError(
+      await t.request('GET', `/api/posts/${post.id}/revisions`, { as: await t.factories.user() }),
+      403,
+      'forbidden',
+    );
     await expectError(await t.request('GET', `/api/posts/${post.id}/revisions`), 401, 'unauthorized');
   });
 });
