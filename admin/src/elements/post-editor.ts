@@ -592,7 +592,7 @@ export class PostEditor extends LitElement {
 
   private renderShareLink() {
     const link = this.shareLink;
-    if (!link || this.post?.status !== 'draft') return nothing;
+    if (!link || !this.post || this.post.status === 'published') return nothing;
     return html`<div class="notice share">
       <label>
         Preview link
