@@ -18,6 +18,7 @@ export * from './posts.js';
 export * from './publishing.js';
 export * from './revisions.js';
 export * from './site.js';
+export * from './media.js';
 export * from './subscriptions.js';
 export * from './tags.js';
 export * from './users.js';

@@ -20,6 +20,7 @@ import {
   siteSettingAttributes,
 } from './moderation.js';
 import { AuditLog, auditLogAttributes, BuildEvent, buildEventAttributes, Job, jobAttributes } from './ops.js';
+import { Media, mediaAttributes } from './media.js';
 import { Post, postAttributes } from './post.js';
 import { PostRevision, postRevisionAttributes } from './revision.js';
 import {
@@ -57,6 +58,7 @@ export {
   OtpCode,
   Post,
   PostRevision,
+  Media,
   PostTag,
   RateLimit,
   Session,
@@ -197,6 +199,11 @@ export function initModels(sequelize: Sequelize) {
     updatedAt: false,
   });
   PostRevisionModel.belongsTo(UserModel, { as: 'user', foreignKey: 'userId' });
+  // Media (migration 0010)
+  class MediaModel extends Media {}
+  MediaModel.init(mediaAttributes, { ...common, modelName: 'Media', tableName: 'media' });
+  MediaModel.belongsTo(UserModel, { as: 'owner', foreignKey: 'ownerId' });
+  PostModel.belongsTo(MediaModel, { as: 'cover', foreignKey: 'coverMediaId' });
 
   PostModel.belongsTo(UserModel, { as: 'author', foreignKey: 'authorId' });
   PostModel.belongsTo(CategoryModel, { as: 'category', foreignKey: 'categoryId' });
@@ -229,6 +236,7 @@ export function initModels(sequelize: Sequelize) {
     Tag: TagModel,
     PostTag: PostTagModel,
     PostRevision: PostRevisionModel,
+    Media: MediaModel,
   };
 }
 
