@@ -25,6 +25,8 @@ import { createCommentPageCache } from './features/comments/page-cache.js';
 import { commentRoutes } from './features/comments/routes.js';
 import { createCommentService } from './features/comments/service.js';
 import { healthRoutes } from './features/health/routes.js';
+import { MEDIA_UPLOAD_PATH, mediaRoutes, multipartBodies } from './features/media/routes.js';
+import { createMediaService } from './features/media/service.js';
 import { createAkismetChecker } from './features/moderation/akismet.js';
 import { moderationRoutes } from './features/moderation/routes.js';
 import { createModerationService } from './features/moderation/service.js';
@@ -33,8 +35,6 @@ import { postRoutes } from './features/posts/routes.js';
 import { createPostService } from './features/posts/service.js';
 import { publishingRoutes } from './features/publishing/routes.js';
 import { createPublishingService } from './features/publishing/service.js';
-import { MEDIA_UPLOAD_PATH, mediaRoutes, multipartBodies } from './features/media/routes.js';
-import { createMediaService } from './features/media/service.js';
 import { revisionRoutes } from './features/scheduling/routes.js';
 import { SCHEDULED_PUBLISH_JOB, ScheduledPublishPayloadSchema } from './features/scheduling/schedule.js';
 import { createRevisionService } from './features/scheduling/service.js';
@@ -251,11 +251,16 @@ export function createApp(deps: AppDeps) {
       );
     },
   });
-  const isUpload = (c: { req: { method: string; path: string } }) => c.req.method === 'POST' && c.req.path === MEDIA_UPLOAD_PATH;
+  const isUpload = (c: { req: { method: string; path: string } }) =>
+    c.req.method === 'POST' && c.req.path === MEDIA_UPLOAD_PATH;
   // Only where a body may come: hono's bodyLimit asks a GET for its body too, which turns
   // @hono/node-server's light request into a full Request on every read (6 % of a cached read).
   app.use('/api/*', (c, next) =>
-    c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : isUpload(c) ? limitUpload(c, next) : limitBody(c, next),
+    c.req.method === 'GET' || c.req.method === 'HEAD'
+      ? next()
+      : isUpload(c)
+        ? limitUpload(c, next)
+        : limitBody(c, next),
   );
   // Two routes take a form body: the RFC 8058 one-click POST a mail client sends, and the
   // newsletter sign-up form that works without JavaScript. The one-click POST comes from no page

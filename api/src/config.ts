@@ -114,7 +114,12 @@ const envSchema = z.object({
   /** Where uploaded images and their variants live (served at /media/ by nginx and one-process mode). */
   MEDIA_DIR: z.string().min(1).optional(),
   /** Largest image upload, in bytes (default 15 MB). */
-  MEDIA_MAX_BYTES: z.coerce.number().int().min(1024).max(200 * 1024 * 1024).optional(),
+  MEDIA_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(200 * 1024 * 1024)
+    .optional(),
   /** Most pixels an upload may have, all frames counted (default 40 megapixels): checked before decoding. */
   MEDIA_MAX_PIXELS: z.coerce.number().int().min(1).max(500_000_000).optional(),
   /** Where the publish webhook goes (the builder's origin); unset → one-process mode, builder in-process. */

@@ -1,8 +1,8 @@
 import type { Transaction } from 'sequelize';
 import type { MarkdownRenderer } from '../lib/markdown-worker.js';
+import { MEDIA_PATH, type PictureMedia, withPictures } from '../lib/pictures.js';
 import { readingMinutesOfHtml } from '../lib/reading-time.js';
 import { slugify, uniqueSlug } from '../lib/slug.js';
-import { MEDIA_PATH, type PictureMedia, withPictures } from '../lib/pictures.js';
 import type { Models } from './models/index.js';
 
 /**

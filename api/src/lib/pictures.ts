@@ -53,7 +53,10 @@ export function pictureHtml(
   const fallbackFormatName = fallbackFormat(media);
   const sources = ['avif', 'webp']
     .filter((format) => media.variants.some((variant) => variant.format === format))
-    .map((format) => `<source type="image/${format}" srcset="${srcset(media, format)}" sizes="${escapeAttr(options.sizes)}">`)
+    .map(
+      (format) =>
+        `<source type="image/${format}" srcset="${srcset(media, format)}" sizes="${escapeAttr(options.sizes)}">`,
+    )
     .join('');
   const src = fallback ? mediaUrl(media.key, fallback.file) : '';
   const cls = options.className ? ` class="${escapeAttr(options.className)}"` : '';
@@ -61,7 +64,12 @@ export function pictureHtml(
 }
 
 const decodeAttr = (value: string) =>
-  value.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#x27;|&#39;/g, "'").replace(/&amp;/g, '&');
+  value
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&#x27;|&#39;/g, "'")
+    .replace(/&amp;/g, '&');
 
 /**
  * Replaces each sanitised `<img src="/media/<key>/…">` of a known image with its <picture> (the

@@ -28,6 +28,7 @@ import type {
   CreateCommentInput,
 } from './comments.js';
 import type { ErrorCode, ErrorDetail } from './errors.js';
+import type { MediaList, MediaOut, UpdateMediaInput } from './media.js';
 import type {
   BanList,
   BanOut,
@@ -126,6 +127,10 @@ export interface Routes {
   'PATCH /admin/tags/:id': { body: UpdateTagInput; response: TagOut };
   'POST /admin/tags/:id/merge': { body: MergeTagInput; response: TagOut };
   'DELETE /admin/tags/:id': { response: undefined };
+  'GET /media': { response: MediaList };
+  'GET /media/:id': { response: MediaOut };
+  'PATCH /media/:id': { body: UpdateMediaInput; response: MediaOut };
+  'DELETE /media/:id': { response: undefined };
   'GET /authors/me': { response: AuthorProfile };
   'PATCH /authors/me': { body: UpdateAuthorProfileInput; response: AuthorProfile };
   'GET /admin/comments': { response: AdminCommentList };

@@ -31,7 +31,10 @@ export const MediaSchema = z
     variants: z.array(MediaVariantSchema),
     markdown: z.string().meta({ description: 'A Markdown image that shows it in a post body' }),
     owner: z.object({ id: z.number().int(), name: z.string() }).nullable(),
-    usedBy: z.number().int().meta({ description: 'Posts showing it (as cover or in the body): it cannot go while > 0' }),
+    usedBy: z
+      .number()
+      .int()
+      .meta({ description: 'Posts showing it (as cover or in the body): it cannot go while > 0' }),
     createdAt: isoDate(),
   })
   .meta({ id: 'Media' });
@@ -52,9 +55,7 @@ export const MediaListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(24),
 });
 
-export const UpdateMediaSchema = z
-  .strictObject({ alt: textString().trim().max(300) })
-  .meta({ id: 'UpdateMedia' });
+export const UpdateMediaSchema = z.strictObject({ alt: textString().trim().max(300) }).meta({ id: 'UpdateMedia' });
 
 /** A post's cover as the site shows it: the image set and its alt text. */
 export const CoverSchema = z

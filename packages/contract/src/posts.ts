@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { CoverSchema } from './media.js';
 import { isoDate, SlugSchema, textString } from './common.js';
+import { CoverSchema } from './media.js';
 import { TagNamesSchema, TagRefSchema } from './tags.js';
 
 /** COMMENT_MODERATION and its per-post override (DESIGN §3). */

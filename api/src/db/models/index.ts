@@ -11,6 +11,7 @@ import {
 } from './auth.js';
 import { Category, categoryAttributes } from './category.js';
 import { Comment, CommentLike, commentAttributes, commentLikeAttributes } from './comment.js';
+import { Media, mediaAttributes } from './media.js';
 import {
   Ban,
   banAttributes,
@@ -20,7 +21,6 @@ import {
   siteSettingAttributes,
 } from './moderation.js';
 import { AuditLog, auditLogAttributes, BuildEvent, buildEventAttributes, Job, jobAttributes } from './ops.js';
-import { Media, mediaAttributes } from './media.js';
 import { Post, postAttributes } from './post.js';
 import { PostRevision, postRevisionAttributes } from './revision.js';
 import {
@@ -51,6 +51,7 @@ export {
   CommentLike,
   Identity,
   Job,
+  Media,
   ModerationEvent,
   NewsletterDelivery,
   NewsletterSend,
@@ -58,7 +59,6 @@ export {
   OtpCode,
   Post,
   PostRevision,
-  Media,
   PostTag,
   RateLimit,
   Session,

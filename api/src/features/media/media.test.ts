@@ -60,9 +60,7 @@ describe('uploads', () => {
     expect(media.url).toBe(`/media/${media.key}/1600.jpg`);
     expect(media.markdown).toBe(`![A blue square](/media/${media.key}/1600.jpg)`);
     const made = media.variants.map((v) => `${v.width}.${v.format}`).sort();
-    expect(made).toEqual(
-      ['480', '960', '1200', '1600'].flatMap((w) => [`${w}.avif`, `${w}.jpeg`, `${w}.webp`]).sort(),
-    );
+    expect(made).toEqual(['480', '960', '1200', '1600'].flatMap((w) => [`${w}.avif`, `${w}.jpeg`, `${w}.webp`]).sort());
     for (const variant of media.variants) {
       const file = join(t.config.media.dir, variant.url.slice('/media/'.length));
       expect(existsSync(file), file).toBe(true);
@@ -78,7 +76,12 @@ describe('uploads', () => {
     const before = onDisk();
     const jpeg = await photo(800, 600);
     const cases: Array<[Uint8Array, string, number, string]> = [
-      [new TextEncoder().encode('<html><script>alert(1)</script></html>'.repeat(4)), 'cat.jpg', 415, 'unsupported_image_type'],
+      [
+        new TextEncoder().encode('<html><script>alert(1)</script></html>'.repeat(4)),
+        'cat.jpg',
+        415,
+        'unsupported_image_type',
+      ],
       [
         new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect/></svg>'),
         'logo.svg',
@@ -88,7 +91,9 @@ describe('uploads', () => {
       [jpeg.subarray(0, Math.floor(jpeg.length / 3)), 'cut.jpg', 422, 'image_unreadable'],
       // 8000 × 8000 = 64 megapixels of one colour: a few kilobytes that would decode to 192 MB.
       [
-        await sharp({ create: { width: 8000, height: 8000, channels: 3, background: '#fff' } }).png().toBuffer(),
+        await sharp({ create: { width: 8000, height: 8000, channels: 3, background: '#fff' } })
+          .png()
+          .toBuffer(),
         'bomb.png',
         422,
         'image_too_large',
@@ -161,14 +166,20 @@ describe('the library, covers and pictures', () => {
     const site = await read(await t.request('GET', '/api/site/posts?limit=500'), 200, SitePostPageSchema);
     expect(site.items.find((p) => p.id === post.id)?.cover?.mediaId).toBe(media.id);
     const listed = await t.request('GET', '/api/posts?limit=100');
-    expect(((await listed.json()) as { items: { id: number; cover: unknown }[] }).items.find((p) => p.id === post.id)?.cover).toMatchObject({
+    expect(
+      ((await listed.json()) as { items: { id: number; cover: unknown }[] }).items.find((p) => p.id === post.id)?.cover,
+    ).toMatchObject({
       mediaId: media.id,
     });
 
     await expectError(await t.request('DELETE', `/api/media/${media.id}`, { as: me }), 409, 'media_in_use');
     const other = await author();
     await expectError(await t.request('DELETE', `/api/media/${media.id}`, { as: other }), 403, 'not_owner');
-    await read(await t.request('PATCH', `/api/posts/${post.id}`, { as: me, json: { coverMediaId: null } }), 200, PostSchema);
+    await read(
+      await t.request('PATCH', `/api/posts/${post.id}`, { as: me, json: { coverMediaId: null } }),
+      200,
+      PostSchema,
+    );
     expect((await t.request('DELETE', `/api/media/${media.id}`, { as: me })).status).toBe(204);
     expect(existsSync(join(t.config.media.dir, media.key))).toBe(false);
   });
@@ -180,13 +191,18 @@ describe('the library, covers and pictures', () => {
     const post = await read(
       await t.request('POST', '/api/posts', {
         as: me,
-        json: { title: 'Pictures', bodyMarkdown: `Before.\n\n![A "wide" view](${media.url})\n\n![](https://elsewhere.example/x.png)` },
+        json: {
+          title: 'Pictures',
+          bodyMarkdown: `Before.\n\n![A "wide" view](${media.url})\n\n![](https://elsewhere.example/x.png)`,
+        },
       }),
       201,
       PostSchema,
     );
     const html = post.bodyHtml;
-    expect(html).toContain(`<source type="image/avif" srcset="/media/${media.key}/480.avif 480w, /media/${media.key}/960.avif 960w`);
+    expect(html).toContain(
+      `<source type="image/avif" srcset="/media/${media.key}/480.avif 480w, /media/${media.key}/960.avif 960w`,
+    );
     expect(html).toContain('<source type="image/webp"');
     expect(html).toContain(`<img src="/media/${media.key}/2000.jpg"`);
     expect(html).toContain('width="2400" height="1600" alt="A &quot;wide&quot; view" loading="eager" decoding="async"');

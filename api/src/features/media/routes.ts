@@ -15,16 +15,30 @@ export const MEDIA_UPLOAD_PATH = '/api/media';
 /** requireJsonBodies() for the upload: its body is multipart/form-data, nothing else. */
 export function multipartBodies(): MiddlewareHandler {
   return async (c, next) => {
-    if (!/^multipart\/form-data\s*;/i.test(c.req.header('content-type') ?? '')) {
-      throw new ApiError(415, 'unsupported_media_type', 'Send the image as multipart/form-data, in a field named "file".');
+    const length = c.req.header('content-length');
+    const hasBody = (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
+    if (hasBody && !/^multipart\/form-data\s*;/i.test(c.req.header('content-type') ?? '')) {
+      throw new ApiError(
+        415,
+        'unsupported_media_type',
+        'Send the image as multipart/form-data, in a field named "file".',
+      );
     }
     await next();
   };
 }
 
+// Documents the form; the handler reads it (after the caller's role is checked, so a stranger
+// learns nothing from a malformed form) and answers a missing file itself.
 const UploadSchema = z.object({
-  file: z.any().openapi({ type: 'string', format: 'binary', description: 'JPEG, PNG, WebP, AVIF or GIF' }),
-  alt: z.string().max(300).optional().openapi({ description: 'Alt text (required before it is a cover)' }),
+  file: z
+    .any()
+    .optional()
+    .openapi({ type: 'string', format: 'binary', description: 'Required: a JPEG, PNG, WebP, AVIF or GIF' }),
+  alt: z
+    .any()
+    .optional()
+    .openapi({ type: 'string', description: 'Alt text, at most 300 characters (required before it is a cover)' }),
 });
 
 const upload = createRoute({

@@ -59,7 +59,11 @@ export function createMediaService({
 
     async upload(user: User, file: File, alt: string): Promise<Media> {
       if (file.size > limits.maxBytes) {
-        throw new ApiError(413, 'image_too_large', `Images are limited to ${Math.round(limits.maxBytes / 1048576)} MB.`);
+        throw new ApiError(
+          413,
+          'image_too_large',
+          `Images are limited to ${Math.round(limits.maxBytes / 1048576)} MB.`,
+        );
       }
       const input = Buffer.from(await file.arrayBuffer());
       const key = randomBytes(8).toString('hex');
@@ -94,7 +98,12 @@ export function createMediaService({
             );
             await audit.write(
               user,
-              { action: 'media.upload', targetType: 'media', targetId: media.id, details: { key, bytes: input.length } },
+              {
+                action: 'media.upload',
+                targetType: 'media',
+                targetId: media.id,
+                details: { key, bytes: input.length },
+              },
               transaction,
             );
             return media;
@@ -137,7 +146,8 @@ export function createMediaService({
     async update(user: User, id: number, input: { alt: string }): Promise<{ media: Media; used: number }> {
       return db.transaction(async (transaction) => {
         const media = await find(id, transaction);
-        if (!mayChange(user, media)) throw forbidden('not_owner', 'Only its uploader or an admin can change this image.');
+        if (!mayChange(user, media))
+          throw forbidden('not_owner', 'Only its uploader or an admin can change this image.');
         if (media.alt !== input.alt) {
           media.alt = input.alt;
           await media.save({ transaction });
@@ -149,7 +159,8 @@ export function createMediaService({
     async remove(user: User, id: number): Promise<void> {
       const key = await db.transaction(async (transaction) => {
         const media = await find(id, transaction);
-        if (!mayChange(user, media)) throw forbidden('not_owner', 'Only its uploader or an admin can delete this image.');
+        if (!mayChange(user, media))
+          throw forbidden('not_owner', 'Only its uploader or an admin can delete this image.');
         const used = await usage(media, transaction);
         if (used > 0) {
           throw conflict(
@@ -158,7 +169,11 @@ export function createMediaService({
           );
         }
         await media.destroy({ transaction });
-        await audit.write(user, { action: 'media.delete', targetType: 'media', targetId: id, details: { key: media.key } }, transaction);
+        await audit.write(
+          user,
+          { action: 'media.delete', targetType: 'media', targetId: id, details: { key: media.key } },
+          transaction,
+        );
         return media.key;
       });
       await rm(join(limits.dir, key), { recursive: true, force: true });
@@ -167,7 +182,8 @@ export function createMediaService({
     /** The image a post may take as its cover: it exists and has alt text (in `transaction`). */
     async coverFor(id: number, transaction: Transaction): Promise<Media> {
       const media = await MediaModel.findByPk(id, { transaction });
-      if (!media) throw unprocessable('unknown_media', 'No such image.', [{ path: 'coverMediaId', message: 'no such image' }]);
+      if (!media)
+        throw unprocessable('unknown_media', 'No such image.', [{ path: 'coverMediaId', message: 'no such image' }]);
       if (!media.alt.trim()) {
         throw unprocessable('cover_alt_required', 'Give the image its alt text before it becomes a cover.', [
           { path: 'coverMediaId', message: 'the image has no alt text' },
