@@ -10,5 +10,8 @@ export default defineProject({
     environment: 'node',
     testTimeout: 120_000,
     hookTimeout: 180_000,
+    // Browser tests poll the page: a second (vitest's default) is too short on a busy 2-core
+    // machine, where an island's fetch and render can take several.
+    expect: { poll: { timeout: 10_000 } },
   },
 });
