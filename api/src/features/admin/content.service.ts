@@ -22,7 +22,7 @@ export type CommentPostRef = Pick<Post, 'id' | 'title' | 'slug' | 'status'>;
  * Changes go through the entity services (posts, comments), like everyone's.
  */
 export function createAdminContentService({ db, posts }: AdminContentServiceDeps) {
-  const { Post, Comment, User, Category } = db.models;
+  const { Post, Comment, User } = db.models;
   const { col, fn, literal } = db.sequelize;
   const postInclude = postIncludes(db);
 
