@@ -55,7 +55,10 @@ describe('docker-compose.yml (static checks)', () => {
   });
 
   it('shares the site volume (builder writes, nginx reads) and keeps data in volumes', () => {
-    expect(Object.keys(compose.volumes).sort()).toEqual(['data', 'pgdata', 'site']);
+    expect(Object.keys(compose.volumes).sort()).toEqual(['data', 'media', 'pgdata', 'site']);
+    // Uploaded images: the API writes them (MEDIA_DIR, ./data/media), nginx serves them read-only.
+    expect(service('api').volumes).toContain('media:/app/data/media');
+    expect(service('nginx').volumes).toContain('media:/srv/media:ro');
     expect(service('builder').volumes).toContain('site:/srv/site');
     expect(service('nginx').volumes).toContain('site:/srv/site:ro');
     expect(service('api').volumes).toContain('data:/app/data');

@@ -140,6 +140,7 @@ describe('nginx template', () => {
         SERVER_NAME: 'blog.example.com',
         SITE_ROOT: '/srv/site/dist',
         ADMIN_ROOT: '/srv/admin',
+        MEDIA_ROOT: '/srv/media',
         API_UPSTREAM: 'api:8080',
         BUILDER_UPSTREAM: 'builder:8090',
         NGINX_HSTS: 'on',

@@ -1,11 +1,23 @@
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { type ServerType, serve } from '@hono/node-server';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../api/src/app.js';
+import { MediaSchema } from '../api/src/features/media/schema.js';
 import { createLogger } from '../api/src/lib/logger.js';
 import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '../api/src/lib/security-headers.js';
 import { createTestContext, type TestContext } from '../api/test/app.js';
@@ -71,7 +83,14 @@ describe.skipIf(skip)('nginx in front of the site and the API (real nginx)', () 
       api = serve({ fetch: ctx.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(info));
     });
     const { port } = await listening;
-    nginx = await startNginx({ siteRoot, adminRoot, apiUpstream: `127.0.0.1:${port}` });
+    // The API's MEDIA_DIR, served by nginx at /media/ (readable by its unprivileged workers).
+    chmodSync(ctx.config.media.dir, 0o755);
+    nginx = await startNginx({
+      siteRoot,
+      adminRoot,
+      apiUpstream: `127.0.0.1:${port}`,
+      mediaRoot: ctx.config.media.dir,
+    });
   });
 
   afterAll(async () => {
@@ -292,6 +311,37 @@ describe.skipIf(skip)('nginx in front of the site and the API (real nginx)', () 
     const bare = await get('/admin');
     expect(bare.status).toBe(301);
     expect(bare.headers.location).toBe('/admin/');
+  });
+
+  it('takes an image upload over 1 MB at /api/media and serves its variants from /media/, immutable', async () => {
+    const author = await ctx.factories.user({ role: 'author' });
+    // Noise does not compress: a 1400 × 1000 PNG of it is ~4 MB, over nginx's 1 MB default.
+    const noise = randomBytes(1400 * 1000 * 3);
+    const png = await sharp(noise, { raw: { width: 1400, height: 1000, channels: 3 } })
+      .png()
+      .toBuffer();
+    expect(png.length).toBeGreaterThan(1024 * 1024);
+    const form = new FormData();
+    form.append('file', new Blob([png]), 'noise.png');
+    form.append('alt', 'Noise');
+    const res = await fetch(`${nginx.url}/api/media`, {
+      method: 'POST',
+      body: form,
+      headers: { cookie: await ctx.factories.sessionCookie(author) },
+    });
+    const text = await res.text();
+    expect(res.status, text).toBe(201);
+    const media = MediaSchema.parse(JSON.parse(text));
+    const avif = media.variants.find((variant) => variant.format === 'avif');
+    if (!avif) throw new Error('no AVIF variant');
+    const served = await get(avif.url);
+    expect(served.status).toBe(200);
+    expect(served.headers['content-type']).toBe('image/avif');
+    expect(served.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(served.headers['x-content-type-options']).toBe('nosniff');
+    const missing = await get(`/media/${media.key}/9999.avif`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers['cache-control']).toBe('no-cache');
   });
 
   it('refuses bodies over the limit with 413 (nginx over 1 MB, the API over MAX_BODY_BYTES)', async () => {

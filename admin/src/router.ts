@@ -9,6 +9,7 @@ export type Route =
   | { name: 'post'; id: number | 'new' }
   | { name: 'categories' }
   | { name: 'tags' }
+  | { name: 'media' }
   | { name: 'profile' }
   | { name: 'comments' }
   | { name: 'moderation' }
@@ -49,6 +50,7 @@ export function parseRoute(pathname: string): Route {
       return ID.test(id) ? { name: 'post', id: Number(id) } : { name: 'not-found' };
     case 'categories':
     case 'tags':
+    case 'media':
     case 'profile':
     case 'comments':
     case 'moderation':

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../api/src/db/seed.js';
 import { chromiumAvailable, launchChromium, waitUntil } from './support/browser.js';
@@ -791,6 +792,87 @@ describe.skipIf(skip)('admin app in Chromium', () => {
     expect(await page.getByLabel('Body (Markdown)').inputValue()).toBe('First words.');
   });
 
+  it('uploads images by drop, paste and picker into the body, sets a cover, and the library keeps what posts use', async () => {
+    const jpeg = await sharp({ create: { width: 1200, height: 800, channels: 3, background: '#556b2f' } })
+      .jpeg()
+      .toBuffer();
+    const page = await adminPage('/admin/posts/new');
+    await page.getByRole('heading', { name: 'New post', level: 1 }).waitFor();
+    const title = `Pictures ${Date.now()}`;
+    await page.getByLabel('Title', { exact: true }).fill(title);
+    await page.getByLabel('Body (Markdown)').fill('Intro.');
+
+    // Dropped onto the body, as a file from the desktop is.
+    await page.locator('post-editor').evaluate(
+      async (host, bytes) => {
+        const area = host.shadowRoot?.querySelector('textarea[name="body"]');
+        if (!area) throw new Error('no body');
+        const data = new DataTransfer();
+        data.items.add(new File([new Uint8Array(bytes)], 'dropped.jpg', { type: 'image/jpeg' }));
+        area.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
+        area.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+      },
+      [...jpeg],
+    );
+    await page.getByText('Inserted “dropped.jpg”', { exact: false }).waitFor();
+    // Pasted, as a screenshot is.
+    await page.locator('post-editor').evaluate(
+      async (host, bytes) => {
+        const area = host.shadowRoot?.querySelector('textarea[name="body"]');
+        if (!area) throw new Error('no body');
+        const data = new DataTransfer();
+        data.items.add(new File([new Uint8Array(bytes)], 'pasted.jpg', { type: 'image/jpeg' }));
+        area.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+      },
+      [...jpeg],
+    );
+    await page.getByText('Inserted “pasted.jpg”', { exact: false }).waitFor();
+    await page
+      .getByLabel('choose images to insert')
+      .setInputFiles({ name: 'picked.jpg', mimeType: 'image/jpeg', buffer: jpeg });
+    await page.getByText('Inserted “picked.jpg”', { exact: false }).waitFor();
+    const body = await page.getByLabel('Body (Markdown)').inputValue();
+    expect(body.match(/!\[\]\(\/media\/[0-9a-f]{16}\/1200\.jpg\)/g)).toHaveLength(3);
+    // The preview shows them as the site will: <picture>s.
+    await page.locator('markdown-preview picture').nth(2).waitFor();
+
+    // A cover needs its alt text.
+    await page.getByLabel('Cover file').setInputFiles({ name: 'cover.jpg', mimeType: 'image/jpeg', buffer: jpeg });
+    await page.getByRole('button', { name: 'Upload as cover' }).click();
+    await page.getByText('Write what the cover shows (its alt text) first.').waitFor();
+    await page.getByLabel('Cover alt text').fill('An olive-green square');
+    await page.getByRole('button', { name: 'Upload as cover' }).click();
+    await page.getByText('Cover set to “cover.jpg”. Save to keep it.').waitFor();
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.getByRole('heading', { name: 'Edit post', level: 1 }).waitFor();
+    const post = await waitUntil('the post', () =>
+      db()
+        .Post.findOne({ where: { title } })
+        .then((p) => (p?.coverMediaId ? p : undefined)),
+    );
+    const cover = await db().Media.findByPk(post.coverMediaId ?? 0);
+    expect(cover?.alt).toBe('An olive-green square');
+    expect(post.bodyHtml.match(/<picture>/g)).toHaveLength(3);
+
+    // The library: the cover cannot go while the post shows it.
+    const library = await adminPage('/admin/media');
+    await library.getByRole('heading', { name: 'Media library', level: 1 }).waitFor();
+    await library.getByLabel('Search images').fill('cover.jpg');
+    const row = library.locator(`tbody tr[data-id="${cover?.id}"]`);
+    await row.getByText('1 post').waitFor();
+    await row.getByRole('button', { name: 'Delete cover.jpg' }).click();
+    await library
+      .getByRole('dialog', { name: 'Delete “cover.jpg”?' })
+      .getByRole('button', { name: 'Delete image' })
+      .click();
+    await library.getByText(/A post shows this image/).waitFor();
+    expect(await db().Media.findByPk(cover?.id ?? 0)).not.toBeNull();
+    await row.getByLabel('Alt text of cover.jpg').fill('A square of olive green');
+    await row.getByRole('button', { name: 'Save alt text of cover.jpg' }).click();
+    await library.getByText('Saved the alt text of “cover.jpg”.').waitFor();
+    expect((await cover?.reload())?.alt).toBe('A square of olive green');
+  });
+
   /** axe-core's serious and critical violations on the page as it is now (open shadow roots included). */
   async function axeProblems(page: Page): Promise<string[]> {
     // Evaluated through the DevTools protocol, which the page's CSP does not govern; once per document.
@@ -837,6 +919,7 @@ describe.skipIf(skip)('admin app in Chromium', () => {
       ['/admin/categories', 'Categories'],
       ['/admin/tags', 'Tags'],
       ['/admin/profile', 'Your author page'],
+      ['/admin/media', 'Media library'],
       ['/admin/rebuilds', 'Site builds'],
       ['/admin/newsletter', 'Newsletter'],
       ['/admin/audit', 'Audit log'],

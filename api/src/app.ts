@@ -25,6 +25,8 @@ import { createCommentPageCache } from './features/comments/page-cache.js';
 import { commentRoutes } from './features/comments/routes.js';
 import { createCommentService } from './features/comments/service.js';
 import { healthRoutes } from './features/health/routes.js';
+import { MEDIA_UPLOAD_PATH, mediaRoutes, multipartBodies } from './features/media/routes.js';
+import { createMediaService } from './features/media/service.js';
 import { createAkismetChecker } from './features/moderation/akismet.js';
 import { moderationRoutes } from './features/moderation/routes.js';
 import { createModerationService } from './features/moderation/service.js';
@@ -103,6 +105,7 @@ export function createServices(deps: AppDeps) {
     newsletter: config.newsletter,
   });
   const tags = createTagService({ db, clock, audit, jobs: deps.jobs });
+  const media = createMediaService({ db, clock, limits: config.media, audit });
   const posts = createPostService({
     db,
     clock,
@@ -111,6 +114,7 @@ export function createServices(deps: AppDeps) {
     previewLinks,
     newsletter: subscriptions,
     tags,
+    media,
   });
   // Scheduled posts are published by the outbox when their time comes (features/scheduling).
   deps.jobs.register(SCHEDULED_PUBLISH_JOB, async (payload) => {
@@ -169,6 +173,7 @@ export function createServices(deps: AppDeps) {
     categories: createCategoryService(db, audit),
     tags,
     revisions: createRevisionService({ db, posts }),
+    media,
     authors: createAuthorService({ db, clock, jobs: deps.jobs }),
     publishing: createPublishingService({ db, clock, jobs: deps.jobs }),
     site: createSiteService(db, posts),
@@ -232,15 +237,44 @@ export function createApp(deps: AppDeps) {
       );
     },
   });
+  // An image upload (POST /api/media, multipart) may be as large as MEDIA_MAX_BYTES, plus the
+  // form's own few hundred bytes; the service refuses a file over the limit with its own code.
+  const limitUpload = bodyLimit({
+    maxSize: config.media.maxBytes + 64 * 1024,
+    onError: () => {
+      throw new ApiError(
+        413,
+        'image_too_large',
+        `Images are limited to ${Math.round(config.media.maxBytes / 1048576)} MB.`,
+        undefined,
+        { Connection: 'close' },
+      );
+    },
+  });
+  const isUpload = (c: { req: { method: string; path: string } }) =>
+    c.req.method === 'POST' && c.req.path === MEDIA_UPLOAD_PATH;
   // Only where a body may come: hono's bodyLimit asks a GET for its body too, which turns
   // @hono/node-server's light request into a full Request on every read (6 % of a cached read).
-  app.use('/api/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
+  app.use('/api/*', (c, next) =>
+    c.req.method === 'GET' || c.req.method === 'HEAD'
+      ? next()
+      : isUpload(c)
+        ? limitUpload(c, next)
+        : limitBody(c, next),
+  );
   // Two routes take a form body: the RFC 8058 one-click POST a mail client sends, and the
   // newsletter sign-up form that works without JavaScript. The one-click POST comes from no page
   // of ours (its signed token is its only authority, no cookie is used), so it skips the CSRF check.
   const jsonBodies = requireJsonBodies();
   const formBodies = jsonOrFormBodies();
-  app.use('/api/*', (c, next) => (SIGNED_LINK_PATHS.forms.has(c.req.path) ? formBodies(c, next) : jsonBodies(c, next)));
+  const uploads = multipartBodies();
+  app.use('/api/*', (c, next) =>
+    SIGNED_LINK_PATHS.forms.has(c.req.path)
+      ? formBodies(c, next)
+      : isUpload(c)
+        ? uploads(c, next)
+        : jsonBodies(c, next),
+  );
   const sameOrigin = sameOriginWrites([config.publicUrl]);
   app.use('/api/*', (c, next) => (SIGNED_LINK_PATHS.crossSite.has(c.req.path) ? next() : sameOrigin(c, next)));
   app.use('/api/*', loadSession(sessions, secureCookies));
@@ -252,6 +286,7 @@ export function createApp(deps: AppDeps) {
     .route('/api', categoryRoutes(services.categories))
     .route('/api', tagRoutes(services.tags))
     .route('/api', revisionRoutes(services.revisions))
+    .route('/api', mediaRoutes(services.media))
     .route('/api', authorRoutes(services.authors))
     .route(
       '/api',

@@ -111,6 +111,17 @@ const envSchema = z.object({
   JOB_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).optional(),
   /** Largest accepted request body. */
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).optional(),
+  /** Where uploaded images and their variants live (served at /media/ by nginx and one-process mode). */
+  MEDIA_DIR: z.string().min(1).optional(),
+  /** Largest image upload, in bytes (default 15 MB). */
+  MEDIA_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(200 * 1024 * 1024)
+    .optional(),
+  /** Most pixels an upload may have, all frames counted (default 40 megapixels): checked before decoding. */
+  MEDIA_MAX_PIXELS: z.coerce.number().int().min(1).max(500_000_000).optional(),
   /** Where the publish webhook goes (the builder's origin); unset → one-process mode, builder in-process. */
   BUILDER_URL: z.url().optional(),
   /** The live static site folder (a symlink the builder swaps); relative paths are from the repo root. */
@@ -180,6 +191,7 @@ export interface Config {
   /** AVATARS: `initials` (avatarUrl null) or `gravatar` (a Gravatar URL from the email's SHA-256). */
   avatars: 'initials' | 'gravatar';
   maxBodyBytes: number;
+  media: { dir: string; maxBytes: number; maxPixels: number };
   /** The outbox lease, in milliseconds. */
   jobLeaseMs: number;
   trustProxy: boolean;
@@ -357,6 +369,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     avatars: env.AVATARS ?? 'initials',
     maxBodyBytes: env.MAX_BODY_BYTES ?? 256 * 1024,
+    media: {
+      dir: fromRepoRoot(env.MEDIA_DIR ?? './data/media'),
+      maxBytes: env.MEDIA_MAX_BYTES ?? 15 * 1024 * 1024,
+      maxPixels: env.MEDIA_MAX_PIXELS ?? 40_000_000,
+    },
     jobLeaseMs: (env.JOB_LEASE_SECONDS ?? 60) * 1000,
     trustProxy: env.TRUST_PROXY ?? false,
     siteName: env.SITE_NAME ?? 'Blog',

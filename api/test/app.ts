@@ -186,10 +186,12 @@ export async function createTestContext(
 ): Promise<TestContext> {
   const database = await createTestDatabase(options);
   const outboxDir = mkdtempSync(join(tmpdir(), 'blog-outbox-'));
+  const mediaDir = mkdtempSync(join(tmpdir(), 'blog-media-'));
   const config = loadConfig({
     NODE_ENV: 'test',
     PUBLIC_URL: TEST_ORIGIN,
     MAIL_OUTBOX_DIR: outboxDir,
+    MEDIA_DIR: mediaDir,
     ...env,
   });
   let now: Date | null = null;
@@ -229,6 +231,7 @@ export async function createTestContext(
       await jobs.stop();
       await database.destroy();
       await rm(outboxDir, { recursive: true, force: true });
+      await rm(mediaDir, { recursive: true, force: true });
     },
     jobs,
     app,

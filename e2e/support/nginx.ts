@@ -29,6 +29,8 @@ export interface NginxOptions {
   siteRoot: string;
   /** The built admin app. */
   adminRoot: string;
+  /** Uploaded images (the API's MEDIA_DIR); default: an empty folder of the nginx prefix. */
+  mediaRoot?: string;
   /** host:port of the API. */
   apiUpstream: string;
   /** host:port of the builder's on-demand renderer; default: a port where nothing listens. */
@@ -95,6 +97,7 @@ function layOut(prefix: string, port: number, options: NginxOptions): string[] {
       SERVER_NAME: '_',
       SITE_ROOT: options.siteRoot,
       ADMIN_ROOT: options.adminRoot,
+      MEDIA_ROOT: options.mediaRoot ?? join(prefix, 'media'),
       API_UPSTREAM: options.apiUpstream,
       BUILDER_UPSTREAM: options.builderUpstream ?? '127.0.0.1:9',
       NGINX_HSTS: options.hsts ? 'on' : 'off',
@@ -103,6 +106,7 @@ function layOut(prefix: string, port: number, options: NginxOptions): string[] {
   const temp = join(prefix, 'temp');
   // nginx creates each temp folder, not its parent.
   mkdirSync(temp, { recursive: true, mode: 0o755 });
+  mkdirSync(options.mediaRoot ?? join(prefix, 'media'), { recursive: true });
   const paths = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
     .map((kind) => `${kind}_temp_path ${join(temp, kind)};`)
     .join('\n');

@@ -9,6 +9,21 @@ const { apiUrl, typesOnly } = readSiteEnv();
 const author = z.object({ id: z.number().int(), name: z.string(), slug: z.string().nullable() });
 const categoryRef = z.object({ id: z.number().int(), name: z.string(), slug: z.string() });
 const tagRef = z.object({ id: z.number().int(), name: z.string(), slug: z.string().min(1) });
+const variant = z.object({
+  url: z.string(),
+  format: z.enum(['avif', 'webp', 'jpeg', 'png', 'gif']),
+  width: z.number().int(),
+  height: z.number().int(),
+  bytes: z.number().int(),
+});
+const cover = z.object({
+  mediaId: z.number().int(),
+  url: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  alt: z.string(),
+  variants: z.array(variant),
+});
 
 // The API's zod schemas are the source of truth; these check its answers at build time, and the
 // type assertions below fail the type check the moment they drift from the API's types.
@@ -25,6 +40,7 @@ const post = z.object({
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   tags: z.array(tagRef),
+  cover: cover.nullable(),
   readingMinutes: z.number().int(),
   bodyHtml: z.string(),
   commentsClosed: z.boolean(),

@@ -7,6 +7,7 @@ import { shared } from '../styles.js';
 import './audit-page.js';
 import './categories-page.js';
 import './tags-page.js';
+import './media-page.js';
 import './profile-page.js';
 import './comments-page.js';
 import './moderation-page.js';
@@ -26,6 +27,7 @@ type Section =
   | 'users'
   | 'categories'
   | 'tags'
+  | 'media'
   | 'profile'
   | 'comments'
   | 'moderation'
@@ -41,6 +43,7 @@ const NAV: Array<{ section: Section; label: string; adminOnly: boolean }> = [
   { section: 'users', label: 'Users', adminOnly: true },
   { section: 'categories', label: 'Categories', adminOnly: true },
   { section: 'tags', label: 'Tags', adminOnly: true },
+  { section: 'media', label: 'Media', adminOnly: false },
   { section: 'rebuilds', label: 'Builds', adminOnly: true },
   { section: 'newsletter', label: 'Newsletter', adminOnly: true },
   { section: 'audit', label: 'Audit log', adminOnly: true },
@@ -69,6 +72,7 @@ const TITLES: Record<Route['name'], string> = {
   post: 'Post',
   categories: 'Categories',
   tags: 'Tags',
+  media: 'Media library',
   profile: 'Your author page',
   comments: 'Comments',
   moderation: 'Moderation',
@@ -237,7 +241,7 @@ export class AdminApp extends LitElement {
   private renderPage(me: Me): TemplateResult {
     const route = this.route;
     const admin = me.role === 'admin';
-    if (!admin && !['posts', 'post', 'dashboard', 'comments', 'profile'].includes(route.name)) {
+    if (!admin && !['posts', 'post', 'dashboard', 'comments', 'profile', 'media'].includes(route.name)) {
       return html`<section>
         <h1 tabindex="-1">Admins only</h1>
         <p>This page is for admins. As an author you can write and publish <a href=${href({ name: 'posts' })}>your posts</a>.</p>
@@ -260,6 +264,8 @@ export class AdminApp extends LitElement {
         return html`<tags-page></tags-page>`;
       case 'profile':
         return html`<profile-page></profile-page>`;
+      case 'media':
+        return html`<media-page .me=${me}></media-page>`;
       case 'comments':
         return html`<comments-page .me=${me}></comments-page>`;
       case 'moderation':

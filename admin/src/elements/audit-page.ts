@@ -8,7 +8,7 @@ import { shared } from '../styles.js';
 import type { Column, Filter, TableSource } from './resource-table.js';
 import './resource-table.js';
 
-const GROUPS = ['user', 'post', 'comment', 'category', 'tag', 'bulk', 'rebuild', 'recount'];
+const GROUPS = ['user', 'post', 'comment', 'category', 'tag', 'media', 'bulk', 'rebuild', 'recount'];
 
 /** Where an entry's target lives in the app, when it has a page. */
 function target(entry: AuditEntry) {

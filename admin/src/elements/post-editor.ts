@@ -27,6 +27,8 @@ interface Draft {
   canonicalUrl: string;
   /** '' → none. */
   ogImageUrl: string;
+  /** The cover's media id, or ''. */
+  coverMediaId: string;
 }
 
 const EMPTY: Draft = {
@@ -42,6 +44,7 @@ const EMPTY: Draft = {
   customExcerpt: '',
   canonicalUrl: '',
   ogImageUrl: '',
+  coverMediaId: '',
 };
 /** The tag names of the comma-separated field (the API trims and deduplicates them too). */
 const tagNamesOf = (value: string) =>
@@ -69,6 +72,7 @@ const draftOf = (post: PostDetail): Draft => ({
   customExcerpt: post.customExcerpt,
   canonicalUrl: post.canonicalUrl ?? '',
   ogImageUrl: post.ogImageUrl ?? '',
+  coverMediaId: post.cover ? String(post.cover.mediaId) : '',
 });
 
 /** The SEO and sharing fields as the API takes them (an empty URL field: none). */
@@ -77,7 +81,33 @@ const seoOf = (draft: Draft) => ({
   customExcerpt: draft.customExcerpt,
   canonicalUrl: draft.canonicalUrl.trim() || null,
   ogImageUrl: draft.ogImageUrl.trim() || null,
+  coverMediaId: draft.coverMediaId ? Number(draft.coverMediaId) : null,
 });
+
+const IMAGE_TYPES = 'image/jpeg,image/png,image/webp,image/avif,image/gif';
+
+/** What the editor shows of a cover: its smallest WebP and its alt text. */
+interface CoverView {
+  url: string;
+  width: number;
+  height: number;
+  alt: string;
+}
+const coverViewOf = (
+  cover: {
+    variants: { url: string; format: string; width: number; height: number }[];
+    alt: string;
+    url: string;
+    width: number;
+    height: number;
+  } | null,
+): CoverView | null => {
+  if (!cover) return null;
+  const thumb = [...cover.variants].sort((a, b) => a.width - b.width).find((v) => v.format === 'webp');
+  return thumb
+    ? { url: thumb.url, width: thumb.width, height: thumb.height, alt: cover.alt }
+    : { url: cover.url, width: cover.width, height: cover.height, alt: cover.alt };
+};
 
 /** A `datetime-local` value (the browser's time zone) for `iso`, and back. */
 const localInput = (iso: string | null) => {
@@ -168,6 +198,33 @@ export class PostEditor extends LitElement {
         align-items: center;
         margin: 0.25rem 0;
       }
+      fieldset.cover {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.75rem;
+        align-items: end;
+        border: 1px solid var(--border);
+        border-radius: var(--radius);
+        padding: 0.5rem 1rem 0.75rem;
+      }
+      .cover-now {
+        display: flex;
+        gap: 0.75rem;
+        align-items: center;
+        flex-basis: 100%;
+      }
+      .cover-now img {
+        width: 8rem;
+        height: auto;
+        border-radius: 4px;
+      }
+      .inline-file {
+        display: inline;
+        font-weight: 400;
+      }
+      .inline-file input {
+        width: auto;
+      }
       details.seo {
         border: 1px solid var(--border);
         border-radius: var(--radius);
@@ -222,6 +279,10 @@ export class PostEditor extends LitElement {
   /** The post's saved versions, once the history is opened. */
   @state() private history: RevisionSummary[] | null = null;
   @state() private historyOpen = false;
+  /** The cover as shown (the saved post's, or one just uploaded). */
+  @state() private coverView: CoverView | null = null;
+  /** Images on their way up (inserted into the body when they arrive). */
+  @state() private uploading = 0;
   @query('confirm-dialog') private confirmDialog?: ConfirmDialog;
 
   private autosaveTimer: number | undefined;
@@ -278,6 +339,7 @@ export class PostEditor extends LitElement {
       const post = await api.post(id);
       this.post = post;
       this.draft = draftOf(post);
+      this.coverView = coverViewOf(post.cover);
     } catch (error) {
       this.loadError = errorText(error);
     }
@@ -384,8 +446,10 @@ export class PostEditor extends LitElement {
       this.history = null;
       if (this.historyOpen) void this.loadHistory(post.id);
       // What was typed while the save was on its way stays (and is saved next).
-      if (this.draft === sent) this.draft = draftOf(post);
-      else this.scheduleAutosave();
+      if (this.draft === sent) {
+        this.draft = draftOf(post);
+        this.coverView = coverViewOf(post.cover);
+      } else this.scheduleAutosave();
       if (created) navigate(href({ name: 'post', id: post.id }), { replace: true });
       return post;
     } catch (error) {
@@ -513,6 +577,134 @@ export class PostEditor extends LitElement {
     } finally {
       this.busy = false;
     }
+  }
+
+  /** Puts `text` where the body's cursor is (or replaces its selection). */
+  private insertIntoBody(text: string) {
+    const area = this.renderRoot.querySelector<HTMLTextAreaElement>('textarea[name="body"]');
+    const body = this.draft.body;
+    const start = area?.selectionStart ?? body.length;
+    const end = area?.selectionEnd ?? body.length;
+    const before = body.slice(0, start);
+    const gap = before && !before.endsWith('\n\n') ? (before.endsWith('\n') ? '\n' : '\n\n') : '';
+    const inserted = `${gap}${text}\n\n`;
+    this.draft = { ...this.draft, body: `${before}${inserted}${body.slice(end)}` };
+    void this.updateComplete.then(() => {
+      if (!area) return;
+      const at = start + inserted.length;
+      area.setSelectionRange(at, at);
+    });
+    this.scheduleAutosave();
+  }
+
+  /** Uploads images (a file picker, a drop or a paste) and puts each into the body as Markdown. */
+  private async insertImages(files: Iterable<File>) {
+    for (const file of files) {
+      if (!file.type.startsWith('image/')) continue;
+      this.uploading++;
+      this.message = { text: `Uploading “${file.name}”…`, bad: false };
+      try {
+        const media = await api.uploadMedia(file, file.name || 'pasted-image');
+        this.insertIntoBody(media.markdown);
+        this.message = {
+          text: `Inserted “${media.originalName}”. Describe it between the brackets: ![what it shows](…).`,
+          bad: false,
+        };
+      } catch (error) {
+        this.message = { text: errorText(error), bad: true };
+      } finally {
+        this.uploading--;
+      }
+    }
+  }
+
+  private onPickImages(event: Event) {
+    const input = event.target as HTMLInputElement;
+    const files = [...(input.files ?? [])];
+    input.value = '';
+    void this.insertImages(files);
+  }
+
+  private onDragOver(event: DragEvent) {
+    if ([...(event.dataTransfer?.types ?? [])].includes('Files')) event.preventDefault();
+  }
+
+  private onDrop(event: DragEvent) {
+    const files = [...(event.dataTransfer?.files ?? [])];
+    if (files.length === 0) return;
+    event.preventDefault();
+    void this.insertImages(files);
+  }
+
+  private onPaste(event: ClipboardEvent) {
+    const files = [...(event.clipboardData?.files ?? [])].filter((file) => file.type.startsWith('image/'));
+    if (files.length === 0) return;
+    event.preventDefault();
+    void this.insertImages(files);
+  }
+
+  /** Uploads the chosen file with its alt text and makes it the cover (saved with the post). */
+  private async uploadCover() {
+    const fileInput = this.renderRoot.querySelector<HTMLInputElement>('input[name="cover-file"]');
+    const altInput = this.renderRoot.querySelector<HTMLInputElement>('input[name="cover-alt"]');
+    const file = fileInput?.files?.[0];
+    const alt = altInput?.value.trim() ?? '';
+    if (!file) {
+      this.message = { text: 'Choose the cover image first.', bad: true };
+      return;
+    }
+    if (!alt) {
+      this.message = { text: 'Write what the cover shows (its alt text) first.', bad: true };
+      altInput?.focus();
+      return;
+    }
+    this.uploading++;
+    this.message = { text: `Uploading “${file.name}”…`, bad: false };
+    try {
+      const media = await api.uploadMedia(file, file.name, alt);
+      this.draft = { ...this.draft, coverMediaId: String(media.id) };
+      this.coverView = coverViewOf({ ...media, alt: media.alt });
+      if (fileInput) fileInput.value = '';
+      if (altInput) altInput.value = '';
+      this.message = { text: `Cover set to “${media.originalName}”. Save to keep it.`, bad: false };
+      this.scheduleAutosave();
+    } catch (error) {
+      this.message = { text: errorText(error), bad: true };
+    } finally {
+      this.uploading--;
+    }
+  }
+
+  private removeCover() {
+    this.draft = { ...this.draft, coverMediaId: '' };
+    this.coverView = null;
+    this.scheduleAutosave();
+  }
+
+  private renderCover() {
+    const cover = this.coverView;
+    return html`<fieldset class="cover">
+      <legend>Cover image</legend>
+      ${
+        cover && this.draft.coverMediaId
+          ? html`<div class="cover-now">
+              <img src=${cover.url} width=${cover.width} height=${cover.height} alt=${cover.alt} />
+              <span>${cover.alt}</span>
+              <button type="button" @click=${this.removeCover}>Remove cover</button>
+            </div>`
+          : html`<p class="hint">No cover: the post's masthead shows the site's gradient.</p>`
+      }
+      <label>
+        Cover file
+        <input type="file" name="cover-file" accept=${IMAGE_TYPES} />
+      </label>
+      <label>
+        Cover alt text
+        <input name="cover-alt" maxlength="300" aria-describedby="cover-alt-hint" />
+        <span class="hint" id="cover-alt-hint">What the photo shows. Required.</span>
+      </label>
+      <button type="button" ?disabled=${this.uploading > 0} @click=${this.uploadCover}>Upload as cover</button>
+    </fieldset>`;
   }
 
   private renderSaveState(post: PostDetail | null) {
@@ -770,6 +962,7 @@ export class PostEditor extends LitElement {
             Comments closed (no new comments; the existing ones stay)
           </label>
         </div>
+        ${this.renderCover()}
         <details class="seo" ?open=${!!(draft.metaDescription || draft.customExcerpt || draft.canonicalUrl || draft.ogImageUrl)}>
           <summary>SEO and sharing</summary>
           <div class="fields">
@@ -825,10 +1018,29 @@ export class PostEditor extends LitElement {
           </div>
         </details>
         <div class="columns">
-          <label>
-            Body (Markdown)
-            <textarea name="body" required .value=${draft.body} @input=${this.field('body')}></textarea>
-          </label>
+          <div class="body-field">
+            <label>
+              Body (Markdown)
+              <textarea
+                name="body"
+                required
+                aria-describedby="body-hint"
+                .value=${draft.body}
+                @input=${this.field('body')}
+                @dragover=${this.onDragOver}
+                @drop=${this.onDrop}
+                @paste=${this.onPaste}
+              ></textarea>
+            </label>
+            <p class="hint" id="body-hint">
+              Drop or paste images into the text, or
+              <label class="inline-file">
+                <input type="file" name="body-images" multiple accept=${IMAGE_TYPES} @change=${this.onPickImages} />
+                <span>choose images to insert</span>
+              </label>.
+              ${this.uploading > 0 ? html`<span role="status">Uploading…</span>` : nothing}
+            </p>
+          </div>
           <section class="preview" aria-labelledby="preview-heading" tabindex="0">
             <h2 id="preview-heading">Preview</h2>
             <markdown-preview .source=${draft.body}></markdown-preview>

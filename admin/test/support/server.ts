@@ -94,6 +94,7 @@ export async function startAdminServer(
     NODE_ENV: 'test',
     PUBLIC_URL: url,
     MAIL_OUTBOX_DIR: mkdtempSync(join(tmpdir(), 'blog-admin-outbox-')),
+    MEDIA_DIR: mkdtempSync(join(tmpdir(), 'blog-admin-media-')),
     ...options.env,
   });
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');

@@ -1,7 +1,31 @@
+import type { Transaction } from 'sequelize';
 import type { MarkdownRenderer } from '../lib/markdown-worker.js';
+import { MEDIA_PATH, type PictureMedia, withPictures } from '../lib/pictures.js';
 import { readingMinutesOfHtml } from '../lib/reading-time.js';
 import { slugify, uniqueSlug } from '../lib/slug.js';
 import type { Models } from './models/index.js';
+
+/**
+ * A post body's HTML with its media-library images as <picture>s: the images its Markdown points
+ * at (/media/<key>/…) read in one query, in `transaction` when given.
+ */
+export async function picturesIn(
+  models: Models,
+  html: string,
+  source: string,
+  transaction?: Transaction | null,
+): Promise<string> {
+  const keys = [...new Set([...source.matchAll(MEDIA_PATH)].map((match) => match[1] ?? ''))].filter(Boolean);
+  if (keys.length === 0) return html;
+  const rows = await models.Media.findAll({ where: { key: keys }, transaction: transaction ?? null });
+  const media = new Map<string, PictureMedia>(
+    rows.map((row) => [
+      row.key,
+      { key: row.key, width: row.width, height: row.height, alt: row.alt, variants: JSON.parse(row.variants) },
+    ]),
+  );
+  return withPictures(html, media);
+}
 
 /**
  * Installs the hooks that keep derived columns in step: a post's sanitised HTML, excerpt (the
@@ -11,10 +35,10 @@ import type { Models } from './models/index.js';
  */
 export function registerDerivedHooks(models: Models, markdown: MarkdownRenderer): void {
   // hooks
-  models.Post.beforeSave('renderPost', async (post) => {
+  models.Post.beforeSave('renderPost', async (post, { transaction }) => {
     if (post.isNewRecord || post.changed('bodyMarkdown') || post.changed('customExcerpt')) {
       const { html, excerpt } = await markdown.post(post.bodyMarkdown);
-      post.bodyHtml = html;
+      post.bodyHtml = await picturesIn(models, html, post.bodyMarkdown, transaction);
       post.excerpt = post.customExcerpt?.trim() || excerpt;
       post.readingMinutes = readingMinutesOfHtml(html);
     }

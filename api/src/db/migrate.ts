@@ -10,6 +10,7 @@ import * as subscriptions from './migrations/0006-subscriptions.js';
 import * as tags from './migrations/0007-tags.js';
 import * as seoAuthors from './migrations/0008-seo-authors.js';
 import * as scheduling from './migrations/0009-scheduling.js';
+import * as media from './migrations/0010-media.js';
 
 type Migration = {
   up: (p: { context: QueryInterface }) => Promise<void>;
@@ -27,6 +28,7 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['0007-tags', tags],
   ['0008-seo-authors', seoAuthors],
   ['0009-scheduling', scheduling],
+  ['0010-media', media],
 ];
 
 /** Umzug over our migration list, recording applied ones in `schema_migrations`. */

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { signedHeaders } from '@blog/contract/signature';
 import { z } from '@hono/zod-openapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -167,6 +168,21 @@ const published = (w: World) => t.factories.post(w.author, { title: 'Published p
 const draft = (w: World) => t.factories.post(w.author, { status: 'draft', title: 'Draft post' });
 /** The first author's comment on their own published post. */
 /** A new tag on a published post of the cell's author; its id. */
+/** An image of `w.author`'s in the library (a row: the matrix sends no files). */
+async function matrixMedia(w: World): Promise<number> {
+  const media = await t.db.models.Media.create({
+    key: randomBytes(8).toString('hex'),
+    ownerId: w.author.id,
+    originalName: 'matrix.jpg',
+    mimeType: 'image/jpeg',
+    width: 10,
+    height: 10,
+    bytes: 100,
+    variants: '[]',
+  });
+  return media.id;
+}
+
 async function matrixTag(w: World): Promise<number> {
   const post = await t.factories.post(w.author);
   const name = unique('Matrix tag ');
@@ -632,6 +648,31 @@ const ROWS: Row[] = [
     route: 'PATCH /api/authors/me',
     prepare: async () => ({ json: { bio: 'A matrix bio.' } }),
     expect: postEditors(200, 200),
+  },
+
+  // Media
+  {
+    route: 'POST /api/media',
+    why: 'no file sent: past authorisation, the missing file (422)',
+    prepare: async () => ({}),
+    expect: postEditors(422, 422),
+  },
+  { route: 'GET /api/media', prepare: async () => ({}), expect: postEditors(200, 200) },
+  {
+    route: 'GET /api/media/{id}',
+    why: 'the library is shared by every author',
+    prepare: async (w) => ({ params: { id: await matrixMedia(w) } }),
+    expect: postEditors(200, 200),
+  },
+  {
+    route: 'PATCH /api/media/{id}',
+    prepare: async (w) => ({ params: { id: await matrixMedia(w) }, json: { alt: 'Matrix alt' } }),
+    expect: postEditors(200, NOT_OWNER),
+  },
+  {
+    route: 'DELETE /api/media/{id}',
+    prepare: async (w) => ({ params: { id: await matrixMedia(w) } }),
+    expect: postEditors(204, NOT_OWNER),
   },
 
   // Comments

@@ -92,6 +92,10 @@ describe('the browser route map of @blog/contract', () => {
     expectTypeOf<Agrees<'DELETE /categories/:idOrSlug'>>().toEqualTypeOf<true>();
     expectTypeOf<Agrees<'GET /tags'>>().toEqualTypeOf<true>();
     expectTypeOf<Agrees<'GET /authors/me'>>().toEqualTypeOf<true>();
+    expectTypeOf<Agrees<'GET /media'>>().toEqualTypeOf<true>();
+    expectTypeOf<Agrees<'GET /media/:id'>>().toEqualTypeOf<true>();
+    expectTypeOf<Agrees<'PATCH /media/:id'>>().toEqualTypeOf<true>();
+    expectTypeOf<Agrees<'DELETE /media/:id'>>().toEqualTypeOf<true>();
     expectTypeOf<Agrees<'GET /posts/:idOrSlug/revisions'>>().toEqualTypeOf<true>();
     expectTypeOf<Agrees<'GET /posts/:idOrSlug/revisions/:version'>>().toEqualTypeOf<true>();
     expectTypeOf<Agrees<'POST /posts/:idOrSlug/revisions/:version/restore'>>().toEqualTypeOf<true>();
@@ -179,6 +183,10 @@ describe('the browser route map of @blog/contract', () => {
       'GET /tags',
       'GET /authors/me',
       'PATCH /authors/me',
+      'GET /media',
+      'GET /media/:id',
+      'PATCH /media/:id',
+      'DELETE /media/:id',
       'GET /posts/:idOrSlug/revisions',
       'GET /posts/:idOrSlug/revisions/:version',
       'POST /posts/:idOrSlug/revisions/:version/restore',

@@ -187,6 +187,8 @@ export const AUDIT_ACTIONS = [
   'tag.update',
   'tag.merge',
   'tag.delete',
+  'media.upload',
+  'media.delete',
   'comment.hide',
   'comment.unhide',
   'comment.delete',

@@ -28,6 +28,7 @@ import type {
   CreateCommentInput,
 } from './comments.js';
 import type { ErrorCode, ErrorDetail } from './errors.js';
+import type { MediaList, MediaOut, UpdateMediaInput } from './media.js';
 import type {
   BanList,
   BanOut,
@@ -126,6 +127,10 @@ export interface Routes {
   'PATCH /admin/tags/:id': { body: UpdateTagInput; response: TagOut };
   'POST /admin/tags/:id/merge': { body: MergeTagInput; response: TagOut };
   'DELETE /admin/tags/:id': { response: undefined };
+  'GET /media': { response: MediaList };
+  'GET /media/:id': { response: MediaOut };
+  'PATCH /media/:id': { body: UpdateMediaInput; response: MediaOut };
+  'DELETE /media/:id': { response: undefined };
   'GET /authors/me': { response: AuthorProfile };
   'PATCH /authors/me': { body: UpdateAuthorProfileInput; response: AuthorProfile };
   'GET /admin/comments': { response: AdminCommentList };
@@ -272,6 +277,25 @@ export function createClient(options: ClientOptions) {
       // The one place the answer's type is taken on trust: the API's presenters produce exactly
       // the route's schema, and client-routes.test.ts keeps Routes equal to the API's route types.
       return data as ResponseOf<R>;
+    },
+
+    /** POST /media: an image as multipart/form-data (field `file`, and its alt text). */
+    async uploadMedia(file: Blob, name: string, alt = ''): Promise<MediaOut> {
+      const form = new FormData();
+      form.append('file', file, name);
+      if (alt) form.append('alt', alt);
+      let res: Response;
+      try {
+        res = await fetch(`${options.base}/media`, { method: 'POST', credentials: 'same-origin', body: form });
+      } catch {
+        throw new ApiRequestError(0, 'network', 'Cannot reach the server. Check your connection and try again.');
+      }
+      const data: unknown = await res.json().catch(() => null);
+      if (!res.ok) {
+        if (res.status === 401) options.onUnauthorized?.('GET /media');
+        throw toError(res, data);
+      }
+      return data as MediaOut;
     },
   };
 }

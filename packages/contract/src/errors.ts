@@ -47,6 +47,13 @@ export const ERROR_CODES = [
   'same_email',
   // Content.
   'slug_taken',
+  // Media uploads and covers.
+  'unsupported_image_type',
+  'image_unreadable',
+  'image_too_large',
+  'media_in_use',
+  'unknown_media',
+  'cover_alt_required',
   'unknown_category',
   'invalid_author',
   'author_has_posts',

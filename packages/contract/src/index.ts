@@ -10,6 +10,7 @@ export * from './categories.js';
 export * from './comments.js';
 export * from './common.js';
 export * from './errors.js';
+export * from './media.js';
 export * from './moderation.js';
 export * from './names.js';
 export * from './oidc.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoDate, SlugSchema, textString } from './common.js';
+import { CoverSchema } from './media.js';
 import { TagNamesSchema, TagRefSchema } from './tags.js';
 
 /** COMMENT_MODERATION and its per-post override (DESIGN §3). */
@@ -40,6 +41,7 @@ export const PostSummarySchema = z
     createdAt: isoDate(),
     updatedAt: isoDate(),
     tags: z.array(TagRefSchema).meta({ description: 'Its tags, by name' }),
+    cover: CoverSchema.nullable().meta({ description: 'Its cover image; null: the gradient masthead' }),
     readingMinutes: z.number().int().min(1).meta({ description: 'Reading time of the body, whole minutes' }),
     publishAt: isoDate()
       .nullable()
@@ -130,6 +132,9 @@ export const CreatePostSchema = z
     commentsClosed: z.boolean().default(false),
     commentModeration: CommentModerationSchema.nullable().default(null),
     tags: TagNamesSchema.default([]),
+    coverMediaId: z.number().int().positive().max(2_147_483_647).nullable().default(null).meta({
+      description: 'An image of the media library with alt text, as the cover',
+    }),
     metaDescription: metaDescription.default(''),
     customExcerpt: customExcerpt.default(''),
     canonicalUrl: httpUrl.nullable().default(null),
@@ -155,6 +160,14 @@ export const UpdatePostSchema = z
     commentsClosed: z.boolean().optional(),
     commentModeration: CommentModerationSchema.nullable().optional(),
     tags: TagNamesSchema.optional().meta({ description: "Replaces the post's tags when present" }),
+    coverMediaId: z
+      .number()
+      .int()
+      .positive()
+      .max(2_147_483_647)
+      .nullable()
+      .optional()
+      .meta({ description: 'An image of the media library with alt text, as the cover; null removes it' }),
     metaDescription: metaDescription.optional(),
     customExcerpt: customExcerpt.optional(),
     canonicalUrl: httpUrl.nullable().optional(),

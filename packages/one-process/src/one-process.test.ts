@@ -41,6 +41,19 @@ describe('one-process mode before its first build', () => {
     expect((await t.request('GET', '/api/nope')).status).toBe(404);
   });
 
+  it('serves uploaded images from MEDIA_DIR, immutable, even before the first build', async () => {
+    const key = '0123456789abcdef';
+    mkdirSync(join(t.config.media.dir, key), { recursive: true });
+    writeFileSync(join(t.config.media.dir, key, '480.webp'), 'RIFF....WEBP');
+    const res = await t.request('GET', `/media/${key}/480.webp`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/webp');
+    expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const missing = await t.request('GET', `/media/${key}/960.webp`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('cache-control')).toBe('no-cache');
+  });
+
   it('serves the site once it is built', async () => {
     mkdirSync(siteDist, { recursive: true });
     writeFileSync(join(siteDist, 'index.html'), '<!doctype html><title>Home</title>');

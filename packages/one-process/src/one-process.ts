@@ -27,7 +27,7 @@ export function createOneProcess(config: Config, logger: Logger) {
       // reloads itself (a meta refresh: the CSP allows no inline script), not the API's JSON 404.
       app.use('*', async (c, next) => {
         const path = c.req.path;
-        if (c.req.method !== 'GET' || path.startsWith('/api/')) return next();
+        if (c.req.method !== 'GET' || path.startsWith('/api/') || path.startsWith('/media/')) return next();
         const admin = path === '/admin' || path.startsWith('/admin/');
         const root = admin ? config.adminDist : config.siteDist;
         if (existsSync(join(root, 'index.html'))) return next();
@@ -40,13 +40,15 @@ export function createOneProcess(config: Config, logger: Logger) {
         '*',
         staticSite({ root: config.adminDist, mount: '/admin/', fallback: 'spa', immutable: ['/admin/assets/'] }),
       );
+      // Uploaded images (MEDIA_DIR): every file is written once under a random key, never changed.
+      app.use('*', staticSite({ root: config.media.dir, mount: '/media/', fallback: '404', immutable: ['/media/'] }));
       app.use(
         '*',
         staticSite({
           root: config.siteDist,
           mount: '/',
           fallback: '404',
-          skip: ['/api/', '/admin/'],
+          skip: ['/api/', '/admin/', '/media/'],
           immutable: ['/_astro/'],
           shortLived: { pattern: COMMENT_PAGE_PATTERN, cacheControl: COMMENT_PAGE_CACHE_CONTROL },
           // Draft previews and a post published a moment ago: the builder's on-demand pages.

@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { Comment } from '../../../api/src/db/models/index.js';
@@ -421,6 +422,56 @@ describe('author pages, fast path', () => {
     expect(page).toContain('My first post here');
     expect(await html(`posts/${post.slug}/index.html`)).toContain(
       '<a href="/authors/nova-newcomer/" rel="author">Nova Newcomer</a>',
+    );
+  });
+});
+
+// A post's cover: behind its masthead, in the previews, as og:image and as the feed's enclosure.
+describe('covers, fast path', () => {
+  it('puts the cover behind the masthead with every width and format, and shares it', async () => {
+    const author = await t.db.models.User.findOne({ where: { email: 'grace@example.com' } });
+    if (!author) throw new Error('seed missing');
+    const form = new FormData();
+    const jpeg = await sharp({ create: { width: 1600, height: 900, channels: 3, background: '#884422' } })
+      .jpeg()
+      .toBuffer();
+    form.append('file', new Blob([jpeg]), 'cover.jpg');
+    form.append('alt', 'A brown field at dusk');
+    const uploaded = await t.app.request('/api/media', {
+      method: 'POST',
+      body: form,
+      headers: { cookie: await t.factories.sessionCookie(author) },
+    });
+    expect(uploaded.status).toBe(201);
+    const media = z.object({ id: z.number(), key: z.string() }).parse(await uploaded.json());
+    const res = await t.request('POST', '/api/posts', {
+      as: author,
+      json: { title: 'Under a cover', bodyMarkdown: 'Covered.', status: 'published', coverMediaId: media.id },
+    });
+    expect(res.status).toBe(201);
+    const post = Created.parse(await res.json());
+    builder.accept({ event: 'published', postId: post.id, slug: post.slug, at: new Date().toISOString() });
+    await builder.idle();
+    expect(outcomes.at(-1)).toMatchObject({ kind: 'fast', ok: true });
+
+    const page = await html(`posts/${post.slug}/index.html`);
+    expect(page).toContain('<header class="masthead has-cover">');
+    expect(page).toContain(
+      `<source type="image/avif" srcset="/media/${media.key}/480.avif 480w, /media/${media.key}/960.avif 960w, /media/${media.key}/1200.avif 1200w, /media/${media.key}/1600.avif 1600w" sizes="100vw">`,
+    );
+    expect(page).toMatch(
+      new RegExp(
+        `<img src="/media/${media.key}/1600.jpg" srcset="[^"]+" sizes="100vw" width="1600" height="900" alt="A brown field at dusk" loading="eager" fetchpriority="high" decoding="async">`,
+      ),
+    );
+    expect(page).toContain(`<meta property="og:image" content="https://blog.example/media/${media.key}/1600.jpg">`);
+    expect(page).toContain('<meta name="twitter:card" content="summary_large_image">');
+    expect(await html('index.html')).toContain(`<picture class="preview-cover">`);
+    expect(await html('index.html')).toMatch(
+      new RegExp(`/media/${media.key}/480.webp 480w[^"]*" sizes="\\(min-width: 40rem\\) 12rem, 100vw"`),
+    );
+    expect(await html('rss.xml')).toContain(
+      `<enclosure url="https://blog.example/media/${media.key}/1600.jpg" length="`,
     );
   });
 });

@@ -11,6 +11,7 @@ import {
 } from './auth.js';
 import { Category, categoryAttributes } from './category.js';
 import { Comment, CommentLike, commentAttributes, commentLikeAttributes } from './comment.js';
+import { Media, mediaAttributes } from './media.js';
 import {
   Ban,
   banAttributes,
@@ -50,6 +51,7 @@ export {
   CommentLike,
   Identity,
   Job,
+  Media,
   ModerationEvent,
   NewsletterDelivery,
   NewsletterSend,
@@ -197,6 +199,11 @@ export function initModels(sequelize: Sequelize) {
     updatedAt: false,
   });
   PostRevisionModel.belongsTo(UserModel, { as: 'user', foreignKey: 'userId' });
+  // Media (migration 0010)
+  class MediaModel extends Media {}
+  MediaModel.init(mediaAttributes, { ...common, modelName: 'Media', tableName: 'media' });
+  MediaModel.belongsTo(UserModel, { as: 'owner', foreignKey: 'ownerId' });
+  PostModel.belongsTo(MediaModel, { as: 'cover', foreignKey: 'coverMediaId' });
 
   PostModel.belongsTo(UserModel, { as: 'author', foreignKey: 'authorId' });
   PostModel.belongsTo(CategoryModel, { as: 'category', foreignKey: 'categoryId' });
@@ -229,6 +236,7 @@ export function initModels(sequelize: Sequelize) {
     Tag: TagModel,
     PostTag: PostTagModel,
     PostRevision: PostRevisionModel,
+    Media: MediaModel,
   };
 }
 

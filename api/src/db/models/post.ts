@@ -10,6 +10,7 @@ import {
   type NonAttribute,
 } from 'sequelize';
 import type { Category } from './category.js';
+import type { Media } from './media.js';
 import type { User } from './user.js';
 
 export const POST_STATUSES = ['draft', 'published', 'scheduled'] as const;
@@ -45,6 +46,9 @@ export class Post extends Model<InferAttributes<Post>, InferCreationAttributes<P
   declare ogImageUrl: CreationOptional<string | null>;
   /** Whole minutes, at least 1 (kept by the render hook, db/derived.ts). */
   declare readingMinutes: CreationOptional<number>;
+  /** Its cover image (features/media), or null: the gradient masthead. */
+  declare coverMediaId: CreationOptional<number | null>;
+  declare cover?: NonAttribute<Media | null>;
   /** When a `scheduled` post is to be published; null otherwise. */
   declare publishAt: CreationOptional<Date | null>;
   /** +1 with every saved change: edits made on an older version are refused. */
@@ -79,6 +83,7 @@ export const postAttributes: ModelAttributes<Post, InferAttributes<Post>> = {
   ogImageUrl: { type: DataTypes.STRING(2000), allowNull: true, defaultValue: null },
   readingMinutes: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
   publishAt: { type: DataTypes.DATE, allowNull: true, defaultValue: null },
+  coverMediaId: { type: DataTypes.INTEGER, allowNull: true, defaultValue: null },
   version: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
   createdAt: DataTypes.DATE,
   updatedAt: DataTypes.DATE,

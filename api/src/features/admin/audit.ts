@@ -10,6 +10,7 @@ export type AuditTargetType =
   | 'comment'
   | 'category'
   | 'tag'
+  | 'media'
   | 'counts'
   | 'users'
   | 'posts'

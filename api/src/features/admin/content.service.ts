@@ -2,7 +2,7 @@ import { Op, type Order, type WhereOptions } from 'sequelize';
 import type { Database } from '../../db/index.js';
 import type { Comment, Post, User } from '../../db/models/index.js';
 import { notFound } from '../../lib/errors.js';
-import type { PostService } from '../posts/service.js';
+import { type PostService, postIncludes } from '../posts/service.js';
 import type { AdminCommentQuery, AdminPostQuery } from './content.schema.js';
 import { contains, orderOf } from './query.js';
 
@@ -22,12 +22,9 @@ export type CommentPostRef = Pick<Post, 'id' | 'title' | 'slug' | 'status'>;
  * Changes go through the entity services (posts, comments), like everyone's.
  */
 export function createAdminContentService({ db, posts }: AdminContentServiceDeps) {
-  const { Post, Comment, User, Category } = db.models;
+  const { Post, Comment, User } = db.models;
   const { col, fn, literal } = db.sequelize;
-  const postInclude = [
-    { model: User, as: 'author', attributes: ['id', 'name'] },
-    { model: Category, as: 'category', attributes: ['id', 'name', 'slug'] },
-  ];
+  const postInclude = postIncludes(db);
 
   /** The posts of `ids` as comment rows need them, in one query. */
   async function postRefs(ids: number[]): Promise<Map<number, CommentPostRef>> {

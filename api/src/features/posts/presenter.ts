@@ -1,4 +1,5 @@
-import type { Category, Post, User } from '../../db/models/index.js';
+import type { Category, Media, Post, User } from '../../db/models/index.js';
+import { presentCover } from '../media/presenter.js';
 import type { PostDetail, PostSummary, TagRef } from './schema.js';
 
 export const presentAuthor = (user: Pick<User, 'id' | 'name'>) => ({ id: user.id, name: user.name });
@@ -32,12 +33,14 @@ export type PostSummaryLike = Pick<
   author?: Pick<User, 'id' | 'name' | 'slug'> | undefined;
   category?: Pick<Category, 'id' | 'name' | 'slug'> | null | undefined;
   tags?: TagRef[] | undefined;
+  cover?: Pick<Media, 'id' | 'key' | 'width' | 'height' | 'alt' | 'variants'> | null | undefined;
 };
 
 /** A post in lists: everything but the body. Needs `author`, `category` and `tags` loaded. */
 export function presentPostSummary(post: PostSummaryLike): PostSummary {
   if (!post.author) throw new Error('presentPostSummary needs the author included');
   if (!post.tags) throw new Error('presentPostSummary needs the tags read (PostService.withTags)');
+  if (post.cover === undefined) throw new Error('presentPostSummary needs the cover read (postIncludes)');
   return {
     id: post.id,
     slug: post.slug,
@@ -52,6 +55,7 @@ export function presentPostSummary(post: PostSummaryLike): PostSummary {
     createdAt: post.createdAt.toISOString(),
     updatedAt: post.updatedAt.toISOString(),
     tags: post.tags.map((tag) => ({ id: tag.id, name: tag.name, slug: tag.slug })),
+    cover: post.cover ? presentCover(post.cover) : null,
     readingMinutes: post.readingMinutes,
     publishAt: post.publishAt ? post.publishAt.toISOString() : null,
   };

@@ -1,5 +1,6 @@
 import type { PostEvent } from '@blog/contract';
 import type { Transaction } from 'sequelize';
+import { picturesIn } from '../../db/derived.js';
 import type { Database } from '../../db/index.js';
 import type { Post, User } from '../../db/models/index.js';
 import { dateOf, dateOrNull } from '../../db/rows.js';
@@ -10,6 +11,7 @@ import { parseIdOrSlug } from '../../lib/openapi.js';
 import { chooseSlug, retryOnSlugRace } from '../../lib/slug.js';
 import { type WriteContext, within } from '../../lib/write-context.js';
 import type { AuditLogger } from '../admin/audit.js';
+import type { MediaService } from '../media/service.js';
 import { enqueuePublishEvent } from '../publishing/service.js';
 import { checkPublishAt, enqueueScheduledPublish } from '../scheduling/schedule.js';
 import { recordRevision } from '../scheduling/service.js';
@@ -34,6 +36,8 @@ export interface PostServiceDeps {
   newsletter?: { postPublished(post: Post, transaction: Transaction): Promise<void> };
   /** A post's tags (features/tags): set in the post's write transaction, read for a page of posts at once. */
   tags: Pick<TagService, 'setPostTags' | 'tagsOf' | 'idOfSlug'>;
+  /** The media library (features/media): a cover must be an image with alt text. */
+  media: Pick<MediaService, 'coverFor'>;
 }
 
 /** A row of the posts list's lean query. */
@@ -56,6 +60,12 @@ interface PostListRow {
   category_id: number | null;
   category_name: string | null;
   category_slug: string | null;
+  cover_id: number | null;
+  cover_key: string | null;
+  cover_width: number | null;
+  cover_height: number | null;
+  cover_alt: string | null;
+  cover_variants: string | null;
 }
 
 function postSummaryOf(row: PostListRow): PostSummaryLike {
@@ -77,6 +87,17 @@ function postSummaryOf(row: PostListRow): PostSummaryLike {
       row.category_id === null
         ? null
         : { id: Number(row.category_id), name: row.category_name ?? '', slug: row.category_slug ?? '' },
+    cover:
+      row.cover_id === null
+        ? null
+        : {
+            id: Number(row.cover_id),
+            key: row.cover_key ?? '',
+            width: Number(row.cover_width),
+            height: Number(row.cover_height),
+            alt: row.cover_alt ?? '',
+            variants: row.cover_variants ?? '[]',
+          },
   };
 }
 
@@ -94,7 +115,14 @@ export const canEditPost = (user: User | null, post: Pick<Post, 'authorId'>): bo
  * bulk action with `{ transaction }` a savepoint) checks who may make it, queues the publish
  * event in the same transaction, and audits an admin's action the same way whoever calls.
  */
-export function createPostService({ db, clock, jobs, audit, previewLinks, newsletter, tags }: PostServiceDeps) {
+/** What a post is read with wherever it is shown: its author (and their page), category and cover. */
+export const postIncludes = (db: Database) => [
+  { model: db.models.User, as: 'author', attributes: ['id', 'name', 'slug'] },
+  { model: db.models.Category, as: 'category', attributes: ['id', 'name', 'slug'] },
+  { model: db.models.Media, as: 'cover', attributes: ['id', 'key', 'width', 'height', 'alt', 'variants'] },
+];
+
+export function createPostService({ db, clock, jobs, audit, previewLinks, newsletter, tags, media }: PostServiceDeps) {
   /** Audits what an admin does to a post (a no-op included); authors' own edits are not admin actions. */
   const auditAdmin = async (
     user: User,
@@ -117,10 +145,7 @@ export function createPostService({ db, clock, jobs, audit, previewLinks, newsle
   };
 
   const { Post, User, Category } = db.models;
-  const include = [
-    { model: User, as: 'author', attributes: ['id', 'name', 'slug'] },
-    { model: Category, as: 'category', attributes: ['id', 'name', 'slug'] },
-  ];
+  const include = postIncludes(db);
 
   /** Queues the publish webhook in `transaction` (so it exists exactly when the change commits). */
   async function announce(transaction: Transaction, event: PostChange['event'], post: Post, previousSlug?: string) {
@@ -231,7 +256,7 @@ export function createPostService({ db, clock, jobs, audit, previewLinks, newsle
 
     /** A body rendered by the same renderer, rules and sanitiser as the post page's (the editor's preview). */
     async preview(bodyMarkdown: string): Promise<string> {
-      return (await db.markdown.post(bodyMarkdown)).html;
+      return picturesIn(db.models, (await db.markdown.post(bodyMarkdown)).html, bodyMarkdown);
     },
 
     /**
@@ -282,9 +307,12 @@ export function createPostService({ db, clock, jobs, audit, previewLinks, newsle
       const rows = await db.select<PostListRow>(
         `SELECT p.id, p.slug, p.title, p.subtitle, p.excerpt, p.status, p.comments_count, p.published_at,
                 p.created_at, p.updated_at, p.reading_minutes, p.publish_at, u.id AS author_id, u.name AS author_name, u.slug AS author_slug,
-                k.id AS category_id, k.name AS category_name, k.slug AS category_slug
+                k.id AS category_id, k.name AS category_name, k.slug AS category_slug,
+                m.id AS cover_id, m.key AS cover_key, m.width AS cover_width, m.height AS cover_height,
+                m.alt AS cover_alt, m.variants AS cover_variants
          FROM (SELECT p.id FROM posts p WHERE ${where} ORDER BY p.published_at DESC, p.id DESC LIMIT ? OFFSET ?) page
          JOIN posts p ON p.id = page.id JOIN users u ON u.id = p.author_id LEFT JOIN categories k ON k.id = p.category_id
+         LEFT JOIN media m ON m.id = p.cover_media_id
          ORDER BY p.published_at DESC, p.id DESC`,
         [...filter, query.limit, (query.page - 1) * query.limit],
       );
@@ -312,11 +340,13 @@ export function createPostService({ db, clock, jobs, audit, previewLinks, newsle
       }
       const id = await writeWithSlug(async (transaction) => {
         await checkCategory(input.categoryId, transaction);
+        if (input.coverMediaId !== null) await media.coverFor(input.coverMediaId, transaction);
         const slug = await slugFor(input.title, input.slug, transaction);
         const post = await Post.create(
           {
             authorId: author.id,
             categoryId: input.categoryId,
+            coverMediaId: input.coverMediaId,
             title: input.title,
             subtitle: input.subtitle,
             slug,
@@ -372,6 +402,10 @@ export function createPostService({ db, clock, jobs, audit, previewLinks, newsle
             ]);
           }
           post.authorId = newAuthor.id;
+        }
+        if (input.coverMediaId !== undefined && input.coverMediaId !== post.coverMediaId) {
+          if (input.coverMediaId !== null) await media.coverFor(input.coverMediaId, transaction);
+          post.coverMediaId = input.coverMediaId;
         }
         if (input.categoryId !== undefined) {
           await checkCategory(input.categoryId, transaction);

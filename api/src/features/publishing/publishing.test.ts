@@ -6,6 +6,7 @@ import { createTestContext, type TestContext } from '../../../test/app.js';
 import { eventually, freePort, startReceiver } from '../../../test/http-receiver.js';
 import type { Job } from '../../db/models/index.js';
 import { createAuditLogger } from '../admin/audit.js';
+import { createMediaService } from '../media/service.js';
 import { createPreviewLinks } from '../posts/preview-links.js';
 import { createPostService } from '../posts/service.js';
 import { createTagService } from '../tags/service.js';
@@ -95,6 +96,12 @@ describe('publish events become outbox jobs in the change transaction', () => {
         clock: () => new Date(),
         audit: createAuditLogger(t.db, () => new Date()),
         jobs: t.jobs,
+      }),
+      media: createMediaService({
+        db: t.db,
+        clock: () => new Date(),
+        limits: t.config.media,
+        audit: createAuditLogger(t.db, () => new Date()),
       }),
       previewLinks: createPreviewLinks({
         secret: 'preview-links-test-secret-0123456789',

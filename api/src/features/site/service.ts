@@ -3,17 +3,14 @@ import type { Database } from '../../db/index.js';
 import type { Post } from '../../db/models/index.js';
 import { notFound } from '../../lib/errors.js';
 import { parseIdOrSlug } from '../../lib/openapi.js';
-import type { PostService } from '../posts/service.js';
+import { type PostService, postIncludes } from '../posts/service.js';
 
 export type SiteService = ReturnType<typeof createSiteService>;
 
 /** What the static site builder and the on-demand renderer read: published posts with their bodies, and previews. */
 export function createSiteService(db: Database, posts: Pick<PostService, 'previewed' | 'withTags'>) {
-  const { Post, User, Category } = db.models;
-  const include = [
-    { model: User, as: 'author', attributes: ['id', 'name', 'slug'] },
-    { model: Category, as: 'category', attributes: ['id', 'name', 'slug'] },
-  ];
+  const { Post } = db.models;
+  const include = postIncludes(db);
   return {
     /**
      * Published posts with id above `cursor`, in id order, with author and
