@@ -13,7 +13,7 @@ import type {
   UpdatePostInput,
   UpdateTagInput,
 } from '@blog/contract';
-import { ApiRequestError, createClient, type Query, queryString } from '@blog/contract/client';
+import { ApiRequestError, createClient, type Query, queryString, uploadMedia } from '@blog/contract/client';
 
 export { ApiRequestError as ApiError, queryString };
 
@@ -26,10 +26,11 @@ declare global {
   }
 }
 
-const client = createClient({
+const clientOptions = {
   base: '/api',
   onUnauthorized: () => window.dispatchEvent(new Event(UNAUTHORIZED_EVENT)),
-});
+};
+const client = createClient(clientOptions);
 const { call } = client;
 
 /** What to tell the admin about a failed request, in a sentence or two. */
@@ -89,7 +90,7 @@ export const api = {
   mediaItem: (id: number) => call('GET /media/:id', { params: { id } }),
   updateMedia: (id: number, alt: string) => call('PATCH /media/:id', { params: { id }, body: { alt } }),
   deleteMedia: (id: number) => call('DELETE /media/:id', { params: { id } }),
-  uploadMedia: (file: Blob, name: string, alt = '') => client.uploadMedia(file, name, alt),
+  uploadMedia: (file: Blob, name: string, alt = '') => uploadMedia(clientOptions, file, name, alt),
   tags: () => call('GET /admin/tags'),
   updateTag: (id: number, input: UpdateTagInput) => call('PATCH /admin/tags/:id', { params: { id }, body: input }),
   mergeTag: (id: number, into: number) => call('POST /admin/tags/:id/merge', { params: { id }, body: { into } }),

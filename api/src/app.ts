@@ -251,8 +251,12 @@ export function createApp(deps: AppDeps) {
       );
     },
   });
-  const isUpload = (c: { req: { method: string; path: string } }) =>
-    c.req.method === 'POST' && c.req.path === MEDIA_UPLOAD_PATH;
+  // The upload's own limit applies to its multipart body only: anything else sent there is held
+  // to MAX_BODY_BYTES like every other route (then refused as not multipart).
+  const isUpload = (c: { req: { method: string; path: string; header(name: string): string | undefined } }) =>
+    c.req.method === 'POST' &&
+    c.req.path === MEDIA_UPLOAD_PATH &&
+    /^multipart\/form-data\s*;/i.test(c.req.header('content-type') ?? '');
   // Only where a body may come: hono's bodyLimit asks a GET for its body too, which turns
   // @hono/node-server's light request into a full Request on every read (6 % of a cached read).
   app.use('/api/*', (c, next) =>
@@ -271,7 +275,7 @@ export function createApp(deps: AppDeps) {
   app.use('/api/*', (c, next) =>
     SIGNED_LINK_PATHS.forms.has(c.req.path)
       ? formBodies(c, next)
-      : isUpload(c)
+      : c.req.path === MEDIA_UPLOAD_PATH
         ? uploads(c, next)
         : jsonBodies(c, next),
   );

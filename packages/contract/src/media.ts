@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { searchQuery } from './admin.js';
 import { isoDate, textString } from './common.js';
 
 /** What an upload may be at most (MEDIA_MAX_BYTES and MEDIA_MAX_PIXELS set the server's limits). */
@@ -50,7 +51,7 @@ export const MediaListSchema = z
   .meta({ id: 'MediaList' });
 
 export const MediaListQuerySchema = z.object({
-  q: z.string().trim().max(200).optional(),
+  q: searchQuery('Part of the file name or the alt text'),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   limit: z.coerce.number().int().min(1).max(100).default(24),
 });
