@@ -298,6 +298,10 @@ describe.skipIf(skip)('the whole platform through a real nginx', () => {
     // which renders the post's page and its JSON pages again; nginx serves them as files.
     const at = `/posts/${encodeURIComponent(slug)}/`;
     await expect.poll(async () => textOf(await get(at)).includes(stamp), { timeout: 15_000 }).toBe(true);
+    // Its JSON pages are written in the same render, a moment after the page when the post had none.
+    await expect
+      .poll(async () => textOf(await get(`${at}comments/newest/1.json`)).includes(stamp), { timeout: 15_000 })
+      .toBe(true);
     const newest = await get(`${at}comments/newest/1.json`);
     expect(newest.status).toBe(200);
     expect(textOf(newest)).toContain(stamp);
