@@ -1,6 +1,6 @@
 import type { Transaction } from 'sequelize';
 import type { MarkdownRenderer } from '../lib/markdown-worker.js';
-import { MEDIA_PATH, type PictureMedia, withPictures } from '../lib/pictures.js';
+import { MEDIA_PATH, pictureMediaOf, withPictures } from '../lib/pictures.js';
 import { readingMinutesOfHtml } from '../lib/reading-time.js';
 import { slugify, uniqueSlug } from '../lib/slug.js';
 import type { Models } from './models/index.js';
@@ -18,13 +18,7 @@ export async function picturesIn(
   const keys = [...new Set([...source.matchAll(MEDIA_PATH)].map((match) => match[1] ?? ''))].filter(Boolean);
   if (keys.length === 0) return html;
   const rows = await models.Media.findAll({ where: { key: keys }, transaction: transaction ?? null });
-  const media = new Map<string, PictureMedia>(
-    rows.map((row) => [
-      row.key,
-      { key: row.key, width: row.width, height: row.height, alt: row.alt, variants: JSON.parse(row.variants) },
-    ]),
-  );
-  return withPictures(html, media);
+  return withPictures(html, new Map(rows.map((row) => [row.key, pictureMediaOf(row)])));
 }
 
 /**

@@ -16,6 +16,28 @@ export interface PictureMedia {
   variants: PictureVariant[];
 }
 
+/** A media row as stored (its variants as JSON), the shape both the presenter and the render hook read. */
+export interface StoredMedia {
+  key: string;
+  width: number;
+  height: number;
+  alt: string;
+  variants: string;
+}
+
+/** The stored variants of a media row (its `variants` JSON). */
+export const variantsOf = (media: Pick<StoredMedia, 'variants'>): PictureVariant[] =>
+  JSON.parse(media.variants) as PictureVariant[];
+
+/** A media row as withPictures() takes it. */
+export const pictureMediaOf = (media: StoredMedia): PictureMedia => ({
+  key: media.key,
+  width: media.width,
+  height: media.height,
+  alt: media.alt,
+  variants: variantsOf(media),
+});
+
 /** Where a variant is served. */
 export const mediaUrl = (key: string, file: string) => `/media/${key}/${file}`;
 

@@ -1,19 +1,6 @@
 import type { Media } from '../../db/models/index.js';
-import { largestFallback, mediaUrl, type PictureMedia, type PictureVariant } from '../../lib/pictures.js';
+import { largestFallback, mediaUrl, type PictureVariant, variantsOf } from '../../lib/pictures.js';
 import type { Cover, MediaOut, MediaVariant } from './schema.js';
-
-/** The stored variants of `media` (its `variants` JSON). */
-export function variantsOf(media: Pick<Media, 'variants'>): PictureVariant[] {
-  return JSON.parse(media.variants) as PictureVariant[];
-}
-
-export const pictureMediaOf = (media: Pick<Media, 'key' | 'width' | 'height' | 'alt' | 'variants'>): PictureMedia => ({
-  key: media.key,
-  width: media.width,
-  height: media.height,
-  alt: media.alt,
-  variants: variantsOf(media),
-});
 
 const presentVariants = (key: string, variants: PictureVariant[]): MediaVariant[] =>
   variants.map((variant) => ({
