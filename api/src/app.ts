@@ -44,6 +44,8 @@ import { jsonOrFormBodies, SIGNED_LINK_PATHS, subscriptionRoutes } from './featu
 import { createSubscriptionService } from './features/subscriptions/service.js';
 import { tagRoutes } from './features/tags/routes.js';
 import { createTagService } from './features/tags/service.js';
+import { IMPORT_PATH, transferRoutes } from './features/transfer/routes.js';
+import { createTransferService } from './features/transfer/service.js';
 import { userRoutes } from './features/users/routes.js';
 import { announcesComments } from './jobs/index.js';
 import type { JobQueue } from './jobs/queue.js';
@@ -174,6 +176,7 @@ export function createServices(deps: AppDeps) {
     tags,
     revisions: createRevisionService({ db, posts }),
     media,
+    transfer: createTransferService({ db, clock, audit, jobs: deps.jobs, tags, media }),
     authors: createAuthorService({ db, clock, jobs: deps.jobs }),
     publishing: createPublishingService({ db, clock, jobs: deps.jobs }),
     site: createSiteService(db, posts),
@@ -251,6 +254,19 @@ export function createApp(deps: AppDeps) {
       );
     },
   });
+  // An import (POST /api/admin/import: a whole site's export in one JSON body) has its own too.
+  const limitImport = bodyLimit({
+    maxSize: config.importMaxBytes,
+    onError: () => {
+      throw new ApiError(
+        413,
+        'payload_too_large',
+        `Imports are limited to ${Math.round(config.importMaxBytes / 1048576)} MB (IMPORT_MAX_BYTES).`,
+        undefined,
+        { Connection: 'close' },
+      );
+    },
+  });
   // The upload's own limit applies to its multipart body only: anything else sent there is held
   // to MAX_BODY_BYTES like every other route (then refused as not multipart).
   const isUpload = (c: { req: { method: string; path: string; header(name: string): string | undefined } }) =>
@@ -264,7 +280,9 @@ export function createApp(deps: AppDeps) {
       ? next()
       : isUpload(c)
         ? limitUpload(c, next)
-        : limitBody(c, next),
+        : c.req.method === 'POST' && c.req.path === IMPORT_PATH
+          ? limitImport(c, next)
+          : limitBody(c, next),
   );
   // Two routes take a form body: the RFC 8058 one-click POST a mail client sends, and the
   // newsletter sign-up form that works without JavaScript. The one-click POST comes from no page
@@ -291,6 +309,7 @@ export function createApp(deps: AppDeps) {
     .route('/api', tagRoutes(services.tags))
     .route('/api', revisionRoutes(services.revisions))
     .route('/api', mediaRoutes(services.media))
+    .route('/api', transferRoutes(services.transfer, logger))
     .route('/api', authorRoutes(services.authors))
     .route(
       '/api',

@@ -111,6 +111,13 @@ const envSchema = z.object({
   JOB_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).optional(),
   /** Largest accepted request body. */
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).optional(),
+  /** Largest import file (POST /api/admin/import: a WXR, Ghost or archive file, or a Markdown folder), in bytes (default 64 MB). */
+  IMPORT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(512 * 1024 * 1024)
+    .optional(),
   /** Where uploaded images and their variants live (served at /media/ by nginx and one-process mode). */
   MEDIA_DIR: z.string().min(1).optional(),
   /** Largest image upload, in bytes (default 15 MB). */
@@ -191,6 +198,8 @@ export interface Config {
   /** AVATARS: `initials` (avatarUrl null) or `gravatar` (a Gravatar URL from the email's SHA-256). */
   avatars: 'initials' | 'gravatar';
   maxBodyBytes: number;
+  /** IMPORT_MAX_BYTES: the import route's own body limit. */
+  importMaxBytes: number;
   media: { dir: string; maxBytes: number; maxPixels: number };
   /** The outbox lease, in milliseconds. */
   jobLeaseMs: number;
@@ -369,6 +378,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     avatars: env.AVATARS ?? 'initials',
     maxBodyBytes: env.MAX_BODY_BYTES ?? 256 * 1024,
+    importMaxBytes: env.IMPORT_MAX_BYTES ?? 64 * 1024 * 1024,
     media: {
       dir: fromRepoRoot(env.MEDIA_DIR ?? './data/media'),
       maxBytes: env.MEDIA_MAX_BYTES ?? 15 * 1024 * 1024,

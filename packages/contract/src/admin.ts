@@ -203,5 +203,7 @@ export const AUDIT_ACTIONS = [
   'recount',
   'bulk',
   'rebuild',
+  'import',
+  'export',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

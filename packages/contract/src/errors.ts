@@ -50,6 +50,7 @@ export const ERROR_CODES = [
   // Media uploads and covers.
   'unsupported_image_type',
   'image_unreadable',
+  'import_unreadable',
   'image_too_large',
   'media_in_use',
   'unknown_media',

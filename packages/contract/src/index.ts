@@ -21,4 +21,5 @@ export * from './revisions.js';
 export * from './site.js';
 export * from './subscriptions.js';
 export * from './tags.js';
+export * from './transfer.js';
 export * from './users.js';

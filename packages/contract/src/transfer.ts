@@ -101,7 +101,7 @@ export const IMPORT_FORMATS = ['archive', 'wxr', 'ghost', 'markdown'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
 /** The largest single file an import reads (the WXR, the Ghost JSON, one Markdown file). */
-export const MAX_IMPORT_FILE_CHARS = 32 * 1024 * 1024;
+export const MAX_IMPORT_FILE_CHARS = 64 * 1024 * 1024;
 
 /** POST /api/admin/import: one export file (archive, WXR, Ghost) or a folder of Markdown files. */
 export const ImportRequestSchema = z

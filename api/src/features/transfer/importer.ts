@@ -1,0 +1,487 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import {
+  CreatePostSchema,
+  type ImportCounts,
+  type ImportFormat,
+  type ImportIssue,
+  type ImportReport,
+  MAX_COMMENT_LENGTH,
+  type PublishEvent,
+  SlugSchema,
+  textString,
+} from '@blog/contract';
+import type { Transaction } from 'sequelize';
+import { z } from 'zod';
+import type { Database } from '../../db/index.js';
+import type { Comment, Media, User } from '../../db/models/index.js';
+import { findCountDrift, recount } from '../../db/recount.js';
+import type { Clock } from '../../lib/clock.js';
+import { ApiError } from '../../lib/errors.js';
+import { slugify } from '../../lib/slug.js';
+import type { AuditLogger } from '../admin/audit.js';
+import { presentMedia } from '../media/presenter.js';
+import type { MediaService } from '../media/service.js';
+import { enqueuePublishEvent, type PublishJobs } from '../publishing/service.js';
+import { enqueueScheduledPublish } from '../scheduling/schedule.js';
+import type { TagService } from '../tags/service.js';
+import type { ImportedComment, ImportedPerson, ImportedPost, ImportedSite } from './shape.js';
+
+/*
+ * The import writer: one ImportedSite (from any reader) into the database.
+ *
+ * Transactions: one per item. Each person, each category, and each post with its tags, comments
+ * and likes is written in a transaction of its own; an item that fails a check or a constraint
+ * is rolled back whole and named in the report (`skipped`, with the reason), and the import goes
+ * on with the next. So nothing is ever half-written, and importing the same file twice skips
+ * what the first run wrote (a post whose slug exists is `duplicate_slug`).
+ *
+ * Rows are written through the models, as the seed does, not through the posts and comments
+ * services: those act for a signed-in user at the present time (a comment is the current
+ * user's, made now, rate-limited, moderated, announced), while an import writes other people's
+ * posts and comments with their own dates. The rules that make a row right still apply, each
+ * from its one place: the contract's CreatePostSchema and comment limits check every field, the
+ * model hooks render and sanitise the Markdown (db/derived.ts) and keep every counter
+ * (db/counts.ts), the tag service writes tags, the media service takes attachments, and
+ * scheduling writes its outbox job. A recount at the end reports any counter it had to repair
+ * (0 expected). One audit entry and one full rebuild follow the whole import.
+ */
+
+export interface ImportOptions {
+  format: ImportFormat;
+  /** Called after every post (imported or skipped). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface ImporterDeps {
+  db: Database;
+  clock: Clock;
+  audit: AuditLogger;
+  jobs: PublishJobs;
+  tags: Pick<TagService, 'setPostTags'>;
+  media: Pick<MediaService, 'upload' | 'remove'>;
+}
+
+const PersonSchema = z.object({
+  email: z.email().max(254),
+  name: textString().trim().min(1).max(80),
+});
+const CategorySchema = z.object({
+  name: textString().trim().min(1).max(80),
+  slug: SlugSchema,
+  description: textString().max(500),
+});
+const CommentBodySchema = textString().trim().min(1).max(MAX_COMMENT_LENGTH);
+
+/** Thrown inside an item's transaction: the item is rolled back and reported as skipped. */
+class SkipItem extends Error {
+  constructor(
+    readonly reason: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const zodMessage = (error: z.ZodError) =>
+  error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.join('.') || 'value'}: ${issue.message}`)
+    .join('; ');
+
+/** An address for a person the source gives none (a commenter without email): never mailed. */
+const syntheticEmail = (person: ImportedPerson) =>
+  `imported-${slugify(person.ref, 40)}-${Buffer.from(person.ref).toString('hex').slice(0, 12)}@import.invalid`;
+
+const IMAGE_TYPES: Record<string, string> = {
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.png': 'image/png',
+  '.webp': 'image/webp',
+  '.avif': 'image/avif',
+  '.gif': 'image/gif',
+};
+
+/** The URL's file name without WordPress's size suffix (photo-300x200.png → photo), for body rewrites. */
+const stemOf = (url: string) =>
+  basename(url.split(/[?#]/)[0] ?? url)
+    .replace(/\.[a-z0-9]+$/i, '')
+    .replace(/-\d+x\d+$/, '');
+
+export type Importer = ReturnType<typeof createImporter>;
+
+export function createImporter({ db, clock, audit, jobs, tags, media }: ImporterDeps) {
+  const { User: UserModel, Category, Post, Comment: CommentModel, CommentLike } = db.models;
+
+  return {
+    /** Writes `site` as `actor` (an admin; the author of posts whose source names none). */
+    async run(actor: User, site: ImportedSite, options: ImportOptions): Promise<ImportReport> {
+      const startedAt = clock();
+      const skipped: ImportIssue[] = [...site.skipped];
+      const warnings: ImportIssue[] = [...site.warnings];
+      const imported: ImportCounts = { users: 0, categories: 0, posts: 0, comments: 0, likes: 0 };
+      const total = site.posts.length;
+
+      /** Runs one item in its own transaction; a failure rolls it back and is reported. */
+      const item = async <T>(
+        kind: ImportIssue['kind'],
+        ref: string,
+        write: (transaction: Transaction) => Promise<T>,
+      ): Promise<T | null> => {
+        try {
+          return await db.transaction(write);
+        } catch (error) {
+          if (error instanceof SkipItem) {
+            skipped.push({ kind, ref, reason: error.reason, message: error.message });
+          } else {
+            const name = error instanceof Error ? error.name : 'Error';
+            const message = error instanceof Error ? error.message : String(error);
+            skipped.push({ kind, ref, reason: 'write_failed', message: `${name}: ${message}`.slice(0, 300) });
+          }
+          return null;
+        }
+      };
+
+      // People: matched to an account by email, else created without a password (they claim
+      // it with a password reset) and unverified unless the source says otherwise.
+      const people = new Map<string, number>();
+      const writers = new Set(site.posts.map((post) => post.authorRef).filter(Boolean));
+      for (const person of site.people) {
+        if (people.has(person.ref)) continue;
+        const id = await item('user', person.ref, async (transaction) => {
+          const parsed = PersonSchema.safeParse({
+            email: (person.email ?? syntheticEmail(person)).toLowerCase(),
+            name: person.name || person.email?.split('@')[0] || 'Reader',
+          });
+          if (!parsed.success) throw new SkipItem('invalid', zodMessage(parsed.error));
+          const existing = await UserModel.findOne({ where: { email: parsed.data.email }, transaction });
+          if (existing) return existing.id;
+          const user = await UserModel.create(
+            {
+              email: parsed.data.email,
+              name: parsed.data.name,
+              passwordHash: null,
+              role: person.role ?? (writers.has(person.ref) ? 'author' : 'user'),
+              emailVerifiedAt: person.emailVerifiedAt ?? null,
+              bannedAt: person.bannedAt ?? null,
+              bio: (person.bio ?? '').slice(0, 500),
+              slug: person.slug ?? null,
+              ...(person.createdAt ? { createdAt: person.createdAt } : {}),
+            },
+            { transaction },
+          );
+          imported.users++;
+          return user.id;
+        });
+        if (id !== null) people.set(person.ref, id);
+      }
+
+      // Categories: matched by slug, else by name, else created.
+      const categories = new Map<string, number>();
+      for (const category of site.categories) {
+        const id = await item('category', category.ref, async (transaction) => {
+          const parsed = CategorySchema.safeParse({
+            name: category.name,
+            slug: slugify(category.slug || category.name, 80),
+            description: category.description ?? '',
+          });
+          if (!parsed.success) throw new SkipItem('invalid', zodMessage(parsed.error));
+          const existing =
+            (await Category.findOne({ where: { slug: parsed.data.slug }, transaction })) ??
+            (await Category.findOne({ where: { name: parsed.data.name }, transaction }));
+          if (existing) return existing.id;
+          const created = await Category.create(parsed.data, { transaction });
+          imported.categories++;
+          return created.id;
+        });
+        if (id !== null) categories.set(category.ref, id);
+      }
+
+      let done = 0;
+      let published = 0;
+      for (const post of site.posts) {
+        const written = await writePost(post);
+        if (written) {
+          imported.posts++;
+          imported.comments += written.comments;
+          imported.likes += written.likes;
+          if (written.published) published++;
+        }
+        done++;
+        options.onProgress?.(done, total);
+      }
+
+      async function writePost(post: ImportedPost) {
+        const slug = slugify(post.slug || post.title || post.ref, 100);
+        const taken = await Post.findOne({ where: { slug }, attributes: ['id'] });
+        if (taken) {
+          skipped.push({
+            kind: 'post',
+            ref: post.ref,
+            reason: 'duplicate_slug',
+            message: `A post at /posts/${slug}/ exists.`,
+          });
+          return null;
+        }
+        const authorId = post.authorRef ? people.get(post.authorRef) : actor.id;
+        if (authorId === undefined) {
+          skipped.push({
+            kind: 'post',
+            ref: post.ref,
+            reason: 'author_missing',
+            message: `Its author (${post.authorRef}) was not imported.`,
+          });
+          return null;
+        }
+        // Attachments first (each upload is a write of its own): a post that then fails removes them.
+        const uploaded = await uploadAttachments(post);
+        const result = await item('post', post.ref, (transaction) =>
+          writePostRows(post, slug, authorId, uploaded, transaction),
+        );
+        if (!result) {
+          for (const row of uploaded.values()) await media.remove(actor, row.id).catch(() => undefined);
+          return null;
+        }
+        return result;
+      }
+
+      async function uploadAttachments(post: ImportedPost): Promise<Map<string, Media>> {
+        const out = new Map<string, Media>();
+        for (const attachment of post.attachments) {
+          if (!attachment.localPath) {
+            skipped.push({
+              kind: 'attachment',
+              ref: attachment.url,
+              reason: 'not_local',
+              message: 'No file next to the export: attachments are never downloaded.',
+            });
+            continue;
+          }
+          const type = IMAGE_TYPES[attachment.localPath.slice(attachment.localPath.lastIndexOf('.')).toLowerCase()];
+          if (!type) {
+            skipped.push({
+              kind: 'attachment',
+              ref: attachment.url,
+              reason: 'not_an_image',
+              message: 'Only images are imported.',
+            });
+            continue;
+          }
+          try {
+            const bytes = await readFile(attachment.localPath);
+            const file = new File([bytes], basename(attachment.localPath), { type });
+            const alt = (attachment.title || post.title).slice(0, 300) || 'Image';
+            out.set(attachment.url, await media.upload(actor, file, alt));
+          } catch (error) {
+            const code = error instanceof ApiError ? error.code : 'unreadable';
+            const message = error instanceof Error ? error.message : String(error);
+            skipped.push({ kind: 'attachment', ref: attachment.url, reason: code, message: message.slice(0, 300) });
+          }
+        }
+        return out;
+      }
+
+      async function writePostRows(
+        post: ImportedPost,
+        slug: string,
+        authorId: number,
+        uploaded: Map<string, Media>,
+        transaction: Transaction,
+      ) {
+        let body = post.bodyMarkdown;
+        for (const [url, row] of uploaded) {
+          const local = presentMedia(row, 0).url;
+          body = body.split(url).join(local);
+          // WordPress puts resized copies in bodies (photo-300x200.png): they become the library's image too.
+          const stem = stemOf(url);
+          const directory = url.slice(0, url.lastIndexOf('/') + 1);
+          const escaped = (directory + stem).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+          body = body.replace(new RegExp(`${escaped}-\\d+x\\d+\\.[a-zA-Z0-9]+`, 'g'), local);
+        }
+        const coverMedia = post.coverUrl ? uploaded.get(post.coverUrl) : undefined;
+        if (post.coverUrl && !coverMedia) {
+          warnings.push({
+            kind: 'post',
+            ref: post.ref,
+            reason: 'cover_not_imported',
+            message: 'Its cover image is not one of the file’s local attachments; the post has none.',
+          });
+        }
+        const now = clock();
+        const scheduled = post.scheduledAt && post.scheduledAt.getTime() > now.getTime() ? post.scheduledAt : null;
+        const parsed = CreatePostSchema.omit({ publishAt: true }).safeParse({
+          title: post.title,
+          subtitle: post.subtitle,
+          bodyMarkdown: body.trim() ? body : post.title,
+          slug,
+          status: 'draft',
+          commentsClosed: post.commentsClosed ?? false,
+          commentModeration: post.commentModeration ?? null,
+          tags: [...new Set(post.tags.map((tag) => tag.trim()).filter(Boolean))],
+          metaDescription: post.metaDescription ?? '',
+          customExcerpt: post.customExcerpt ?? '',
+          canonicalUrl: post.canonicalUrl || null,
+          ogImageUrl: post.ogImageUrl || null,
+        });
+        if (!parsed.success) throw new SkipItem('invalid', zodMessage(parsed.error));
+        const input = parsed.data;
+        const categoryRef = post.categoryRefs.find((ref) => categories.has(ref));
+        const status = scheduled ? 'scheduled' : post.status;
+        const publishedAt =
+          status === 'published' ? (post.publishedAt ?? post.scheduledAt ?? post.createdAt ?? now) : null;
+        const createdAt = post.createdAt ?? post.publishedAt ?? now;
+        const row = await Post.create(
+          {
+            authorId,
+            categoryId: categoryRef === undefined ? null : (categories.get(categoryRef) ?? null),
+            title: input.title,
+            subtitle: input.subtitle,
+            slug,
+            bodyMarkdown: input.bodyMarkdown,
+            status,
+            publishedAt,
+            publishAt: scheduled,
+            commentsClosed: input.commentsClosed,
+            commentModeration: input.commentModeration,
+            metaDescription: input.metaDescription,
+            customExcerpt: input.customExcerpt,
+            canonicalUrl: input.canonicalUrl,
+            ogImageUrl: input.ogImageUrl,
+            coverMediaId: coverMedia?.id ?? null,
+            createdAt,
+            updatedAt: post.updatedAt ?? createdAt,
+          },
+          { transaction, silent: true },
+        );
+        if (input.tags.length > 0) await tags.setPostTags(row.id, input.tags, transaction);
+        if (scheduled) await enqueueScheduledPublish(jobs, row, transaction);
+        const { comments, likes } = await writeComments(post, row.id, transaction);
+        return { comments, likes, published: status === 'published' };
+      }
+
+      async function writeComments(post: ImportedPost, postId: number, transaction: Transaction) {
+        const byRef = new Map(post.comments.map((comment) => [comment.ref, comment]));
+        /** The top-level comment a reply belongs to: threads here are one level deep. */
+        const rootOf = (comment: ImportedComment): ImportedComment | null => {
+          let current = comment;
+          const seen = new Set<string>();
+          while (current.parentRef !== null) {
+            if (seen.has(current.ref)) return null;
+            seen.add(current.ref);
+            const parent = byRef.get(current.parentRef);
+            if (!parent) return null;
+            current = parent;
+          }
+          return current;
+        };
+        const written = new Map<string, Comment>();
+        let count = 0;
+        let likes = 0;
+        // Parents before replies: by thread depth, then by time.
+        const depth = (comment: ImportedComment) => {
+          let d = 0;
+          let current: ImportedComment | undefined = comment;
+          while (current?.parentRef && d < 1000) {
+            current = byRef.get(current.parentRef);
+            d++;
+          }
+          return d;
+        };
+        const ordered = [...post.comments].sort(
+          (a, b) => Math.min(depth(a), 1) - Math.min(depth(b), 1) || a.createdAt.getTime() - b.createdAt.getTime(),
+        );
+        for (const comment of ordered) {
+          const issue = (reason: string, message: string) =>
+            skipped.push({ kind: 'comment', ref: `${post.ref}/${comment.ref}`, reason, message });
+          const authorId = people.get(comment.authorRef);
+          if (authorId === undefined) {
+            issue('author_missing', `Its author (${comment.authorRef}) was not imported.`);
+            continue;
+          }
+          const body = CommentBodySchema.safeParse(comment.bodyMarkdown);
+          if (!body.success) {
+            issue('invalid', zodMessage(body.error));
+            continue;
+          }
+          let parentId: number | null = null;
+          if (comment.parentRef !== null) {
+            const root = rootOf(comment);
+            const parent = root ? written.get(root.ref) : undefined;
+            if (!parent) {
+              issue('parent_missing', 'The comment it replies to was not imported.');
+              continue;
+            }
+            parentId = parent.id;
+            if (root && root.ref !== comment.parentRef) {
+              warnings.push({
+                kind: 'comment',
+                ref: `${post.ref}/${comment.ref}`,
+                reason: 'thread_flattened',
+                message: 'A reply to a reply: attached to the thread it is in (threads are one level deep here).',
+              });
+            }
+          }
+          const row = await CommentModel.create(
+            {
+              postId,
+              authorId,
+              parentId,
+              bodyMarkdown: body.data,
+              status: comment.status,
+              moderationReason: comment.moderationReason ?? null,
+              editedAt: comment.editedAt ?? null,
+              pinnedAt: parentId === null ? (comment.pinnedAt ?? null) : null,
+              createdAt: comment.createdAt,
+              updatedAt: comment.editedAt ?? comment.createdAt,
+            },
+            { transaction, silent: true },
+          );
+          written.set(comment.ref, row);
+          count++;
+          for (const ref of new Set(comment.likedBy ?? [])) {
+            const userId = people.get(ref);
+            if (userId === undefined) continue;
+            await CommentLike.create({ commentId: row.id, userId }, { transaction });
+            likes++;
+          }
+        }
+        return { comments: count, likes };
+      }
+
+      // Every counter is kept by the hooks as rows are written; the recount proves it (and
+      // repairs what a bug would have left, reported as countDrift).
+      const drift = (await findCountDrift(db)).length;
+      if (drift > 0) await recount(db);
+      await db.transaction(async (transaction) => {
+        await audit.write(
+          actor,
+          {
+            action: 'import',
+            targetType: 'site',
+            targetId: null,
+            details: { format: options.format, ...imported, skipped: skipped.length },
+          },
+          transaction,
+        );
+        if (published > 0) {
+          const event: PublishEvent = {
+            event: 'rebuild',
+            reason: `import (${options.format}): ${imported.posts} posts`,
+            at: clock().toISOString(),
+          };
+          await enqueuePublishEvent(jobs, event, transaction);
+        }
+      });
+      return {
+        format: options.format,
+        total,
+        imported,
+        skipped,
+        warnings,
+        countDrift: drift,
+        startedAt: startedAt.toISOString(),
+        finishedAt: clock().toISOString(),
+      };
+    },
+  };
+}

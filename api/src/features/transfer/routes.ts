@@ -1,0 +1,100 @@
+import {
+  ExportQuerySchema,
+  type ImportEvent,
+  ImportEventSchema,
+  ImportRequestSchema,
+  MarkdownExportSchema,
+  SiteArchiveSchema,
+} from '@blog/contract';
+import { createRoute } from '@hono/zod-openapi';
+import { stream } from 'hono/streaming';
+import { requireRole } from '../../auth/guards.js';
+import type { Logger } from '../../lib/logger.js';
+import { createRouter, errorResponses, jsonBody } from '../../lib/openapi.js';
+import type { TransferService } from './service.js';
+
+const tags = ['Import and export'];
+
+/** The one route with a body limit of its own (IMPORT_MAX_BYTES), besides the image upload. */
+export const IMPORT_PATH = '/api/admin/import';
+
+const importSite = createRoute({
+  method: 'post',
+  path: '/admin/import',
+  tags,
+  summary: 'Import a WordPress WXR, a Ghost JSON export, a Markdown folder or this site’s archive (admins)',
+  description:
+    'Answers a stream of JSON lines: `progress` after every post, then the `report` (what was imported, ' +
+    'what was skipped and why). Each post with its comments is written in a transaction of its own. ' +
+    'A file that cannot be read at all is refused before anything is written (422 import_unreadable).',
+  request: { body: jsonBody(ImportRequestSchema) },
+  responses: {
+    200: {
+      description: 'Progress lines, then the report',
+      content: { 'application/x-ndjson': { schema: ImportEventSchema } },
+    },
+    ...errorResponses(400, 401, 403, 413, 415, 422),
+  },
+});
+
+const exportSite = createRoute({
+  method: 'get',
+  path: '/admin/export',
+  tags,
+  summary: 'The whole site as a JSON archive, or its posts as Markdown files with front matter (admins)',
+  request: { query: ExportQuerySchema },
+  responses: {
+    200: {
+      description: 'The archive (json) or the Markdown files (markdown), as a download',
+      content: { 'application/json': { schema: SiteArchiveSchema.or(MarkdownExportSchema) } },
+    },
+    ...errorResponses(400, 401, 403),
+  },
+});
+
+/** Import and export routes, mounted at /api. */
+export function transferRoutes(service: TransferService, logger: Logger) {
+  return createRouter()
+    .openapi(importSite, async (c) => {
+      const admin = requireRole(c, 'admin');
+      const request = c.req.valid('json');
+      // Read (and refused) before the answer starts, so a bad file gets a plain error answer.
+      const site = service.read(request);
+      c.header('Content-Type', 'application/x-ndjson; charset=utf-8');
+      c.header('X-Accel-Buffering', 'no');
+      const response = stream(c, async (out) => {
+        const send = (event: ImportEvent) => out.write(`${JSON.stringify(event)}\n`);
+        let last = 0;
+        try {
+          const report = await service.import(admin, site, request.format, (done, total) => {
+            // At most ~100 progress lines, and always the last.
+            if (done === total || done - last >= Math.max(1, Math.floor(total / 100))) {
+              last = done;
+              void send({ type: 'progress', done, total });
+            }
+          });
+          await send({ type: 'report', report });
+        } catch (error) {
+          logger.error({ err: error }, 'import failed');
+          await send({
+            type: 'error',
+            error: { code: 'internal_error', message: 'The import stopped; what it wrote so far stays.' },
+          });
+        }
+      });
+      return response as never;
+    })
+    .openapi(exportSite, async (c) => {
+      const admin = requireRole(c, 'admin');
+      const { format } = c.req.valid('query');
+      const day = new Date().toISOString().slice(0, 10);
+      if (format === 'markdown') {
+        const files = await service.exportMarkdown(admin);
+        c.header('Content-Disposition', `attachment; filename="blog-markdown-${day}.json"`);
+        return c.json(files, 200);
+      }
+      const archive = await service.exportArchive(admin);
+      c.header('Content-Disposition', `attachment; filename="blog-archive-${day}.json"`);
+      return c.json(archive, 200);
+    });
+}

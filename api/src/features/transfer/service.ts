@@ -1,0 +1,95 @@
+import type { ImportFormat, ImportReport, ImportRequest, MarkdownExport, SiteArchive } from '@blog/contract';
+import type { User } from '../../db/models/index.js';
+import { ApiError } from '../../lib/errors.js';
+import { createExporter } from './exporter.js';
+import { createImporter, type ImporterDeps } from './importer.js';
+import { readArchive } from './readers/archive.js';
+import { readGhost } from './readers/ghost.js';
+import { readMarkdownFolder } from './readers/markdown.js';
+import { readWxr } from './readers/wxr.js';
+import { type ImportedSite, ImportFileError } from './shape.js';
+
+export type TransferService = ReturnType<typeof createTransferService>;
+
+/** The file(s) of an import, as the route or the command line has them. */
+export interface ImportSource {
+  format: ImportFormat;
+  content?: string | undefined;
+  files?: { path: string; content: string }[] | undefined;
+  /** Where a WXR's attachments are on this machine (the command line's --uploads); none over HTTP. */
+  attachmentsDir?: string | undefined;
+}
+
+/** Reads a source with its format's reader; a file that cannot be read at all is refused whole. */
+export function readImportSource(source: ImportSource): ImportedSite {
+  const content = () => {
+    if (source.content === undefined) {
+      throw new ImportFileError('missing_content', `A ${source.format} import takes the file as \`content\`.`);
+    }
+    return source.content;
+  };
+  switch (source.format) {
+    case 'archive':
+      return readArchive(content());
+    case 'wxr':
+      return readWxr(content(), source.attachmentsDir ? { attachmentsDir: source.attachmentsDir } : {});
+    case 'ghost':
+      return readGhost(content());
+    case 'markdown':
+      if (!source.files) throw new ImportFileError('missing_files', 'A markdown import takes the folder as `files`.');
+      return readMarkdownFolder(source.files);
+  }
+}
+
+/** Import and export of the whole site (admins; the command line acts as an admin too). */
+export function createTransferService(deps: ImporterDeps) {
+  const importer = createImporter(deps);
+  const exporter = createExporter(deps.db);
+  return {
+    /** Reads the request's file(s): 422 import_unreadable when the file cannot be read at all. */
+    read(request: ImportRequest | ImportSource): ImportedSite {
+      try {
+        return readImportSource(request);
+      } catch (error) {
+        if (error instanceof ImportFileError) {
+          throw new ApiError(422, 'import_unreadable', error.message, [
+            { path: 'content', code: error.reason, message: error.message },
+          ]);
+        }
+        throw error;
+      }
+    },
+
+    import(
+      actor: User,
+      site: ImportedSite,
+      format: ImportFormat,
+      onProgress?: (done: number, total: number) => void,
+    ): Promise<ImportReport> {
+      return importer.run(actor, site, onProgress ? { format, onProgress } : { format });
+    },
+
+    async exportArchive(actor: User): Promise<SiteArchive> {
+      const archive = await exporter.archive(deps.clock());
+      await auditExport(actor, 'json', archive.posts.length);
+      return archive;
+    },
+
+    async exportMarkdown(actor: User): Promise<MarkdownExport> {
+      const out = await exporter.markdown(deps.clock());
+      await auditExport(actor, 'markdown', out.files.length);
+      return out;
+    },
+  };
+
+  /** An export hands out every reader's email address: who took one is on record. */
+  function auditExport(actor: User, format: string, posts: number) {
+    return deps.db.transaction((transaction) =>
+      deps.audit.write(
+        actor,
+        { action: 'export', targetType: 'site', targetId: null, details: { format, posts } },
+        transaction,
+      ),
+    );
+  }
+}
