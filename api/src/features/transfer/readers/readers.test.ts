@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -221,7 +222,7 @@ describe('readWxr', () => {
       wxr(`<item><title>p</title><wp:post_id>1</wp:post_id><wp:post_type>post</wp:post_type><wp:status>publish</wp:status>
       <wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key><wp:meta_value>2</wp:meta_value></wp:postmeta></item>
       <item><title>a</title><wp:post_id>2</wp:post_id><wp:post_type>attachment</wp:post_type><wp:post_parent>1</wp:post_parent>
-      <wp:attachment_url>https://x.example/wp-content/uploads/..%2F..%2Fwordpress.xml</wp:attachment_url></item>
+      <wp:attachment_url>https://x.example/wp-content/uploads/..%2Fwordpress.xml</wp:attachment_url></item>
       <item><title>b</title><wp:post_id>3</wp:post_id><wp:post_type>attachment</wp:post_type><wp:post_parent>1</wp:post_parent>
       <wp:attachment_url>../../etc/passwd</wp:attachment_url></item>
       <item><title>c</title><wp:post_id>4</wp:post_id><wp:post_type>attachment</wp:post_type><wp:post_parent>1</wp:post_parent>
@@ -233,15 +234,32 @@ describe('readWxr', () => {
       ['3', null],
       ['4', null],
     ]);
-    expect(escaping.posts[0]?.coverUrl).toBe('https://x.example/wp-content/uploads/..%2F..%2Fwordpress.xml');
+    expect(escaping.posts[0]?.coverUrl).toBe('https://x.example/wp-content/uploads/..%2Fwordpress.xml');
     expect(findUpload(uploads, 'https://x.example/wp-content/uploads/../../wordpress.xml')).toBeNull();
     expect(findUpload(uploads, `${fixtures}/wordpress.xml`)).toBeNull();
+    expect(findUpload(uploads, '/wp-content/uploads/%2e%2e%2fwordpress.xml')).toBeNull();
+    expect(findUpload(uploads, '/wp-content/uploads/%00photo.png')).toBeNull();
     expect(findUpload(uploads, 'https://x.example/wp-content/uploads/2024/01/photo.png')).toBe(
       path.join(uploads, '2024/01/photo.png'),
     );
     // A folder is no file; a URL elsewhere falls back to its basename (not found here).
     expect(findUpload(uploads, 'https://x.example/wp-content/uploads/2024')).toBeNull();
     expect(findUpload(uploads, 'https://cdn.example/other/photo.png')).toBeNull();
+  });
+
+  it('follows no symbolic link out of the attachments folder', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'wxr-uploads-'));
+    try {
+      symlinkSync(path.join(fixtures, 'wordpress.xml'), path.join(dir, 'linked.png'));
+      copyFileSync(path.join(uploads, '2024/01/photo.png'), path.join(dir, 'photo.png'));
+      expect(findUpload(dir, 'https://x.example/wp-content/uploads/linked.png')).toBeNull();
+      // The basename fallback: a flat folder of uploads.
+      expect(findUpload(dir, 'https://x.example/wp-content/uploads/2024/01/photo.png')).toBe(
+        path.join(dir, 'photo.png'),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reads a huge title as is (the writer limits lengths)', () => {
