@@ -104,7 +104,7 @@ export function readMarkdownFolder(files: { path: string; content: string }[]): 
       (typeof published === 'boolean' ? null : parseDate(published)) ??
       (jekyll ? parseDate(jekyll[1]) : null);
     const updatedAt = parseDate(first(front, ['updated', 'updatedDate', 'lastmod', 'modified']));
-    const createdAt = parseDate(front.created);
+    const createdAt = parseDate(front.created) ?? publishedAt;
     const publishAt = parseDate(front.publishAt);
     const status = str(front.status).toLowerCase();
     const draft = front.draft === true || status === 'draft' || published === false;
