@@ -13,7 +13,7 @@ import type {
   UpdatePostInput,
   UpdateTagInput,
 } from '@blog/contract';
-import { ApiRequestError, createClient, type Query, queryString, uploadMedia } from '@blog/contract/client';
+import { ApiRequestError, createClient, importSite, type Query, queryString, uploadMedia } from '@blog/contract/client';
 
 export { ApiRequestError as ApiError, queryString };
 
@@ -91,6 +91,8 @@ export const api = {
   updateMedia: (id: number, alt: string) => call('PATCH /media/:id', { params: { id }, body: { alt } }),
   deleteMedia: (id: number) => call('DELETE /media/:id', { params: { id } }),
   uploadMedia: (file: Blob, name: string, alt = '') => uploadMedia(clientOptions, file, name, alt),
+  importSite: (...args: Parameters<typeof importSite> extends [unknown, ...infer Rest] ? Rest : never) =>
+    importSite(clientOptions, ...args),
   tags: () => call('GET /admin/tags'),
   updateTag: (id: number, input: UpdateTagInput) => call('PATCH /admin/tags/:id', { params: { id }, body: input }),
   mergeTag: (id: number, into: number) => call('POST /admin/tags/:id/merge', { params: { id }, body: { into } }),

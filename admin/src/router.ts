@@ -16,6 +16,7 @@ export type Route =
   | { name: 'rebuilds' }
   | { name: 'newsletter' }
   | { name: 'audit' }
+  | { name: 'import' }
   | { name: 'not-found' };
 
 /** The app's mount point, with a trailing slash (Vite's `base`). */
@@ -57,6 +58,7 @@ export function parseRoute(pathname: string): Route {
     case 'rebuilds':
     case 'newsletter':
     case 'audit':
+    case 'import':
       return id === undefined ? { name: section } : { name: 'not-found' };
     default:
       return { name: 'not-found' };

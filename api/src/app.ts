@@ -267,22 +267,20 @@ export function createApp(deps: AppDeps) {
       );
     },
   });
-  // The upload's own limit applies to its multipart body only: anything else sent there is held
-  // to MAX_BODY_BYTES like every other route (then refused as not multipart).
-  const isUpload = (c: { req: { method: string; path: string; header(name: string): string | undefined } }) =>
-    c.req.method === 'POST' &&
-    c.req.path === MEDIA_UPLOAD_PATH &&
-    /^multipart\/form-data\s*;/i.test(c.req.header('content-type') ?? '');
+  // The upload's and the import's own limits apply to their multipart bodies only: anything else
+  // sent there is held to MAX_BODY_BYTES like every other route (then refused as not multipart).
+  const largeBodies = new Map([
+    [MEDIA_UPLOAD_PATH, limitUpload],
+    [IMPORT_PATH, limitImport],
+  ]);
+  const largeLimit = (c: { req: { method: string; path: string; header(name: string): string | undefined } }) =>
+    c.req.method === 'POST' && /^multipart\/form-data\s*;/i.test(c.req.header('content-type') ?? '')
+      ? largeBodies.get(c.req.path)
+      : undefined;
   // Only where a body may come: hono's bodyLimit asks a GET for its body too, which turns
   // @hono/node-server's light request into a full Request on every read (6 % of a cached read).
   app.use('/api/*', (c, next) =>
-    c.req.method === 'GET' || c.req.method === 'HEAD'
-      ? next()
-      : isUpload(c)
-        ? limitUpload(c, next)
-        : c.req.method === 'POST' && c.req.path === IMPORT_PATH
-          ? limitImport(c, next)
-          : limitBody(c, next),
+    c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : (largeLimit(c) ?? limitBody)(c, next),
   );
   // Two routes take a form body: the RFC 8058 one-click POST a mail client sends, and the
   // newsletter sign-up form that works without JavaScript. The one-click POST comes from no page
@@ -290,12 +288,15 @@ export function createApp(deps: AppDeps) {
   const jsonBodies = requireJsonBodies();
   const formBodies = jsonOrFormBodies();
   const uploads = multipartBodies();
+  const imports = multipartBodies('Send the export as multipart/form-data, in a field named "file".');
   app.use('/api/*', (c, next) =>
     SIGNED_LINK_PATHS.forms.has(c.req.path)
       ? formBodies(c, next)
       : c.req.path === MEDIA_UPLOAD_PATH
         ? uploads(c, next)
-        : jsonBodies(c, next),
+        : c.req.path === IMPORT_PATH
+          ? imports(c, next)
+          : jsonBodies(c, next),
   );
   const sameOrigin = sameOriginWrites([config.publicUrl]);
   app.use('/api/*', (c, next) => (SIGNED_LINK_PATHS.crossSite.has(c.req.path) ? next() : sameOrigin(c, next)));

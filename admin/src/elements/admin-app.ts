@@ -7,6 +7,7 @@ import { shared } from '../styles.js';
 import './audit-page.js';
 import './categories-page.js';
 import './tags-page.js';
+import './import-page.js';
 import './media-page.js';
 import './profile-page.js';
 import './comments-page.js';
@@ -33,7 +34,8 @@ type Section =
   | 'moderation'
   | 'rebuilds'
   | 'newsletter'
-  | 'audit';
+  | 'audit'
+  | 'import';
 
 const NAV: Array<{ section: Section; label: string; adminOnly: boolean }> = [
   { section: 'dashboard', label: 'Dashboard', adminOnly: true },
@@ -47,6 +49,7 @@ const NAV: Array<{ section: Section; label: string; adminOnly: boolean }> = [
   { section: 'rebuilds', label: 'Builds', adminOnly: true },
   { section: 'newsletter', label: 'Newsletter', adminOnly: true },
   { section: 'audit', label: 'Audit log', adminOnly: true },
+  { section: 'import', label: 'Import & export', adminOnly: true },
   { section: 'profile', label: 'Your author page', adminOnly: false },
 ];
 
@@ -79,6 +82,7 @@ const TITLES: Record<Route['name'], string> = {
   rebuilds: 'Site builds',
   newsletter: 'Newsletter',
   audit: 'Audit log',
+  import: 'Import and export',
   'not-found': 'Not found',
 };
 
@@ -276,6 +280,8 @@ export class AdminApp extends LitElement {
         return html`<newsletter-page></newsletter-page>`;
       case 'audit':
         return html`<audit-page></audit-page>`;
+      case 'import':
+        return html`<import-page></import-page>`;
       case 'not-found':
         return html`<section>
           <h1 tabindex="-1">Page not found</h1>

@@ -629,6 +629,15 @@ const ROWS: Row[] = [
     expect: adminsOnly(204),
   },
 
+  // Import and export
+  {
+    route: 'POST /api/admin/import',
+    why: 'no file sent: past authorisation, the missing file (422)',
+    prepare: async () => ({}),
+    expect: adminsOnly(422),
+  },
+  { route: 'GET /api/admin/export', prepare: async () => ({}), expect: adminsOnly(200) },
+
   // Author pages
   { route: 'GET /api/authors', prepare: async () => ({}), expect: everyone(200) },
   {

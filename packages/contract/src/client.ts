@@ -58,6 +58,7 @@ import type {
   SubscriptionState,
 } from './subscriptions.js';
 import type { MergeTagInput, TagList, TagOut, UpdateTagInput } from './tags.js';
+import type { ImportEvent, ImportFormat, ImportReport, MarkdownExport, SiteArchive } from './transfer.js';
 
 /**
  * Every route a browser calls: `METHOD /path` (under /api, `:name` for a path parameter) → its
@@ -127,6 +128,7 @@ export interface Routes {
   'PATCH /admin/tags/:id': { body: UpdateTagInput; response: TagOut };
   'POST /admin/tags/:id/merge': { body: MergeTagInput; response: TagOut };
   'DELETE /admin/tags/:id': { response: undefined };
+  'GET /admin/export': { response: SiteArchive | MarkdownExport };
   'GET /media': { response: MediaList };
   'GET /media/:id': { response: MediaOut };
   'PATCH /media/:id': { body: UpdateMediaInput; response: MediaOut };
@@ -301,6 +303,55 @@ export async function uploadMedia(options: ClientOptions, file: Blob, name: stri
     throw toError(res, data);
   }
   return data as MediaOut;
+}
+
+/**
+ * POST /admin/import: an export as multipart/form-data (one `file`, or one per Markdown file,
+ * named by its path), answered as JSON lines: `onEvent` sees every progress line, the report is
+ * returned. A function of its own for the same reason as uploadMedia.
+ */
+export async function importSite(
+  options: ClientOptions,
+  files: { file: Blob; name: string }[],
+  format: ImportFormat | undefined,
+  onEvent: (event: ImportEvent) => void,
+): Promise<ImportReport> {
+  const form = new FormData();
+  if (format) form.append('format', format);
+  for (const { file, name } of files) form.append('file', file, name);
+  let res: Response;
+  try {
+    res = await fetch(`${options.base}/admin/import`, { method: 'POST', credentials: 'same-origin', body: form });
+  } catch {
+    throw new ApiRequestError(0, 'network', 'Cannot reach the server. Check your connection and try again.');
+  }
+  if (!res.ok || !res.body) {
+    const data: unknown = await res.json().catch(() => null);
+    if (res.status === 401) options.onUnauthorized?.('GET /admin/export');
+    throw toError(res, data);
+  }
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffered = '';
+  let report: ImportReport | null = null;
+  const handle = (line: string) => {
+    if (!line.trim()) return;
+    const event = JSON.parse(line) as ImportEvent;
+    if (event.type === 'error') throw new ApiRequestError(500, 'internal_error', event.error.message);
+    if (event.type === 'report') report = event.report;
+    onEvent(event);
+  };
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    buffered += value;
+    const lines = buffered.split('\n');
+    buffered = lines.pop() ?? '';
+    for (const line of lines) handle(line);
+  }
+  handle(buffered);
+  if (!report)
+    throw new ApiRequestError(0, 'network', 'The import’s answer ended early; see the audit log for what it wrote.');
+  return report;
 }
 
 export type ApiClient = ReturnType<typeof createClient>;

@@ -103,23 +103,10 @@ export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 /** The largest single file an import reads (the WXR, the Ghost JSON, one Markdown file). */
 export const MAX_IMPORT_FILE_CHARS = 64 * 1024 * 1024;
 
-/** POST /api/admin/import: one export file (archive, WXR, Ghost) or a folder of Markdown files. */
-export const ImportRequestSchema = z
-  .strictObject({
-    format: z.enum(IMPORT_FORMATS),
-    content: z
-      .string()
-      .max(MAX_IMPORT_FILE_CHARS)
-      .optional()
-      .meta({ description: 'The file (archive, wxr, ghost); not for markdown' }),
-    files: z
-      .array(z.strictObject({ path: z.string().min(1).max(500), content: z.string().max(MAX_IMPORT_FILE_CHARS) }))
-      .max(20_000)
-      .optional()
-      .meta({ description: 'The Markdown files (markdown only)' }),
-  })
-  .meta({ id: 'ImportRequest' });
-export type ImportRequest = z.infer<typeof ImportRequestSchema>;
+export const ImportFormatSchema = z.enum(IMPORT_FORMATS);
+
+/** The most files a Markdown folder import takes. */
+export const MAX_IMPORT_FILES = 20_000;
 
 /** Why an item was not imported (or was imported changed). */
 export const ImportIssueSchema = z.object({

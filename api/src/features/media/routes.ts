@@ -12,17 +12,15 @@ const tags = ['Media'];
 /** The one route that takes a multipart body (requireJsonBodies() for everything else). */
 export const MEDIA_UPLOAD_PATH = '/api/media';
 
-/** requireJsonBodies() for the upload: its body is multipart/form-data, nothing else. */
-export function multipartBodies(): MiddlewareHandler {
+/** requireJsonBodies() for the upload (and the import): its body is multipart/form-data, nothing else. */
+export function multipartBodies(
+  message = 'Send the image as multipart/form-data, in a field named "file".',
+): MiddlewareHandler {
   return async (c, next) => {
     const length = c.req.header('content-length');
     const hasBody = (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
     if (hasBody && !/^multipart\/form-data\s*;/i.test(c.req.header('content-type') ?? '')) {
-      throw new ApiError(
-        415,
-        'unsupported_media_type',
-        'Send the image as multipart/form-data, in a field named "file".',
-      );
+      throw new ApiError(415, 'unsupported_media_type', message);
     }
     await next();
   };

@@ -10,6 +10,7 @@ import { ensureAdmin } from '../../db/seed.js';
 import { createBackgroundJobs } from '../../jobs/index.js';
 import { systemClock } from '../../lib/clock.js';
 import { createLogger } from '../../lib/logger.js';
+import { sniffFormat } from './service.js';
 
 /*
  * `npm run import -- FILE` and `npm run export -- --format json|markdown --out PATH`: the same
@@ -27,14 +28,6 @@ const USAGE = `Usage:
   --uploads where the WXR's attachments are (its wp-content/uploads folder); default: an
             "uploads" or "wp-content/uploads" folder next to the file
 `;
-
-/** The format of a file by its name and first bytes. */
-export function sniffFormat(path: string, isFolder: boolean, head: string): ImportFormat {
-  if (isFolder || /\.(md|markdown|mdx)$/i.test(path)) return 'markdown';
-  if (/^\s*</.test(head)) return 'wxr';
-  if (/"format"\s*:\s*"blog-archive"/.test(head)) return 'archive';
-  return 'ghost';
-}
 
 async function markdownFiles(folder: string): Promise<{ path: string; content: string }[]> {
   const out: { path: string; content: string }[] = [];
@@ -157,7 +150,8 @@ async function main(argv: string[]) {
     const path = resolve(target);
     const isFolder = (await stat(path)).isDirectory();
     const content = isFolder ? '' : await readFile(path, 'utf8');
-    const format = (values.format ?? sniffFormat(path, isFolder, content.slice(0, 2000))) as ImportFormat;
+    const format = (values.format ??
+      (isFolder ? 'markdown' : sniffFormat(path, content.slice(0, 2000)))) as ImportFormat;
     if (!IMPORT_FORMATS.includes(format)) {
       process.stderr.write(`Unknown format ${format}: one of ${IMPORT_FORMATS.join(', ')}.\n`);
       return 2;

@@ -2,21 +2,36 @@ import {
   ExportQuerySchema,
   type ImportEvent,
   ImportEventSchema,
-  ImportRequestSchema,
+  ImportFormatSchema,
+  MAX_IMPORT_FILES,
   MarkdownExportSchema,
   SiteArchiveSchema,
 } from '@blog/contract';
-import { createRoute } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import { stream } from 'hono/streaming';
 import { requireRole } from '../../auth/guards.js';
+import { ApiError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
-import { createRouter, errorResponses, jsonBody } from '../../lib/openapi.js';
-import type { TransferService } from './service.js';
+import { createRouter, errorResponses } from '../../lib/openapi.js';
+import { sniffFormat, type TransferService } from './service.js';
 
 const tags = ['Import and export'];
 
-/** The one route with a body limit of its own (IMPORT_MAX_BYTES), besides the image upload. */
+/** Takes a multipart body with a limit of its own (IMPORT_MAX_BYTES), like the image upload. */
 export const IMPORT_PATH = '/api/admin/import';
+
+// Documents the form; the handler reads it after the caller's role is checked.
+const ImportFormSchema = z.object({
+  format: ImportFormatSchema.optional().openapi({
+    description: 'archive, wxr, ghost or markdown; guessed from the file when omitted',
+  }),
+  file: z.any().optional().openapi({
+    type: 'string',
+    format: 'binary',
+    description:
+      'Required: the export file; for a Markdown folder one `file` per Markdown file, named by its path in the folder',
+  }),
+});
 
 const importSite = createRoute({
   method: 'post',
@@ -27,7 +42,7 @@ const importSite = createRoute({
     'Answers a stream of JSON lines: `progress` after every post, then the `report` (what was imported, ' +
     'what was skipped and why). Each post with its comments is written in a transaction of its own. ' +
     'A file that cannot be read at all is refused before anything is written (422 import_unreadable).',
-  request: { body: jsonBody(ImportRequestSchema) },
+  request: { body: { content: { 'multipart/form-data': { schema: ImportFormSchema } }, required: true } },
   responses: {
     200: {
       description: 'Progress lines, then the report',
@@ -57,16 +72,36 @@ export function transferRoutes(service: TransferService, logger: Logger) {
   return createRouter()
     .openapi(importSite, async (c) => {
       const admin = requireRole(c, 'admin');
-      const request = c.req.valid('json');
+      let body: Record<string, string | File | (string | File)[]>;
+      try {
+        body = await c.req.parseBody({ all: true });
+      } catch {
+        throw new ApiError(400, 'invalid_request', 'Send the export as multipart/form-data, in a field named "file".');
+      }
+      const files = [body.file].flat().filter((file): file is File => file instanceof File);
+      if (files.length === 0 || files.length > MAX_IMPORT_FILES) {
+        throw new ApiError(422, 'validation_failed', 'Send the export in a field named "file".', [
+          { path: 'file', message: files.length ? `at most ${MAX_IMPORT_FILES} files` : 'is required' },
+        ]);
+      }
+      const texts = await Promise.all(files.map(async (file) => ({ path: file.name, content: await file.text() })));
+      const first = texts[0] ?? { path: '', content: '' };
+      const named = ImportFormatSchema.safeParse(typeof body.format === 'string' ? body.format : undefined);
+      if (body.format !== undefined && !named.success) {
+        throw new ApiError(422, 'validation_failed', 'Unknown import format.', [
+          { path: 'format', message: 'one of archive, wxr, ghost, markdown' },
+        ]);
+      }
+      const format = named.success ? named.data : sniffFormat(first.path, first.content.slice(0, 2000), texts.length);
       // Read (and refused) before the answer starts, so a bad file gets a plain error answer.
-      const site = service.read(request);
+      const site = service.read(format === 'markdown' ? { format, files: texts } : { format, content: first.content });
       c.header('Content-Type', 'application/x-ndjson; charset=utf-8');
       c.header('X-Accel-Buffering', 'no');
       const response = stream(c, async (out) => {
         const send = (event: ImportEvent) => out.write(`${JSON.stringify(event)}\n`);
         let last = 0;
         try {
-          const report = await service.import(admin, site, request.format, (done, total) => {
+          const report = await service.import(admin, site, format, (done, total) => {
             // At most ~100 progress lines, and always the last.
             if (done === total || done - last >= Math.max(1, Math.floor(total / 100))) {
               last = done;

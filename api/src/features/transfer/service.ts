@@ -1,4 +1,4 @@
-import type { ImportFormat, ImportReport, ImportRequest, MarkdownExport, SiteArchive } from '@blog/contract';
+import type { ImportFormat, ImportReport, MarkdownExport, SiteArchive } from '@blog/contract';
 import type { User } from '../../db/models/index.js';
 import { ApiError } from '../../lib/errors.js';
 import { createExporter } from './exporter.js';
@@ -18,6 +18,14 @@ export interface ImportSource {
   files?: { path: string; content: string }[] | undefined;
   /** Where a WXR's attachments are on this machine (the command line's --uploads); none over HTTP. */
   attachmentsDir?: string | undefined;
+}
+
+/** The format of a file by its name and first characters (when the caller does not say). */
+export function sniffFormat(name: string, head: string, files = 1): ImportFormat {
+  if (files > 1 || /\.(md|markdown|mdx)$/i.test(name)) return 'markdown';
+  if (/^\s*</.test(head)) return 'wxr';
+  if (/"format"\s*:\s*"blog-archive"/.test(head)) return 'archive';
+  return 'ghost';
 }
 
 /** Reads a source with its format's reader; a file that cannot be read at all is refused whole. */
@@ -47,7 +55,7 @@ export function createTransferService(deps: ImporterDeps) {
   const exporter = createExporter(deps.db);
   return {
     /** Reads the request's file(s): 422 import_unreadable when the file cannot be read at all. */
-    read(request: ImportRequest | ImportSource): ImportedSite {
+    read(request: ImportSource): ImportedSite {
       try {
         return readImportSource(request);
       } catch (error) {
