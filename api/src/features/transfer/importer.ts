@@ -14,6 +14,7 @@ import {
 import type { Transaction } from 'sequelize';
 import { z } from 'zod';
 import type { Database } from '../../db/index.js';
+import { COMMENT_STATUSES } from '../../db/models/comment.js';
 import type { Comment, Media, User } from '../../db/models/index.js';
 import { findCountDrift, recount } from '../../db/recount.js';
 import type { Clock } from '../../lib/clock.js';
@@ -72,6 +73,7 @@ const CategorySchema = z.object({
   description: textString().max(500),
 });
 const CommentBodySchema = textString().trim().min(1).max(MAX_COMMENT_LENGTH);
+const CommentStatusSchema = z.enum(COMMENT_STATUSES);
 
 /** Thrown inside an item's transaction: the item is rolled back and reported as skipped. */
 class SkipItem extends Error {
@@ -399,8 +401,9 @@ export function createImporter({ db, clock, audit, jobs, tags, media }: Importer
             continue;
           }
           const body = CommentBodySchema.safeParse(comment.bodyMarkdown);
-          if (!body.success) {
-            issue('invalid', zodMessage(body.error));
+          const status = CommentStatusSchema.safeParse(comment.status);
+          if (!body.success || !status.success) {
+            issue('invalid', body.success ? `status: ${comment.status} is not a comment status` : zodMessage(body.error));
             continue;
           }
           let parentId: number | null = null;
@@ -427,7 +430,7 @@ export function createImporter({ db, clock, audit, jobs, tags, media }: Importer
               authorId,
               parentId,
               bodyMarkdown: body.data,
-              status: comment.status,
+              status: status.data,
               moderationReason: comment.moderationReason ?? null,
               editedAt: comment.editedAt ?? null,
               pinnedAt: parentId === null ? (comment.pinnedAt ?? null) : null,

@@ -173,9 +173,11 @@ describe('the JSON archive', () => {
     await t.factories.comment(first, author, { body: 'Pending comment', status: 'pending' });
     const pinned = await t.factories.comment(third, readerA, { body: 'Pinned comment' });
     await pinned.update({ pinnedAt: new Date('2026-03-01T00:00:00Z'), editedAt: new Date('2026-03-02T00:00:00Z') });
-    await t.db.models.CommentLike.create({ commentId: thread.id, userId: readerB.id });
-    await t.db.models.CommentLike.create({ commentId: thread.id, userId: author.id });
-    await t.db.models.CommentLike.create({ commentId: reply.id, userId: readerA.id });
+    await t.db.transaction(async (transaction) => {
+      await t.db.models.CommentLike.create({ commentId: thread.id, userId: readerB.id }, { transaction });
+      await t.db.models.CommentLike.create({ commentId: thread.id, userId: author.id }, { transaction });
+      await t.db.models.CommentLike.create({ commentId: reply.id, userId: readerA.id }, { transaction });
+    });
 
     // A scheduled post, made through the API.
     const publishAt = new Date(Date.now() + 86_400_000).toISOString();
@@ -474,18 +476,23 @@ describe('hostile and malformed imports', () => {
       const site = readWxr(fixture('wordpress.xml'));
       const engine = site.posts.find((p) => p.slug === 'analytical-engine');
       if (!engine) throw new Error('fixture changed');
-      // A comment longer than the limit is skipped alone; a comment row that breaks a constraint
-      // (a status the column cannot hold) fails the whole post's transaction.
-      engine.comments.push({
-        ref: 'broken',
-        parentRef: null,
-        authorRef: engine.comments[0]?.authorRef ?? '',
-        bodyMarkdown: 'x',
-        status: 'not-a-status' as 'visible',
-        createdAt: new Date(),
+      // A comment with a status of no kind is skipped alone; a write that fails inside the post's
+      // transaction (the database refusing a row: here a hook throwing) takes the post back whole.
+      const author = engine.comments[0]?.authorRef ?? '';
+      engine.comments.push(
+        { ref: 'odd', parentRef: null, authorRef: author, bodyMarkdown: 'odd', status: 'odd' as 'visible', createdAt: new Date() },
+        { ref: 'boom', parentRef: null, authorRef: author, bodyMarkdown: 'boom', status: 'visible', createdAt: new Date() },
+      );
+      t.db.models.Comment.addHook('beforeCreate', 'failOnBoom', (comment) => {
+        if (comment.get('bodyMarkdown') === 'boom') throw new Error('the database refused the row');
       });
-      const report = await transferOf(t).import(me, site, 'wxr');
-      expect(report.skipped).toContainEqual(expect.objectContaining({ kind: 'post', ref: engine.ref }));
+      const report = await transferOf(t)
+        .import(me, site, 'wxr')
+        .finally(() => t.db.models.Comment.removeHook('beforeCreate', 'failOnBoom'));
+      expect(report.skipped).toContainEqual(
+        expect.objectContaining({ kind: 'post', ref: engine.ref, reason: 'write_failed' }),
+      );
+      expect(report.imported.posts).toBe(2);
       expect(await t.db.models.Post.findOne({ where: { slug: 'analytical-engine' } })).toBeNull();
       expect(await t.db.models.Comment.count()).toBe(0);
       expect(await findCountDrift(t.db)).toEqual([]);
@@ -495,7 +502,7 @@ describe('hostile and malformed imports', () => {
   it('is for admins only, refuses a non-multipart body, and holds strangers to MAX_BODY_BYTES', async () => {
     const author = await source.factories.user({ role: 'author' });
     const file = [{ name: 'a.json', content: '{}' }];
-    await expectError(await importFiles(source, null, file), 401, 'unauthenticated');
+    await expectError(await importFiles(source, null, file), 401, 'unauthorized');
     await expectError(await importFiles(source, author, file), 403, 'forbidden');
     await expectError(await source.request('GET', '/api/admin/export', { as: author }), 403, 'forbidden');
     const admin = await source.factories.user({ role: 'admin' });
