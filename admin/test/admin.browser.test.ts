@@ -461,6 +461,37 @@ describe.skipIf(skip)('admin app in Chromium', () => {
     expect(await page.locator('tbody tr', { hasText: 'user.' }).count()).toBe(0);
   });
 
+  it('imports a WordPress export with a progress bar and a per-item report, and downloads the archive', async () => {
+    const page = await adminPage('/admin/import');
+    await page.getByRole('heading', { name: 'Import and export', level: 1 }).waitFor();
+    const wxr = join(ADMIN_ROOT, '../api/src/features/transfer/fixtures/wordpress.xml');
+    await page.getByLabel('Export file').setInputFiles(wxr);
+    await page.getByRole('button', { name: 'Import' }).click();
+    await page.getByRole('heading', { name: 'Imported' }).waitFor();
+    await page.getByText(/3 of 3 posts/).waitFor();
+    const skipped = page.locator('table', { hasText: 'Skipped' });
+    await skipped.locator('tr', { hasText: 'trashed' }).waitFor();
+    await skipped.locator('tr', { hasText: 'not_local' }).waitFor();
+    const engine = await db().Post.findOne({ where: { slug: 'analytical-engine' } });
+    expect(engine?.title).toBe('On the Analytical Engine & its notes');
+
+    // Run again: everything is there already, so every post is skipped, nothing doubles.
+    await page.getByLabel('Export file').setInputFiles(wxr);
+    await page.getByRole('button', { name: 'Import' }).click();
+    await page.getByText(/0 of 3 posts/).waitFor();
+    expect(await db().Post.count({ where: { slug: 'analytical-engine' } })).toBe(1);
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download the archive (JSON)' }).click(),
+    ]);
+    const path = await download.path();
+    const archive = JSON.parse(readFileSync(path, 'utf8'));
+    expect(archive.format).toBe('blog-archive');
+    expect(archive.posts.length).toBe(await db().Post.count());
+    expect(download.suggestedFilename()).toMatch(/^blog-archive-\d{4}-\d{2}-\d{2}\.json$/);
+  });
+
   it('tags a post in the editor, then renames, merges and deletes tags, each change in the audit log', async () => {
     const post = await db().Post.findOne({ where: { status: 'published' }, order: [['id', 'ASC']] });
     if (!post) throw new Error('seed missing');
@@ -923,6 +954,7 @@ describe.skipIf(skip)('admin app in Chromium', () => {
       ['/admin/rebuilds', 'Site builds'],
       ['/admin/newsletter', 'Newsletter'],
       ['/admin/audit', 'Audit log'],
+      ['/admin/import', 'Import and export'],
     ];
     for (const viewport of [undefined, { width: 390, height: 844 }]) {
       // One document per viewport, moved through the app's own navigation (as a user clicks).

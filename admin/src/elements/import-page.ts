@@ -1,4 +1,5 @@
-import { IMPORT_FORMATS, type ImportFormat, type ImportReport } from '@blog/contract';
+// Types only: the contract's values would bring zod into the bundle.
+import type { ImportFormat, ImportReport } from '@blog/contract';
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { api, errorText } from '../api.js';
@@ -10,6 +11,7 @@ const FORMAT_LABELS: Record<ImportFormat, string> = {
   markdown: 'Markdown files with front matter',
   archive: 'This blog’s archive (JSON)',
 };
+const FORMATS = Object.keys(FORMAT_LABELS) as ImportFormat[];
 
 /** Import from WordPress, Ghost, Markdown or an archive (progress as it goes, then the report); export the site. */
 @customElement('import-page')
@@ -62,7 +64,7 @@ export class ImportPage extends LitElement {
     try {
       this.report = await api.importSite(
         picked.map((file) => ({ file, name: file.webkitRelativePath || file.name })),
-        (IMPORT_FORMATS as readonly string[]).includes(format) ? (format as ImportFormat) : undefined,
+        (FORMATS as string[]).includes(format) ? (format as ImportFormat) : undefined,
         (line) => {
           if (line.type === 'progress') this.progress = { done: line.done, total: line.total };
         },
@@ -129,7 +131,7 @@ export class ImportPage extends LitElement {
           Format
           <select name="format">
             <option value="">Recognise from the file</option>
-            ${IMPORT_FORMATS.map((format) => html`<option value=${format}>${FORMAT_LABELS[format]}</option>`)}
+            ${FORMATS.map((format) => html`<option value=${format}>${FORMAT_LABELS[format]}</option>`)}
           </select>
         </label>
         <label>Export file <input type="file" name="file" accept=".xml,.json,.md,.markdown,.mdx" /></label>
