@@ -403,7 +403,10 @@ export function createImporter({ db, clock, audit, jobs, tags, media }: Importer
           const body = CommentBodySchema.safeParse(comment.bodyMarkdown);
           const status = CommentStatusSchema.safeParse(comment.status);
           if (!body.success || !status.success) {
-            issue('invalid', body.success ? `status: ${comment.status} is not a comment status` : zodMessage(body.error));
+            issue(
+              'invalid',
+              body.success ? `status: ${comment.status} is not a comment status` : zodMessage(body.error),
+            );
             continue;
           }
           let parentId: number | null = null;

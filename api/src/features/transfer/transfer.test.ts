@@ -480,8 +480,22 @@ describe('hostile and malformed imports', () => {
       // transaction (the database refusing a row: here a hook throwing) takes the post back whole.
       const author = engine.comments[0]?.authorRef ?? '';
       engine.comments.push(
-        { ref: 'odd', parentRef: null, authorRef: author, bodyMarkdown: 'odd', status: 'odd' as 'visible', createdAt: new Date() },
-        { ref: 'boom', parentRef: null, authorRef: author, bodyMarkdown: 'boom', status: 'visible', createdAt: new Date() },
+        {
+          ref: 'odd',
+          parentRef: null,
+          authorRef: author,
+          bodyMarkdown: 'odd',
+          status: 'odd' as 'visible',
+          createdAt: new Date(),
+        },
+        {
+          ref: 'boom',
+          parentRef: null,
+          authorRef: author,
+          bodyMarkdown: 'boom',
+          status: 'visible',
+          createdAt: new Date(),
+        },
       );
       t.db.models.Comment.addHook('beforeCreate', 'failOnBoom', (comment) => {
         if (comment.get('bodyMarkdown') === 'boom') throw new Error('the database refused the row');
