@@ -39,6 +39,12 @@ const BENCHES: Bench[] = [
     timeoutSeconds: { normal: 1800, quick: 300 },
   },
   {
+    name: 'import',
+    script: 'bench/import.ts',
+    args: { normal: ['1000'], quick: ['100'] },
+    timeoutSeconds: { normal: 600, quick: 180 },
+  },
+  {
     name: 'site-build',
     script: 'bench/site-build.ts',
     args: { normal: ['10000'], quick: ['200'] },

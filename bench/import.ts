@@ -1,0 +1,153 @@
+// Import rate (issue 14): a WordPress WXR of N posts with 6 comments each (two threads, a reply to a
+// reply among them), read and written by the importer (one transaction per post, every field
+// checked, Markdown rendered, counters kept by the hooks, the recount at the end), against the same
+// rows written by the models alone in the same run (one transaction per post, hooks included: what
+// any writer of these rows must pay). On SQLite, and PostgreSQL when TEST_DATABASE_URL is set.
+// Run: npx tsx bench/import.ts [N]   (default 1000)
+
+import { createAuditLogger } from '../api/src/features/admin/audit.js';
+import { createMediaService } from '../api/src/features/media/service.js';
+import { createTagService } from '../api/src/features/tags/service.js';
+import { readWxr } from '../api/src/features/transfer/readers/wxr.js';
+import { createTransferService } from '../api/src/features/transfer/service.js';
+import { createTestContext } from '../api/test/app.js';
+import { figure, QUICK, report } from './support/report.js';
+
+const N = Number(process.argv[2] ?? (QUICK ? '100' : '1000'));
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+const PARAGRAPH =
+  'Most of what a blog does is the same for every reader, so we do that work once, ahead of time, and let the web server hand out files.';
+
+function wxrOf(n: number): string {
+  const items: string[] = [];
+  for (let i = 1; i <= n; i++) {
+    const comments = [0, 1, 2, 3, 4, 5]
+      .map((c) => {
+        const id = i * 10 + c;
+        const parent = c === 1 ? i * 10 : c === 2 ? i * 10 + 1 : c === 4 ? i * 10 + 3 : 0;
+        return `<wp:comment><wp:comment_id>${id}</wp:comment_id><wp:comment_author><![CDATA[Reader ${c}]]></wp:comment_author><wp:comment_author_email><![CDATA[reader${c}@example.com]]></wp:comment_author_email><wp:comment_date_gmt><![CDATA[2024-01-0${(c % 9) + 1} 10:00:00]]></wp:comment_date_gmt><wp:comment_content><![CDATA[Comment ${c} on post ${i}: <em>nice</em>.]]></wp:comment_content><wp:comment_approved><![CDATA[1]]></wp:comment_approved><wp:comment_type><![CDATA[comment]]></wp:comment_type><wp:comment_parent>${parent}</wp:comment_parent></wp:comment>`;
+      })
+      .join('');
+    items.push(`<item><title>Post number ${i}</title><dc:creator><![CDATA[writer]]></dc:creator>
+<content:encoded><![CDATA[<p>${PARAGRAPH}</p><h2>Notes</h2><p>${PARAGRAPH} <strong>${i}</strong></p><ul><li>one</li><li>two</li></ul>]]></content:encoded>
+<excerpt:encoded><![CDATA[]]></excerpt:encoded><wp:post_id>${i}</wp:post_id><wp:post_date_gmt><![CDATA[2024-01-01 10:00:00]]></wp:post_date_gmt>
+<wp:post_name><![CDATA[post-number-${i}]]></wp:post_name><wp:status><![CDATA[publish]]></wp:status><wp:post_type><![CDATA[post]]></wp:post_type>
+<category domain="category" nicename="notes"><![CDATA[Notes]]></category><category domain="post_tag" nicename="t${i % 20}"><![CDATA[Tag ${i % 20}]]></category>
+${comments}</item>`);
+  }
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>Bench</title><wp:wxr_version>1.2</wp:wxr_version>
+<wp:author><wp:author_login><![CDATA[writer]]></wp:author_login><wp:author_email><![CDATA[writer@example.com]]></wp:author_email><wp:author_display_name><![CDATA[Writer]]></wp:author_display_name></wp:author>
+<wp:category><wp:category_nicename><![CDATA[notes]]></wp:category_nicename><wp:cat_name><![CDATA[Notes]]></wp:cat_name></wp:category>
+${items.join('\n')}
+</channel></rss>`;
+}
+
+async function main() {
+  const database = process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'SQLite';
+  const xml = wxrOf(N);
+  say(`import bench: ${N} posts × 6 comments, WXR of ${(xml.length / 1048576).toFixed(1)} MB, ${database}`);
+
+  // The baseline: the same rows through the models alone.
+  const base = await createTestContext();
+  let baselineMs: number;
+  try {
+    const site = readWxr(xml);
+    const { Post, Comment, User } = base.db.models;
+    const writer = await User.create({
+      email: 'writer@example.com',
+      name: 'Writer',
+      passwordHash: null,
+      role: 'author',
+      emailVerifiedAt: null,
+    });
+    const readers = new Map<string, number>();
+    for (const person of site.people.filter((p) => p.ref.startsWith('comment:'))) {
+      const user = await User.create({
+        email: person.email ?? '',
+        name: person.name,
+        passwordHash: null,
+        emailVerifiedAt: null,
+      });
+      readers.set(person.ref, user.id);
+    }
+    const started = performance.now();
+    for (const post of site.posts) {
+      await base.db.transaction(async (transaction) => {
+        const row = await Post.create(
+          {
+            authorId: writer.id,
+            title: post.title,
+            slug: post.slug ?? '',
+            bodyMarkdown: post.bodyMarkdown,
+            status: 'published',
+            publishedAt: post.publishedAt,
+          },
+          { transaction },
+        );
+        const ids = new Map<string, number>();
+        for (const comment of post.comments) {
+          const parent = comment.parentRef ? ids.get(comment.parentRef) : undefined;
+          const created = await Comment.create(
+            {
+              postId: row.id,
+              authorId: readers.get(comment.authorRef) ?? writer.id,
+              parentId: parent ?? null,
+              bodyMarkdown: comment.bodyMarkdown,
+              createdAt: comment.createdAt,
+            },
+            { transaction },
+          );
+          // Threads are one level deep: a reply to a reply hangs off the thread.
+          ids.set(comment.ref, parent ?? created.id);
+        }
+      });
+    }
+    baselineMs = performance.now() - started;
+  } finally {
+    await base.destroy();
+  }
+
+  const t = await createTestContext();
+  try {
+    const clock = () => new Date();
+    const audit = createAuditLogger(t.db, clock);
+    const transfer = createTransferService({
+      db: t.db,
+      clock,
+      audit,
+      jobs: t.jobs,
+      tags: createTagService({ db: t.db, clock, audit, jobs: t.jobs }),
+      media: createMediaService({ db: t.db, clock, limits: t.config.media, audit }),
+    });
+    const admin = await t.factories.user({ role: 'admin' });
+    const started = performance.now();
+    const site = transfer.read({ format: 'wxr', content: xml });
+    const readMs = performance.now() - started;
+    const result = await transfer.import(admin, site, 'wxr');
+    const importMs = performance.now() - started;
+    if (result.imported.posts !== N || result.imported.comments !== N * 6 || result.countDrift !== 0) {
+      throw new Error(`unexpected import: ${JSON.stringify({ ...result, skipped: result.skipped.slice(0, 3) })}`);
+    }
+    const rate = N / (importMs / 1000);
+    const baseRate = N / (baselineMs / 1000);
+    say(
+      `read ${readMs.toFixed(0)} ms; import ${importMs.toFixed(0)} ms: ${rate.toFixed(0)} posts/s (${(rate * 6).toFixed(0)} comments/s)`,
+    );
+    say(`baseline (models alone): ${baselineMs.toFixed(0)} ms: ${baseRate.toFixed(0)} posts/s`);
+    const ratio = rate / baseRate;
+    report([
+      figure('import', `WXR import, ${N} posts × 6 comments, ${database}`, rate, 'posts/s', {
+        baseline: { name: 'the same rows by the models alone', value: baseRate },
+        target: '≥ 0.5× the models alone',
+        met: QUICK ? null : ratio >= 0.5,
+      }),
+    ]);
+  } finally {
+    await t.destroy();
+  }
+}
+
+await main();
