@@ -5,12 +5,8 @@
 // any writer of these rows must pay). On SQLite, and PostgreSQL when TEST_DATABASE_URL is set.
 // Run: npx tsx bench/import.ts [N]   (default 1000)
 
-import { createAuditLogger } from '../api/src/features/admin/audit.js';
-import { createMediaService } from '../api/src/features/media/service.js';
-import { createTagService } from '../api/src/features/tags/service.js';
 import { readWxr } from '../api/src/features/transfer/readers/wxr.js';
-import { createTransferService } from '../api/src/features/transfer/service.js';
-import { createTestContext } from '../api/test/app.js';
+import { createTestContext, transferServiceOf } from '../api/test/app.js';
 import { figure, QUICK, report } from './support/report.js';
 
 const N = Number(process.argv[2] ?? (QUICK ? '100' : '1000'));
@@ -112,16 +108,7 @@ async function main() {
 
   const t = await createTestContext();
   try {
-    const clock = () => new Date();
-    const audit = createAuditLogger(t.db, clock);
-    const transfer = createTransferService({
-      db: t.db,
-      clock,
-      audit,
-      jobs: t.jobs,
-      tags: createTagService({ db: t.db, clock, audit, jobs: t.jobs }),
-      media: createMediaService({ db: t.db, clock, limits: t.config.media, audit }),
-    });
+    const transfer = transferServiceOf(t);
     const admin = await t.factories.user({ role: 'admin' });
     const started = performance.now();
     const site = transfer.read({ format: 'wxr', content: xml });

@@ -103,6 +103,19 @@ function postSummaryOf(row: PostListRow): PostSummaryLike {
 
 export type PostService = ReturnType<typeof createPostService>;
 
+/** The columns a new post takes from its checked input as they are (the importer writes them too). */
+export const postFieldsOf = (input: Omit<CreatePostInput, 'publishAt' | 'slug' | 'status' | 'tags'>) => ({
+  title: input.title,
+  subtitle: input.subtitle,
+  bodyMarkdown: input.bodyMarkdown,
+  commentsClosed: input.commentsClosed,
+  commentModeration: input.commentModeration,
+  metaDescription: input.metaDescription,
+  customExcerpt: input.customExcerpt,
+  canonicalUrl: input.canonicalUrl,
+  ogImageUrl: input.ogImageUrl,
+});
+
 /**
  * May `user` edit, publish and delete `post`, and so see it as a draft? Admins any post, authors
  * their own; a banned account none (a ban takes the role's powers, reading drafts included).
@@ -347,18 +360,10 @@ export function createPostService({ db, clock, jobs, audit, previewLinks, newsle
             authorId: author.id,
             categoryId: input.categoryId,
             coverMediaId: input.coverMediaId,
-            title: input.title,
-            subtitle: input.subtitle,
+            ...postFieldsOf(input),
             slug,
-            bodyMarkdown: input.bodyMarkdown,
             status: publishAt ? 'scheduled' : input.status,
             publishedAt: input.status === 'published' ? clock() : null,
-            commentsClosed: input.commentsClosed,
-            commentModeration: input.commentModeration,
-            metaDescription: input.metaDescription,
-            customExcerpt: input.customExcerpt,
-            canonicalUrl: input.canonicalUrl,
-            ogImageUrl: input.ogImageUrl,
             publishAt,
           },
           { transaction },

@@ -23,6 +23,7 @@ import { slugify } from '../../lib/slug.js';
 import type { AuditLogger } from '../admin/audit.js';
 import { presentMedia } from '../media/presenter.js';
 import type { MediaService } from '../media/service.js';
+import { postFieldsOf } from '../posts/service.js';
 import { enqueuePublishEvent, type PublishJobs } from '../publishing/service.js';
 import { enqueueScheduledPublish } from '../scheduling/schedule.js';
 import type { TagService } from '../tags/service.js';
@@ -336,19 +337,11 @@ export function createImporter({ db, clock, audit, jobs, tags, media }: Importer
           {
             authorId,
             categoryId: categoryRef === undefined ? null : (categories.get(categoryRef) ?? null),
-            title: input.title,
-            subtitle: input.subtitle,
+            ...postFieldsOf(input),
             slug,
-            bodyMarkdown: input.bodyMarkdown,
             status,
             publishedAt,
             publishAt: scheduled,
-            commentsClosed: input.commentsClosed,
-            commentModeration: input.commentModeration,
-            metaDescription: input.metaDescription,
-            customExcerpt: input.customExcerpt,
-            canonicalUrl: input.canonicalUrl,
-            ogImageUrl: input.ogImageUrl,
             coverMediaId: coverMedia?.id ?? null,
             createdAt,
             updatedAt: post.updatedAt ?? createdAt,

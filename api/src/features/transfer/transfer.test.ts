@@ -12,17 +12,13 @@ import {
 } from '@blog/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createTestContext, type TestContext } from '../../../test/app.js';
+import { createTestContext, type TestContext, transferServiceOf } from '../../../test/app.js';
 import { expectError, read } from '../../../test/http.js';
 import type { User } from '../../db/models/index.js';
 import { findCountDrift } from '../../db/recount.js';
-import { createAuditLogger } from '../admin/audit.js';
-import { createMediaService } from '../media/service.js';
 import { SCHEDULED_PUBLISH_JOB } from '../scheduling/schedule.js';
-import { createTagService } from '../tags/service.js';
 import { siteOfArchive } from './readers/archive.js';
 import { readWxr } from './readers/wxr.js';
-import { createTransferService } from './service.js';
 
 // Import and export through the API on SQLite or PostgreSQL (TEST_DATABASE_URL): a site exported
 // and imported into an empty one comes back exactly, counters included; WordPress, Ghost and
@@ -39,20 +35,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await source.destroy();
 });
-
-/** The transfer service on `t`'s database, as createServices builds it (for what HTTP cannot send: local attachments). */
-function transferOf(t: TestContext) {
-  const clock = () => new Date();
-  const audit = createAuditLogger(t.db, clock);
-  return createTransferService({
-    db: t.db,
-    clock,
-    audit,
-    jobs: t.jobs,
-    tags: createTagService({ db: t.db, clock, audit, jobs: t.jobs }),
-    media: createMediaService({ db: t.db, clock, limits: t.config.media, audit }),
-  });
-}
 
 async function withSite<T>(run: (t: TestContext) => Promise<T>): Promise<T> {
   const t = await createTestContext();
@@ -323,12 +305,12 @@ describe('WordPress, Ghost and Markdown exports', () => {
   it('takes a WXR’s local attachments into the media library as the cover and in the body', async () => {
     await withSite(async (t) => {
       const me = await t.factories.user({ role: 'admin' });
-      const site = transferOf(t).read({
+      const site = transferServiceOf(t).read({
         format: 'wxr',
         content: fixture('wordpress.xml'),
         attachmentsDir: path.join(fixtures, 'wp-uploads'),
       });
-      const report = await transferOf(t).import(me, site, 'wxr');
+      const report = await transferServiceOf(t).import(me, site, 'wxr');
       expect(report.skipped.filter((s) => s.kind === 'attachment')).toEqual([]);
       const media = await t.db.models.Media.findAll();
       expect(media).toHaveLength(1);
@@ -452,7 +434,7 @@ describe('hostile and malformed imports', () => {
           ],
         }),
       );
-      const report = await transferOf(t).import(me, site, 'archive');
+      const report = await transferServiceOf(t).import(me, site, 'archive');
       expect(report.imported.posts).toBe(1);
       expect(report.skipped.map((s) => [s.ref, s.reason])).toEqual([
         ['huge-title', 'invalid'],
@@ -500,7 +482,7 @@ describe('hostile and malformed imports', () => {
       t.db.models.Comment.addHook('beforeCreate', 'failOnBoom', (comment) => {
         if (comment.get('bodyMarkdown') === 'boom') throw new Error('the database refused the row');
       });
-      const report = await transferOf(t)
+      const report = await transferServiceOf(t)
         .import(me, site, 'wxr')
         .finally(() => t.db.models.Comment.removeHook('beforeCreate', 'failOnBoom'));
       expect(report.skipped).toContainEqual(
