@@ -123,8 +123,9 @@ export class ImportPage extends LitElement {
       </p>
       <h2>Import</h2>
       <p class="hint">
-        Posts whose address already exists are skipped, so an import can be run again. WordPress attachments are
-        imported by the command line (<code>npm run import -- export.xml --uploads wp-content/uploads</code>).
+        Posts whose address already exists are skipped, so an import can be run again. For WordPress, choose the
+        export file and, to bring its images into the media library, its <code>wp-content/uploads</code> folder
+        (for large sites: <code>npm run import -- export.xml --uploads wp-content/uploads</code>).
       </p>
       <form @submit=${this.submit}>
         <label>
@@ -135,7 +136,7 @@ export class ImportPage extends LitElement {
           </select>
         </label>
         <label>Export file <input type="file" name="file" accept=".xml,.json,.md,.markdown,.mdx" /></label>
-        <label>Or a folder of Markdown files <input type="file" name="folder" webkitdirectory multiple /></label>
+        <label>Or a folder: Markdown files, or a WordPress uploads folder <input type="file" name="folder" webkitdirectory multiple /></label>
         <div><button type="submit" class="primary" ?disabled=${this.busy}>Import</button></div>
       </form>
       <div role="status" aria-live="polite">

@@ -13,7 +13,8 @@ import { requireRole } from '../../auth/guards.js';
 import { ApiError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import { createRouter, errorResponses } from '../../lib/openapi.js';
-import { sniffFormat, type TransferService } from './service.js';
+import { sniffFormat, stageAttachments, type TransferService } from './service.js';
+import type { ImportedSite } from './shape.js';
 
 const tags = ['Import and export'];
 
@@ -84,17 +85,47 @@ export function transferRoutes(service: TransferService, logger: Logger) {
           { path: 'file', message: files.length ? `at most ${MAX_IMPORT_FILES} files` : 'is required' },
         ]);
       }
-      const texts = await Promise.all(files.map(async (file) => ({ path: file.name, content: await file.text() })));
-      const first = texts[0] ?? { path: '', content: '' };
       const named = ImportFormatSchema.safeParse(typeof body.format === 'string' ? body.format : undefined);
       if (body.format !== undefined && !named.success) {
         throw new ApiError(422, 'validation_failed', 'Unknown import format.', [
           { path: 'format', message: 'one of archive, wxr, ghost, markdown' },
         ]);
       }
-      const format = named.success ? named.data : sniffFormat(first.path, first.content.slice(0, 2000), texts.length);
-      // Read (and refused) before the answer starts, so a bad file gets a plain error answer.
-      const site = service.read(format === 'markdown' ? { format, files: texts } : { format, content: first.content });
+      const first = files[0] as File;
+      const xml = files.find((file) => /\.xml$/i.test(file.name));
+      const format = named.success
+        ? named.data
+        : xml
+          ? 'wxr'
+          : sniffFormat(first.name, await first.slice(0, 2000).text(), files.length);
+      // A WXR may come with its attachments (its uploads folder): staged for the reader, removed after.
+      const main = format === 'wxr' ? (xml ?? first) : first;
+      const staged =
+        format === 'wxr' && files.length > 1
+          ? await stageAttachments(
+              files
+                .filter((file) => file !== main)
+                .map((file) => ({ name: file.name, bytes: () => file.arrayBuffer() })),
+            )
+          : null;
+      let site: ImportedSite;
+      try {
+        // Read (and refused) before the answer starts, so a bad file gets a plain error answer.
+        site =
+          format === 'markdown'
+            ? service.read({
+                format,
+                files: await Promise.all(
+                  files
+                    .filter((file) => /\.(md|markdown|mdx)$/i.test(file.name) || files.length === 1)
+                    .map(async (file) => ({ path: file.name, content: await file.text() })),
+                ),
+              })
+            : service.read({ format, content: await main.text(), attachmentsDir: staged?.dir });
+      } catch (error) {
+        await staged?.cleanup();
+        throw error;
+      }
       c.header('Content-Type', 'application/x-ndjson; charset=utf-8');
       c.header('X-Accel-Buffering', 'no');
       const response = stream(c, async (out) => {
@@ -115,6 +146,8 @@ export function transferRoutes(service: TransferService, logger: Logger) {
             type: 'error',
             error: { code: 'internal_error', message: 'The import stopped; what it wrote so far stays.' },
           });
+        } finally {
+          await staged?.cleanup();
         }
       });
       return response as never;

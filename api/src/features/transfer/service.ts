@@ -1,3 +1,6 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { ImportFormat, ImportReport, MarkdownExport, SiteArchive } from '@blog/contract';
 import type { User } from '../../db/models/index.js';
 import { ApiError } from '../../lib/errors.js';
@@ -26,6 +29,47 @@ export function sniffFormat(name: string, head: string, files = 1): ImportFormat
   if (/^\s*</.test(head)) return 'wxr';
   if (/"format"\s*:\s*"blog-archive"/.test(head)) return 'archive';
   return 'ghost';
+}
+
+const IMAGE_FILE = /\.(jpe?g|png|webp|avif|gif)$/i;
+
+/**
+ * Where an uploaded attachment goes in the staging folder: its path under `uploads/` (a
+ * `wp-content/uploads` folder picked whole), else its path without the picked folder's own name;
+ * null for anything but an image or a path that tries to leave the folder.
+ */
+export function stagedPathOf(name: string): string | null {
+  if (!IMAGE_FILE.test(name) || name.includes('\0') || name.includes('\\')) return null;
+  const parts = name.split('/');
+  if (parts.some((part) => part === '..' || part === '.')) return null;
+  const kept = parts.filter(Boolean);
+  const uploads = kept.lastIndexOf('uploads');
+  const relative = uploads >= 0 ? kept.slice(uploads + 1) : kept.length > 1 ? kept.slice(1) : kept;
+  return relative.length > 0 ? relative.join('/') : null;
+}
+
+/**
+ * A WXR's attachments sent with it (the admin's folder picker): written to a temporary folder the
+ * reader looks in, removed by `cleanup` once the import is done.
+ */
+export async function stageAttachments(
+  files: { name: string; bytes: () => Promise<ArrayBuffer> }[],
+): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'blog-import-'));
+  const cleanup = () => rm(dir, { recursive: true, force: true });
+  try {
+    for (const file of files) {
+      const relative = stagedPathOf(file.name);
+      if (!relative) continue;
+      const target = join(dir, relative);
+      await mkdir(dirname(target), { recursive: true });
+      await writeFile(target, Buffer.from(await file.bytes()));
+    }
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+  return { dir, cleanup };
 }
 
 /** Reads a source with its format's reader; a file that cannot be read at all is refused whole. */

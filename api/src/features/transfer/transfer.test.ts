@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -19,6 +20,7 @@ import { findCountDrift } from '../../db/recount.js';
 import { SCHEDULED_PUBLISH_JOB } from '../scheduling/schedule.js';
 import { siteOfArchive } from './readers/archive.js';
 import { readWxr } from './readers/wxr.js';
+import { stagedPathOf } from './service.js';
 
 // Import and export through the API on SQLite or PostgreSQL (TEST_DATABASE_URL): a site exported
 // and imported into an empty one comes back exactly, counters included; WordPress, Ghost and
@@ -49,12 +51,12 @@ async function withSite<T>(run: (t: TestContext) => Promise<T>): Promise<T> {
 async function importFiles(
   t: TestContext,
   as: User | null,
-  files: { name: string; content: string }[],
+  files: { name: string; content: string | Uint8Array }[],
   format?: string,
 ): Promise<Response> {
   const form = new FormData();
   if (format) form.append('format', format);
-  for (const file of files) form.append('file', new Blob([file.content]), file.name);
+  for (const file of files) form.append('file', new Blob([typeof file.content === 'string' ? file.content : new Uint8Array(file.content)]), file.name);
   const headers: Record<string, string> = as ? { cookie: await t.factories.sessionCookie(as) } : {};
   return t.app.request('/api/admin/import', { method: 'POST', body: form, headers });
 }
@@ -321,6 +323,43 @@ describe('WordPress, Ghost and Markdown exports', () => {
       const files = await readdir(path.join(t.config.media.dir, media[0]?.key ?? ''));
       expect(files.length).toBeGreaterThan(0);
     });
+  });
+
+  it('takes the attachments sent with a WXR (its uploads folder picked in the admin), nothing outside', async () => {
+    await withSite(async (t) => {
+      const me = await t.factories.user({ role: 'admin' });
+      const png = readFileSync(path.join(fixtures, 'wp-uploads/2024/01/photo.png'));
+      const { report } = await reportOf(
+        await importFiles(t, me, [
+          { name: 'export.xml', content: fixture('wordpress.xml') },
+          { name: 'uploads/2024/01/photo.png', content: png },
+          { name: 'uploads/../../escape.png', content: png },
+          { name: 'uploads/notes.txt', content: 'not an image' },
+        ]),
+      );
+      expect(report.format).toBe('wxr');
+      expect(report.skipped.filter((s) => s.kind === 'attachment')).toEqual([]);
+      const media = await t.db.models.Media.findAll();
+      expect(media).toHaveLength(1);
+      const engine = await t.db.models.Post.findOne({ where: { slug: 'analytical-engine' } });
+      expect(engine?.coverMediaId).toBe(media[0]?.id);
+      // The staging folder is gone once the import is done.
+      const staged = (await readdir(tmpdir())).filter((name) => name.startsWith('blog-import-'));
+      expect(staged).toEqual([]);
+    });
+  });
+
+  it('places staged attachments only inside the folder, and only images', () => {
+    expect(stagedPathOf('uploads/2024/01/photo.png')).toBe('2024/01/photo.png');
+    expect(stagedPathOf('site/wp-content/uploads/2024/01/photo.JPG')).toBe('2024/01/photo.JPG');
+    expect(stagedPathOf('pictures/2024/photo.webp')).toBe('2024/photo.webp');
+    expect(stagedPathOf('photo.gif')).toBe('photo.gif');
+    expect(stagedPathOf('uploads/../../etc/x.png')).toBeNull();
+    expect(stagedPathOf('uploads/./x.png')).toBeNull();
+    expect(stagedPathOf('uploads\\..\\x.png')).toBeNull();
+    expect(stagedPathOf('uploads/x.png\0.txt')).toBeNull();
+    expect(stagedPathOf('uploads/notes.txt')).toBeNull();
+    expect(stagedPathOf('uploads/shell.php')).toBeNull();
   });
 
   it('imports a Ghost export: posts, tags without internal ones, pages left out', async () => {
