@@ -56,7 +56,12 @@ async function importFiles(
 ): Promise<Response> {
   const form = new FormData();
   if (format) form.append('format', format);
-  for (const file of files) form.append('file', new Blob([typeof file.content === 'string' ? file.content : new Uint8Array(file.content)]), file.name);
+  for (const file of files)
+    form.append(
+      'file',
+      new Blob([typeof file.content === 'string' ? file.content : new Uint8Array(file.content)]),
+      file.name,
+    );
   const headers: Record<string, string> = as ? { cookie: await t.factories.sessionCookie(as) } : {};
   return t.app.request('/api/admin/import', { method: 'POST', body: form, headers });
 }
