@@ -119,7 +119,7 @@ export class ImportPage extends LitElement {
       <p>The whole site as one file: users (never passwords), categories, tags, posts, comments and likes.</p>
       <p class="downloads">
         <a class="button" href="/api/admin/export?format=json" download>Download the archive (JSON)</a>
-        <a class="button" href="/api/admin/export?format=markdown" download>Download the posts as Markdown (JSON list)</a>
+        <a class="button" href="/api/admin/export?format=markdown" download>Download the posts as Markdown (.tar)</a>
       </p>
       <h2>Import</h2>
       <p class="hint">

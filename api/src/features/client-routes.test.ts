@@ -92,7 +92,6 @@ describe('the browser route map of @blog/contract', () => {
     expectTypeOf<Agrees<'DELETE /categories/:idOrSlug'>>().toEqualTypeOf<true>();
     expectTypeOf<Agrees<'GET /tags'>>().toEqualTypeOf<true>();
     expectTypeOf<Agrees<'GET /authors/me'>>().toEqualTypeOf<true>();
-    expectTypeOf<Agrees<'GET /admin/export'>>().toEqualTypeOf<true>();
     expectTypeOf<Agrees<'GET /media'>>().toEqualTypeOf<true>();
     expectTypeOf<Agrees<'GET /media/:id'>>().toEqualTypeOf<true>();
     expectTypeOf<Agrees<'PATCH /media/:id'>>().toEqualTypeOf<true>();
@@ -184,7 +183,6 @@ describe('the browser route map of @blog/contract', () => {
       'GET /tags',
       'GET /authors/me',
       'PATCH /authors/me',
-      'GET /admin/export',
       'GET /media',
       'GET /media/:id',
       'PATCH /media/:id',

@@ -58,7 +58,7 @@ import type {
   SubscriptionState,
 } from './subscriptions.js';
 import type { MergeTagInput, TagList, TagOut, UpdateTagInput } from './tags.js';
-import type { ImportEvent, ImportFormat, ImportReport, MarkdownExport, SiteArchive } from './transfer.js';
+import type { ImportEvent, ImportFormat, ImportReport } from './transfer.js';
 
 /**
  * Every route a browser calls: `METHOD /path` (under /api, `:name` for a path parameter) → its
@@ -128,7 +128,6 @@ export interface Routes {
   'PATCH /admin/tags/:id': { body: UpdateTagInput; response: TagOut };
   'POST /admin/tags/:id/merge': { body: MergeTagInput; response: TagOut };
   'DELETE /admin/tags/:id': { response: undefined };
-  'GET /admin/export': { response: SiteArchive | MarkdownExport };
   'GET /media': { response: MediaList };
   'GET /media/:id': { response: MediaOut };
   'PATCH /media/:id': { body: UpdateMediaInput; response: MediaOut };
@@ -249,7 +248,8 @@ export interface ClientOptions {
   /** Where the API is, e.g. '/api' (same origin). */
   base: string;
   /** Told of every 401 but the sign-in's own (the admin app then shows its sign-in form). */
-  onUnauthorized?: (route: Route) => void;
+  /** A 401 answer: the route asked (the two multipart uploads are functions of their own). */
+  onUnauthorized?: (route: Route | 'POST /media' | 'POST /admin/import') => void;
 }
 
 /** The API, route by route: `api.call('PATCH /comments/:id', { params: { id }, body })`. */
@@ -299,7 +299,7 @@ export async function uploadMedia(options: ClientOptions, file: Blob, name: stri
   }
   const data: unknown = await res.json().catch(() => null);
   if (!res.ok) {
-    if (res.status === 401) options.onUnauthorized?.('GET /media');
+    if (res.status === 401) options.onUnauthorized?.('POST /media');
     throw toError(res, data);
   }
   return data as MediaOut;
@@ -327,7 +327,7 @@ export async function importSite(
   }
   if (!res.ok || !res.body) {
     const data: unknown = await res.json().catch(() => null);
-    if (res.status === 401) options.onUnauthorized?.('GET /admin/export');
+    if (res.status === 401) options.onUnauthorized?.('POST /admin/import');
     throw toError(res, data);
   }
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();

@@ -84,11 +84,11 @@ export const SiteArchiveSchema = z
 export const EXPORT_FORMATS = ['json', 'markdown'] as const;
 export const ExportQuerySchema = z.object({
   format: z.enum(EXPORT_FORMATS).default('json').meta({
-    description: 'json: the site archive; markdown: a JSON list of Markdown files with front matter',
+    description: 'json: the site archive; markdown: a tar of Markdown files with front matter (posts only)',
   }),
 });
 
-/** A Markdown export: one file per post (front matter + body); comments travel in the JSON archive only. */
+/** A Markdown export: one file per post (front matter + body), as `npm run export` writes them and the route tars them; comments travel in the JSON archive only. */
 export const MarkdownExportSchema = z
   .object({
     format: z.literal('blog-markdown'),

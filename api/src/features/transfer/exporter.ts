@@ -17,6 +17,13 @@ import type { Database } from '../../db/index.js';
 
 const iso = (value: Date | null | undefined) => (value ? value.toISOString() : null);
 
+/** A slug as a file name most file systems take (255 bytes): a long Korean slug is cut (its front matter keeps it whole). */
+export function fileNameOf(slug: string): string {
+  let name = slug;
+  while (Buffer.byteLength(name) > 200) name = name.slice(0, -1);
+  return `${name.replace(/-+$/, '')}.md`;
+}
+
 export function createExporter(db: Database) {
   const { User, Category, Post, Comment, CommentLike, Tag, PostTag } = db.models;
 
@@ -136,7 +143,7 @@ export function createExporter(db: Database) {
           ...(post.commentsClosed ? { commentsClosed: true } : {}),
         };
         return {
-          path: `posts/${post.slug}.md`,
+          path: `posts/${fileNameOf(post.slug)}`,
           // The blank line after the front matter is the reader's to remove: the body is exact.
           content: `---\n${stringify(front, { lineWidth: 0 })}---\n\n${post.bodyMarkdown}`,
         };

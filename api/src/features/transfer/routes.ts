@@ -4,7 +4,6 @@ import {
   ImportEventSchema,
   ImportFormatSchema,
   MAX_IMPORT_FILES,
-  MarkdownExportSchema,
   SiteArchiveSchema,
 } from '@blog/contract';
 import { createRoute, z } from '@hono/zod-openapi';
@@ -15,6 +14,7 @@ import type { Logger } from '../../lib/logger.js';
 import { createRouter, errorResponses } from '../../lib/openapi.js';
 import { sniffFormat, stageAttachments, type TransferService } from './service.js';
 import type { ImportedSite } from './shape.js';
+import { tarOf } from './tar.js';
 
 const tags = ['Import and export'];
 
@@ -61,8 +61,11 @@ const exportSite = createRoute({
   request: { query: ExportQuerySchema },
   responses: {
     200: {
-      description: 'The archive (json) or the Markdown files (markdown), as a download',
-      content: { 'application/json': { schema: SiteArchiveSchema.or(MarkdownExportSchema) } },
+      description: 'The archive (json), or a tar of Markdown files with front matter (markdown), as a download',
+      content: {
+        'application/json': { schema: SiteArchiveSchema },
+        'application/x-tar': { schema: z.string().openapi({ type: 'string', format: 'binary' }) },
+      },
     },
     ...errorResponses(400, 401, 403),
   },
@@ -157,9 +160,13 @@ export function transferRoutes(service: TransferService, logger: Logger) {
       const { format } = c.req.valid('query');
       const day = new Date().toISOString().slice(0, 10);
       if (format === 'markdown') {
-        const files = await service.exportMarkdown(admin);
-        c.header('Content-Disposition', `attachment; filename="blog-markdown-${day}.json"`);
-        return c.json(files, 200);
+        const { files } = await service.exportMarkdown(admin);
+        const folder = `blog-markdown-${day}`;
+        const tar = tarOf(files.map((file) => ({ path: `${folder}/${file.path}`, content: file.content })));
+        return c.body(new Uint8Array(tar), 200, {
+          'Content-Type': 'application/x-tar',
+          'Content-Disposition': `attachment; filename="${folder}.tar"`,
+        });
       }
       const archive = await service.exportArchive(admin);
       c.header('Content-Disposition', `attachment; filename="blog-archive-${day}.json"`);

@@ -1,13 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import {
   type ImportEvent,
   ImportEventSchema,
   type ImportReport,
-  MarkdownExportSchema,
   type SiteArchive,
   SiteArchiveSchema,
 } from '@blog/contract';
@@ -27,6 +28,7 @@ import { stagedPathOf } from './service.js';
 // Markdown exports land with their threads, tags and media; hostile files are refused or
 // reported per item, and nothing is ever half-written.
 
+const run = promisify(execFile);
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 const fixture = (name: string) => readFileSync(path.join(fixtures, name), 'utf8');
 
@@ -251,26 +253,34 @@ describe('the JSON archive', () => {
   });
 
   it('round-trips the Markdown folder: posts, fields and tags (comments travel in the archive only)', async () => {
-    const markdown = await read(
-      await source.request('GET', '/api/admin/export?format=markdown', { as: admin }),
-      200,
-      MarkdownExportSchema,
-    );
-    expect(markdown.files.map((f) => f.path).sort()).toEqual(archive.posts.map((p) => `posts/${p.slug}.md`).sort());
-    await withSite(async (t) => {
-      const me = await t.factories.user({ role: 'admin', email: admin.email, name: admin.name });
-      const { report } = await reportOf(
-        await importFiles(
-          t,
-          me,
-          markdown.files.map((f) => ({ name: f.path, content: f.content })),
-        ),
-      );
-      expect(report).toMatchObject({ format: 'markdown', imported: { posts: 4 }, skipped: [], countDrift: 0 });
-      const back = comparable(await exportArchive(t, me)).posts;
-      const fields = (posts: typeof back) => posts.map(({ comments: _c, commentModeration: _m, ...post }) => post);
-      expect(fields(back)).toEqual(fields(comparable(archive).posts));
-    });
+    const res = await source.request('GET', '/api/admin/export?format=markdown', { as: admin });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/x-tar');
+    const folder = res.headers.get('content-disposition')?.match(/filename="(blog-markdown-[\d-]+)\.tar"/)?.[1];
+    expect(folder).toBeTruthy();
+    // Opened by the system's own tar, as a blogger would.
+    const dir = mkdtempSync(path.join(tmpdir(), 'blog-markdown-'));
+    try {
+      writeFileSync(path.join(dir, 'export.tar'), Buffer.from(await res.arrayBuffer()));
+      await run('tar', ['-xf', 'export.tar'], { cwd: dir });
+      const posts = path.join(dir, folder ?? '', 'posts');
+      const names = (await readdir(posts)).sort();
+      expect(names).toEqual(archive.posts.map((p) => `${p.slug}.md`).sort());
+      const files = names.map((name) => ({
+        name: `posts/${name}`,
+        content: readFileSync(path.join(posts, name), 'utf8'),
+      }));
+      await withSite(async (t) => {
+        const me = await t.factories.user({ role: 'admin', email: admin.email, name: admin.name });
+        const { report } = await reportOf(await importFiles(t, me, files));
+        expect(report).toMatchObject({ format: 'markdown', imported: { posts: 4 }, skipped: [], countDrift: 0 });
+        const back = comparable(await exportArchive(t, me)).posts;
+        const fields = (list: typeof back) => list.map(({ comments: _c, commentModeration: _m, ...post }) => post);
+        expect(fields(back)).toEqual(fields(comparable(archive).posts));
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
