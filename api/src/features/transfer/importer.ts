@@ -159,6 +159,10 @@ export function createImporter({ db, clock, audit, jobs, tags, media }: Importer
           if (!parsed.success) throw new SkipItem('invalid', zodMessage(parsed.error));
           const existing = await UserModel.findOne({ where: { email: parsed.data.email }, transaction });
           if (existing) return existing.id;
+          // Their author page's address, unless another account has it (then one is made on their first post).
+          const slugTaken =
+            !!person.slug &&
+            !!(await UserModel.findOne({ where: { slug: person.slug }, attributes: ['id'], transaction }));
           const user = await UserModel.create(
             {
               email: parsed.data.email,
@@ -168,7 +172,7 @@ export function createImporter({ db, clock, audit, jobs, tags, media }: Importer
               emailVerifiedAt: person.emailVerifiedAt ?? null,
               bannedAt: person.bannedAt ?? null,
               bio: (person.bio ?? '').slice(0, 500),
-              slug: person.slug ?? null,
+              slug: slugTaken ? null : (person.slug ?? null),
               ...(person.createdAt ? { createdAt: person.createdAt } : {}),
             },
             { transaction },
@@ -311,9 +315,22 @@ export function createImporter({ db, clock, audit, jobs, tags, media }: Importer
           });
         }
         const now = clock();
-        const scheduled = post.scheduledAt && post.scheduledAt.getTime() > now.getTime() ? post.scheduledAt : null;
+        // A published post dated in the future (a Markdown file's `date`) is scheduled for then.
+        const at =
+          post.scheduledAt ??
+          (post.status === 'published' && post.publishedAt && post.publishedAt > now ? post.publishedAt : null);
+        const scheduled = at && at.getTime() > now.getTime() ? at : null;
+        const untitled = !post.title.trim();
+        if (untitled) {
+          warnings.push({
+            kind: 'post',
+            ref: post.ref,
+            reason: 'untitled',
+            message: 'It had no title: imported as “Untitled”.',
+          });
+        }
         const parsed = CreatePostSchema.omit({ publishAt: true }).safeParse({
-          title: post.title,
+          title: untitled ? 'Untitled' : post.title,
           subtitle: post.subtitle,
           bodyMarkdown: body.trim() ? body : post.title,
           slug,

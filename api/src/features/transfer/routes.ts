@@ -132,7 +132,12 @@ export function transferRoutes(service: TransferService, logger: Logger) {
       c.header('Content-Type', 'application/x-ndjson; charset=utf-8');
       c.header('X-Accel-Buffering', 'no');
       const response = stream(c, async (out) => {
-        const send = (event: ImportEvent) => out.write(`${JSON.stringify(event)}\n`);
+        // A reader gone away does not stop the import (its items are written or skipped whole).
+        const send = (event: ImportEvent) =>
+          out.write(`${JSON.stringify(event)}\n`).then(
+            () => undefined,
+            () => undefined,
+          );
         let last = 0;
         try {
           const report = await service.import(admin, site, format, (done, total) => {

@@ -506,6 +506,61 @@ describe('hostile and malformed imports', () => {
     });
   });
 
+  it('fills what a source leaves out: an untitled post, a date in the future, an author page address in use', async () => {
+    await withSite(async (t) => {
+      const me = await t.factories.user({ role: 'admin' });
+      const holder = await t.factories.user({ role: 'author', name: 'Holder' });
+      await holder.update({ slug: 'taken-address' });
+      const tomorrow = new Date(Date.now() + 86_400_000);
+      const site = siteOfArchive({
+        format: 'blog-archive',
+        version: 1,
+        exportedAt: new Date().toISOString(),
+        users: [
+          {
+            id: 7,
+            email: 'writer@example.org',
+            name: 'Writer',
+            role: 'author',
+            emailVerifiedAt: null,
+            bannedAt: null,
+            slug: 'taken-address',
+            bio: '',
+            createdAt: new Date().toISOString(),
+          },
+        ],
+        categories: [],
+        posts: [],
+      });
+      const base = {
+        subtitle: '',
+        bodyMarkdown: 'Body',
+        status: 'published' as const,
+        authorRef: '7',
+        categoryRefs: [],
+        comments: [],
+        tags: [],
+        attachments: [],
+      };
+      site.posts.push(
+        { ...base, ref: 'a', title: '  ', slug: 'no-title', publishedAt: new Date('2024-01-01T00:00:00Z') },
+        { ...base, ref: 'b', title: 'Soon', slug: 'soon', publishedAt: tomorrow },
+      );
+      const report = await transferServiceOf(t).import(me, site, 'markdown');
+      expect(report.skipped).toEqual([]);
+      expect(report.warnings.map((w) => [w.ref, w.reason])).toEqual([['a', 'untitled']]);
+      expect((await t.db.models.Post.findOne({ where: { slug: 'no-title' } }))?.title).toBe('Untitled');
+      const soon = await t.db.models.Post.findOne({ where: { slug: 'soon' } });
+      expect(soon?.status).toBe('scheduled');
+      expect(soon?.publishAt?.toISOString()).toBe(tomorrow.toISOString());
+      expect(soon?.publishedAt).toBeNull();
+      expect(await t.db.models.Job.count({ where: { kind: SCHEDULED_PUBLISH_JOB } })).toBe(1);
+      const writer = await t.db.models.User.findOne({ where: { email: 'writer@example.org' } });
+      expect(writer?.slug).toBeTruthy();
+      expect(writer?.slug).not.toBe('taken-address');
+    });
+  });
+
   it('rolls a post back whole when a write fails midway (no post without its comments)', async () => {
     await withSite(async (t) => {
       const me = await t.factories.user({ role: 'admin' });
