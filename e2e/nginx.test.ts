@@ -21,6 +21,7 @@ import { MediaSchema } from '../api/src/features/media/schema.js';
 import { createLogger } from '../api/src/lib/logger.js';
 import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '../api/src/lib/security-headers.js';
 import { createTestContext, type TestContext } from '../api/test/app.js';
+import { wxrOf } from '../api/test/wxr.js';
 import { createOneProcess } from '../packages/one-process/src/one-process.js';
 import { COMMENT_PAGE_CACHE_CONTROL } from '../site/src/lib/comments.js';
 import { type RawResponse, rawRequest } from './support/http.js';
@@ -343,6 +344,49 @@ describe.skipIf(skip)('nginx in front of the site and the API (real nginx)', () 
     expect(missing.status).toBe(404);
     expect(missing.headers['cache-control']).toBe('no-cache');
   });
+
+  it('takes an import over 1 MB at /api/admin/import and passes its progress lines on as they come', async () => {
+    const admin = await ctx.factories.user({ role: 'admin' });
+    const xml = wxrOf(300);
+    expect(xml.length).toBeGreaterThan(1024 * 1024);
+    const form = new FormData();
+    form.append('file', new Blob([xml]), 'export.xml');
+    const res = await fetch(`${nginx.url}/api/admin/import`, {
+      method: 'POST',
+      body: form,
+      headers: { cookie: await ctx.factories.sessionCookie(admin) },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
+    expect(res.headers.get('x-accel-buffering'), 'nginx keeps its own header').toBeNull();
+    // Read as it arrives: unbuffered, the first progress line comes long before the report.
+    const reader = (res.body as ReadableStream<Uint8Array>).pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    let firstAt = 0;
+    let lastAt = 0;
+    const reads: number[] = [];
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      lastAt = performance.now();
+      firstAt ||= lastAt;
+      text += value;
+      reads.push(value.split('\n').length - 1);
+    }
+    // Line by line (each progress line its own read), not gathered into buffers or gzip blocks.
+    expect(reads.length, `lines per read: ${reads.join(',')}`).toBeGreaterThanOrEqual(50);
+    const events = text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    const report = events.at(-1);
+    expect(report).toMatchObject({
+      type: 'report',
+      report: { imported: { posts: 300, comments: 1800 }, countDrift: 0 },
+    });
+    expect(events.filter((event) => event.type === 'progress').length).toBeGreaterThanOrEqual(50);
+    expect(lastAt - firstAt, 'the progress came before the end').toBeGreaterThan(500);
+  }, 120_000);
 
   it('refuses bodies over the limit with 413 (nginx over 1 MB, the API over MAX_BODY_BYTES)', async () => {
     const post = (bytes: number) =>
