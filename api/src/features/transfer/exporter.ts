@@ -120,7 +120,7 @@ export function createExporter(db: Database) {
     /** One `posts/<slug>.md` per post: YAML front matter, then the Markdown body as written. */
     async markdown(now: Date): Promise<MarkdownExport> {
       const site = await archive(now);
-      const email = new Map(site.users.map((user) => [user.id, user.email]));
+      const author = new Map(site.users.map((user) => [user.id, `${user.name.replace(/[<>]/g, '')} <${user.email}>`]));
       const category = new Map(site.categories.map((c) => [c.id, c.name]));
       const files = site.posts.map((post) => {
         const front: Record<string, unknown> = {
@@ -133,7 +133,7 @@ export function createExporter(db: Database) {
           ...(post.publishAt ? { publishAt: post.publishAt } : {}),
           created: post.createdAt,
           updated: post.updatedAt,
-          author: email.get(post.authorId),
+          author: author.get(post.authorId),
           ...(post.categoryId !== null ? { categories: [category.get(post.categoryId)] } : {}),
           ...(post.tags.length > 0 ? { tags: post.tags } : {}),
           ...(post.metaDescription ? { description: post.metaDescription } : {}),
@@ -141,6 +141,7 @@ export function createExporter(db: Database) {
           ...(post.canonicalUrl ? { canonical: post.canonicalUrl } : {}),
           ...(post.ogImageUrl ? { ogImage: post.ogImageUrl } : {}),
           ...(post.commentsClosed ? { commentsClosed: true } : {}),
+          ...(post.commentModeration ? { commentModeration: post.commentModeration } : {}),
         };
         return {
           path: `posts/${fileNameOf(post.slug)}`,

@@ -121,13 +121,15 @@ export function readMarkdownFolder(files: { path: string; content: string }[]): 
     let authorRef: string | null = null;
     const author = str(front.author);
     if (author) {
-      authorRef = author.toLowerCase();
-      const isEmail = author.includes('@');
+      // "Name <email>" (as the export writes it), an email, or a name.
+      const named = /^(.*?)\s*<([^<>\s]+@[^<>\s]+)>$/.exec(author);
+      const email = named ? (named[2] ?? '') : author.includes('@') ? author : null;
+      authorRef = (email ?? author).toLowerCase();
       if (!people.has(authorRef)) {
         people.set(authorRef, {
           ref: authorRef,
-          email: isEmail ? authorRef : null,
-          name: isEmail ? (author.split('@')[0] ?? author) : author,
+          email: email ? email.toLowerCase() : null,
+          name: named?.[1]?.trim() || (email ? (email.split('@')[0] ?? email) : author),
           role: 'author',
         });
       }
@@ -159,6 +161,9 @@ export function readMarkdownFolder(files: { path: string; content: string }[]): 
       authorRef,
       categoryRefs,
       ...(typeof front.commentsClosed === 'boolean' ? { commentsClosed: front.commentsClosed } : {}),
+      ...(front.commentModeration === 'open' || front.commentModeration === 'first' || front.commentModeration === 'all'
+        ? { commentModeration: front.commentModeration }
+        : {}),
       comments: [],
       tags: names(front.tags),
       attachments: [],

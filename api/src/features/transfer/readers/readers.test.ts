@@ -389,6 +389,24 @@ describe('readGhost', () => {
 });
 
 describe('readMarkdownFolder', () => {
+  it('reads an author as "Name <email>", an email or a name, and the comment moderation mode', () => {
+    const file = (name: string, author: string, extra = '') => ({
+      path: `${name}.md`,
+      content: `---\ntitle: ${name}\nauthor: ${author}\n${extra}---\n\nBody`,
+    });
+    const site = readMarkdownFolder([
+      file('one', '"Grace Hopper <Grace@Example.com>"', 'commentModeration: first\n'),
+      file('two', 'linus@example.com', 'commentModeration: sometimes\n'),
+      file('three', 'Min-ji Kim'),
+    ]);
+    expect(site.people).toEqual([
+      { ref: 'grace@example.com', email: 'grace@example.com', name: 'Grace Hopper', role: 'author' },
+      { ref: 'linus@example.com', email: 'linus@example.com', name: 'linus', role: 'author' },
+      { ref: 'min-ji kim', email: null, name: 'Min-ji Kim', role: 'author' },
+    ]);
+    expect(site.posts.map((post) => post.commentModeration)).toEqual(['first', undefined, undefined]);
+  });
+
   const root = path.join(fixtures, 'markdown');
   const files = (readdirSync(root, { recursive: true }) as string[])
     .map((file) => file.split(path.sep).join('/'))
