@@ -226,47 +226,33 @@ export function createApp(deps: AppDeps) {
     }),
   );
   app.use('/api/*', apiCachePolicy());
-  const limitBody = bodyLimit({
-    maxSize: config.maxBodyBytes,
-    // Refused before the body is read (or once a chunked one passes the limit): the rest of it is
-    // still on the connection, so it closes; kept alive, the next request there could go unanswered.
-    onError: () => {
-      throw new ApiError(
-        413,
-        'payload_too_large',
-        `Request bodies are limited to ${config.maxBodyBytes} bytes.`,
-        undefined,
-        { Connection: 'close' },
-      );
-    },
-  });
+  // Refused before the body is read (or once a chunked one passes the limit): the rest of it is
+  // still on the connection, so it closes; kept alive, the next request there could go unanswered.
+  const limitTo = (maxSize: number, code: 'payload_too_large' | 'image_too_large', message: string) =>
+    bodyLimit({
+      maxSize,
+      onError: () => {
+        throw new ApiError(413, code, message, undefined, { Connection: 'close' });
+      },
+    });
+  const limitBody = limitTo(
+    config.maxBodyBytes,
+    'payload_too_large',
+    `Request bodies are limited to ${config.maxBodyBytes} bytes.`,
+  );
   // An image upload (POST /api/media, multipart) may be as large as MEDIA_MAX_BYTES, plus the
   // form's own few hundred bytes; the service refuses a file over the limit with its own code.
-  const limitUpload = bodyLimit({
-    maxSize: config.media.maxBytes + 64 * 1024,
-    onError: () => {
-      throw new ApiError(
-        413,
-        'image_too_large',
-        `Images are limited to ${Math.round(config.media.maxBytes / 1048576)} MB.`,
-        undefined,
-        { Connection: 'close' },
-      );
-    },
-  });
-  // An import (POST /api/admin/import: a whole site's export in one JSON body) has its own too.
-  const limitImport = bodyLimit({
-    maxSize: config.importMaxBytes,
-    onError: () => {
-      throw new ApiError(
-        413,
-        'payload_too_large',
-        `Imports are limited to ${Math.round(config.importMaxBytes / 1048576)} MB (IMPORT_MAX_BYTES).`,
-        undefined,
-        { Connection: 'close' },
-      );
-    },
-  });
+  const limitUpload = limitTo(
+    config.media.maxBytes + 64 * 1024,
+    'image_too_large',
+    `Images are limited to ${Math.round(config.media.maxBytes / 1048576)} MB.`,
+  );
+  // An import (POST /api/admin/import: an export, a Markdown folder, a WXR with its uploads).
+  const limitImport = limitTo(
+    config.importMaxBytes,
+    'payload_too_large',
+    `Imports are limited to ${Math.round(config.importMaxBytes / 1048576)} MB (IMPORT_MAX_BYTES).`,
+  );
   // The upload's and the import's own limits apply to their multipart bodies only: anything else
   // sent there is held to MAX_BODY_BYTES like every other route (then refused as not multipart).
   const largeBodies = new Map([
