@@ -73,6 +73,8 @@ const CategorySchema = z.object({
   slug: SlugSchema,
   description: textString().max(500),
 });
+/** The most characters a post's meta description and custom excerpt take (CreatePostSchema). */
+const SOFT_FIELD_MAX = 300;
 const CommentBodySchema = textString().trim().min(1).max(MAX_COMMENT_LENGTH);
 const CommentStatusSchema = z.enum(COMMENT_STATUSES);
 
@@ -329,6 +331,18 @@ export function createImporter({ db, clock, audit, jobs, tags, media }: Importer
             message: 'It had no title: imported as “Untitled”.',
           });
         }
+        // Excerpts and descriptions longer than a post takes are cut (and said so), not the post refused.
+        const soft = (name: 'metaDescription' | 'customExcerpt', value: string | undefined) => {
+          const text = (value ?? '').trim();
+          if (text.length <= SOFT_FIELD_MAX) return text;
+          warnings.push({
+            kind: 'post',
+            ref: post.ref,
+            reason: 'truncated',
+            message: `Its ${name === 'customExcerpt' ? 'excerpt' : 'meta description'} was cut to ${SOFT_FIELD_MAX} characters.`,
+          });
+          return `${text.slice(0, SOFT_FIELD_MAX - 1).trimEnd()}…`;
+        };
         const parsed = CreatePostSchema.omit({ publishAt: true }).safeParse({
           title: untitled ? 'Untitled' : post.title,
           subtitle: post.subtitle,
@@ -338,8 +352,8 @@ export function createImporter({ db, clock, audit, jobs, tags, media }: Importer
           commentsClosed: post.commentsClosed ?? false,
           commentModeration: post.commentModeration ?? null,
           tags: [...new Set(post.tags.map((tag) => tag.trim()).filter(Boolean))],
-          metaDescription: post.metaDescription ?? '',
-          customExcerpt: post.customExcerpt ?? '',
+          metaDescription: soft('metaDescription', post.metaDescription),
+          customExcerpt: soft('customExcerpt', post.customExcerpt),
           canonicalUrl: post.canonicalUrl || null,
           ogImageUrl: post.ogImageUrl || null,
         });

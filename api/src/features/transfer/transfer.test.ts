@@ -475,6 +475,7 @@ describe('hostile and malformed imports', () => {
         post('bad-canonical', { canonicalUrl: 'javascript:alert(1)' }),
         post('nul-body', { bodyMarkdown: 'a\0b' }),
         post('too-many-tags', { tags: Array.from({ length: 30 }, (_, i) => `t${i}`) }),
+        post('long-excerpt', { customExcerpt: 'word '.repeat(100), metaDescription: 'd'.repeat(400) }),
         post('fine', {
           title: '<script>alert(1)</script>',
           bodyMarkdown: '<img src=x onerror=alert(1)> [x](javascript:alert(1))',
@@ -491,7 +492,15 @@ describe('hostile and malformed imports', () => {
         }),
       );
       const report = await transferServiceOf(t).import(me, site, 'archive');
-      expect(report.imported.posts).toBe(1);
+      expect(report.imported.posts).toBe(2);
+      // An excerpt or description too long is cut, and said so; the post comes in.
+      expect(report.warnings.map((w) => [w.ref, w.reason])).toEqual([
+        ['long-excerpt', 'truncated'],
+        ['long-excerpt', 'truncated'],
+      ]);
+      const cut = await t.db.models.Post.findOne({ where: { slug: 'long-excerpt' } });
+      expect(cut?.customExcerpt.length).toBe(300);
+      expect(cut?.metaDescription).toBe(`${'d'.repeat(299)}…`);
       expect(report.skipped.map((s) => [s.ref, s.reason])).toEqual([
         ['huge-title', 'invalid'],
         ['bad-canonical', 'invalid'],
@@ -503,7 +512,7 @@ describe('hostile and malformed imports', () => {
       const fine = await t.db.models.Post.findOne({ where: { slug: 'fine' } });
       expect(fine?.title).toBe('<script>alert(1)</script>');
       expect(fine?.bodyHtml).not.toMatch(/<img[^>]*onerror|href="javascript/i);
-      expect(await t.db.models.Post.count()).toBe(1);
+      expect(await t.db.models.Post.count()).toBe(2);
       expect(await t.db.models.Tag.count()).toBe(0);
     });
   });

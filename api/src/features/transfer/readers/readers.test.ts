@@ -196,6 +196,22 @@ describe('readWxr', () => {
     const xxe = wxr('<item><title>&xxe;</title></item>', '<!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>');
     expect(fileError(() => readWxr(xxe)).reason).toBe('xml_entities');
     expect(fileError(() => readWxr(wxr('<!entity x "y">'))).reason).toBe('xml_entities');
+    // Around CDATA, still refused; an unfinished CDATA hides nothing.
+    const after = wxr('<item><title><![CDATA[x]]></title></item>', '<![CDATA[ ]]><!DOCTYPE r [<!ENTITY a "b">]>');
+    expect(fileError(() => readWxr(after)).reason).toBe('xml_entities');
+    expect(fileError(() => readWxr(wxr('<item><title><![CDATA[<!DOCTYPE x [<!ENTITY a "b">]>'))).reason).toBe(
+      'xml_entities',
+    );
+  });
+
+  it('reads a post that shows a DOCTYPE in a code sample (inside CDATA) as text', () => {
+    const site = readWxr(
+      wxr(
+        '<item><title>HTML basics</title><wp:post_id>5</wp:post_id><wp:post_type>post</wp:post_type><wp:status>publish</wp:status>' +
+          '<content:encoded><![CDATA[<pre><code>&lt;!DOCTYPE html&gt; <!DOCTYPE html></code></pre>]]></content:encoded></item>',
+      ),
+    );
+    expect(site.posts[0]?.bodyMarkdown).toContain('<!DOCTYPE html>');
   });
 
   it('refuses malformed XML and XML that is no export', () => {

@@ -19,8 +19,8 @@ import {
  * attachments. Nothing is fetched: an attachment is only ever a file found under
  * `attachmentsDir` (the export's uploads folder), never outside it.
  *
- * Safety: a document with a DOCTYPE or an ENTITY declaration is refused before it is parsed
- * (WordPress never writes one; this closes XXE and entity expansion bombs), and the parser
+ * Safety: a document with a DOCTYPE or an ENTITY declaration outside CDATA is refused before it
+ * is parsed (WordPress never writes one; this closes XXE and entity expansion bombs), and the parser
  * expands no entities: only the five XML ones and numeric references are decoded here, in text
  * outside CDATA (CDATA is kept literally).
  */
@@ -172,7 +172,8 @@ interface Attachment {
 }
 
 export function readWxr(xml: string, options: { attachmentsDir?: string } = {}): ImportedSite {
-  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) {
+  // Outside CDATA only: a post may well show `<!DOCTYPE html>` in a code sample.
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml.replace(/<!\[CDATA\[[\s\S]*?\]\]>/g, ''))) {
     throw new ImportFileError(
       'xml_entities',
       'The file declares a DOCTYPE or entities, which a WordPress export never does.',
@@ -244,6 +245,11 @@ export function readWxr(xml: string, options: { attachmentsDir?: string } = {}):
     ...(attachment.title ? { title: attachment.title } : {}),
   });
 
+  const byParent = new Map<string, Attachment[]>();
+  for (const attachment of attachments.values()) {
+    byParent.set(attachment.parent, [...(byParent.get(attachment.parent) ?? []), attachment]);
+  }
+
   const posts: ImportedPost[] = [];
   for (const item of items) {
     const ref = field(item, 'wp:post_id');
@@ -275,7 +281,7 @@ export function readWxr(xml: string, options: { attachmentsDir?: string } = {}):
     const meta = new Map<string, string>();
     for (const entry of list(item['wp:postmeta'])) meta.set(field(entry, 'wp:meta_key'), field(entry, 'wp:meta_value'));
 
-    const own = [...attachments.values()].filter((attachment) => attachment.parent === ref);
+    const own = [...(byParent.get(ref) ?? [])];
     const thumbnail = attachments.get(meta.get('_thumbnail_id') ?? '');
     if (thumbnail && !own.includes(thumbnail)) own.push(thumbnail);
 
