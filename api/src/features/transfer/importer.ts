@@ -343,6 +343,19 @@ export function createImporter({ db, clock, audit, jobs, tags, media }: Importer
           });
           return `${text.slice(0, SOFT_FIELD_MAX - 1).trimEnd()}…`;
         };
+        // A canonical or sharing URL a post cannot take (Ghost's `__GHOST_URL__/…`, a `javascript:`
+        // one) is left out, and said so.
+        const url = (name: 'canonicalUrl' | 'ogImageUrl', value: string | null | undefined) => {
+          if (!value) return null;
+          if (CreatePostSchema.shape[name].safeParse(value).success) return value;
+          warnings.push({
+            kind: 'post',
+            ref: post.ref,
+            reason: 'url_dropped',
+            message: `Its ${name === 'canonicalUrl' ? 'canonical' : 'sharing image'} URL is not one a post can take: left out.`,
+          });
+          return null;
+        };
         const parsed = CreatePostSchema.omit({ publishAt: true }).safeParse({
           title: untitled ? 'Untitled' : post.title,
           subtitle: post.subtitle,
@@ -354,8 +367,8 @@ export function createImporter({ db, clock, audit, jobs, tags, media }: Importer
           tags: [...new Set(post.tags.map((tag) => tag.trim()).filter(Boolean))],
           metaDescription: soft('metaDescription', post.metaDescription),
           customExcerpt: soft('customExcerpt', post.customExcerpt),
-          canonicalUrl: post.canonicalUrl || null,
-          ogImageUrl: post.ogImageUrl || null,
+          canonicalUrl: url('canonicalUrl', post.canonicalUrl),
+          ogImageUrl: url('ogImageUrl', post.ogImageUrl),
         });
         if (!parsed.success) throw new SkipItem('invalid', zodMessage(parsed.error));
         const input = parsed.data;

@@ -444,7 +444,7 @@ describe('hostile and malformed imports', () => {
     });
   });
 
-  it('skips an item with a huge or invalid field whole and imports the rest', async () => {
+  it('skips an item with a huge or invalid field whole, mends what it can say it mended, and imports the rest', async () => {
     await withSite(async (t) => {
       const me = await t.factories.user({ role: 'admin' });
       const site = siteOfArchive({
@@ -472,7 +472,10 @@ describe('hostile and malformed imports', () => {
       });
       site.posts.push(
         post('huge-title', { title: 'x'.repeat(10_000) }),
-        post('bad-canonical', { canonicalUrl: 'javascript:alert(1)' }),
+        post('bad-canonical', {
+          canonicalUrl: 'javascript:alert(1)',
+          ogImageUrl: '__GHOST_URL__/content/images/a.png',
+        }),
         post('nul-body', { bodyMarkdown: 'a\0b' }),
         post('too-many-tags', { tags: Array.from({ length: 30 }, (_, i) => `t${i}`) }),
         post('long-excerpt', { customExcerpt: 'word '.repeat(100), metaDescription: 'd'.repeat(400) }),
@@ -492,18 +495,21 @@ describe('hostile and malformed imports', () => {
         }),
       );
       const report = await transferServiceOf(t).import(me, site, 'archive');
-      expect(report.imported.posts).toBe(2);
-      // An excerpt or description too long is cut, and said so; the post comes in.
+      expect(report.imported.posts).toBe(3);
+      // A URL a post cannot take is left out, an excerpt or description too long is cut, each
+      // said so; the post comes in.
       expect(report.warnings.map((w) => [w.ref, w.reason])).toEqual([
+        ['bad-canonical', 'url_dropped'],
+        ['bad-canonical', 'url_dropped'],
         ['long-excerpt', 'truncated'],
         ['long-excerpt', 'truncated'],
       ]);
+      expect((await t.db.models.Post.findOne({ where: { slug: 'bad-canonical' } }))?.canonicalUrl).toBeNull();
       const cut = await t.db.models.Post.findOne({ where: { slug: 'long-excerpt' } });
       expect(cut?.customExcerpt.length).toBe(300);
       expect(cut?.metaDescription).toBe(`${'d'.repeat(299)}…`);
       expect(report.skipped.map((s) => [s.ref, s.reason])).toEqual([
         ['huge-title', 'invalid'],
-        ['bad-canonical', 'invalid'],
         ['nul-body', 'invalid'],
         ['too-many-tags', 'invalid'],
         ['fine/c1', 'author_missing'],
@@ -512,7 +518,7 @@ describe('hostile and malformed imports', () => {
       const fine = await t.db.models.Post.findOne({ where: { slug: 'fine' } });
       expect(fine?.title).toBe('<script>alert(1)</script>');
       expect(fine?.bodyHtml).not.toMatch(/<img[^>]*onerror|href="javascript/i);
-      expect(await t.db.models.Post.count()).toBe(2);
+      expect(await t.db.models.Post.count()).toBe(3);
       expect(await t.db.models.Tag.count()).toBe(0);
     });
   });
