@@ -1,5 +1,6 @@
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { IMPORT_FORMATS, type ImportFormat, type ImportReport } from '@blog/contract';
 import { createServices } from '../../app.js';
@@ -195,6 +196,7 @@ async function main(argv: string[]) {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+// Run as a command (not imported by its tests).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   process.exitCode = await main(process.argv.slice(2));
 }
