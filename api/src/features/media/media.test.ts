@@ -1,5 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { Op } from 'sequelize';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../../test/app.js';
@@ -214,6 +215,16 @@ describe('the library, covers and pictures', () => {
     const list = await read(await t.request('GET', '/api/media?q=wide', { as: me }), 200, MediaListSchema);
     expect(list.items.map((item) => item.id)).toContain(media.id);
     expect(list.items.find((item) => item.id === media.id)?.usedBy).toBe(1);
+    // The whole page's counts come from one query: each image its own, unused ones 0.
+    const page = await read(await t.request('GET', '/api/media?limit=100', { as: me }), 200, MediaListSchema);
+    for (const item of page.items) {
+      const expected = await t.db.models.Post.count({
+        where: {
+          [Op.or]: [{ coverMediaId: item.id }, { bodyMarkdown: { [Op.like]: `%/media/${item.key}/%` } }],
+        },
+      });
+      expect(item.usedBy, item.key).toBe(expected);
+    }
     await expectError(await t.request('GET', '/api/media', { as: await t.factories.user() }), 403, 'forbidden');
   });
 });

@@ -48,6 +48,19 @@ export function createMediaService({
     return Number(row?.n ?? 0);
   }
 
+  /** `usage` of a whole page of images in one query, in their order. */
+  async function usageOfPage(rows: Pick<Media, 'id'>[]): Promise<number[]> {
+    if (rows.length === 0) return [];
+    const counted = await db.sequelize.query<{ id: number | string; n: number | string }>(
+      `SELECT m.id AS id, COUNT(p.id) AS n FROM media m
+         JOIN posts p ON p.cover_media_id = m.id OR p.body_markdown LIKE ('%/media/' || m.key || '/%')
+        WHERE m.id IN (?) GROUP BY m.id`,
+      { replacements: [rows.map((row) => row.id)], type: QueryTypes.SELECT },
+    );
+    const byId = new Map(counted.map((row) => [Number(row.id), Number(row.n)]));
+    return rows.map((row) => byId.get(row.id) ?? 0);
+  }
+
   async function find(id: number, transaction?: Transaction): Promise<Media> {
     const media = await MediaModel.findByPk(id, { include, transaction });
     if (!media) throw notFound('Image');
@@ -134,8 +147,7 @@ export function createMediaService({
         limit: query.limit,
         offset: (query.page - 1) * query.limit,
       });
-      const used = await Promise.all(rows.map((media) => usage(media)));
-      return { rows, used, total: count };
+      return { rows, used: await usageOfPage(rows), total: count };
     },
 
     async get(id: number): Promise<{ media: Media; used: number }> {
