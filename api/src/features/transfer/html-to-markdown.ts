@@ -45,17 +45,30 @@ function childrenOf(node: Node): Node[] {
   return 'children' in node ? (node.children as Node[]) : [];
 }
 
-function textOf(node: Node): string {
-  if (node.type === 'text') return node.data;
-  if (node.type === 'tag' || node.type === 'root' || node.type === 'cdata') {
-    if (node.type === 'tag' && DROPPED.has(node.name)) return '';
-    return childrenOf(node).map(textOf).join('');
+/** Elements nested deeper than this are read as their text (a hostile body nests thousands). */
+const MAX_DEPTH = 48;
+
+/** The text of a node, dropped elements left out; iterative, so no nesting can exhaust the stack. */
+function textOf(root: Node): string {
+  let out = '';
+  const stack: Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop() as Node;
+    if (node.type === 'text') out += node.data;
+    else if (node.type === 'tag' || node.type === 'root' || node.type === 'cdata') {
+      if (node.type === 'tag' && DROPPED.has(node.name)) continue;
+      const children = childrenOf(node);
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as Node);
+    }
   }
-  return '';
+  return out;
 }
 
+const flatText = (nodes: Node[]) => escapeText(nodes.map(textOf).join('').replace(/\s+/g, ' '));
+
 /** Inline content: text, emphasis, links, images, code, line breaks. */
-function inline(nodes: Node[]): string {
+function inline(nodes: Node[], depth = 0): string {
+  if (depth > MAX_DEPTH) return flatText(nodes);
   let out = '';
   for (const node of nodes) {
     if (node.type === 'text') {
@@ -65,7 +78,7 @@ function inline(nodes: Node[]): string {
     if (node.type !== 'tag') continue;
     const name = node.name;
     if (DROPPED.has(name)) continue;
-    const inner = () => inline(childrenOf(node)).trim();
+    const inner = () => inline(childrenOf(node), depth + 1).trim();
     if (name === 'br') out += '  \n';
     else if (name === 'strong' || name === 'b') {
       const text = inner();
@@ -86,18 +99,22 @@ function inline(nodes: Node[]): string {
     } else if (name === 'img') {
       const src = safeUrl(node.attribs.src);
       if (src) out += `![${escapeText(node.attribs.alt ?? '')}](${src})`;
-    } else out += inline(childrenOf(node));
+    } else out += inline(childrenOf(node), depth + 1);
   }
   return out;
 }
 
 /** Block content, joined by blank lines. */
 function blocks(nodes: Node[], depth = 0): string[] {
+  if (depth > MAX_DEPTH) {
+    const text = escapeLineStarts(flatText(nodes).trim());
+    return text ? [text] : [];
+  }
   const out: string[] = [];
   let run: Node[] = [];
   const flush = () => {
     // Text between blocks: WordPress separates its paragraphs by blank lines, not <p>.
-    const text = inline(run);
+    const text = inline(run, depth);
     run = [];
     for (const para of text.split(/\n\s*\n/)) {
       const trimmed = escapeLineStarts(para.trim());
@@ -120,18 +137,18 @@ function blocks(nodes: Node[], depth = 0): string[] {
     const heading = /^h([1-6])$/.exec(name);
     if (heading) {
       flush();
-      const text = inline(childrenOf(node)).trim();
+      const text = inline(childrenOf(node), depth + 1).trim();
       if (text) out.push(`${'#'.repeat(Math.max(2, Number(heading[1])))} ${text}`);
     } else if (BLOCKS.has(name) || name === 'body' || name === 'html') {
       flush();
-      out.push(...blocks(childrenOf(node), depth));
+      out.push(...blocks(childrenOf(node), depth + 1));
     } else if (name === 'figcaption') {
       flush();
-      const text = inline(childrenOf(node)).trim();
+      const text = inline(childrenOf(node), depth + 1).trim();
       if (text) out.push(`*${text}*`);
     } else if (name === 'blockquote') {
       flush();
-      const inner = blocks(childrenOf(node), depth).join('\n\n');
+      const inner = blocks(childrenOf(node), depth + 1).join('\n\n');
       if (inner) out.push(inner.replace(/^/gm, '> '));
     } else if (name === 'pre') {
       flush();

@@ -108,7 +108,11 @@ export function createTransferService(deps: ImporterDeps) {
             { path: 'content', code: error.reason, message: error.message },
           ]);
         }
-        throw error;
+        // Anything else a reader meets is still the file's doing (a shape no export has): a clear
+        // refusal, never a 500 for a file.
+        throw new ApiError(422, 'import_unreadable', 'The file could not be read as an export of this format.', [
+          { path: 'content', code: 'unreadable', message: error instanceof Error ? error.name : 'Error' },
+        ]);
       }
     },
 
