@@ -154,9 +154,20 @@ export function createImporter({ db, clock, audit, jobs, tags, media }: Importer
       for (const person of site.people) {
         if (people.has(person.ref)) continue;
         const id = await item('user', person.ref, async (transaction) => {
+          // An address no mail could reach is replaced by one never mailed; a name too long is cut.
+          const given = person.email?.trim().toLowerCase() ?? '';
+          const usable = given !== '' && PersonSchema.shape.email.safeParse(given).success;
+          if (given && !usable) {
+            warnings.push({
+              kind: 'user',
+              ref: person.ref,
+              reason: 'email_replaced',
+              message: 'Their email address is not one; they get an address that is never mailed.',
+            });
+          }
           const parsed = PersonSchema.safeParse({
-            email: (person.email ?? syntheticEmail(person)).toLowerCase(),
-            name: person.name || person.email?.split('@')[0] || 'Reader',
+            email: usable ? given : syntheticEmail(person),
+            name: (person.name.trim() || given.split('@')[0] || 'Reader').slice(0, 80),
           });
           if (!parsed.success) throw new SkipItem('invalid', zodMessage(parsed.error));
           const existing = await UserModel.findOne({ where: { email: parsed.data.email }, transaction });

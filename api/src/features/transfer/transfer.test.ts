@@ -523,7 +523,7 @@ describe('hostile and malformed imports', () => {
     });
   });
 
-  it('fills what a source leaves out: an untitled post, a date in the future, an author page address in use', async () => {
+  it('fills what a source leaves out: an untitled post, a date in the future, an author page address in use, a bad email, a long name', async () => {
     await withSite(async (t) => {
       const me = await t.factories.user({ role: 'admin' });
       const holder = await t.factories.user({ role: 'author', name: 'Holder' });
@@ -534,6 +534,17 @@ describe('hostile and malformed imports', () => {
         version: 1,
         exportedAt: new Date().toISOString(),
         users: [
+          {
+            id: 8,
+            email: 'not an address',
+            name: 'N'.repeat(120),
+            role: 'author',
+            emailVerifiedAt: null,
+            bannedAt: null,
+            slug: null,
+            bio: '',
+            createdAt: new Date().toISOString(),
+          },
           {
             id: 7,
             email: 'writer@example.org',
@@ -562,10 +573,24 @@ describe('hostile and malformed imports', () => {
       site.posts.push(
         { ...base, ref: 'a', title: '  ', slug: 'no-title', publishedAt: new Date('2024-01-01T00:00:00Z') },
         { ...base, ref: 'b', title: 'Soon', slug: 'soon', publishedAt: tomorrow },
+        {
+          ...base,
+          ref: 'c',
+          title: 'By N',
+          slug: 'by-n',
+          authorRef: '8',
+          publishedAt: new Date('2024-01-01T00:00:00Z'),
+        },
       );
       const report = await transferServiceOf(t).import(me, site, 'markdown');
       expect(report.skipped).toEqual([]);
-      expect(report.warnings.map((w) => [w.ref, w.reason])).toEqual([['a', 'untitled']]);
+      expect(report.warnings.map((w) => [w.ref, w.reason])).toEqual([
+        ['8', 'email_replaced'],
+        ['a', 'untitled'],
+      ]);
+      const n = await t.db.models.User.findOne({ where: { name: 'N'.repeat(80) } });
+      expect(n?.email).toMatch(/@import\.invalid$/);
+      expect((await t.db.models.Post.findOne({ where: { slug: 'by-n' } }))?.authorId).toBe(n?.id);
       expect((await t.db.models.Post.findOne({ where: { slug: 'no-title' } }))?.title).toBe('Untitled');
       const soon = await t.db.models.Post.findOne({ where: { slug: 'soon' } });
       expect(soon?.status).toBe('scheduled');
