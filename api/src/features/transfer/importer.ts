@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import {
@@ -96,7 +97,7 @@ const zodMessage = (error: z.ZodError) =>
 
 /** An address for a person the source gives none (a commenter without email): never mailed. */
 const syntheticEmail = (person: ImportedPerson) =>
-  `imported-${slugify(person.ref, 40)}-${Buffer.from(person.ref).toString('hex').slice(0, 12)}@import.invalid`;
+  `imported-${slugify(person.ref, 30)}-${createHash('sha256').update(person.ref).digest('hex').slice(0, 16)}@import.invalid`;
 
 const IMAGE_TYPES: Record<string, string> = {
   '.jpg': 'image/jpeg',
