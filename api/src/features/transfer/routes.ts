@@ -95,7 +95,9 @@ export function transferRoutes(service: TransferService, logger: Logger) {
         ]);
       }
       const first = files[0] as File;
-      const xml = files.find((file) => /\.xml$/i.test(file.name));
+      // The export itself is a file picked on its own (no folder in its name); a folder's files are
+      // Markdown or a WXR's uploads (a Hugo folder's sitemap.xml is no export).
+      const xml = files.find((file) => /\.xml$/i.test(file.name) && !file.name.includes('/'));
       const format = named.success
         ? named.data
         : xml
