@@ -280,8 +280,10 @@ export class ResourceTable extends LitElement {
         tbody td,
         tbody .numeric {
           display: grid;
-          grid-template-columns: minmax(6rem, 35%) 1fr;
+          /* minmax(0, …): a long unbroken value (an email) wraps instead of widening the page. */
+          grid-template-columns: minmax(6rem, 35%) minmax(0, 1fr);
           justify-items: start;
+          overflow-wrap: anywhere;
           gap: 0.5rem;
           border: 0;
           padding: 0.3rem 0.75rem;
