@@ -100,9 +100,6 @@ export const MarkdownExportSchema = z
 export const IMPORT_FORMATS = ['archive', 'wxr', 'ghost', 'markdown'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
-/** The largest single file an import reads (the WXR, the Ghost JSON, one Markdown file). */
-export const MAX_IMPORT_FILE_CHARS = 64 * 1024 * 1024;
-
 export const ImportFormatSchema = z.enum(IMPORT_FORMATS);
 
 /** The most files a Markdown folder import takes. */

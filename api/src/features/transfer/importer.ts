@@ -17,7 +17,7 @@ import { z } from 'zod';
 import type { Database } from '../../db/index.js';
 import { COMMENT_STATUSES } from '../../db/models/comment.js';
 import type { Comment, Media, User } from '../../db/models/index.js';
-import { findCountDrift, recount } from '../../db/recount.js';
+import { recount } from '../../db/recount.js';
 import type { Clock } from '../../lib/clock.js';
 import { ApiError } from '../../lib/errors.js';
 import { slugify } from '../../lib/slug.js';
@@ -428,18 +428,11 @@ export function createImporter({ db, clock, audit, jobs, tags, media }: Importer
         const written = new Map<string, Comment>();
         let count = 0;
         let likes = 0;
-        // Parents before replies: by thread depth, then by time.
-        const depth = (comment: ImportedComment) => {
-          let d = 0;
-          let current: ImportedComment | undefined = comment;
-          while (current?.parentRef && d < 1000) {
-            current = byRef.get(current.parentRef);
-            d++;
-          }
-          return d;
-        };
+        // Top-level comments before replies (a reply needs its thread's row), each by time.
         const ordered = [...post.comments].sort(
-          (a, b) => Math.min(depth(a), 1) - Math.min(depth(b), 1) || a.createdAt.getTime() - b.createdAt.getTime(),
+          (a, b) =>
+            Number(a.parentRef !== null) - Number(b.parentRef !== null) ||
+            a.createdAt.getTime() - b.createdAt.getTime(),
         );
         for (const comment of ordered) {
           const issue = (reason: string, message: string) =>
@@ -505,8 +498,7 @@ export function createImporter({ db, clock, audit, jobs, tags, media }: Importer
 
       // Every counter is kept by the hooks as rows are written; the recount proves it (and
       // repairs what a bug would have left, reported as countDrift).
-      const drift = (await findCountDrift(db)).length;
-      if (drift > 0) await recount(db);
+      const drift = (await recount(db)).length;
       await db.transaction(async (transaction) => {
         await audit.write(
           actor,
