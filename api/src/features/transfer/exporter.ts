@@ -27,18 +27,21 @@ export function fileNameOf(slug: string): string {
 export function createExporter(db: Database) {
   const { User, Category, Post, Comment, CommentLike, Tag, PostTag } = db.models;
 
-  async function archive(now: Date): Promise<SiteArchive> {
+  /** The archive; without `comments`, its posts carry none (the Markdown export needs no comment or like). */
+  async function archive(now: Date, { comments: withComments = true } = {}): Promise<SiteArchive> {
     const [users, categories, posts, comments, likes, tags, postTags] = await Promise.all([
       User.findAll({ order: [['id', 'ASC']] }),
       Category.findAll({ order: [['id', 'ASC']] }),
       Post.findAll({ order: [['id', 'ASC']] }),
-      Comment.findAll({ order: [['id', 'ASC']] }),
-      CommentLike.findAll({
-        order: [
-          ['commentId', 'ASC'],
-          ['userId', 'ASC'],
-        ],
-      }),
+      withComments ? Comment.findAll({ order: [['id', 'ASC']] }) : [],
+      withComments
+        ? CommentLike.findAll({
+            order: [
+              ['commentId', 'ASC'],
+              ['userId', 'ASC'],
+            ],
+          })
+        : [],
       Tag.findAll({ attributes: ['id', 'name'] }),
       PostTag.findAll({ attributes: ['postId', 'tagId'] }),
     ]);
@@ -119,7 +122,7 @@ export function createExporter(db: Database) {
 
     /** One `posts/<slug>.md` per post: YAML front matter, then the Markdown body as written. */
     async markdown(now: Date): Promise<MarkdownExport> {
-      const site = await archive(now);
+      const site = await archive(now, { comments: false });
       const author = new Map(site.users.map((user) => [user.id, `${user.name.replace(/[<>]/g, '')} <${user.email}>`]));
       const category = new Map(site.categories.map((c) => [c.id, c.name]));
       const files = site.posts.map((post) => {
