@@ -4,17 +4,13 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CommentsEvent, PublishEventSchema, tagKey } from '@blog/contract';
-import { type AppDeps, createApp } from '../src/app.js';
+import { type AppDeps, createApp, createServices } from '../src/app.js';
 import { SESSION_COOKIE } from '../src/auth/sessions.js';
 import { type Config, loadConfig } from '../src/config.js';
 import type { Database } from '../src/db/index.js';
 import type { Category, Comment, Post, User } from '../src/db/models/index.js';
-import { createAuditLogger } from '../src/features/admin/audit.js';
-import { createMediaService } from '../src/features/media/service.js';
 import type { PostChange } from '../src/features/posts/service.js';
 import { COMMENTS_JOB, WEBHOOK_JOB } from '../src/features/publishing/service.js';
-import { createTagService } from '../src/features/tags/service.js';
-import { createTransferService } from '../src/features/transfer/service.js';
 import { createBackgroundJobs } from '../src/jobs/index.js';
 import type { JobQueue } from '../src/jobs/queue.js';
 import type { Clock } from '../src/lib/clock.js';
@@ -263,18 +259,9 @@ export async function createTestContext(
 }
 
 /**
- * The import/export service on `t`'s database, built as createServices builds it: for what HTTP
- * cannot send (a WXR's attachments on this machine) and for the import benchmark.
+ * The import/export service on `t`'s database, from the app's one composition (createServices):
+ * for what HTTP cannot send (a WXR's attachments on this machine) and for the import benchmark.
  */
 export function transferServiceOf(t: TestContext) {
-  const clock: Clock = () => new Date();
-  const audit = createAuditLogger(t.db, clock);
-  return createTransferService({
-    db: t.db,
-    clock,
-    audit,
-    jobs: t.jobs,
-    tags: createTagService({ db: t.db, clock, audit, jobs: t.jobs }),
-    media: createMediaService({ db: t.db, clock, limits: t.config.media, audit }),
-  });
+  return createServices({ config: t.config, db: t.db, logger: createLogger('silent'), jobs: t.jobs }).transfer;
 }
