@@ -291,18 +291,27 @@ export async function uploadMedia(options: ClientOptions, file: Blob, name: stri
   const form = new FormData();
   form.append('file', file, name);
   if (alt) form.append('alt', alt);
+  return (await postForm(options, 'POST /media', form)).json() as Promise<MediaOut>;
+}
+
+/** A multipart POST (the two uploads): the answer when it is a success, else the API's error thrown. */
+async function postForm(
+  options: ClientOptions,
+  route: 'POST /media' | 'POST /admin/import',
+  form: FormData,
+): Promise<Response> {
   let res: Response;
   try {
-    res = await fetch(`${options.base}/media`, { method: 'POST', credentials: 'same-origin', body: form });
+    res = await fetch(`${options.base}${route.slice(5)}`, { method: 'POST', credentials: 'same-origin', body: form });
   } catch {
     throw new ApiRequestError(0, 'network', 'Cannot reach the server. Check your connection and try again.');
   }
-  const data: unknown = await res.json().catch(() => null);
   if (!res.ok) {
-    if (res.status === 401) options.onUnauthorized?.('POST /media');
+    const data: unknown = await res.json().catch(() => null);
+    if (res.status === 401) options.onUnauthorized?.(route);
     throw toError(res, data);
   }
-  return data as MediaOut;
+  return res;
 }
 
 /**
@@ -319,17 +328,9 @@ export async function importSite(
   const form = new FormData();
   if (format) form.append('format', format);
   for (const { file, name } of files) form.append('file', file, name);
-  let res: Response;
-  try {
-    res = await fetch(`${options.base}/admin/import`, { method: 'POST', credentials: 'same-origin', body: form });
-  } catch {
-    throw new ApiRequestError(0, 'network', 'Cannot reach the server. Check your connection and try again.');
-  }
-  if (!res.ok || !res.body) {
-    const data: unknown = await res.json().catch(() => null);
-    if (res.status === 401) options.onUnauthorized?.('POST /admin/import');
-    throw toError(res, data);
-  }
+  const res = await postForm(options, 'POST /admin/import', form);
+  if (!res.body)
+    throw new ApiRequestError(0, 'network', 'The import’s answer ended early; see the audit log for what it wrote.');
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffered = '';
   let report: ImportReport | null = null;
