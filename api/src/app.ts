@@ -273,16 +273,15 @@ export function createApp(deps: AppDeps) {
   // of ours (its signed token is its only authority, no cookie is used), so it skips the CSRF check.
   const jsonBodies = requireJsonBodies();
   const formBodies = jsonOrFormBodies();
-  const uploads = multipartBodies();
-  const imports = multipartBodies('Send the export as multipart/form-data, in a field named "file".');
+  // The two uploads (images, imports) take multipart bodies only, at the paths of largeBodies.
+  const multipartPaths = new Map([
+    [MEDIA_UPLOAD_PATH, multipartBodies()],
+    [IMPORT_PATH, multipartBodies('Send the export as multipart/form-data, in a field named "file".')],
+  ]);
   app.use('/api/*', (c, next) =>
     SIGNED_LINK_PATHS.forms.has(c.req.path)
       ? formBodies(c, next)
-      : c.req.path === MEDIA_UPLOAD_PATH
-        ? uploads(c, next)
-        : c.req.path === IMPORT_PATH
-          ? imports(c, next)
-          : jsonBodies(c, next),
+      : (multipartPaths.get(c.req.path) ?? jsonBodies)(c, next),
   );
   const sameOrigin = sameOriginWrites([config.publicUrl]);
   app.use('/api/*', (c, next) => (SIGNED_LINK_PATHS.crossSite.has(c.req.path) ? next() : sameOrigin(c, next)));
