@@ -28,7 +28,13 @@ import { postFieldsOf } from '../posts/service.js';
 import { enqueuePublishEvent, type PublishJobs } from '../publishing/service.js';
 import { enqueueScheduledPublish } from '../scheduling/schedule.js';
 import type { TagService } from '../tags/service.js';
-import type { ImportedComment, ImportedPerson, ImportedPost, ImportedSite } from './shape.js';
+import {
+  IMAGE_FILE,
+  type ImportedComment,
+  type ImportedPerson,
+  type ImportedPost,
+  type ImportedSite,
+} from './shape.js';
 
 /*
  * The import writer: one ImportedSite (from any reader) into the database.
@@ -98,15 +104,6 @@ const zodMessage = (error: z.ZodError) =>
 /** An address for a person the source gives none (a commenter without email): never mailed. */
 const syntheticEmail = (person: ImportedPerson) =>
   `imported-${slugify(person.ref, 30)}-${createHash('sha256').update(person.ref).digest('hex').slice(0, 16)}@import.invalid`;
-
-const IMAGE_TYPES: Record<string, string> = {
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.png': 'image/png',
-  '.webp': 'image/webp',
-  '.avif': 'image/avif',
-  '.gif': 'image/gif',
-};
 
 /** The URL's file name without WordPress's size suffix (photo-300x200.png → photo), for body rewrites. */
 const stemOf = (url: string) =>
@@ -278,8 +275,8 @@ export function createImporter({ db, clock, audit, jobs, tags, media }: Importer
             });
             continue;
           }
-          const type = IMAGE_TYPES[attachment.localPath.slice(attachment.localPath.lastIndexOf('.')).toLowerCase()];
-          if (!type) {
+          // By its name here; the media service then reads its type from its content.
+          if (!IMAGE_FILE.test(attachment.localPath)) {
             skipped.push({
               kind: 'attachment',
               ref: attachment.url,
@@ -290,7 +287,7 @@ export function createImporter({ db, clock, audit, jobs, tags, media }: Importer
           }
           try {
             const bytes = await readFile(attachment.localPath);
-            const file = new File([bytes], basename(attachment.localPath), { type });
+            const file = new File([bytes], basename(attachment.localPath));
             const alt = (attachment.title || post.title).slice(0, 300) || 'Image';
             out.set(attachment.url, await media.upload(actor, file, alt));
           } catch (error) {

@@ -10,7 +10,7 @@ import { readArchive } from './readers/archive.js';
 import { readGhost } from './readers/ghost.js';
 import { readMarkdownFolder } from './readers/markdown.js';
 import { readWxr } from './readers/wxr.js';
-import { type ImportedSite, ImportFileError } from './shape.js';
+import { IMAGE_FILE, type ImportedSite, ImportFileError } from './shape.js';
 
 export type TransferService = ReturnType<typeof createTransferService>;
 
@@ -30,8 +30,6 @@ export function sniffFormat(name: string, head: string, files = 1): ImportFormat
   if (/"format"\s*:\s*"blog-archive"/.test(head)) return 'archive';
   return 'ghost';
 }
-
-const IMAGE_FILE = /\.(jpe?g|png|webp|avif|gif)$/i;
 
 /**
  * Where an uploaded attachment goes in the staging folder: its path under `uploads/` (a

@@ -121,3 +121,6 @@ export function parseDate(value: unknown): Date | null {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? null : date;
 }
+
+/** The file names of the images the media library takes (their content is checked on upload). */
+export const IMAGE_FILE = /\.(jpe?g|png|webp|avif|gif)$/i;
