@@ -30,6 +30,9 @@ const USAGE = `Usage:
             "uploads" or "wp-content/uploads" folder next to the file
 `;
 
+/** A path as the person typed it: npm runs scripts from the repo root, INIT_CWD is where they were. */
+const fromHere = (path: string) => resolve(process.env.INIT_CWD ?? process.cwd(), path);
+
 async function markdownFiles(folder: string): Promise<{ path: string; content: string }[]> {
   const out: { path: string; content: string }[] = [];
   const walk = async (dir: string) => {
@@ -125,7 +128,7 @@ async function main(argv: string[]) {
         process.stderr.write(USAGE);
         return 2;
       }
-      const out = resolve(values.out);
+      const out = fromHere(values.out);
       if (format === 'json') {
         const archive = await services.transfer.exportArchive(actor);
         await mkdir(dirname(out), { recursive: true });
@@ -148,7 +151,7 @@ async function main(argv: string[]) {
       process.stderr.write(USAGE);
       return 2;
     }
-    const path = resolve(target);
+    const path = fromHere(target);
     const isFolder = (await stat(path)).isDirectory();
     const content = isFolder ? '' : await readFile(path, 'utf8');
     const format = (values.format ??
@@ -160,7 +163,7 @@ async function main(argv: string[]) {
     const base = isFolder ? path : dirname(path);
     const attachmentsDir =
       format === 'wxr'
-        ? ((values.uploads ? resolve(values.uploads) : undefined) ??
+        ? ((values.uploads ? fromHere(values.uploads) : undefined) ??
           (await existingDir(join(base, 'wp-content', 'uploads'))) ??
           (await existingDir(join(base, 'uploads'))))
         : undefined;
@@ -185,7 +188,7 @@ async function main(argv: string[]) {
     });
     if (tty) process.stderr.write('\n');
     process.stdout.write(`${summary(report)}\n`);
-    if (values.report) await writeFile(resolve(values.report), `${JSON.stringify(report, null, 2)}\n`);
+    if (values.report) await writeFile(fromHere(values.report), `${JSON.stringify(report, null, 2)}\n`);
     return 0;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
