@@ -399,9 +399,13 @@ describe.skipIf(skip)('nginx in front of the site and the API (real nginx)', () 
     expect(huge.status).toBe(413);
     expect(JSON.parse(huge.text)).toMatchObject({ error: { code: 'payload_too_large' } });
     expect(huge.headers['x-request-id']).toBeUndefined();
-    const large = await post(ctx.config.maxBodyBytes + 1024);
-    expect(large.status).toBe(413);
-    expect(large.headers['x-request-id'], 'the API answered').toBeDefined();
+    // The API refuses these before reading them, then reads and drops them while nginx sends
+    // them (no reset under its answer, which nginx would report as 502).
+    for (const extra of [1024, 64 * 1024, 512 * 1024]) {
+      const large = await post(ctx.config.maxBodyBytes + extra);
+      expect(large.status).toBe(413);
+      expect(large.headers['x-request-id'], 'the API answered').toBeDefined();
+    }
   });
 
   it('rate-limits /api/auth/ per client with 429 and Retry-After under a burst', async () => {

@@ -55,6 +55,7 @@ import { ApiError } from './lib/errors.js';
 import {
   apiCachePolicy,
   createErrorHandler,
+  discardBody,
   notFoundOrMethodNotAllowed,
   requestLogger,
   requireJsonBodies,
@@ -226,12 +227,15 @@ export function createApp(deps: AppDeps) {
     }),
   );
   app.use('/api/*', apiCachePolicy());
-  // Refused before the body is read (or once a chunked one passes the limit): the rest of it is
-  // still on the connection, so it closes; kept alive, the next request there could go unanswered.
+  // Refused before the body is read (or once a chunked one passes the limit). A declared length up
+  // to twice the limit plus 1 MB (what nginx lets through) is read and dropped first, so closing
+  // cannot reset the connection under the answer; the connection closes either way, since what is
+  // left of a body still on it would be taken for the next request.
   const limitTo = (maxSize: number, code: 'payload_too_large' | 'image_too_large', message: string) =>
     bodyLimit({
       maxSize,
-      onError: () => {
+      onError: async (c) => {
+        await discardBody(c.req.raw, 2 * maxSize + 1024 * 1024);
         throw new ApiError(413, code, message, undefined, { Connection: 'close' });
       },
     });

@@ -215,6 +215,36 @@ describe('an oversized body on a kept-alive connection (defect 10)', () => {
     reader.socket.destroy();
   });
 
+  it('a declared body a little over the limit is read and dropped before the close: the client can send it whole, no reset', async () => {
+    // What nginx does: it sends the whole body it buffered. Closing on a body still arriving would
+    // reset the connection under the answer, and nginx would report 502 instead of this 413.
+    const body = Buffer.alloc(limit() * 2, 'a');
+    const request = requestBytes({
+      method: 'POST',
+      target: '/api/auth/login',
+      headers: [
+        ['Origin', TEST_ORIGIN],
+        ['Content-Type', 'application/json'],
+        ['Content-Length', String(body.length)],
+      ],
+      body,
+    });
+    const reader = new ResponseReader(await openSocket(port));
+    const write = (bytes: Buffer) =>
+      new Promise<Error | null>((resolve) => reader.socket.write(bytes, (error) => resolve(error ?? null)));
+    const half = request.length - limit();
+    expect(await write(request.subarray(0, half))).toBeNull();
+    // A pause shorter than the server's patience with a stalled body (DISCARD_IDLE_MS).
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await write(request.subarray(half))).toBeNull();
+    const response = await reader.next({ timeoutMs: 5_000 });
+    expect(response.status).toBe(413);
+    expect(response.headers.connection).toBe('close');
+    expect(await reader.closesWithin(2_000)).toBe(true);
+    expect(reader.error).toBeNull();
+    reader.socket.destroy();
+  });
+
   it('a chunked body is cut off at the limit, without waiting for its end', async () => {
     const reader = new ResponseReader(await openSocket(port));
     reader.socket.write(

@@ -213,3 +213,45 @@ export function encodedJson<T extends object, S extends ContentfulStatusCode>(
   // The types say what the bytes are: hono's TypedResponse is a compile-time brand only.
   return response as Response & TypedResponse<JSONParsed<T>, S, 'json'>;
 }
+
+/** A refused body is read and dropped while it keeps coming: for at most this long in all... */
+const DISCARD_TIMEOUT_MS = 5_000;
+/** ...and with no pause longer than this (a client that stalls gets its answer at once). */
+const DISCARD_IDLE_MS = 250;
+
+/**
+ * Reads and drops a refused request's body, when it declared its length and that length is at most
+ * `cap`, so that the connection can close after the answer without resetting it: closing a socket
+ * on a body still arriving sends a TCP reset, which can destroy the answer on its way (nginx, still
+ * sending the body it buffered, then reports 502 instead of the API's 413). nginx's own "lingering
+ * close", bounded by bytes, by time and by pauses. Resolves whether the body was read whole; one
+ * that is chunked, already being read, larger than `cap` or stalled is left on the connection.
+ */
+export async function discardBody(request: Request, cap: number): Promise<boolean> {
+  const declared = Number(request.headers.get('content-length'));
+  const body = request.body;
+  if (!body || body.locked || request.headers.has('transfer-encoding')) return false;
+  if (!Number.isSafeInteger(declared) || declared > cap) return false;
+  const reader = body.getReader();
+  const deadline = performance.now() + DISCARD_TIMEOUT_MS;
+  let timer: NodeJS.Timeout | undefined;
+  const pause = () =>
+    new Promise<'stalled'>((resolve) => {
+      timer = setTimeout(() => resolve('stalled'), Math.min(DISCARD_IDLE_MS, deadline - performance.now()));
+    });
+  try {
+    for (let read = 0; read <= cap; ) {
+      const chunk = await Promise.race([reader.read(), pause()]);
+      clearTimeout(timer);
+      if (chunk === 'stalled') return false;
+      if (chunk.done) return true;
+      read += chunk.value.byteLength;
+    }
+    return false;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+    reader.releaseLock();
+  }
+}
