@@ -107,6 +107,9 @@ beforeAll(async () => {
   await t.factories.post(author, { category: notes, title: '서울의 밤', slug: '서울의-밤', body: '한국어 본문.' });
   await t.factories.post(author, { category: notes, title: XSS_TITLE, slug: 'xss-probe', body: XSS_BODY });
   await t.factories.post(author, { status: 'draft', title: 'A draft nobody sees', slug: 'secret-draft' });
+  // A category with only a draft: its page is built, says noindex and is not in the sitemap.
+  const empty = await t.factories.category({ name: 'Coming soon', slug: 'coming-soon' });
+  await t.factories.post(author, { status: 'draft', category: empty, title: 'Not yet', slug: 'not-yet' });
 
   api = await serveApi(t);
   out = await mkdtemp(join(tmpdir(), 'blog-site-'));
@@ -230,12 +233,20 @@ describe('the built site', () => {
     expect(items.some((item) => item.title === XSS_TITLE)).toBe(true);
   });
 
-  it('has a sitemap listing every page but the 404 page', async () => {
+  it('has a sitemap listing every page that may be indexed: not the 404 page, the account page or an empty category', async () => {
     const sitemap = parseXml(await readFile(join(out, 'sitemap.xml'), 'utf8'));
     const locs = path(sitemap, 'urlset', 'url').map((url) => childText(url, 'loc'));
     const listed = locs.map((loc) => new URL(loc).pathname).sort();
-    const expected = [...pages.keys()].filter((page) => page !== '/404.html').sort();
+    const noindex = (html: string) => html.includes('<meta name="robots" content="noindex">');
+    const expected = [...pages.values()]
+      .filter((page) => !noindex(page.html))
+      .map((page) => page.path)
+      .sort();
     expect(listed).toEqual(expected);
+    for (const hidden of ['/404.html', '/account/', '/categories/coming-soon/']) {
+      expect(pages.has(hidden), hidden).toBe(true);
+      expect(listed).not.toContain(hidden);
+    }
     expect(locs.every((loc) => loc.startsWith(`${PUBLIC_URL}/`))).toBe(true);
     expect(await readFile(join(out, 'robots.txt'), 'utf8')).toContain(`Sitemap: ${PUBLIC_URL}/sitemap.xml`);
   });

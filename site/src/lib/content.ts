@@ -115,7 +115,11 @@ export interface SitePage {
   lastModified?: string;
 }
 
-/** Every HTML page of the site but the 404 page: what the sitemap lists. */
+/**
+ * What the sitemap lists: every HTML page of the site a search engine should index. Not the 404
+ * page, not the account page, not an empty listing (a category, tag or author without published
+ * posts): those say `noindex`.
+ */
 export async function allPages(): Promise<SitePage[]> {
   const posts = await getPosts();
   const pages: SitePage[] = [];
@@ -125,18 +129,15 @@ export async function allPages(): Promise<SitePage[]> {
   );
   for (let n = 1; n <= pageCount(posts.length, PAGE_SIZE); n++)
     pages.push({ path: homePagePath(n), lastModified: latest });
+  const listing = (count: number, pathOf: (n: number) => string) => {
+    for (let n = 1; count > 0 && n <= pageCount(count, PAGE_SIZE); n++) pages.push({ path: pathOf(n) });
+  };
   for (const category of await getCategories()) {
-    const count = (await getPostsIn(category.id)).length;
-    for (let n = 1; n <= pageCount(count, PAGE_SIZE); n++) pages.push({ path: categoryPagePath(category.slug, n) });
+    listing((await getPostsIn(category.id)).length, (n) => categoryPagePath(category.slug, n));
   }
-  for (const tag of await getTags()) {
-    for (let n = 1; n <= pageCount(tag.postsCount, PAGE_SIZE); n++) pages.push({ path: tagPagePath(tag.slug, n) });
-  }
-  for (const author of await getAuthors()) {
-    for (let n = 1; n <= pageCount(author.postsCount, PAGE_SIZE); n++)
-      pages.push({ path: authorPagePath(author.slug, n) });
-  }
+  for (const tag of await getTags()) listing(tag.postsCount, (n) => tagPagePath(tag.slug, n));
+  for (const author of await getAuthors()) listing(author.postsCount, (n) => authorPagePath(author.slug, n));
   for (const post of posts) pages.push({ path: postPath(post.slug), lastModified: post.updatedAt });
-  pages.push({ path: '/about/' }, { path: '/account/' }, { path: NEWSLETTER_PATH });
+  pages.push({ path: '/about/' }, { path: NEWSLETTER_PATH });
   return pages;
 }
