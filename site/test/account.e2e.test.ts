@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
@@ -10,6 +8,7 @@ import { createPasswordHasher } from '../../api/src/auth/passwords.js';
 import type { Post, User } from '../../api/src/db/models/index.js';
 import { createTestContext, type TestContext, unique } from '../../api/test/app.js';
 import { codeIn, startSmtpServer, type TestSmtpServer } from '../../api/test/smtp.js';
+import { axeProblems } from '../../e2e/support/axe.js';
 import { launchChromium, pageWatcher, skipWithoutChromium } from '../../e2e/support/chromium.js';
 import { runAstroBuild } from '../scripts/build-site.js';
 import { type OneOrigin, serveStatic, startOneOrigin } from './one-origin.js';
@@ -31,35 +30,6 @@ let origin: string;
 let post: Post;
 let author: User;
 let passwordHash: string;
-
-const require = createRequire(import.meta.url);
-const AXE_SOURCE = () => readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-interface AxeViolation {
-  id: string;
-  impact?: string | null;
-  nodes: Array<{ target: unknown[] }>;
-}
-declare global {
-  interface Window {
-    /** axe-core, evaluated into the page by the accessibility checks. */
-    axe?: { run(context: Document): Promise<{ violations: AxeViolation[] }> };
-  }
-}
-
-/** Every axe-core violation (of any impact) on the page as it is now, open shadow roots included. */
-async function axeProblems(page: Page): Promise<string[]> {
-  // Through the DevTools protocol, which the page's CSP does not govern.
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE());
-  return page.evaluate(async () => {
-    const axe = window.axe;
-    if (!axe) throw new Error('axe-core did not load');
-    const { violations } = await axe.run(document);
-    return violations.map(
-      (v) => `${v.impact ?? ''} ${v.id} at ${v.nodes.map((n) => JSON.stringify(n.target)).join(' ')}`,
-    );
-  });
-}
 
 const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000, interval: 50 });
 const textOf = async (locator: Locator) =>

@@ -5,11 +5,13 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parseDocument } from 'htmlparser2';
 import type { Browser, BrowserContext, Locator } from 'playwright-core';
+import { Op } from 'sequelize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Post, User } from '../../api/src/db/models/index.js';
 import { seedDemo } from '../../api/src/db/seed.js';
 import { createTestContext, type TestContext } from '../../api/test/app.js';
 import { codeIn, startSmtpServer, type TestSmtpServer } from '../../api/test/smtp.js';
+import { axeProblems } from '../../e2e/support/axe.js';
 import { CHROMIUM, launchChromium, pageWatcher } from '../../e2e/support/chromium.js';
 import { runAstroBuild } from '../scripts/build-site.js';
 import { type OneOrigin, serveStatic, startOneOrigin } from './one-origin.js';
@@ -223,6 +225,65 @@ describe.skipIf(skip)('the islands in Chromium', () => {
         `whole post page: ${JSON.stringify(sum(page))}\n${report(page)}`,
     );
     expect(sum(comments).gzip).toBeLessThanOrEqual(COMMENTS_JS_BUDGET);
+  });
+
+  it('offers "Copy link" and, where the browser has the Web Share API, "Share…" under a post', async () => {
+    const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
+    const page = await newPage(context);
+    await page.goto(postUrl(journey));
+    const share = page.locator('share-links');
+    await share.getByRole('button', { name: 'Copy link' }).click();
+    await expect.poll(() => share.getByRole('status').textContent()).toBe('Link copied.');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(postUrl(journey));
+    // Headless Chromium on Linux has no share sheet: no "Share…" button, rather than one that fails.
+    expect(await page.evaluate(() => typeof navigator.share)).toBe('undefined');
+    expect(await share.getByRole('button', { name: 'Share…' }).isHidden()).toBe(true);
+    // A browser that has one (the share sheet is the operating system's: stood in for here).
+    await page.addInitScript(() => {
+      const shared: ShareData[] = [];
+      Object.assign(window, { __shared: shared });
+      Object.defineProperty(navigator, 'share', { value: async (data: ShareData) => void shared.push(data) });
+    });
+    await page.reload();
+    await share.getByRole('button', { name: 'Share…' }).click();
+    expect(await page.evaluate(() => (window as unknown as { __shared: ShareData[] }).__shared)).toEqual([
+      { title: journey.title, url: postUrl(journey) },
+    ]);
+    expect(unexpected(page)).toEqual([]);
+    await context.close();
+  });
+
+  it('has no axe-core violation on the reader pages, wide and on a phone, light and dark', async () => {
+    const tag = await t.db.models.Tag.findOne({ where: { postsCount: { [Op.gt]: 0 } }, order: [['id', 'ASC']] });
+    const category = await t.db.models.Category.findOne({ order: [['id', 'ASC']] });
+    if (!tag || !category) throw new Error('the demo seed has no tag or category');
+    const paths = ['/', postUrl(journey).slice(origin.length), `/tags/${tag.slug}/`, `/categories/${category.slug}/`];
+    const problems: string[] = [];
+    for (const viewport of [
+      { width: 1280, height: 800 },
+      { width: 375, height: 667 },
+    ]) {
+      for (const colorScheme of ['light', 'dark'] as const) {
+        const context = await browser.newContext({ viewport, colorScheme });
+        const page = await newPage(context);
+        for (const path of paths) {
+          await page.goto(`${origin}${path}`);
+          await page.waitForLoadState('networkidle');
+          problems.push(...(await axeProblems(page)).map((line) => `${viewport.width}px ${colorScheme}: ${line}`));
+        }
+        expect(unexpected(page)).toEqual([]);
+        await context.close();
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('shows no share row to a browser without JavaScript', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(postUrl(journey));
+    expect(await page.locator('share-links').isHidden()).toBe(true);
+    await context.close();
   });
 
   it('takes a reader from sign-up through verification to commenting, replying, editing and deleting', async () => {

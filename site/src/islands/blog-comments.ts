@@ -4,7 +4,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { AVATAR_SIZE, avatarColour, initialsOf } from '../lib/avatar';
 import { commentAnchor, commentPagePath, SORT_LABELS } from '../lib/comments';
-import { commentDate, commentsLabel, likesLabel } from '../lib/format';
+import { commentDate, commentsLabel, likeButtonLabel } from '../lib/format';
 import { ACCOUNT_PATH } from '../lib/routes';
 import { api, errorText } from './api';
 import type { CommentsHost, Key, Problem } from './comments-host';
@@ -306,7 +306,7 @@ export class BlogComments extends LitElement implements CommentsHost {
                 class="like"
                 type="button"
                 aria-pressed=${liked ? 'true' : 'false'}
-                aria-label=${`Like: ${likesLabel(comment.likesCount)}`}
+                aria-label=${likeButtonLabel(comment.likesCount)}
                 ?disabled=${pending || own}
                 title=${own ? 'Your own comment' : liked ? 'Unlike' : 'Like'}
                 @click=${(event: Event) => this.#like(comment, event)}

@@ -10,4 +10,5 @@ const commentDay = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeZone
 export const commentDate = (iso: string) => commentDay.format(new Date(iso));
 
 /** "3 likes", "1 like", "Like". */
-export const likesLabel = (count: number) => (count === 0 ? 'No likes' : count === 1 ? '1 like' : `${count} likes`);
+/** A like button's name: its visible count in it (WCAG 2.5.3, label in name), e.g. "Like: 0 likes". */
+export const likeButtonLabel = (count: number) => `Like: ${count} ${count === 1 ? 'like' : 'likes'}`;
