@@ -980,6 +980,109 @@ describe.skipIf(skip)('admin app in Chromium', () => {
     expect(found).toEqual([]);
   }, 180_000);
 
+  /** Whether `element` has the focus (inside its shadow root, where the app's own elements live). */
+  const focused = (element: Element) => {
+    const root = element.getRootNode();
+    return (root instanceof ShadowRoot || root instanceof Document) && root.activeElement === element;
+  };
+
+  it('folds the sections behind a Menu button on a phone, each one reachable, closing on a choice and on Escape', async () => {
+    const page = await adminPage('/admin/', { width: 375, height: 667 });
+    await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+    const nav = page.getByRole('navigation', { name: 'Admin sections' });
+    const menu = nav.getByRole('button', { name: 'Menu' });
+    const list = nav.locator('ul');
+    await menu.waitFor();
+    expect(await menu.getAttribute('aria-expanded')).toBe('false');
+    expect(await menu.getAttribute('aria-controls')).toBe(await list.getAttribute('id'));
+    expect(await list.isVisible()).toBe(false);
+
+    const sections: Array<[string, string, string]> = [
+      ['Dashboard', '/admin/', 'Dashboard'],
+      ['Posts', '/admin/posts', 'Posts'],
+      ['Comments', '/admin/comments', 'Comments'],
+      ['Moderation', '/admin/moderation', 'Moderation'],
+      ['Users', '/admin/users', 'Users'],
+      ['Categories', '/admin/categories', 'Categories'],
+      ['Tags', '/admin/tags', 'Tags'],
+      ['Media', '/admin/media', 'Media library'],
+      ['Builds', '/admin/rebuilds', 'Site builds'],
+      ['Newsletter', '/admin/newsletter', 'Newsletter'],
+      ['Audit log', '/admin/audit', 'Audit log'],
+      ['Import & export', '/admin/import', 'Import and export'],
+      ['Your author page', '/admin/profile', 'Your author page'],
+    ];
+    // Open, every link lies within the screen (none off to the side, as in the scrolling bar).
+    await menu.click();
+    expect(await menu.getAttribute('aria-expanded')).toBe('true');
+    for (const name of [...sections.map(([link]) => link), 'View the blog']) {
+      const box = await nav.getByRole('link', { name, exact: true }).boundingBox();
+      expect(box && box.x >= 0 && box.x + box.width <= 375, `${name} on screen`).toBe(true);
+    }
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    await menu.click();
+    expect(await menu.getAttribute('aria-expanded')).toBe('false');
+
+    // Each section through the menu (the current one too, which closes the menu and stays put).
+    for (const [link, path, heading] of [...sections.slice(1), ...sections.slice(0, 1)]) {
+      await menu.click();
+      await nav.getByRole('link', { name: link, exact: true }).click();
+      await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
+      expect(new URL(page.url()).pathname).toBe(path);
+      expect(await menu.getAttribute('aria-expanded')).toBe('false');
+      expect(await list.isVisible()).toBe(false);
+      const chosen = nav.getByRole('link', { name: link, exact: true, includeHidden: true });
+      expect(await chosen.getAttribute('aria-current')).toBe('page');
+    }
+
+    // By keyboard: Enter opens, Tab reaches the links, Escape folds them and focus is back on the button.
+    await menu.focus();
+    await page.keyboard.press('Enter');
+    expect(await menu.getAttribute('aria-expanded')).toBe('true');
+    await page.keyboard.press('Tab');
+    expect(await nav.getByRole('link', { name: 'Dashboard' }).evaluate(focused)).toBe(true);
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Escape');
+    expect(await menu.getAttribute('aria-expanded')).toBe('false');
+    expect(await list.isVisible()).toBe(false);
+    expect(await menu.evaluate(focused)).toBe(true);
+    // Enter on a link chooses it: the page's heading takes the focus.
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    const posts = page.getByRole('heading', { name: 'Posts', level: 1 });
+    await posts.waitFor();
+    expect(await menu.getAttribute('aria-expanded')).toBe('false');
+    await waitUntil('focus on the Posts heading', () => posts.evaluate(focused));
+
+    // Open, in light and dark: no axe-core problem.
+    await menu.click();
+    const found: string[] = [];
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      found.push(...(await axeProblems(page)).map((problem) => `${colorScheme}: ${problem}`));
+    }
+    expect(found).toEqual([]);
+    await page.screenshot({ path: join(SCREENSHOTS, 'nav-menu-phone.png') });
+  });
+
+  it('keeps the sections in one bar on a desktop, with no Menu button', async () => {
+    const page = await adminPage('/admin/');
+    await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+    const nav = page.getByRole('navigation', { name: 'Admin sections' });
+    expect(await nav.getByRole('button').count()).toBe(0);
+    const links = nav.getByRole('link');
+    expect(await links.count()).toBe(14);
+    const tops = new Set<number>();
+    for (const link of await links.all()) {
+      expect(await link.isVisible()).toBe(true);
+      tops.add((await link.boundingBox())?.y ?? -1);
+    }
+    // One row, as before the phone menu.
+    expect([...tops]).toHaveLength(1);
+  });
+
   it('stays small: the JavaScript budget (gzip)', () => {
     const assets = join(dist, 'assets');
     const js = readdirSync(assets).filter((name) => name.endsWith('.js'));

@@ -150,6 +150,32 @@ export class AdminApp extends LitElement {
         border-bottom-color: var(--accent);
         font-weight: 700;
       }
+      .menu {
+        display: none;
+      }
+      /* Phones: the sections fold behind a Menu button (in a scrolling bar most sat off-screen, unseen). */
+      @media (max-width: 47.99rem) {
+        nav {
+          padding: 0.5rem 1rem;
+        }
+        .menu {
+          display: inline-flex;
+        }
+        nav ul {
+          flex-direction: column;
+          padding: 0.5rem 0 0;
+        }
+        nav ul:not(.open) {
+          display: none;
+        }
+        nav a {
+          border-bottom: 0;
+          border-left: 3px solid transparent;
+        }
+        nav a[aria-current='page'] {
+          border-left-color: var(--accent);
+        }
+      }
       main {
         padding: 1.25rem 1rem 3rem;
         max-width: 80rem;
@@ -169,11 +195,15 @@ export class AdminApp extends LitElement {
   @state() private me: Me | null | undefined = undefined;
   @state() private route: Route = parseRoute(location.pathname);
   @state() private sessionError: string | null = null;
+  /** Whether the phone menu shows the sections (wider screens always show them). */
+  @state() private menuOpen = false;
   @query('main') private main?: HTMLElement;
+  @query('.menu') private menuButton?: HTMLButtonElement;
 
   private readonly onLocation = () => {
     const before = this.route;
     this.route = parseRoute(location.pathname);
+    this.menuOpen = false;
     // A new post saved (perhaps by itself, mid-sentence) gets its address: the same page, focus stays.
     const saved = before.name === 'post' && before.id === 'new' && this.route.name === 'post';
     if (!saved) void this.focusPage();
@@ -223,6 +253,13 @@ export class AdminApp extends LitElement {
       // Signed out already, or the API is away: the form is what the user wants next either way.
     }
     this.me = null;
+  }
+
+  /** Folds the phone menu; focus goes back to its button, since the links it was on disappear. */
+  private closeMenu() {
+    if (!this.menuOpen) return;
+    this.menuOpen = false;
+    this.menuButton?.focus();
   }
 
   /** After navigating, move focus to the new page's heading (what a page load would announce). */
@@ -330,8 +367,24 @@ export class AdminApp extends LitElement {
         <span class="who">${me.name} · ${me.role}</span>
         <button type="button" @click=${this.signOut}>Sign out</button>
       </header>
-      <nav aria-label="Admin sections">
-        <ul>
+      <nav
+        aria-label="Admin sections"
+        @keydown=${(event: KeyboardEvent) => {
+          if (event.key === 'Escape') this.closeMenu();
+        }}
+      >
+        <button
+          type="button"
+          class="menu"
+          aria-expanded=${this.menuOpen ? 'true' : 'false'}
+          aria-controls="sections"
+          @click=${() => {
+            this.menuOpen = !this.menuOpen;
+          }}
+        >
+          <span aria-hidden="true">☰</span> Menu
+        </button>
+        <ul id="sections" class=${this.menuOpen ? 'open' : ''} @click=${this.closeMenu}>
           ${NAV.filter((item) => me.role === 'admin' || !item.adminOnly).map(
             (item) =>
               html`<li>
