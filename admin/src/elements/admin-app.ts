@@ -129,11 +129,12 @@ export class AdminApp extends LitElement {
       }
       nav {
         border-bottom: 1px solid var(--border);
-        overflow-x: auto;
       }
+      /* Wider screens: every section in view, on a second row where one is not enough. */
       nav ul {
         display: flex;
-        gap: 0.25rem;
+        flex-wrap: wrap;
+        gap: 0 0.25rem;
         margin: 0;
         padding: 0 0.5rem;
         list-style: none;
