@@ -316,6 +316,7 @@ export function createApp(deps: AppDeps) {
         comments: services.comments,
         editWindowSeconds: config.commentEditWindowSeconds,
         avatars: config.avatars,
+        info: config,
       }),
     )
     .route('/api', userRoutes(db))

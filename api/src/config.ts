@@ -76,6 +76,19 @@ const envSchema = z.object({
   NEWSLETTER_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).optional(),
   /** The blog's name, in mails and page titles. */
   SITE_NAME: z.string().min(1).max(100).optional(),
+  /** What the blog is about, in a sentence: the home page's lead, the meta description, the feed's. */
+  SITE_DESCRIPTION: z.string().min(1).max(300).optional(),
+  /** The blog's profiles elsewhere, linked from every page's footer: https URLs, comma-separated. */
+  SITE_SOCIAL_LINKS: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((url) => url.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url({ protocol: /^https$/, error: 'must be https URLs, comma-separated' })).max(8))
+    .optional(),
   /** Google sign-in (OpenID Connect). */
   OIDC_GOOGLE_CLIENT_ID: z.string().min(1).optional(),
   OIDC_GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
@@ -205,6 +218,10 @@ export interface Config {
   jobLeaseMs: number;
   trustProxy: boolean;
   siteName: string;
+  /** SITE_DESCRIPTION. */
+  siteDescription: string;
+  /** SITE_SOCIAL_LINKS. */
+  socialLinks: string[];
   mail: {
     /** `smtp`: through SMTP_URL; `log`: into the outbox folder (and, outside production, the log). */
     transport: 'smtp' | 'log';
@@ -387,6 +404,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     jobLeaseMs: (env.JOB_LEASE_SECONDS ?? 60) * 1000,
     trustProxy: env.TRUST_PROXY ?? false,
     siteName: env.SITE_NAME ?? 'Blog',
+    siteDescription: env.SITE_DESCRIPTION ?? 'Posts prebuilt as plain pages, their comments included.',
+    socialLinks: env.SITE_SOCIAL_LINKS ?? [],
     mail: {
       transport: env.MAIL_TRANSPORT ?? (env.SMTP_URL ? 'smtp' : 'log'),
       smtpUrl: env.SMTP_URL ?? null,

@@ -1,9 +1,6 @@
 // Site-wide constants: the words and numbers the pages share.
 
-export const SITE_TITLE = 'Static-first Blog';
-export const SITE_SUBTITLE = 'Notes on building, travelling and cooking, served as plain files.';
-export const SITE_DESCRIPTION =
-  'A static-first blog: posts on engineering, travel and food, prebuilt as plain HTML, comments included.';
+// The blog's name and description are the API's (SITE_NAME, SITE_DESCRIPTION): getSiteInfo().
 
 /** Posts per listing page (home and category pages). */
 export const PAGE_SIZE = 10;

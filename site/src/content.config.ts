@@ -1,8 +1,8 @@
 import { defineCollection } from 'astro:content';
-import type { AuthorProfile, CategoryOut, CommentOut, SitePost } from '@blog/contract';
+import type { AuthorProfile, CategoryOut, CommentOut, SiteInfo, SitePost } from '@blog/contract';
 import { z } from 'astro/zod';
 import { readSiteEnv } from './env';
-import { authorsLoader, categoriesLoader, commentsLoader, postsLoader } from './lib/api-loader';
+import { authorsLoader, categoriesLoader, commentsLoader, postsLoader, siteInfoLoader } from './lib/api-loader';
 
 const { apiUrl, typesOnly } = readSiteEnv();
 
@@ -86,11 +86,20 @@ const comment = z.object({
 /** One post's shown comments (entry id: the post's id). */
 const postComments = z.object({ postId: z.number().int(), comments: z.array(comment) });
 
+/** What every page says about the blog itself (one entry, `info`). */
+const siteInfo = z.object({
+  name: z.string().min(1),
+  description: z.string(),
+  socialLinks: z.array(z.object({ url: z.url({ protocol: /^https$/ }), label: z.string().min(1) })),
+});
+
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const postMatchesApi: Same<z.infer<typeof post>, SitePost> = true;
 const categoryMatchesApi: Same<z.infer<typeof category>, CategoryOut> = true;
 const commentMatchesApi: Same<z.infer<typeof comment>, CommentOut> = true;
 const authorMatchesApi: Same<z.infer<typeof authorProfile>, AuthorProfile> = true;
+const siteInfoMatchesApi: Same<z.infer<typeof siteInfo>, SiteInfo> = true;
+void siteInfoMatchesApi;
 void authorMatchesApi;
 void commentMatchesApi;
 void postMatchesApi;
@@ -101,4 +110,5 @@ export const collections = {
   categories: defineCollection({ loader: categoriesLoader({ apiUrl, typesOnly }), schema: category }),
   comments: defineCollection({ loader: commentsLoader({ apiUrl, typesOnly }), schema: postComments }),
   authors: defineCollection({ loader: authorsLoader({ apiUrl, typesOnly }), schema: authorProfile }),
+  site: defineCollection({ loader: siteInfoLoader({ apiUrl, typesOnly }), schema: siteInfo }),
 };

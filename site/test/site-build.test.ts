@@ -93,8 +93,17 @@ const published = () =>
     include: [{ model: t.db.models.Category, as: 'category' }],
   });
 
+/** Markup in the name: escaped everywhere it shows. */
+const SITE_NAME = 'Notes & <Night>';
+const SITE_DESCRIPTION = 'Notes on building & travelling, as plain pages.';
+
 beforeAll(async () => {
-  t = await createTestContext({ PUBLIC_URL });
+  t = await createTestContext({
+    PUBLIC_URL,
+    SITE_NAME: SITE_NAME,
+    SITE_DESCRIPTION,
+    SITE_SOCIAL_LINKS: 'https://github.com/notes-night,https://mastodon.social/@notes',
+  });
   await seedDemo(t.db, () => new Date());
   const { User, Category } = t.db.models;
   const author = await User.findOne({ where: { email: 'grace@example.com' } });
@@ -249,6 +258,35 @@ describe('the built site', () => {
     }
     expect(locs.every((loc) => loc.startsWith(`${PUBLIC_URL}/`))).toBe(true);
     expect(await readFile(join(out, 'robots.txt'), 'utf8')).toContain(`Sitemap: ${PUBLIC_URL}/sitemap.xml`);
+  });
+
+  it("takes the blog's name, description and profile links from the API's configuration (one source)", async () => {
+    const on = (page: string) => elements(pages.get(page)?.html ?? '');
+    const text = (page: string, tag: string, attribs: Record<string, string> = {}) =>
+      on(page)
+        .filter((e) => e.tag === tag && Object.entries(attribs).every(([name, value]) => e.attribs[name] === value))
+        .map((e) => e.text);
+    const attr = (page: string, tag: string, key: string, value: string, name: string) =>
+      on(page)
+        .filter((e) => e.tag === tag && e.attribs[key] === value)
+        .map((e) => e.attribs[name]);
+    const post = '/posts/why-our-pages-are-static/';
+    expect(text('/', 'title')).toEqual([SITE_NAME]);
+    expect(text(post, 'title')).toEqual([`Why our pages are static · ${SITE_NAME}`]);
+    expect(text('/', 'a', { class: 'brand' })).toEqual([SITE_NAME]);
+    expect(attr('/', 'meta', 'name', 'description', 'content')).toEqual([SITE_DESCRIPTION]);
+    expect(attr(post, 'meta', 'property', 'og:site_name', 'content')).toEqual([SITE_NAME]);
+    for (const page of ['/', post]) {
+      const social = on(page).filter((e) => e.tag === 'a' && e.attribs.rel === 'me noopener');
+      expect(social.map((e) => [e.attribs.href, e.text.trim()])).toEqual([
+        ['https://github.com/notes-night', 'GitHub'],
+        ['https://mastodon.social/@notes', 'Mastodon'],
+      ]);
+    }
+    // Text and attribute values, never markup.
+    expect(on('/').filter((e) => e.tag === 'night')).toEqual([]);
+    const feed = parseXml(await readFile(join(out, 'rss.xml'), 'utf8'));
+    expect(path(feed, 'rss', 'channel', 'title').map((title) => title.text)).toEqual([SITE_NAME]);
   });
 
   it('has canonical URLs and Open Graph and Twitter meta', () => {

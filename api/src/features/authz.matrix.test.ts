@@ -22,7 +22,7 @@ import { BulkResultSchema } from './admin/schema.js';
 import { CommentCountsSchema } from './comments/schema.js';
 import { PostListSchema, PostSchema, PreviewLinkSchema } from './posts/schema.js';
 import { BuildSchema } from './publishing/schema.js';
-import { SitePostPageSchema, SitePreviewSchema } from './site/schema.js';
+import { SiteInfoSchema, SitePostPageSchema, SitePreviewSchema } from './site/schema.js';
 import { createSubscriptionTokens } from './subscriptions/tokens.js';
 
 /*
@@ -865,6 +865,13 @@ const ROWS: Row[] = [
         check: ({ body }) => expect(SitePostPageSchema.parse(body).items.map((p) => p.id)).toEqual([visible.id]),
       };
     },
+    expect: everyone(200),
+  },
+
+  {
+    route: 'GET /api/site/info',
+    why: "the blog's name and links, for every page's build",
+    prepare: async () => ({ check: ({ body }) => expect(SiteInfoSchema.parse(body).name).toBe(t.config.siteName) }),
     expect: everyone(200),
   },
 

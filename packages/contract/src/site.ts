@@ -44,3 +44,29 @@ export const SitePostPageQuerySchema = z.object({
 export type SitePost = z.infer<typeof SitePostSchema>;
 export type SitePostPage = z.infer<typeof SitePostPageSchema>;
 export type SitePreview = z.infer<typeof SitePreviewSchema>;
+
+/** A profile of the blog's elsewhere, linked from every page's footer. */
+export const SocialLinkSchema = z
+  .object({
+    url: z.string().meta({ description: 'An https URL (SITE_SOCIAL_LINKS)' }),
+    label: z.string().meta({ description: "The service's name (GitHub, Mastodon, …) or the link's host" }),
+  })
+  .meta({ id: 'SocialLink' });
+
+/**
+ * GET /api/site/info: what every page says about the blog itself, from the API's configuration
+ * (SITE_NAME, SITE_DESCRIPTION, SITE_SOCIAL_LINKS): the one source the site's build, the mails and
+ * the admin app share.
+ */
+export const SiteInfoSchema = z
+  .object({
+    name: z.string().meta({ description: 'SITE_NAME: in page titles, the masthead, the feeds and mails' }),
+    description: z
+      .string()
+      .meta({ description: "SITE_DESCRIPTION: the home page's lead, its meta description, the feed's" }),
+    socialLinks: z.array(SocialLinkSchema),
+  })
+  .meta({ id: 'SiteInfo' });
+
+export type SocialLink = z.infer<typeof SocialLinkSchema>;
+export type SiteInfo = z.infer<typeof SiteInfoSchema>;

@@ -150,3 +150,19 @@ export function categoriesLoader({ apiUrl, typesOnly }: LoaderOptions): Loader {
     },
   };
 }
+
+/** The blog's name, description and profile links (entry id `info`), from GET {apiUrl}/site/info. */
+export function siteInfoLoader({ apiUrl, typesOnly }: LoaderOptions): Loader {
+  return {
+    name: 'blog-api-site-info',
+    async load(context) {
+      if (typesOnly) return;
+      const url = `${apiUrl}/site/info`;
+      const body = await getJson(url);
+      if (typeof body !== 'object' || body === null) throw new Error(`The blog API sent no site info from ${url}`);
+      const data = await context.parseData({ id: 'info', data: { ...body } });
+      context.store.clear();
+      context.store.set({ id: 'info', data, digest: context.generateDigest(data) });
+    },
+  };
+}

@@ -28,6 +28,15 @@ export async function getPosts(): Promise<Post[]> {
   return sorted.posts;
 }
 
+export type SiteInfo = CollectionEntry<'site'>['data'];
+
+/** The blog's name, description and profile links: the API's SITE_NAME, SITE_DESCRIPTION, SITE_SOCIAL_LINKS. */
+export async function getSiteInfo(): Promise<SiteInfo> {
+  const entry = await getEntry('site', 'info');
+  if (!entry) throw new Error('The build read no site info from the blog API (GET /api/site/info).');
+  return entry.data;
+}
+
 /** Every category, by name. */
 export async function getCategories(): Promise<Category[]> {
   const entries = await getCollection('categories');

@@ -1,7 +1,7 @@
 import rss from '@astrojs/rss';
 import type { APIContext } from 'astro';
-import { FEED_SIZE, SITE_DESCRIPTION, SITE_TITLE } from '../consts';
-import { getPosts } from '../lib/content';
+import { FEED_SIZE } from '../consts';
+import { getPosts, getSiteInfo } from '../lib/content';
 import { xmlText } from '../lib/feed';
 import { postPath } from '../lib/routes';
 
@@ -18,9 +18,10 @@ export async function GET(context: APIContext) {
   const site = context.site;
   if (!site) throw new Error('Set `site` (PUBLIC_URL) so the feed can hold absolute links.');
   const posts = (await getPosts()).slice(0, FEED_SIZE);
+  const info = await getSiteInfo();
   return rss({
-    title: SITE_TITLE,
-    description: SITE_DESCRIPTION,
+    title: xmlText(info.name),
+    description: xmlText(info.description),
     site,
     trailingSlash: true,
     items: posts.map((post) => ({

@@ -1,6 +1,6 @@
 import type { Post } from '../../db/models/index.js';
 import { presentPostSummary, presentSeo } from '../posts/presenter.js';
-import type { SitePost, SitePreview } from './schema.js';
+import type { SiteInfo, SitePost, SitePreview } from './schema.js';
 
 /** A published post with its body, as the site build reads it. Needs `author` and `category` loaded. */
 export function presentSitePost(post: Post): SitePost {
@@ -29,5 +29,41 @@ export function presentSitePreview(post: Post, now: Date): SitePreview {
     bodyHtml: post.bodyHtml,
     commentsClosed: post.commentsClosed,
     ...siteSeo(post),
+  };
+}
+
+/** Services people link their profiles on, by host: the footer names them. */
+const SERVICES: Record<string, string> = {
+  'github.com': 'GitHub',
+  'gitlab.com': 'GitLab',
+  'x.com': 'X',
+  'twitter.com': 'X',
+  'bsky.app': 'Bluesky',
+  'threads.net': 'Threads',
+  'instagram.com': 'Instagram',
+  'facebook.com': 'Facebook',
+  'linkedin.com': 'LinkedIn',
+  'youtube.com': 'YouTube',
+  'pf.kakao.com': 'KakaoTalk',
+  'blog.naver.com': 'Naver Blog',
+};
+
+/** A profile link's label: the service's name, "Mastodon" for a fediverse `/@name` address, else the host. */
+export function socialLinkLabel(url: string): string {
+  const { hostname, pathname } = new URL(url);
+  const host = hostname.replace(/^www\./, '');
+  return SERVICES[host] ?? (pathname.startsWith('/@') ? 'Mastodon' : host);
+}
+
+/** GET /api/site/info from the configuration. */
+export function presentSiteInfo(config: {
+  siteName: string;
+  siteDescription: string;
+  socialLinks: string[];
+}): SiteInfo {
+  return {
+    name: config.siteName,
+    description: config.siteDescription,
+    socialLinks: config.socialLinks.map((url) => ({ url, label: socialLinkLabel(url) })),
   };
 }

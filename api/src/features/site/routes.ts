@@ -5,8 +5,14 @@ import { createRouter, errorResponses, IdOrSlugParam, IdParam, jsonResponse } fr
 import { type AvatarMode, presentComment } from '../comments/presenter.js';
 import { SiteCommentListQuerySchema, SiteCommentListSchema } from '../comments/schema.js';
 import type { CommentService } from '../comments/service.js';
-import { presentSitePost, presentSitePreview } from './presenter.js';
-import { SitePostPageQuerySchema, SitePostPageSchema, SitePostSchema, SitePreviewSchema } from './schema.js';
+import { presentSiteInfo, presentSitePost, presentSitePreview } from './presenter.js';
+import {
+  SiteInfoSchema,
+  SitePostPageQuerySchema,
+  SitePostPageSchema,
+  SitePostSchema,
+  SitePreviewSchema,
+} from './schema.js';
 import type { SiteService } from './service.js';
 
 const tags = ['Site'];
@@ -69,6 +75,14 @@ const listSitePostComments = createRoute({
   responses: { 200: jsonResponse(SiteCommentListSchema, "The post's comments"), ...errorResponses(400, 404) },
 });
 
+const getSiteInfo = createRoute({
+  method: 'get',
+  path: '/site/info',
+  tags,
+  summary: "The blog's name, description and profile links (SITE_NAME, SITE_DESCRIPTION, SITE_SOCIAL_LINKS)",
+  responses: { 200: jsonResponse(SiteInfoSchema, 'What every page says about the blog') },
+});
+
 /** Routes for the static site build and the on-demand renderer, mounted at /api. */
 export function siteRoutes(
   site: SiteService,
@@ -77,11 +91,19 @@ export function siteRoutes(
     comments,
     editWindowSeconds,
     avatars,
-  }: { comments: CommentService; editWindowSeconds: number; avatars: AvatarMode },
+    info,
+  }: {
+    comments: CommentService;
+    editWindowSeconds: number;
+    avatars: AvatarMode;
+    info: { siteName: string; siteDescription: string; socialLinks: string[] };
+  },
 ) {
+  const siteInfo = presentSiteInfo(info);
   // The builder reads as nobody: no one's Markdown, no edit windows.
   const view = { viewer: null, editWindowSeconds, avatars };
   return createRouter()
+    .openapi(getSiteInfo, (c) => c.json(siteInfo, 200))
     .openapi(listSiteComments, async (c) => {
       const { comments: rows, nextCursor } = await comments.publishedComments(c.req.valid('query'));
       return c.json({ items: rows.map((row) => presentComment(row, view)), nextCursor }, 200);

@@ -183,3 +183,45 @@ describe('GET /api/site/comments and /api/site/posts/:id/comments', () => {
     expect((await t.request('GET', '/api/site/comments?cursor=1.5')).status).toBe(400);
   });
 });
+
+describe('GET /api/site/info', () => {
+  it("answers the blog's name, description and profile links from the configuration", async () => {
+    const configured = await createTestContext({
+      SITE_NAME: '밤의 노트',
+      SITE_DESCRIPTION: 'Notes written at night.',
+      SITE_SOCIAL_LINKS:
+        'https://github.com/night, https://mastodon.social/@night ,https://www.youtube.com/@night,https://example.org/me',
+    });
+    try {
+      const res = await configured.request('GET', '/api/site/info');
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({
+        name: '밤의 노트',
+        description: 'Notes written at night.',
+        socialLinks: [
+          { url: 'https://github.com/night', label: 'GitHub' },
+          { url: 'https://mastodon.social/@night', label: 'Mastodon' },
+          { url: 'https://www.youtube.com/@night', label: 'YouTube' },
+          { url: 'https://example.org/me', label: 'example.org' },
+        ],
+      });
+    } finally {
+      await configured.destroy();
+    }
+  });
+
+  it('has defaults, and no links unless configured', async () => {
+    const res = await t.request('GET', '/api/site/info');
+    expect(await res.json()).toEqual({
+      name: t.config.siteName,
+      description: t.config.siteDescription,
+      socialLinks: [],
+    });
+  });
+
+  it('refuses a profile link that is not an https URL, at start', async () => {
+    for (const links of ['http://github.com/x', 'javascript:alert(1)', 'not a url']) {
+      await expect(createTestContext({ SITE_SOCIAL_LINKS: links }), links).rejects.toThrow(/SITE_SOCIAL_LINKS/);
+    }
+  });
+});

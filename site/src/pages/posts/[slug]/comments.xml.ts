@@ -1,8 +1,7 @@
 import rss from '@astrojs/rss';
 import type { APIContext, GetStaticPaths } from 'astro';
-import { SITE_TITLE } from '../../../consts';
 import { latestComments } from '../../../lib/comments';
-import { getAllComments, getComments, getPosts, type Post } from '../../../lib/content';
+import { getAllComments, getComments, getPosts, getSiteInfo, type Post } from '../../../lib/content';
 import { commentItem, xmlText } from '../../../lib/feed';
 import { postPath } from '../../../lib/routes';
 
@@ -18,8 +17,9 @@ export const getStaticPaths = (async () => {
 export async function GET(context: APIContext<{ post: Post }>) {
   if (!context.site) throw new Error('Set `site` (PUBLIC_URL) so the feed can hold absolute links.');
   const { post } = context.props;
+  const info = await getSiteInfo();
   return rss({
-    title: xmlText(`Comments on “${post.title}” · ${SITE_TITLE}`),
+    title: xmlText(`Comments on “${post.title}” · ${info.name}`),
     description: xmlText(`The newest comments on “${post.title}”.`),
     site: new URL(postPath(post.slug), context.site).href,
     trailingSlash: false,
