@@ -289,6 +289,34 @@ describe('the built site', () => {
     expect(path(feed, 'rss', 'channel', 'title').map((title) => title.text)).toEqual([SITE_NAME]);
   });
 
+  it('self-hosts its two typefaces: five Latin WOFF2 faces in the build, font-display optional, none preloaded', async () => {
+    const home = pages.get('/')?.html ?? '';
+    const sheets = attributes(home, ['href'])
+      .filter(({ tag, value }) => tag === 'link' && value.endsWith('.css'))
+      .map(({ value }) => value);
+    const css = (await Promise.all(sheets.map((href) => readFile(fileFor(href), 'utf8')))).join('\n');
+    const faces = css.match(/@font-face\s*{[^}]*}/g) ?? [];
+    const described = faces.map((face) => {
+      const value = (name: string) => new RegExp(`${name}:\\s*([^;]+)`).exec(face)?.[1]?.trim();
+      return `${value('font-family')?.replace(/["']/g, '')} ${value('font-weight')} ${value('font-style')} ${value('font-display')}`;
+    });
+    expect(described.sort()).toEqual([
+      'Lora 400 italic optional',
+      'Lora 400 normal optional',
+      'Lora 700 normal optional',
+      'Open Sans 400 normal optional',
+      'Open Sans 700 normal optional',
+    ]);
+    let bytes = 0;
+    for (const face of faces) {
+      const url = /url\(([^)]+)\)/.exec(face)?.[1]?.replace(/["']/g, '') ?? '';
+      expect(url, face).toMatch(/^\/_astro\/.+\.woff2$/);
+      bytes += (await readFile(fileFor(url))).length;
+    }
+    console.info(`fonts: ${faces.length} faces, ${bytes} bytes of WOFF2`);
+    expect(home).not.toMatch(/rel="preload"[^>]*as="font"/);
+  });
+
   it('has canonical URLs and Open Graph and Twitter meta', () => {
     const post = pages.get('/posts/why-our-pages-are-static/')?.html ?? '';
     expect(post).toContain(`<link rel="canonical" href="${PUBLIC_URL}/posts/why-our-pages-are-static/">`);
