@@ -278,6 +278,34 @@ describe.skipIf(skip)('the islands in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  it('has a Topics menu of categories and tags in the header that opens within the screen, on a phone too', async () => {
+    for (const viewport of [
+      { width: 1280, height: 800 },
+      { width: 375, height: 667 },
+    ]) {
+      const context = await browser.newContext({ viewport, javaScriptEnabled: viewport.width > 400 });
+      const page = await context.newPage();
+      await page.goto(postUrl(journey));
+      const nav = page.getByRole('navigation', { name: 'Main' });
+      const panel = nav.locator('.topics-panel');
+      expect(await panel.isVisible()).toBe(false);
+      await nav.getByText('Topics', { exact: true }).click();
+      const categories = panel.getByRole('list', { name: 'Categories' }).getByRole('link');
+      expect(await categories.count()).toBeGreaterThan(0);
+      expect(await panel.getByRole('list', { name: 'Tags' }).getByRole('link').count()).toBeGreaterThan(0);
+      const box = await panel.boundingBox();
+      if (!box) throw new Error('the Topics panel has no box');
+      expect(box.x).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width).toBeLessThanOrEqual(viewport.width);
+      if (viewport.width > 400) expect(await axeProblems(page)).toEqual([]);
+      const first = categories.first();
+      const href = await first.getAttribute('href');
+      await first.click();
+      await page.waitForURL(`${origin}${href}`);
+      await context.close();
+    }
+  });
+
   it('shows no share row to a browser without JavaScript', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();

@@ -59,15 +59,32 @@ export interface Tag extends TagRef {
  * carries has no page), so a fast-path build that refreshes a post refreshes its tags too.
  */
 export async function getTags(): Promise<Tag[]> {
+  const posts = await getPosts();
+  // Every page's header asks (its topics menu): counted once per collection load.
+  if (tagged?.source === posts) return tagged.tags;
   const byId = new Map<number, Tag>();
-  for (const post of await getPosts()) {
+  for (const post of posts) {
     for (const tag of post.tags) {
       const seen = byId.get(tag.id);
       if (seen) seen.postsCount++;
       else byId.set(tag.id, { ...tag, postsCount: 1 });
     }
   }
-  return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name));
+  const tags = [...byId.values()].sort((a, b) => a.name.localeCompare(b.name));
+  tagged = { source: posts, tags };
+  return tags;
+}
+
+let tagged: { source: Post[]; tags: Tag[] } | null = null;
+
+/** The header's topics menu: the categories with posts, and the most used tags (by name). */
+export async function getTopics(tagCount = 8): Promise<{ categories: Category[]; tags: Tag[] }> {
+  const categories = (await getCategories()).filter((category) => category.postsCount > 0);
+  const tags = [...(await getTags())]
+    .sort((a, b) => b.postsCount - a.postsCount || a.name.localeCompare(b.name))
+    .slice(0, tagCount)
+    .sort((a, b) => a.name.localeCompare(b.name));
+  return { categories, tags };
 }
 
 /** A tag's posts, newest first. */
