@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { secretWeakness } from '@blog/contract/signature';
+import { type SiteLocale, SiteLocaleSchema } from '@blog/contract/site';
 import { z } from 'zod';
 
 /** The monorepo's root folder: relative SITE_DIST and admin paths are resolved from here. */
@@ -78,6 +79,8 @@ const envSchema = z.object({
   SITE_NAME: z.string().min(1).max(100).optional(),
   /** What the blog is about, in a sentence: the home page's lead, the meta description, the feed's. */
   SITE_DESCRIPTION: z.string().min(1).max(300).optional(),
+  /** The blog's language: every user-facing string of the site, the islands, the admin app and mails. */
+  SITE_LOCALE: SiteLocaleSchema.optional(),
   /** The blog's profiles elsewhere, linked from every page's footer: https URLs, comma-separated. */
   SITE_SOCIAL_LINKS: z
     .string()
@@ -222,6 +225,8 @@ export interface Config {
   siteDescription: string;
   /** SITE_SOCIAL_LINKS. */
   socialLinks: string[];
+  /** SITE_LOCALE. */
+  siteLocale: SiteLocale;
   mail: {
     /** `smtp`: through SMTP_URL; `log`: into the outbox folder (and, outside production, the log). */
     transport: 'smtp' | 'log';
@@ -406,6 +411,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     siteName: env.SITE_NAME ?? 'Blog',
     siteDescription: env.SITE_DESCRIPTION ?? 'Posts prebuilt as plain pages, their comments included.',
     socialLinks: env.SITE_SOCIAL_LINKS ?? [],
+    siteLocale: env.SITE_LOCALE ?? 'en',
     mail: {
       transport: env.MAIL_TRANSPORT ?? (env.SMTP_URL ? 'smtp' : 'log'),
       smtpUrl: env.SMTP_URL ?? null,

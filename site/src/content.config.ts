@@ -91,6 +91,7 @@ const siteInfo = z.object({
   name: z.string().min(1),
   description: z.string(),
   socialLinks: z.array(z.object({ url: z.url({ protocol: /^https$/ }), label: z.string().min(1) })),
+  locale: z.enum(['en', 'ko']),
 });
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

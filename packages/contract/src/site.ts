@@ -45,6 +45,11 @@ export type SitePost = z.infer<typeof SitePostSchema>;
 export type SitePostPage = z.infer<typeof SitePostPageSchema>;
 export type SitePreview = z.infer<typeof SitePreviewSchema>;
 
+/** The languages the blog speaks (SITE_LOCALE): every user-facing string of the site, islands, admin and mails. */
+export const SITE_LOCALES = ['en', 'ko'] as const;
+export const SiteLocaleSchema = z.enum(SITE_LOCALES).meta({ id: 'SiteLocale' });
+export type SiteLocale = z.infer<typeof SiteLocaleSchema>;
+
 /** A profile of the blog's elsewhere, linked from every page's footer. */
 export const SocialLinkSchema = z
   .object({
@@ -65,6 +70,9 @@ export const SiteInfoSchema = z
       .string()
       .meta({ description: "SITE_DESCRIPTION: the home page's lead, its meta description, the feed's" }),
     socialLinks: z.array(SocialLinkSchema),
+    locale: SiteLocaleSchema.meta({
+      description: 'SITE_LOCALE: the language of every page, the islands, the admin app and mails',
+    }),
   })
   .meta({ id: 'SiteInfo' });
 

@@ -1,3 +1,4 @@
+import type { Config } from '../../config.js';
 import type { Post } from '../../db/models/index.js';
 import { presentPostSummary, presentSeo } from '../posts/presenter.js';
 import type { SiteInfo, SitePost, SitePreview } from './schema.js';
@@ -55,15 +56,15 @@ export function socialLinkLabel(url: string): string {
   return SERVICES[host] ?? (pathname.startsWith('/@') ? 'Mastodon' : host);
 }
 
+/** What GET /api/site/info answers from: the configuration's SITE_* settings. */
+export type SiteInfoConfig = Pick<Config, 'siteName' | 'siteDescription' | 'socialLinks' | 'siteLocale'>;
+
 /** GET /api/site/info from the configuration. */
-export function presentSiteInfo(config: {
-  siteName: string;
-  siteDescription: string;
-  socialLinks: string[];
-}): SiteInfo {
+export function presentSiteInfo(config: SiteInfoConfig): SiteInfo {
   return {
     name: config.siteName,
     description: config.siteDescription,
     socialLinks: config.socialLinks.map((url) => ({ url, label: socialLinkLabel(url) })),
+    locale: config.siteLocale,
   };
 }

@@ -5,7 +5,7 @@ import { createRouter, errorResponses, IdOrSlugParam, IdParam, jsonResponse } fr
 import { type AvatarMode, presentComment } from '../comments/presenter.js';
 import { SiteCommentListQuerySchema, SiteCommentListSchema } from '../comments/schema.js';
 import type { CommentService } from '../comments/service.js';
-import { presentSiteInfo, presentSitePost, presentSitePreview } from './presenter.js';
+import { presentSiteInfo, presentSitePost, presentSitePreview, type SiteInfoConfig } from './presenter.js';
 import {
   SiteInfoSchema,
   SitePostPageQuerySchema,
@@ -96,7 +96,7 @@ export function siteRoutes(
     comments: CommentService;
     editWindowSeconds: number;
     avatars: AvatarMode;
-    info: { siteName: string; siteDescription: string; socialLinks: string[] };
+    info: SiteInfoConfig;
   },
 ) {
   const siteInfo = presentSiteInfo(info);

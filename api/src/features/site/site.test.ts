@@ -188,6 +188,7 @@ describe('GET /api/site/info', () => {
   it("answers the blog's name, description and profile links from the configuration", async () => {
     const configured = await createTestContext({
       SITE_NAME: '밤의 노트',
+      SITE_LOCALE: 'ko',
       SITE_DESCRIPTION: 'Notes written at night.',
       SITE_SOCIAL_LINKS:
         'https://github.com/night, https://mastodon.social/@night ,https://www.youtube.com/@night,https://example.org/me',
@@ -204,6 +205,7 @@ describe('GET /api/site/info', () => {
           { url: 'https://www.youtube.com/@night', label: 'YouTube' },
           { url: 'https://example.org/me', label: 'example.org' },
         ],
+        locale: 'ko',
       });
     } finally {
       await configured.destroy();
@@ -216,12 +218,14 @@ describe('GET /api/site/info', () => {
       name: t.config.siteName,
       description: t.config.siteDescription,
       socialLinks: [],
+      locale: 'en',
     });
   });
 
-  it('refuses a profile link that is not an https URL, at start', async () => {
+  it('refuses a profile link that is not an https URL, or a language it does not speak, at start', async () => {
     for (const links of ['http://github.com/x', 'javascript:alert(1)', 'not a url']) {
       await expect(createTestContext({ SITE_SOCIAL_LINKS: links }), links).rejects.toThrow(/SITE_SOCIAL_LINKS/);
     }
+    await expect(createTestContext({ SITE_LOCALE: 'fr' })).rejects.toThrow(/SITE_LOCALE/);
   });
 });
