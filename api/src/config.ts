@@ -187,6 +187,12 @@ const oidcProviderFileSchema = z.array(
   }),
 );
 
+/** SITE_DESCRIPTION unset: a sentence in the blog's language. */
+const DEFAULT_DESCRIPTIONS: Record<SiteLocale, string> = {
+  en: 'Posts prebuilt as plain pages, their comments included.',
+  ko: '정적 페이지로 미리 만들어 둔 글과 댓글.',
+};
+
 export interface Config {
   env: 'development' | 'test' | 'production';
   port: number;
@@ -409,7 +415,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     jobLeaseMs: (env.JOB_LEASE_SECONDS ?? 60) * 1000,
     trustProxy: env.TRUST_PROXY ?? false,
     siteName: env.SITE_NAME ?? 'Blog',
-    siteDescription: env.SITE_DESCRIPTION ?? 'Posts prebuilt as plain pages, their comments included.',
+    siteDescription: env.SITE_DESCRIPTION ?? DEFAULT_DESCRIPTIONS[env.SITE_LOCALE ?? 'en'],
     socialLinks: env.SITE_SOCIAL_LINKS ?? [],
     siteLocale: env.SITE_LOCALE ?? 'en',
     mail: {

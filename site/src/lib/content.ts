@@ -1,5 +1,6 @@
 import { type CollectionEntry, getCollection, getEntry } from 'astro:content';
 import { PAGE_SIZE } from '../consts';
+import { type Translator, translator } from '../i18n';
 import {
   authorPagePath,
   categoryPagePath,
@@ -35,6 +36,11 @@ export async function getSiteInfo(): Promise<SiteInfo> {
   const entry = await getEntry('site', 'info');
   if (!entry) throw new Error('The build read no site info from the blog API (GET /api/site/info).');
   return entry.data;
+}
+
+/** The site's words, dates and numbers in the blog's language (SITE_LOCALE). */
+export async function getTranslator(): Promise<Translator> {
+  return translator((await getSiteInfo()).locale);
 }
 
 /** Every category, by name. */

@@ -1,7 +1,7 @@
 import rss from '@astrojs/rss';
 import type { APIContext } from 'astro';
 import { latestComments } from '../lib/comments';
-import { getAllComments, getPosts, getSiteInfo } from '../lib/content';
+import { getAllComments, getPosts, getSiteInfo, getTranslator } from '../lib/content';
 import { commentItem, xmlText } from '../lib/feed';
 
 /** The whole site's newest comments as RSS 2.0; re-rendered by the builder with every comment change. */
@@ -19,6 +19,6 @@ export async function GET(context: APIContext) {
       const post = posts.get(comment.postId);
       return post ? [commentItem(comment, post)] : [];
     }),
-    customData: '<language>en</language>',
+    customData: `<language>${(await getTranslator()).lang}</language>`,
   });
 }

@@ -1,7 +1,7 @@
 import rss from '@astrojs/rss';
 import type { APIContext } from 'astro';
 import { FEED_SIZE } from '../consts';
-import { getPosts, getSiteInfo } from '../lib/content';
+import { getPosts, getSiteInfo, getTranslator } from '../lib/content';
 import { xmlText } from '../lib/feed';
 import { postPath } from '../lib/routes';
 
@@ -36,6 +36,6 @@ export async function GET(context: APIContext) {
       ...(post.cover ? { enclosure: enclosureOf(post.cover, site) } : {}),
       categories: [...(post.category ? [post.category.name] : []), ...post.tags.map((tag) => tag.name)].map(xmlText),
     })),
-    customData: '<language>en</language>',
+    customData: `<language>${(await getTranslator()).lang}</language>`,
   });
 }

@@ -1,7 +1,7 @@
 import rss from '@astrojs/rss';
 import type { APIContext, GetStaticPaths } from 'astro';
 import { latestComments } from '../../../lib/comments';
-import { getAllComments, getComments, getPosts, getSiteInfo, type Post } from '../../../lib/content';
+import { getAllComments, getComments, getPosts, getSiteInfo, getTranslator, type Post } from '../../../lib/content';
 import { commentItem, xmlText } from '../../../lib/feed';
 import { postPath } from '../../../lib/routes';
 
@@ -24,6 +24,6 @@ export async function GET(context: APIContext<{ post: Post }>) {
     site: new URL(postPath(post.slug), context.site).href,
     trailingSlash: false,
     items: latestComments(await getComments(post.id)).map((comment) => commentItem(comment, post)),
-    customData: '<language>en</language>',
+    customData: `<language>${(await getTranslator()).lang}</language>`,
   });
 }
