@@ -162,6 +162,7 @@ export function createServices(deps: AppDeps) {
     ttlSeconds: config.otpTtlSeconds,
     siteName: config.siteName,
     siteUrl: config.publicUrl,
+    locale: config.siteLocale,
   });
   return {
     clock,
@@ -194,6 +195,7 @@ export function createServices(deps: AppDeps) {
       jobs: deps.jobs,
       siteName: config.siteName,
       siteUrl: config.publicUrl,
+      locale: config.siteLocale,
       bans: moderation,
     }),
     admin: createAdminService({ db, clock, sessions, audit, posts, comments, commentEvents, moderation }),
