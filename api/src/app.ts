@@ -104,6 +104,7 @@ export function createServices(deps: AppDeps) {
     secret: config.sessionSecret,
     publicUrl: config.publicUrl,
     siteName: config.siteName,
+    locale: config.siteLocale,
     digestSeconds: config.notifyDigestSeconds,
     newsletter: config.newsletter,
   });
