@@ -104,6 +104,7 @@ export function createServices(deps: AppDeps) {
     secret: config.sessionSecret,
     publicUrl: config.publicUrl,
     siteName: config.siteName,
+    locale: config.siteLocale,
     digestSeconds: config.notifyDigestSeconds,
     newsletter: config.newsletter,
   });
@@ -162,6 +163,7 @@ export function createServices(deps: AppDeps) {
     ttlSeconds: config.otpTtlSeconds,
     siteName: config.siteName,
     siteUrl: config.publicUrl,
+    locale: config.siteLocale,
   });
   return {
     clock,
@@ -194,6 +196,7 @@ export function createServices(deps: AppDeps) {
       jobs: deps.jobs,
       siteName: config.siteName,
       siteUrl: config.publicUrl,
+      locale: config.siteLocale,
       bans: moderation,
     }),
     admin: createAdminService({ db, clock, sessions, audit, posts, comments, commentEvents, moderation }),

@@ -1,3 +1,4 @@
+import type { SiteLocale } from '@blog/contract/site';
 import { UniqueConstraintError } from 'sequelize';
 import type { Database } from '../db/index.js';
 import type { Session, User } from '../db/models/index.js';
@@ -101,6 +102,8 @@ export interface AccountServiceDeps {
   jobs: JobQueue;
   siteName: string;
   siteUrl: string;
+  /** SITE_LOCALE: the language of the mails. */
+  locale: SiteLocale;
   /** Admins' bans by address and email domain refuse sign-up. */
   bans: Pick<ModerationService, 'assertNotBanned'>;
 }
@@ -120,6 +123,7 @@ export function createAccountService({
   jobs,
   siteName,
   siteUrl,
+  locale,
   bans,
 }: AccountServiceDeps) {
   const { User, Comment, Post, Identity, OtpCode } = db.models;
@@ -407,7 +411,14 @@ export function createAccountService({
           await commentEvents.announce(touched, transaction);
           await jobs.enqueue(
             'mail',
-            emailChangedNotice({ to: oldEmail, name: user.name, newEmail: maskEmail(email), siteName, siteUrl }),
+            emailChangedNotice({
+              to: oldEmail,
+              name: user.name,
+              newEmail: maskEmail(email),
+              siteName,
+              siteUrl,
+              locale,
+            }),
             { transaction },
           );
           return null;

@@ -1,4 +1,5 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import type { SiteLocale } from '@blog/contract/site';
 import type { Transaction } from 'sequelize';
 import type { Database } from '../db/index.js';
 import type { OtpPurpose, User } from '../db/models/index.js';
@@ -18,6 +19,8 @@ export interface OtpServiceDeps {
   ttlSeconds: number;
   siteName: string;
   siteUrl: string;
+  /** SITE_LOCALE: the language of the mails. */
+  locale: SiteLocale;
 }
 
 export type OtpService = ReturnType<typeof createOtpService>;
@@ -35,7 +38,7 @@ const exhausted = () =>
   ]);
 
 /** One-time codes by mail: 6 digits, stored as a keyed hash, expiring, at most 5 tries, resend cooldown. */
-export function createOtpService({ db, clock, jobs, secret, ttlSeconds, siteName, siteUrl }: OtpServiceDeps) {
+export function createOtpService({ db, clock, jobs, secret, ttlSeconds, siteName, siteUrl, locale }: OtpServiceDeps) {
   const { OtpCode } = db.models;
   // Keyed with the server secret: a leaked table alone cannot be brute-forced over the million codes.
   const hashOf = (userId: number, purpose: OtpPurpose, code: string) =>
@@ -83,7 +86,7 @@ export function createOtpService({ db, clock, jobs, secret, ttlSeconds, siteName
     );
     // A change-of-address code goes to the new address: only its owner can confirm the change.
     const to = purpose === 'change_email' && target ? target : user.email;
-    const mail = { to, name: user.name, code, ttlMinutes: Math.round(ttlSeconds / 60), siteName, siteUrl };
+    const mail = { to, name: user.name, code, ttlMinutes: Math.round(ttlSeconds / 60), siteName, siteUrl, locale };
     const template = {
       verify_email: verificationMail,
       reset_password: passwordResetMail,

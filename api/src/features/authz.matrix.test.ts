@@ -1384,6 +1384,7 @@ beforeAll(async () => {
     ttlSeconds: t.config.otpTtlSeconds,
     siteName: t.config.siteName,
     siteUrl: t.config.publicUrl,
+    locale: t.config.siteLocale,
   });
   passwordHash = await createPasswordHasher().hash(PASSWORD);
 });

@@ -84,6 +84,7 @@ export function createBackgroundJobs(
     secret: deps.config.sessionSecret,
     publicUrl: deps.config.publicUrl,
     siteName: deps.config.siteName,
+    locale: deps.config.siteLocale,
     digestSeconds: deps.config.notifyDigestSeconds,
     newsletter: deps.config.newsletter,
   });

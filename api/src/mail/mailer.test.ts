@@ -60,6 +60,7 @@ describe('mail greetings', () => {
       ttlMinutes: 10,
       siteName: 'Blog',
       siteUrl: 'https://b.example',
+      locale: 'en',
     });
   it('greet by the normalised name, or not by name when it would put a link or controls in our mail', () => {
     expect(mail('Kim\u200B Minji\u202E').text).toMatch(/^Hello Kim Minji,\n/);

@@ -1,8 +1,7 @@
+import type { SiteLocale } from '@blog/contract/site';
 import { normalizeDisplayName } from '../lib/display-name.js';
 import type { MailMessage } from './mailer.js';
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] ?? ch);
+import { escapeHtml, type MailText, mailText } from './messages/index.js';
 
 interface CodeMail {
   to: string;
@@ -11,74 +10,78 @@ interface CodeMail {
   ttlMinutes: number;
   siteName: string;
   siteUrl: string;
+  /** SITE_LOCALE: the language the mail is written in. */
+  locale: SiteLocale;
 }
 
 /**
  * The greeting: a user-chosen name, normalised (no bidi or invisible characters), and left out
  * when it looks like a link, so a name cannot put a clickable address into our mail.
  */
-function greeting(name: string): string {
+function greeting(t: MailText, name: string): string {
   const clean = normalizeDisplayName(name).slice(0, 80);
-  return !clean || /:\/\/|www\.|[\p{L}\p{N}-]\.[\p{L}]{2,}/iu.test(clean) ? 'Hello,' : `Hello ${clean},`;
+  return !clean || /:\/\/|www\.|[\p{L}\p{N}-]\.[\p{L}]{2,}/iu.test(clean)
+    ? t.text('greetingNoName')
+    : t.text('greeting', { name: clean });
 }
 
+/** The HTML part's frame: the language on its root element, the body as given. */
+export const htmlPage = (t: MailText, maxWidth: string, body: string): string => `<!doctype html>
+<html lang="${t.tag}"><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#222;max-width:${maxWidth};margin:auto;padding:1rem">
+${body}
+</body></html>`;
+
+/** The messages of each code mail: subject, why it was sent, and what to do when it was not asked for. */
+const CODE_MAILS = {
+  verify: { subject: 'verifySubject', purpose: 'verifyPurpose', ignore: 'verifyIgnore' },
+  reset: { subject: 'resetSubject', purpose: 'resetPurpose', ignore: 'resetIgnore' },
+  change: { subject: 'changeSubject', purpose: 'changePurpose', ignore: 'changeIgnore' },
+} as const;
+
 function codeMail(
-  { to, name, code, ttlMinutes, siteName, siteUrl }: CodeMail,
-  subject: string,
-  purpose: string,
-  ignoreNote: string,
+  { to, name, code, ttlMinutes, siteName, siteUrl, locale }: CodeMail,
+  kind: keyof typeof CODE_MAILS,
 ): MailMessage {
-  const hello = greeting(name);
+  const t = mailText(locale);
+  const keys = CODE_MAILS[kind];
+  const hello = greeting(t, name);
+  const purpose = t.text(keys.purpose);
+  const ignoreNote = t.text(keys.ignore);
+  const expires = t.text('codeExpires', { minutes: t.minutes(ttlMinutes) });
   const text = [
     hello,
     '',
-    `${purpose} Your code is:`,
+    `${purpose} ${t.text('codeIs')}`,
     '',
     `    ${code}`,
     '',
-    `It expires in ${ttlMinutes} minutes and works once.`,
+    expires,
     ignoreNote,
     '',
     `— ${siteName}, ${siteUrl}`,
   ].join('\n');
-  const html = `<!doctype html>
-<html lang="en"><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#222;max-width:32rem;margin:auto;padding:1rem">
-<p>${escapeHtml(hello)}</p>
-<p>${escapeHtml(purpose)} Your code is:</p>
+  const html = htmlPage(
+    t,
+    '32rem',
+    `<p>${escapeHtml(hello)}</p>
+<p>${escapeHtml(purpose)} ${t.html('codeIs')}</p>
 <p style="font-size:2rem;font-weight:700;letter-spacing:.3rem;font-family:ui-monospace,monospace">${escapeHtml(code)}</p>
-<p>It expires in ${ttlMinutes} minutes and works once.</p>
+<p>${escapeHtml(expires)}</p>
 <p style="color:#666">${escapeHtml(ignoreNote)}</p>
-<p style="color:#666">— <a href="${escapeHtml(siteUrl)}">${escapeHtml(siteName)}</a></p>
-</body></html>`;
-  return { to, subject, text, html };
+<p style="color:#666">— <a href="${escapeHtml(siteUrl)}">${escapeHtml(siteName)}</a></p>`,
+  );
+  const subject = t.text(keys.subject, { code, siteName });
+  return { to, subject, text, html, headers: t.headers };
 }
 
 /** The email-verification code mail. */
-export const verificationMail = (input: CodeMail): MailMessage =>
-  codeMail(
-    input,
-    `${input.code} is your ${input.siteName} verification code`,
-    'Welcome! Confirm your email address to start commenting.',
-    'If you did not sign up, ignore this mail; nothing happens without the code.',
-  );
+export const verificationMail = (input: CodeMail): MailMessage => codeMail(input, 'verify');
 
 /** The password-reset code mail. */
-export const passwordResetMail = (input: CodeMail): MailMessage =>
-  codeMail(
-    input,
-    `${input.code} is your ${input.siteName} password reset code`,
-    'Someone (hopefully you) asked to reset your password.',
-    'If it was not you, ignore this mail; your password stays as it is.',
-  );
+export const passwordResetMail = (input: CodeMail): MailMessage => codeMail(input, 'reset');
 
 /** The code that confirms a new address; sent to that new address. */
-export const emailChangeMail = (input: CodeMail): MailMessage =>
-  codeMail(
-    input,
-    `${input.code} is your ${input.siteName} code to confirm this address`,
-    'Someone (hopefully you) asked to use this address for their account.',
-    'If it was not you, ignore this mail; nothing changes without the code.',
-  );
+export const emailChangeMail = (input: CodeMail): MailMessage => codeMail(input, 'change');
 
 /** The notice to the old address after an account's email changed (no link, no code). */
 export function emailChangedNotice(input: {
@@ -87,18 +90,26 @@ export function emailChangedNotice(input: {
   newEmail: string;
   siteName: string;
   siteUrl: string;
+  locale: SiteLocale;
 }): MailMessage {
-  const hello = greeting(input.name);
-  const said = `The email address of your ${input.siteName} account was changed to ${input.newEmail}. Sign-in and mail now use the new address.`;
-  const ifNot =
-    'If you did not do this, someone who knows your password may have access: contact the people who run this blog.';
+  const t = mailText(input.locale);
+  const hello = greeting(t, input.name);
+  const said = t.text('changedBody', { siteName: input.siteName, newEmail: input.newEmail });
+  const ifNot = t.text('changedIfNot');
   const text = [hello, '', said, '', ifNot, '', `— ${input.siteName}, ${input.siteUrl}`].join('\n');
-  const html = `<!doctype html>
-<html lang="en"><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#222;max-width:32rem;margin:auto;padding:1rem">
-<p>${escapeHtml(hello)}</p>
+  const html = htmlPage(
+    t,
+    '32rem',
+    `<p>${escapeHtml(hello)}</p>
 <p>${escapeHtml(said)}</p>
 <p>${escapeHtml(ifNot)}</p>
-<p style="color:#666">— <a href="${escapeHtml(input.siteUrl)}">${escapeHtml(input.siteName)}</a></p>
-</body></html>`;
-  return { to: input.to, subject: `Your ${input.siteName} email address was changed`, text, html };
+<p style="color:#666">— <a href="${escapeHtml(input.siteUrl)}">${escapeHtml(input.siteName)}</a></p>`,
+  );
+  return {
+    to: input.to,
+    subject: t.text('changedSubject', { siteName: input.siteName }),
+    text,
+    html,
+    headers: t.headers,
+  };
 }

@@ -1,9 +1,9 @@
 import type { SubscriptionKind } from '@blog/contract';
+import type { SiteLocale } from '@blog/contract/site';
 import { normalizeDisplayName } from '../../lib/display-name.js';
 import type { MailMessage } from '../../mail/mailer.js';
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] ?? ch);
+import { escapeHtml, Html, type MailText, type MessageKey, mailText } from '../../mail/messages/index.js';
+import { htmlPage } from '../../mail/templates.js';
 
 /**
  * User text made fit for a header (a subject): normalised (no control, bidi or invisible
@@ -33,20 +33,25 @@ export const listHeaders = (unsubscribeUrl: string): Record<string, string> => (
 interface Site {
   siteName: string;
   siteUrl: string;
+  /** SITE_LOCALE: the language the mail is written in. */
+  locale: SiteLocale;
 }
 
-function page(body: string, footer: string): string {
-  return `<!doctype html>
-<html lang="en"><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#222;max-width:36rem;margin:auto;padding:1rem">
-${body}
-<p style="color:#666;font-size:.875rem;border-top:1px solid #ddd;padding-top:.5rem">${footer}</p>
-</body></html>`;
-}
+const page = (t: MailText, body: string, footer: string): string =>
+  htmlPage(
+    t,
+    '36rem',
+    `${body}
+<p style="color:#666;font-size:.875rem;border-top:1px solid #ddd;padding-top:.5rem">${footer}</p>`,
+  );
 
-const unsubscribeFooter = (site: Site, unsubscribeUrl: string, why: string) => ({
-  text: `${why}\nUnsubscribe with one click: ${unsubscribeUrl}\n— ${site.siteName}, ${site.siteUrl}`,
-  html: `${escapeHtml(why)} <a href="${escapeHtml(unsubscribeUrl)}">Unsubscribe</a> · <a href="${escapeHtml(site.siteUrl)}">${escapeHtml(site.siteName)}</a>`,
+const unsubscribeFooter = (t: MailText, site: Site, unsubscribeUrl: string, why: string) => ({
+  text: `${why}\n${t.text('unsubscribeText', { url: unsubscribeUrl })}\n— ${site.siteName}, ${site.siteUrl}`,
+  html: `${escapeHtml(why)} <a href="${escapeHtml(unsubscribeUrl)}">${t.html('unsubscribeLink')}</a> · <a href="${escapeHtml(site.siteUrl)}">${escapeHtml(site.siteName)}</a>`,
 });
+
+/** A subscription mail's header fields: one-click unsubscribe and the language. */
+const subscriptionHeaders = (t: MailText, unsubscribeUrl: string) => ({ ...listHeaders(unsubscribeUrl), ...t.headers });
 
 /** One comment in a digest. */
 export interface DigestItem {
@@ -56,12 +61,12 @@ export interface DigestItem {
   url: string;
 }
 
-const WHY: Record<SubscriptionKind, string> = {
-  post: 'You get this mail because you asked to be told of new comments on this post.',
-  replies: 'You get this mail because someone replied to your comment.',
-  moderation: 'You get this mail because comments on posts you look after wait for approval.',
-  site: 'You get this mail because you subscribed to new posts.',
-};
+const WHY = {
+  post: 'whyPost',
+  replies: 'whyReplies',
+  moderation: 'whyModeration',
+  site: 'whySite',
+} as const satisfies Record<SubscriptionKind, MessageKey>;
 
 /** The digest of a subscription's new comments (one mail per window). */
 export function digestMail(
@@ -73,18 +78,18 @@ export function digestMail(
     unsubscribeUrl: string;
   },
 ): MailMessage {
+  const t = mailText(input.locale);
   const n = input.items.length;
-  const plural = n === 1 ? '' : 's';
   const subject =
     input.kind === 'replies'
-      ? `${n} new repl${n === 1 ? 'y' : 'ies'} to your comment${plural}`
+      ? t.plural('digestReplies', n, {})
       : input.kind === 'moderation'
-        ? `${n} comment${plural} waiting for approval`
-        : `${n} new comment${plural} on “${headerText(input.postTitle ?? '')}”`;
-  const footer = unsubscribeFooter(input, input.unsubscribeUrl, WHY[input.kind]);
+        ? t.plural('digestModeration', n, {})
+        : t.plural('digestPost', n, { title: headerText(input.postTitle ?? '') });
+  const footer = unsubscribeFooter(t, input, input.unsubscribeUrl, t.text(WHY[input.kind]));
   const text = [
     ...input.items.flatMap((item) => [
-      `${normalizeDisplayName(item.author)} on “${item.postTitle}”:`,
+      t.text('digestItem', { author: normalizeDisplayName(item.author), postTitle: item.postTitle }),
       `  ${item.excerpt}`,
       `  ${item.url}`,
       '',
@@ -92,11 +97,13 @@ export function digestMail(
     footer.text,
   ].join('\n');
   const html = page(
+    t,
     input.items
       .map(
-        (
-          item,
-        ) => `<p><strong>${escapeHtml(normalizeDisplayName(item.author))}</strong> on <a href="${escapeHtml(item.url)}">${escapeHtml(item.postTitle)}</a>:<br>
+        (item) => `<p>${t.html('digestItemLink', {
+          author: new Html(`<strong>${escapeHtml(normalizeDisplayName(item.author))}</strong>`),
+          postTitle: new Html(`<a href="${escapeHtml(item.url)}">${escapeHtml(item.postTitle)}</a>`),
+        })}<br>
 ${escapeHtml(item.excerpt)}</p>`,
       )
       .join('\n'),
@@ -104,10 +111,10 @@ ${escapeHtml(item.excerpt)}</p>`,
   );
   return {
     to: input.to,
-    subject: `${headerText(input.siteName, 60)}: ${subject}`,
+    subject: t.text('listSubject', { siteName: headerText(input.siteName, 60), subject }),
     text,
     html,
-    headers: listHeaders(input.unsubscribeUrl),
+    headers: subscriptionHeaders(t, input.unsubscribeUrl),
   };
 }
 
@@ -115,44 +122,64 @@ ${escapeHtml(item.excerpt)}</p>`,
 export function newsletterMail(
   input: Site & { to: string; title: string; subtitle: string; excerpt: string; url: string; unsubscribeUrl: string },
 ): MailMessage {
-  const footer = unsubscribeFooter(input, input.unsubscribeUrl, WHY.site);
-  const text = [input.title, input.subtitle, '', input.excerpt, '', `Read it: ${input.url}`, '', footer.text]
+  const t = mailText(input.locale);
+  const footer = unsubscribeFooter(t, input, input.unsubscribeUrl, t.text(WHY.site));
+  const text = [
+    input.title,
+    input.subtitle,
+    '',
+    input.excerpt,
+    '',
+    t.text('newsletterRead', { url: input.url }),
+    '',
+    footer.text,
+  ]
     .filter((line, index) => index !== 1 || line !== '')
     .join('\n');
   const html = page(
+    t,
     `<h1 style="font-size:1.5rem;margin-bottom:.25rem"><a href="${escapeHtml(input.url)}">${escapeHtml(input.title)}</a></h1>
 ${input.subtitle ? `<p style="color:#555;margin-top:0">${escapeHtml(input.subtitle)}</p>` : ''}
 <p>${escapeHtml(input.excerpt)}</p>
-<p><a href="${escapeHtml(input.url)}">Read the post</a></p>`,
+<p><a href="${escapeHtml(input.url)}">${t.html('newsletterReadLink')}</a></p>`,
     footer.html,
   );
   return {
     to: input.to,
-    subject: `${headerText(input.siteName, 60)}: ${headerText(input.title, 120)}`,
+    subject: t.text('listSubject', { siteName: headerText(input.siteName, 60), subject: headerText(input.title, 120) }),
     text,
     html,
-    headers: listHeaders(input.unsubscribeUrl),
+    headers: subscriptionHeaders(t, input.unsubscribeUrl),
   };
 }
 
 /** The double opt-in mail: follow the link to start getting new posts. */
 export function confirmMail(input: Site & { to: string; confirmUrl: string; ttlDays: number }): MailMessage {
-  const note = 'If you did not ask for this, ignore this mail: nothing is sent to you without the link.';
+  const t = mailText(input.locale);
+  const note = t.text('confirmIgnore');
+  const ttl = t.text('confirmTtl', { days: t.days(input.ttlDays) });
   const text = [
-    `Please confirm that you want new posts of ${input.siteName} by mail:`,
+    t.text('confirmAsk', { siteName: input.siteName }),
     '',
     input.confirmUrl,
     '',
-    `The link works for ${input.ttlDays} days.`,
+    ttl,
     note,
     '',
     `— ${input.siteName}, ${input.siteUrl}`,
   ].join('\n');
   const html = page(
-    `<p>Please confirm that you want new posts of ${escapeHtml(input.siteName)} by mail:</p>
-<p><a href="${escapeHtml(input.confirmUrl)}" style="font-weight:700">Confirm my subscription</a></p>
-<p>The link works for ${input.ttlDays} days.</p>`,
+    t,
+    `<p>${t.html('confirmAsk', { siteName: input.siteName })}</p>
+<p><a href="${escapeHtml(input.confirmUrl)}" style="font-weight:700">${t.html('confirmLink')}</a></p>
+<p>${escapeHtml(ttl)}</p>`,
     `${escapeHtml(note)} — <a href="${escapeHtml(input.siteUrl)}">${escapeHtml(input.siteName)}</a>`,
   );
-  return { to: input.to, subject: `Confirm your subscription to ${headerText(input.siteName, 60)}`, text, html };
+  return {
+    to: input.to,
+    subject: t.text('confirmSubject', { siteName: headerText(input.siteName, 60) }),
+    text,
+    html,
+    headers: t.headers,
+  };
 }

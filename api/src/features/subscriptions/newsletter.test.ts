@@ -227,6 +227,7 @@ describe('sending in batches', () => {
         secret: slow.config.sessionSecret,
         publicUrl: slow.config.publicUrl,
         siteName: slow.config.siteName,
+        locale: slow.config.siteLocale,
         digestSeconds: 0,
         newsletter: slow.config.newsletter,
       });

@@ -28,6 +28,7 @@ beforeAll(async () => {
     secret: t.config.sessionSecret,
     publicUrl: t.config.publicUrl,
     siteName: t.config.siteName,
+    locale: t.config.siteLocale,
     digestSeconds: WINDOW_SECONDS,
     newsletter: t.config.newsletter,
   });

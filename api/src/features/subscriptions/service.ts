@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AdminNewsletter, SubscriptionKind } from '@blog/contract';
+import type { SiteLocale } from '@blog/contract/site';
 import { Op, type Transaction } from 'sequelize';
 import type { Database } from '../../db/index.js';
 import type { Subscription, User } from '../../db/models/index.js';
@@ -35,6 +36,8 @@ export interface SubscriptionServiceDeps {
   secret: string;
   publicUrl: string;
   siteName: string;
+  /** SITE_LOCALE: the language of the mails. */
+  locale: SiteLocale;
   /** NOTIFY_DIGEST_SECONDS. */
   digestSeconds: number;
   /** NEWSLETTER_BATCH_SIZE, NEWSLETTER_RATE_PER_MINUTE. */
@@ -62,10 +65,10 @@ const emailKey = (email: string) => `email:${email}`;
  * the transaction of the change that causes it.
  */
 export function createSubscriptionService(deps: SubscriptionServiceDeps) {
-  const { db, clock, jobs, rateLimiter, publicUrl, siteName } = deps;
+  const { db, clock, jobs, rateLimiter, publicUrl, siteName, locale } = deps;
   const { Subscription, NotificationEvent, NewsletterSend, NewsletterDelivery, User } = db.models;
   const tokens = createSubscriptionTokens(deps.secret);
-  const site = { siteName, siteUrl: publicUrl };
+  const site = { siteName, siteUrl: publicUrl, locale };
   const unsubscribeUrl = (sub: Subscription) =>
     `${publicUrl}/api/unsubscribe?token=${encodeURIComponent(tokens.unsubscribe(sub))}`;
   const postUrl = (slug: string, commentId?: number) =>
