@@ -372,7 +372,9 @@ describe('tags, fast path', () => {
     expect(tagPage).toContain('<h1>#Fast Tag</h1>');
     expect(tagPage).toContain('<link rel="canonical" href="https://blog.example/tags/fast-tag/"');
     const page = await html(`posts/${tagged.slug}/index.html`);
-    expect(page).toContain('<a href="/tags/slow-steady/" rel="tag">#Slow &amp; Steady</a>');
+    expect(page).toContain(
+      '<a href="/tags/slow-steady/" rel="tag">#<span data-pagefind-filter="tag">Slow &amp; Steady</span></a>',
+    );
     expect(page).toContain('<meta property="article:tag" content="Fast Tag">');
     expect(await html('index.html')).toContain('href="/tags/fast-tag/"');
     expect(await html('rss.xml')).toContain('<category>Slow &amp; Steady</category>');
