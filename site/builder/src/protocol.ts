@@ -16,6 +16,8 @@ export interface RenderReply {
   removed: string[];
   /** Milliseconds until the changed posts' own pages were on disk. */
   firstPageMs: number;
+  /** The search index's update (posts changed since the full build), or null when no post changed. */
+  search: { ms: number; pages: number; hidden: number } | null;
 }
 
 /** Render worker → parent. */
