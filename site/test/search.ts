@@ -13,6 +13,8 @@ export interface Hit {
   excerpt: string;
   meta: Record<string, string>;
   filters: Record<string, string[]>;
+  /** Pagefind's score (results come best first). */
+  score: number;
 }
 
 const Manifest = z.object({ delta: z.string().nullable(), hidden: z.array(z.string()) });
@@ -24,7 +26,7 @@ const Data = z.object({
 });
 interface Instance {
   mergeIndex(path: string): Promise<void>;
-  search(term: string): Promise<{ results: Array<{ id: string; data(): Promise<unknown> }> }>;
+  search(term: string): Promise<{ results: Array<{ id: string; score: number; data(): Promise<unknown> }> }>;
   destroy(): Promise<void>;
 }
 const isModule = (value: unknown): value is { createInstance(options: { basePath: string }): Instance } =>
@@ -35,16 +37,25 @@ const isModule = (value: unknown): value is { createInstance(options: { basePath
 
 /**
  * Searches a built site's index the way the search dialog does (src/islands/blog-search.ts): the
- * manifest, its delta merged into the base, the hidden base pages and duplicates left out, with the
+ * manifest, its delta merged into the base, the hidden base pages and duplicates (by id, then by URL)
+ * left out, with the
  * site's own /pagefind/pagefind.js (it runs in Node, on its main thread) over HTTP from `root`.
+ * `onServe` hears of every file the search fetched (the bench counts a first query's bytes).
  */
-export async function searchSite(root: string, term: string): Promise<Hit[]> {
+export async function searchSite(
+  root: string,
+  term: string,
+  options: { onServe?: (path: string, bytes: number) => void } = {},
+): Promise<Hit[]> {
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
     const file = normalize(join(root, path));
     if (!file.startsWith(root + sep)) return void res.writeHead(404).end();
     readFile(file).then(
-      (body) => res.end(body),
+      (body) => {
+        options.onServe?.(path, body.length);
+        res.end(body);
+      },
       () => res.writeHead(404).end(),
     );
   });
@@ -62,7 +73,7 @@ export async function searchSite(root: string, term: string): Promise<Hit[]> {
       const { results } = await pagefind.search(term);
       const seen = new Set(manifest.hidden);
       const kept = results.filter((result) => !seen.has(result.id) && seen.add(result.id));
-      return await Promise.all(
+      const hits = await Promise.all(
         kept.map(async (result) => {
           const data = Data.parse(await result.data());
           return {
@@ -71,9 +82,12 @@ export async function searchSite(root: string, term: string): Promise<Hit[]> {
             excerpt: data.excerpt,
             meta: data.meta,
             filters: data.filters,
+            score: result.score,
           };
         }),
       );
+      const urls = new Set<string>();
+      return hits.filter((hit) => !urls.has(hit.url) && urls.add(hit.url));
     } finally {
       await pagefind.destroy();
     }

@@ -400,7 +400,7 @@ async function fastPath(releaseDir: string, request: Extract<WorkerRequest, { ty
     for (const post of [...before.filter((p) => changedIds.has(p.id)), ...fresh])
       search.changed.add(postPath(post.slug));
     const delta = await writeSearchDelta(releaseDir, { baseIds: await search.baseIds, changed: search.changed });
-    searched = { ms: delta.ms, pages: delta.pages, hidden: delta.manifest.hidden.length };
+    searched = { ms: delta.ms, pages: delta.pages, changed: delta.changed, hidden: delta.manifest.hidden.length };
   }
   return { written, removed, firstPageMs: firstPageMs || performance.now() - started, search: searched };
 }

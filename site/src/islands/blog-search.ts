@@ -79,6 +79,8 @@ export class BlogSearch extends HTMLElement {
   private generation = 0;
   private hits: PagefindResult[] = [];
   private shown = 0;
+  /** The URLs listed for the current search: a page is listed once. */
+  private listed = new Set<string>();
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   private readonly onKey = (event: KeyboardEvent) => {
@@ -211,6 +213,7 @@ export class BlogSearch extends HTMLElement {
       return true;
     });
     this.shown = 0;
+    this.listed = new Set();
     list.replaceChildren();
     await this.showMore(generation, false);
     if (generation !== this.generation) return;
@@ -227,7 +230,11 @@ export class BlogSearch extends HTMLElement {
     this.shown += batch.length;
     const found = (await Promise.all(batch.map((result) => result.data()))).map(foundOf);
     if (generation !== this.generation) return;
-    const items = found.flatMap((result) => (result ? [this.item(result)] : []));
+    const items = found.flatMap((result) => {
+      if (!result || this.listed.has(result.url)) return [];
+      this.listed.add(result.url);
+      return [this.item(result)];
+    });
     list.append(...items);
     more.hidden = this.shown >= this.hits.length;
     if (focus) items[0]?.querySelector('a')?.focus();

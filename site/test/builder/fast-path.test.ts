@@ -120,7 +120,7 @@ describe('fast path', () => {
     expect(await html(`posts/${previousNewest?.slug}/index.html`)).toContain(`/posts/${post.slug}/`);
 
     // The search index finds it, through a delta beside the full build's index; the rest are still found.
-    expect(outcome?.search).toMatchObject({ pages: 1, hidden: 0 });
+    expect(outcome?.search).toMatchObject({ changed: 1, hidden: 0 });
     expect((await searchSite(siteDist, 'fresh')).map((hit) => hit.url)).toEqual([`/posts/${post.slug}/`]);
     expect(await searchSite(siteDist, 'kimchi')).not.toEqual([]);
 
@@ -165,7 +165,7 @@ describe('fast path', () => {
     await expect(stat(join(siteDist, `posts/${post.slug}/index.html`))).rejects.toThrow();
     await expect(stat(join(siteDist, `posts/${post.slug}/index.html.br`))).rejects.toThrow();
     // The full build's index had the old address: hidden, the delta has the new one.
-    expect(outcomes.at(-1)?.search).toMatchObject({ pages: 1, hidden: 1 });
+    expect(outcomes.at(-1)?.search).toMatchObject({ changed: 1, hidden: 1 });
     expect((await searchSite(siteDist, 'fresh')).map((hit) => hit.url)).toEqual(['/posts/fresh-renamed/']);
 
     expect((await t.request('POST', `/api/posts/${post.id}/unpublish`, { as: author })).status).toBe(200);
@@ -183,7 +183,7 @@ describe('fast path', () => {
     expect(await html(`categories/${categorySlug}/index.html`)).not.toContain('Fresh off the press');
     expect(await html('sitemap.xml')).not.toContain('fresh-renamed');
     // Gone from search too; the delta folders before the previous one are gone from the release.
-    expect(outcomes.at(-1)?.search).toMatchObject({ pages: 0, hidden: 1 });
+    expect(outcomes.at(-1)?.search).toMatchObject({ pages: 0, changed: 0, hidden: 1 });
     expect(await searchSite(siteDist, 'fresh')).toEqual([]);
     expect(await searchSite(siteDist, 'kimchi')).not.toEqual([]);
     const deltas = (await readdir(join(siteDist, 'pagefind'))).filter((name) => name.startsWith('delta-'));
