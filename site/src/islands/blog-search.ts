@@ -197,8 +197,9 @@ export class BlogSearch extends HTMLElement {
     let loaded: Awaited<ReturnType<BlogSearch['load']>>;
     try {
       const loading = this.load();
-      this.say('loading');
-      loaded = await loading;
+      // Said only while the first load is under way: once loaded, a microtask away.
+      const slow = setTimeout(() => this.say('loading'), 100);
+      loaded = await loading.finally(() => clearTimeout(slow));
     } catch {
       if (generation === this.generation) this.say('failed');
       return;
