@@ -813,6 +813,9 @@ describe.skipIf(skip)('the search dialog in Chromium', () => {
       const result = dialog.getByRole('link', { name: /Breakfast in Zanzibar/ });
       await result.waitFor();
       expect(await axeProblems(page)).toEqual([]);
+      const file = join(tmpdir(), `blog-search-phone-${colorScheme}.png`);
+      await page.screenshot({ path: file });
+      console.info(`screenshot: ${file}`);
       // The close button is within reach, and the result opens with a tap.
       const close = await dialog.getByRole('button', { name: 'Close' }).boundingBox();
       expect((close?.x ?? 0) + (close?.width ?? 0)).toBeLessThanOrEqual(375);
