@@ -2,10 +2,11 @@
 // release at /pagefind/ for the search dialog (src/islands/blog-search.ts) to query in the
 // browser. The post layout marks what is indexed (data-pagefind-body, -meta, -filter).
 //
-// Pagefind cannot update an index: it is built whole, and at 10,000 posts that is ~6 s of CPU
-// (measured here with the CLI and with the Node API alike; `npx tsx bench/search.ts`), more than a
-// publish may take. So a full build writes the whole index (the base) and a publish writes a small
-// second index (the delta) of the posts changed since, plus a manifest the dialog reads first:
+// Pagefind cannot update an index: it is built whole, and at 10,000 posts that is ~6 s of CPU and
+// 13 s on a busy 2-core machine (the CLI and the Node API alike; `npx tsx bench/search.ts`), more
+// than a publish may take. So a full build writes the whole index (the base) and a publish writes
+// a small second index (the delta) of the posts changed since, beside a sample of unchanged ones
+// (DELTA_SAMPLE), plus a manifest the dialog reads first:
 //   /pagefind/search.json  { delta: "/pagefind/delta-…/" | null, hidden: [base page ids] }
 // The dialog merges the delta into the base (Pagefind's mergeIndex: the same WebAssembly, a few
 // more small files) and drops the base's results for the pages the delta replaces or that are gone.
