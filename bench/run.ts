@@ -39,6 +39,12 @@ const BENCHES: Bench[] = [
     timeoutSeconds: { normal: 1800, quick: 300 },
   },
   {
+    name: 'search',
+    script: 'bench/search.ts',
+    args: { normal: ['10000'], quick: ['200'] },
+    timeoutSeconds: { normal: 1800, quick: 300 },
+  },
+  {
     name: 'import',
     script: 'bench/import.ts',
     args: { normal: ['1000'], quick: ['100'] },

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import node from '@astrojs/node';
 import { defineConfig } from 'astro/config';
 import { precompressDirectory } from './scripts/precompress';
+import { buildSearchIndex } from './scripts/search-index';
 import { readSiteEnv } from './src/env';
 
 const { publicUrl, reuseCompressedFrom, cacheDir, serverDir } = readSiteEnv();
@@ -51,11 +52,16 @@ export default defineConfig({
   },
   integrations: [
     {
-      name: 'blog-precompress',
+      name: 'blog-search-and-precompress',
       hooks: {
         'astro:build:done': async ({ dir, logger }) => {
-          const started = performance.now();
           if (!serverDir) await rm(unusedServer, { recursive: true, force: true });
+          // The search index first: its scripts (pagefind.js) are precompressed with the rest.
+          const search = await buildSearchIndex(fileURLToPath(dir));
+          logger.info(
+            `search index: ${search.pages} posts, ${search.files} files, ${(search.bytes / 1024).toFixed(0)} KiB in ${Math.round(search.ms)} ms`,
+          );
+          const started = performance.now();
           const result = await precompressDirectory(fileURLToPath(dir), { reuseFrom: reuseCompressedFrom });
           logger.info(
             `${result.files} files precompressed (${result.reused} reused, ${(result.bytes / 1024).toFixed(0)} KiB → gzip ${(result.gzipBytes / 1024).toFixed(0)} KiB, brotli ${(result.brotliBytes / 1024).toFixed(0)} KiB) in ${Math.round(performance.now() - started)} ms`,

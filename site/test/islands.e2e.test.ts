@@ -55,6 +55,7 @@ let quiet: Post;
 let held: Post;
 let closed: Post;
 let commenter: User;
+let findable: Post;
 
 /** Waits (up to 15 s) until the value `read` gives passes the assertion that follows. */
 const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000, interval: 50 });
@@ -178,6 +179,12 @@ beforeAll(async () => {
   const evil = await t.factories.user({ name: `<img src=x onerror="${PWN}">Mallory` });
   hostile = await t.factories.post(author, { title: XSS_TITLE, slug: 'hostile-title', body: XSS_COMMENT });
   await t.factories.comment(hostile, evil, { body: XSS_COMMENT });
+
+  findable = await t.factories.post(author, {
+    title: 'Breakfast in Zanzibar',
+    slug: 'breakfast-in-zanzibar',
+    body: 'Every morning we ate bitter **marmalade** on warm bread by the harbour.',
+  });
 
   out = await mkdtemp(join(tmpdir(), 'blog-islands-'));
   // The site and /api on one origin; during the build only /api is asked for.
@@ -744,5 +751,126 @@ describe.skipIf(skip)('the islands in Chromium', () => {
     console.info(`screenshot: ${file}`);
     expect(problemsOf(page)).toEqual([]);
     await page.context().close();
+  });
+});
+
+/** The search island's budget: the whole dialog, gzip (Pagefind's own JS loads on first open). */
+const SEARCH_JS_BUDGET = 3 * 1024;
+
+describe.skipIf(skip)('the search dialog in Chromium', () => {
+  const WORD = 'marmalade';
+
+  /** A page that records every /pagefind/ request it makes. */
+  async function searchPage(context?: BrowserContext) {
+    const page = await newPage(context);
+    const fetched: string[] = [];
+    page.on('request', (request) => {
+      const path = new URL(request.url()).pathname;
+      if (path.startsWith('/pagefind/')) fetched.push(path);
+    });
+    return { page, fetched };
+  }
+
+  it('stays small and loads nothing of the search before the dialog opens', async () => {
+    const html = await readFile(join(out, 'posts', findable.slug, 'index.html'), 'utf8');
+    const entries = scriptsOf(html).external.filter((name) => name.startsWith('SearchDialog'));
+    expect(entries).toHaveLength(1);
+    const graph = await moduleGraph(entries);
+    const gzip = [...graph.values()].reduce((total, size) => total + size.gzip, 0);
+    console.info(
+      `search island: ${[...graph].map(([name, size]) => `${name} ${size.raw} B raw, ${size.gzip} B gzip`)}`,
+    );
+    expect(gzip).toBeLessThanOrEqual(SEARCH_JS_BUDGET);
+
+    const { page, fetched } = await searchPage();
+    await page.goto(postUrl(findable));
+    await page.waitForLoadState('networkidle');
+    await page.locator('blog-search button[data-open]').waitFor();
+    expect(fetched).toEqual([]);
+    await page.context().close();
+  });
+
+  it('opens by button, "/" and Ctrl+K, finds a post by a word of its body, highlighted, and opens it', async () => {
+    const { page, fetched } = await searchPage();
+    await page.goto(`${origin}/`);
+    const button = page.getByRole('button', { name: 'Search', exact: true });
+    const dialog = page.getByRole('dialog', { name: 'Search the posts' });
+    const field = dialog.getByRole('searchbox', { name: 'Words to look for' });
+    await button.click();
+    await dialog.waitFor();
+    expect(await isFocused(field)).toBe(true);
+    await field.fill(WORD);
+    const result = dialog.getByRole('link', { name: /Breakfast in Zanzibar/ });
+    await result.waitFor();
+    expect(await result.getAttribute('href')).toBe(`/posts/${findable.slug}/`);
+    expect(await textOf(result.locator('mark'))).toBe(WORD);
+    await poll(() => textOf(dialog.getByRole('status'))).toBe(`One post matches “${WORD}”.`);
+    expect(fetched).toEqual(expect.arrayContaining(['/pagefind/pagefind.js', '/pagefind/search.json']));
+    expect(await axeProblems(page)).toEqual([]);
+
+    // Escape closes it and gives the focus back; "/" and Ctrl+K open it again, the search kept.
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await isFocused(button)).toBe(true);
+    await page.keyboard.press('/');
+    await dialog.waitFor();
+    expect(await field.inputValue()).toBe(WORD);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    await page.keyboard.press('Control+k');
+    await dialog.waitFor();
+    expect(await isFocused(field)).toBe(true);
+
+    await result.click();
+    await page.waitForURL(postUrl(findable));
+    expect(await page.locator('h1').textContent()).toBe('Breakfast in Zanzibar');
+    expect(unexpected(page)).toEqual([]);
+    await page.context().close();
+  });
+
+  it('fills a phone screen and works there, light and dark, axe-clean with the dialog open', async () => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const context = await browser.newContext({ viewport: { width: 375, height: 667 }, hasTouch: true, colorScheme });
+      const { page } = await searchPage(context);
+      await page.goto(postUrl(journey));
+      await page.getByRole('button', { name: 'Search', exact: true }).tap();
+      const dialog = page.getByRole('dialog', { name: 'Search the posts' });
+      await dialog.waitFor();
+      expect(await dialog.boundingBox()).toEqual({ x: 0, y: 0, width: 375, height: 667 });
+      await dialog.getByRole('searchbox').fill('bitter bread');
+      const result = dialog.getByRole('link', { name: /Breakfast in Zanzibar/ });
+      await result.waitFor();
+      expect(await axeProblems(page)).toEqual([]);
+      const file = join(tmpdir(), `blog-search-phone-${colorScheme}.png`);
+      await page.screenshot({ path: file });
+      console.info(`screenshot: ${file}`);
+      // The close button is within reach, and the result opens with a tap.
+      const close = await dialog.getByRole('button', { name: 'Close' }).boundingBox();
+      expect((close?.x ?? 0) + (close?.width ?? 0)).toBeLessThanOrEqual(375);
+      await result.tap();
+      await page.waitForURL(postUrl(findable));
+      expect(unexpected(page)).toEqual([]);
+      await context.close();
+    }
+  });
+
+  it('opens at once on the search page with ?q=, and says what to do there without JavaScript', async () => {
+    const { page } = await searchPage();
+    await page.goto(`${origin}/search/?q=${WORD}`);
+    const dialog = page.getByRole('dialog', { name: 'Search the posts' });
+    await dialog.getByRole('link', { name: /Breakfast in Zanzibar/ }).waitFor();
+    expect(await page.getByText('needs JavaScript').isVisible()).toBe(false);
+    expect(unexpected(page)).toEqual([]);
+    await page.context().close();
+
+    // Without JavaScript: the header's Search is a link to that page, which says search needs it.
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const plain = await context.newPage();
+    await plain.goto(postUrl(findable));
+    expect(await plain.getByRole('button', { name: 'Search', exact: true }).count()).toBe(0);
+    await plain.getByRole('link', { name: 'Search', exact: true }).click();
+    await plain.waitForURL(`${origin}/search/`);
+    expect(await plain.getByText('Search runs in your browser and needs JavaScript').isVisible()).toBe(true);
+    await context.close();
   });
 });

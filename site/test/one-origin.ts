@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { type Http2Bindings, type HttpBindings, serve } from '@hono/node-server';
+import { CONTENT_SECURITY_POLICY } from '../../api/src/lib/security-headers.js';
 
-/** The policy nginx sends with the site (nginx/templates/default.conf.template), so the browser tests run under it. */
-export const SITE_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; font-src 'self'; " +
-  "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+/**
+ * The policy nginx sends with the site (nginx/templates/default.conf.template, checked equal to
+ * this one by e2e/deploy-config.test.ts), so the browser tests run under it.
+ */
+export const SITE_CSP = CONTENT_SECURITY_POLICY;
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

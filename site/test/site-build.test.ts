@@ -11,8 +11,9 @@ import { createTestContext, type TestContext } from '../../api/test/app.js';
 import { runAstroBuild } from '../scripts/build-site.js';
 import { MIN_BYTES } from '../scripts/precompress.js';
 import { PAGE_SIZE } from '../src/consts.js';
-import { NEWSLETTER_SUBSCRIBE_ACTION } from '../src/lib/routes.js';
+import { NEWSLETTER_SUBSCRIBE_ACTION, SEARCH_PATH } from '../src/lib/routes.js';
 import { type RunningApi, serveApi } from './api-server.js';
+import { searchSite } from './search.js';
 import { childText, parseXml, path } from './xml.js';
 
 // The whole site built by the real `astro build` from the real API over HTTP, seeded with the
@@ -347,7 +348,9 @@ describe('the built site', () => {
     expect(pages.get(`/authors/${grace?.slug}/page/2/`)).toBeDefined();
     const post = pages.get('/posts/why-our-pages-are-static/')?.html ?? '';
     expect(post).toMatch(/Posted by <a href="\/authors\/[a-z-]+\/" rel="author">/);
-    expect(post).toContain('<a href="/tags/performance/" rel="tag">#Performance</a>');
+    expect(post).toContain(
+      '<a href="/tags/performance/" rel="tag">#<span data-pagefind-filter="tag">Performance</span></a>',
+    );
     expect(post).toMatch(/· \d+ min read/);
     // Previews on the home listing name their tags.
     const home = [...pages.values()].filter((page) => /^\/(page\/\d+\/)?$/.test(page.path));
@@ -470,11 +473,12 @@ describe('the built site', () => {
     for (const page of pages.values()) {
       for (const element of elements(page.html)) {
         const where = `${page.path} <${element.tag}>`;
-        // The one form of ours: the newsletter sign-up (a plain form posting to the API).
+        // The forms of ours: the newsletter sign-up (a plain form posting to the API) and the
+        // search dialog's field (which the search island handles in the page).
         const ours =
           element.tag === 'form' &&
-          element.attribs.action === NEWSLETTER_SUBSCRIBE_ACTION &&
-          element.attribs.class === 'newsletter-form';
+          ((element.attribs.action === NEWSLETTER_SUBSCRIBE_ACTION && element.attribs.class === 'newsletter-form') ||
+            (element.attribs.action === SEARCH_PATH && element.attribs.class === 'search-form'));
         if (!ours) expect(['iframe', 'object', 'embed', 'form'], where).not.toContain(element.tag);
         if (
           element.tag === 'script' &&
@@ -491,6 +495,41 @@ describe('the built site', () => {
         }
       }
     }
+  });
+
+  it('indexes every post for search: title, subtitle, body and tags, with category and tags as filters', async () => {
+    // A word only in the title: the title is searched (as meta), and the excerpt is the body's.
+    const [titled] = await searchSite(out, 'jjigae');
+    expect(titled).toMatchObject({
+      url: '/posts/the-perfect-kimchi-jjigae/',
+      title: 'The perfect kimchi jjigae',
+      meta: { subtitle: 'Old kimchi, good stock and patience', category: 'Food' },
+      filters: { category: ['Food'], tag: expect.arrayContaining(['Korean food', 'Soup']) },
+    });
+    expect(titled?.excerpt).not.toContain('jjigae');
+    expect((await searchSite(out, 'routes')).map((hit) => hit.url)).toContain('/posts/hiking-the-jeju-olle-trails/');
+    const [body] = await searchSite(out, 'gochugaru');
+    expect(body?.excerpt).toContain('<mark>gochugaru,</mark>');
+    // Tags are words of the post too; a Hangul slug keeps its URL as the site links it.
+    expect((await searchSite(out, 'Dumplings')).map((hit) => hit.url)).toContain('/posts/weeknight-dumplings/');
+    expect((await searchSite(out, '본문')).map((hit) => hit.url)).toEqual([
+      `/posts/${encodeURIComponent('서울의-밤')}/`,
+    ]);
+    const published = await t.db.models.Post.count({ where: { status: 'published' } });
+    expect(await readdir(join(out, 'pagefind', 'fragment'))).toHaveLength(published);
+  });
+
+  it('indexes no navigation, byline, comment or draft, and keeps hostile text escaped in excerpts', async () => {
+    // Comment words are on the post pages, but not in the index.
+    expect([...pages.values()].some((page) => page.html.includes('Raspberry Pi'))).toBe(true);
+    expect(await searchSite(out, 'Raspberry')).toEqual([]);
+    expect(await searchSite(out, 'Skip')).toEqual([]);
+    expect(await searchSite(out, 'Hopper')).toEqual([]);
+    expect(await searchSite(out, 'nobody sees')).toEqual([]);
+    const [hostile] = await searchSite(out, 'onerror');
+    expect(hostile?.url).toBe('/posts/xss-probe/');
+    expect(hostile?.excerpt).not.toMatch(/<(?!\/?mark>)/);
+    expect(hostile?.excerpt).toContain('&lt;img');
   });
 
   it('precompresses every text file with gzip and brotli that decompress to the original', async () => {

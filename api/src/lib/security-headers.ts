@@ -3,10 +3,13 @@ import type { MiddlewareHandler } from 'hono';
 /**
  * The site's own scripts and styles only: the Astro build emits no inline script or style
  * (inlineStylesheets: 'never') and the admin app is built by Vite into files.
+ * 'wasm-unsafe-eval' lets the search (Pagefind, /pagefind/pagefind.js and its worker) compile its
+ * WebAssembly, which it fetches from the site itself: it allows WebAssembly compilation only, not
+ * eval() or new Function(), and no script from anywhere but the site.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
-  "script-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self'",
   "img-src 'self' https: data:",
   "font-src 'self'",

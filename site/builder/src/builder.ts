@@ -17,6 +17,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DEFAULT_BUILD_HEAP_MB } from '../../scripts/build-site.js';
 import { type CommentsChange, mergeCommentsEvent, mergePostEvent, type PostChange } from './events.js';
 import { countPages, createReleases } from './files.js';
+import type { RenderReply } from './protocol.js';
 import { type RenderWorker, SITE_ROOT, startRenderWorker } from './renderer.js';
 import { type BuildReporter, consoleLogger, httpReporter, type Logger } from './reporter.js';
 
@@ -77,6 +78,8 @@ export interface BuildOutcome {
   pages: number;
   written?: string[];
   removed?: string[];
+  /** A fast path's search index update (RenderReply.search). */
+  search?: RenderReply['search'];
   error?: string;
 }
 
@@ -205,7 +208,13 @@ export function createBuilder(config: BuilderConfig) {
       if (commentsSinceFullStart) for (const change of comments) mergeCommentsEvent(commentsSinceFullStart, change);
       const durationMs = performance.now() - started;
       logger.info(
-        { reason, ms: Math.round(durationMs), written: result.written.length, removed: result.removed.length },
+        {
+          reason,
+          ms: Math.round(durationMs),
+          written: result.written.length,
+          removed: result.removed.length,
+          ...(result.search ? { searchMs: Math.round(result.search.ms) } : {}),
+        },
         'fast path done',
       );
       await reporter.update(await record, {
@@ -222,6 +231,7 @@ export function createBuilder(config: BuilderConfig) {
         pages: result.written.length,
         written: result.written,
         removed: result.removed,
+        search: result.search,
       });
       // Listings shifted by a post change are left to a full rebuild; a comment needs none.
       if (followUpDelayMs !== null && !stopped && changes.length > 0) {

@@ -16,6 +16,11 @@ export interface RenderReply {
   removed: string[];
   /** Milliseconds until the changed posts' own pages were on disk. */
   firstPageMs: number;
+  /**
+   * The search index's update (scripts/search-index.ts: the delta's pages, the changed posts among
+   * them, the base pages hidden), or null when no post changed.
+   */
+  search: { ms: number; pages: number; changed: number; hidden: number } | null;
 }
 
 /** Render worker → parent. */

@@ -16,6 +16,7 @@ import { type CommentOut, SiteCommentListSchema } from '@blog/contract';
 import { COMMENT_SORTS } from '@blog/contract/comment-order';
 import type { AstroIntegration, AstroPrerenderer } from 'astro';
 import { build } from 'astro';
+import { readBaseIds, writeSearchDelta } from '../../scripts/search-index.js';
 import { readSiteEnv } from '../../src/env.js';
 import {
   type CommentPageFile,
@@ -118,9 +119,20 @@ async function startOnDemand(serverDir: string): Promise<string> {
   return `http://127.0.0.1:${address.port}`;
 }
 
+/**
+ * The search index of this worker's release (scripts/search-index.ts): the page ids of the base
+ * the full build wrote (read back once, while no publish waits for them) and every post URL
+ * changed since, which the next delta indexes or hides.
+ */
+let search: { baseIds: Promise<Map<string, string>>; changed: Set<string> } | null = null;
+
 async function fullBuild(outDir: string): Promise<BuildReply> {
   await build({ root: process.env.BLOG_SITE_ROOT ?? process.cwd(), outDir, logLevel: 'warn', integrations: [capture] });
   if (!prerenderer) throw new Error('the build rendered no pages (no prerenderer captured)');
+  const baseIds = readBaseIds(outDir);
+  // Awaited by the first publish; a failure there fails that fast path (and a full build follows).
+  baseIds.catch(() => undefined);
+  search = { baseIds, changed: new Set() };
   routes = appRoutes();
   // The fast path's one reach into Astro internals: checked now, so a mismatch is a loud
   // "full builds only" at start rather than a wrong page later.
@@ -379,7 +391,18 @@ async function fastPath(releaseDir: string, request: Extract<WorkerRequest, { ty
     }
     if (await removePage(fileForPath(releaseDir, pathname))) removed.push(pathname);
   }
-  return { written, removed, firstPageMs: firstPageMs || performance.now() - started };
+  // Last, once every page is written or gone: the index reads the changed posts' pages from the release.
+  let searched: RenderReply['search'] = null;
+  if (search && changes.length > 0) {
+    for (const change of changes) {
+      for (const slug of [change.slug, ...change.staleSlugs]) search.changed.add(postPath(slug));
+    }
+    for (const post of [...before.filter((p) => changedIds.has(p.id)), ...fresh])
+      search.changed.add(postPath(post.slug));
+    const delta = await writeSearchDelta(releaseDir, { baseIds: await search.baseIds, changed: search.changed });
+    searched = { ms: delta.ms, pages: delta.pages, changed: delta.changed, hidden: delta.manifest.hidden.length };
+  }
+  return { written, removed, firstPageMs: firstPageMs || performance.now() - started, search: searched };
 }
 
 // --- IPC -----------------------------------------------------------------

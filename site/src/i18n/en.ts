@@ -64,6 +64,23 @@ export const en = {
   'notFound.back': 'Back to the latest posts',
   'newsletter.label': 'New posts by email',
   'newsletter.subscribe': 'Subscribe',
+  'search.link': 'Search',
+  'search.title': 'Search the posts',
+  'search.close': 'Close',
+  'search.label': 'Words to look for',
+  'search.loading': 'Loading the search…',
+  'search.failed': 'The search could not load. Please try again in a moment.',
+  'search.none': 'No post matches “{query}”.',
+  'search.one': 'One post matches “{query}”.',
+  'search.many': '{count} posts match “{query}”.',
+  'search.more': 'More results',
+  'search.pageDescription': 'Search the posts of {site}.',
+  'search.pageLead': 'Find a post by the words in it.',
+  'search.noScript':
+    'Search runs in your browser and needs JavaScript, which is off here. You can still find posts by category, below, or follow every new one in the {feed}.',
+  'search.feed': 'RSS feed',
+  'search.hint':
+    'Press Search at the top of any page, or the {key} key, and type a few words: the matching posts show as you type.',
 } as const;
 
 export type MessageKey = keyof typeof en;

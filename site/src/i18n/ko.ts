@@ -61,4 +61,21 @@ export const ko: Messages = {
   'notFound.back': '최신 글로 돌아가기',
   'newsletter.label': '새 글을 이메일로 받기',
   'newsletter.subscribe': '구독하기',
+  'search.link': '검색',
+  'search.title': '글 검색',
+  'search.close': '닫기',
+  'search.label': '찾을 단어',
+  'search.loading': '검색을 불러오는 중…',
+  'search.failed': '검색을 불러오지 못했어요. 잠시 후 다시 시도해 주세요.',
+  'search.none': '“{query}”와 맞는 글이 없어요.',
+  'search.one': '“{query}”와 맞는 글이 1편 있어요.',
+  'search.many': '“{query}”와 맞는 글이 {count}편 있어요.',
+  'search.more': '결과 더 보기',
+  'search.pageDescription': '{site}의 글을 검색해요.',
+  'search.pageLead': '글에 담긴 단어로 글을 찾아요.',
+  'search.noScript':
+    '검색은 브라우저에서 실행되어 JavaScript가 필요한데, 지금은 꺼져 있어요. 아래 카테고리에서 글을 찾거나 {feed}으로 새 글을 받아 보세요.',
+  'search.feed': 'RSS 피드',
+  'search.hint':
+    '아무 페이지 위쪽의 검색 버튼이나 {key} 키를 누르고 단어 몇 개를 입력하면, 입력하는 대로 맞는 글이 나와요.',
 };

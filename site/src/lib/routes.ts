@@ -35,6 +35,8 @@ export const ABOUT_PATH = '/about/';
 export const ACCOUNT_PATH = '/account/';
 export const FEED_PATH = '/rss.xml';
 export const NEWSLETTER_PATH = '/newsletter/';
+/** The search page: where the header's Search link goes without JavaScript (the dialog opens there too). */
+export const SEARCH_PATH = '/search/';
 /** Where the newsletter form posts (a plain form: the API answers 303 back to NEWSLETTER_PATH). */
 export const NEWSLETTER_SUBSCRIBE_ACTION = '/api/newsletter/subscribe';
 

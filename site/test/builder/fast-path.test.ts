@@ -11,6 +11,7 @@ import { createTestContext, type TestContext } from '../../../api/test/app.js';
 import { type Builder, type BuildOutcome, createBuilder } from '../../builder/src/builder.js';
 import { consoleLogger } from '../../builder/src/reporter.js';
 import { type RunningApi, serveApi } from '../api-server.js';
+import { searchSite } from '../search.js';
 
 // The fast path against the real site: a real API over HTTP with the demo blog, a real
 // `astro build` in the render worker, then single-post changes rendered into the live release.
@@ -118,9 +119,16 @@ describe('fast path', () => {
     // The post that was newest now links to the new one.
     expect(await html(`posts/${previousNewest?.slug}/index.html`)).toContain(`/posts/${post.slug}/`);
 
-    // Exactly the pages it reported, each with its compressed siblings where they apply.
+    // The search index finds it, through a delta beside the full build's index; the rest are still found.
+    expect(outcome?.search).toMatchObject({ changed: 1, hidden: 0 });
+    expect((await searchSite(siteDist, 'fresh')).map((hit) => hit.url)).toEqual([`/posts/${post.slug}/`]);
+    expect(await searchSite(siteDist, 'kimchi')).not.toEqual([]);
+
+    // Exactly the pages it reported, each with its compressed siblings where they apply (and the search index).
     const after = await files(siteDist);
-    const changed = [...after].filter(([path, mtime]) => before.get(path) !== mtime).map(([path]) => path);
+    const changed = [...after]
+      .filter(([path, mtime]) => before.get(path) !== mtime && !path.startsWith('pagefind/'))
+      .map(([path]) => path);
     const reported = new Set(
       (outcome?.written ?? []).map((path) => {
         const decoded = decodeURIComponent(path).slice(1);
@@ -156,6 +164,9 @@ describe('fast path', () => {
     expect(await html('posts/fresh-renamed/index.html')).toContain('Fresh off the press');
     await expect(stat(join(siteDist, `posts/${post.slug}/index.html`))).rejects.toThrow();
     await expect(stat(join(siteDist, `posts/${post.slug}/index.html.br`))).rejects.toThrow();
+    // The full build's index had the old address: hidden, the delta has the new one.
+    expect(outcomes.at(-1)?.search).toMatchObject({ changed: 1, hidden: 1 });
+    expect((await searchSite(siteDist, 'fresh')).map((hit) => hit.url)).toEqual(['/posts/fresh-renamed/']);
 
     expect((await t.request('POST', `/api/posts/${post.id}/unpublish`, { as: author })).status).toBe(200);
     builder.accept({ event: 'unpublished', postId: post.id, slug: 'fresh-renamed', at: new Date().toISOString() });
@@ -171,6 +182,12 @@ describe('fast path', () => {
     expect(await html('index.html')).not.toContain('Fresh off the press');
     expect(await html(`categories/${categorySlug}/index.html`)).not.toContain('Fresh off the press');
     expect(await html('sitemap.xml')).not.toContain('fresh-renamed');
+    // Gone from search too; the delta folders before the previous one are gone from the release.
+    expect(outcomes.at(-1)?.search).toMatchObject({ pages: 0, changed: 0, hidden: 1 });
+    expect(await searchSite(siteDist, 'fresh')).toEqual([]);
+    expect(await searchSite(siteDist, 'kimchi')).not.toEqual([]);
+    const deltas = (await readdir(join(siteDist, 'pagefind'))).filter((name) => name.startsWith('delta-'));
+    expect(deltas).toHaveLength(1);
   });
 
   it('recorded every build through the API', async () => {
@@ -372,7 +389,9 @@ describe('tags, fast path', () => {
     expect(tagPage).toContain('<h1>#Fast Tag</h1>');
     expect(tagPage).toContain('<link rel="canonical" href="https://blog.example/tags/fast-tag/"');
     const page = await html(`posts/${tagged.slug}/index.html`);
-    expect(page).toContain('<a href="/tags/slow-steady/" rel="tag">#Slow &amp; Steady</a>');
+    expect(page).toContain(
+      '<a href="/tags/slow-steady/" rel="tag">#<span data-pagefind-filter="tag">Slow &amp; Steady</span></a>',
+    );
     expect(page).toContain('<meta property="article:tag" content="Fast Tag">');
     expect(await html('index.html')).toContain('href="/tags/fast-tag/"');
     expect(await html('rss.xml')).toContain('<category>Slow &amp; Steady</category>');

@@ -77,7 +77,7 @@ describe('on-demand pages', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(res.headers.get('x-robots-tag')).toBe('noindex');
-    expect(html).toContain('<h1>A draft with a table</h1>');
+    expect(html).toContain('<h1 data-pagefind-meta="title">A draft with a table</h1>');
     expect(html).toContain('<table>');
     expect(html).toContain('Preview of a draft.');
     expect(html).toContain('Only people with this link can see it, until <time');
@@ -119,7 +119,7 @@ describe('on-demand pages', () => {
     const res = await get(`/posts/${post.slug}/`);
     const html = await res.text();
     expect(res.status, html).toBe(200);
-    expect(html).toContain('<h1>Published a moment ago</h1>');
+    expect(html).toContain('<h1 data-pagefind-meta="title">Published a moment ago</h1>');
     expect(html).toContain('<strong>news</strong>');
     expect(html).toContain(`<link rel="canonical" href="${PUBLIC_URL}/posts/${post.slug}/">`);
     expect(html).toContain('<blog-comments');
