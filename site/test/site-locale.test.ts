@@ -46,7 +46,15 @@ describe('the site in Korean', () => {
     const home = await page('');
     expect(home).toContain('<html lang="ko-KR">');
     expect(home).toContain('<meta property="og:locale" content="ko_KR">');
-    for (const key of ['nav.home', 'nav.about', 'nav.topics', 'nav.skip', 'list.older', 'footer.sitemap'] as const) {
+    for (const key of [
+      'nav.home',
+      'nav.about',
+      'nav.topics',
+      'nav.skip',
+      'list.older',
+      'footer.sitemap',
+      'search.title',
+    ] as const) {
       expect(home, key).toContain(ko[key].replace('→', ''));
       expect(home, key).not.toContain(`>${en[key]}<`);
     }
