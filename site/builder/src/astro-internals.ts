@@ -5,7 +5,10 @@
 // 7.3 has no public API for either: its prerenderer (astro:build:start → setPrerenderer) is
 // public, but the store is a module singleton (`globalDataStore`, whose set() is kept "for API
 // stability") and the caches are instances of an internal class. So two Astro runtime modules get
-// one line appended while they are bundled for prerendering, exposing both on globalThis.
+// one line appended while they are bundled for prerendering, exposing both on globalThis. The
+// bundle may hold more than one instance of the data store's module (pages whose shared components
+// read the content layer got a copy of their own: the fast path then rendered new posts from the
+// old store): every instance is collected, and the fast path sets them all.
 //
 // Guard rails: Astro is pinned to exactly ASTRO_VERSION in site/package.json; the worker checks
 // the installed version and that both hooks took after every full build (internalsProblem()); on
@@ -17,6 +20,7 @@ export const ASTRO_VERSION = '7.3.5';
 
 const STORE_KEY = Symbol.for('blog.builder.dataStore');
 const ROUTE_CACHES_KEY = Symbol.for('blog.builder.routeCaches');
+const STORES_KEY = Symbol.for('blog.builder.dataStores');
 
 export interface StoreEntry {
   id: string;
@@ -45,7 +49,8 @@ export const exposeInternals = {
   transform(code: string, id: string) {
     if (/[\\/]astro[\\/]dist[\\/]content[\\/]data-store\.js$/.test(id)) {
       applied.dataStore = code.includes('globalDataStore');
-      return `${code}\nglobalThis[Symbol.for('blog.builder.dataStore')] = globalDataStore;\n`;
+      // Every instance: a page's chunk may hold its own copy of the module (the worker swaps them all).
+      return `${code}\n(globalThis[Symbol.for('blog.builder.dataStores')] ??= new Set()).add(globalDataStore);\nglobalThis[Symbol.for('blog.builder.dataStore')] = globalDataStore;\n`;
     }
     if (/[\\/]astro[\\/]dist[\\/]core[\\/]render[\\/]route-cache\.js$/.test(id)) {
       applied.routeCache = /class RouteCache\b/.test(code) && code.includes('clearAll');
@@ -79,8 +84,17 @@ export function internalsProblem(): string | null {
 export function exposedInternals(): { dataStore: DataStoreSingleton; routeCaches: Set<RouteCacheLike> } {
   const problem = internalsProblem();
   if (problem) throw new Error(`fast path unavailable: ${problem}`);
+  const stores = (globals[STORES_KEY] as Set<DataStoreSingleton> | undefined) ?? new Set();
+  const first = globals[STORE_KEY] as DataStoreSingleton;
   return {
-    dataStore: globals[STORE_KEY] as DataStoreSingleton,
+    // Read from one, written to every instance of the module the bundle holds.
+    dataStore: {
+      get: () => first.get(),
+      set: (store: unknown) => {
+        first.set(store);
+        for (const other of stores) other.set(store);
+      },
+    },
     routeCaches: globals[ROUTE_CACHES_KEY] as Set<RouteCacheLike>,
   };
 }
