@@ -1,20 +1,33 @@
+import { Op } from 'sequelize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/db.js';
 import { verifyPassword } from '../auth/passwords.js';
-import { prepareContent } from './seed.js';
+import { PICTURE_PLACEHOLDER } from './demo/content.js';
+import { EN } from './demo/en.js';
+import { findCountDrift } from './recount.js';
+import { prepareContent, type SeedResult } from './seed.js';
 
-describe('start-up content', () => {
+const admin = { email: 'owner@blog.example', password: 'the-owners-password' };
+
+/** The words of a title worth finding in its body (no short words, no digits). */
+const keyWords = (title: string) =>
+  title
+    .toLowerCase()
+    .split(/[^a-z]+/)
+    .filter((word) => word.length > 3 && !['what', 'with', 'without', 'week', 'from'].includes(word));
+
+describe('the demo blog, as `npm start` seeds it', () => {
   let test: TestDatabase;
+  let seeded: SeedResult | null;
   beforeAll(async () => {
     test = await createTestDatabase();
+    seeded = await prepareContent(test.db, () => new Date(), { seedDemo: true, env: 'development', admin });
   });
   afterAll(async () => {
     await test?.destroy();
   });
 
-  it('seeds the demo on a fresh database even with ADMIN_EMAIL/ADMIN_PASSWORD set, then ensures that admin', async () => {
-    const admin = { email: 'owner@blog.example', password: 'the-owners-password' };
-    const seeded = await prepareContent(test.db, () => new Date(), { seedDemo: true, env: 'development', admin });
+  it('seeds a fresh database even with ADMIN_EMAIL/ADMIN_PASSWORD set, then ensures that admin', async () => {
     expect(seeded?.posts).toBeGreaterThan(0);
     expect(await test.db.models.Post.count()).toBe(seeded?.posts);
     const owner = await test.db.models.User.findOne({ where: { email: admin.email } });
@@ -23,5 +36,57 @@ describe('start-up content', () => {
     // A second start seeds nothing more and keeps the admin.
     expect(await prepareContent(test.db, () => new Date(), { seedDemo: true, env: 'development', admin })).toBeNull();
     expect(await test.db.models.User.count({ where: { email: admin.email } })).toBe(1);
+  });
+
+  it('writes each body about its title: a few hundred words, with headings or lists', async () => {
+    const posts = await test.db.models.Post.findAll();
+    expect(posts.length).toBe(EN.posts.length);
+    for (const post of posts) {
+      expect(post.bodyMarkdown, post.slug).not.toContain(PICTURE_PLACEHOLDER);
+      const words = post.bodyMarkdown.split(/\s+/).filter(Boolean).length;
+      expect(words, post.slug).toBeGreaterThanOrEqual(200);
+      expect(words, post.slug).toBeLessThanOrEqual(520);
+      expect(post.bodyMarkdown, post.slug).toMatch(/^(## |- |1\. )/m);
+      const body = post.bodyMarkdown.toLowerCase();
+      const wanted = keyWords(post.title);
+      // Every word of the title, give or take an ending (static/statically, trains/train).
+      const found = wanted.filter((word) => body.includes(word.slice(0, Math.max(4, word.length - 2))));
+      expect(found, post.slug).toEqual(wanted);
+    }
+  });
+
+  it('gives the authors bios', async () => {
+    const authors = await test.db.models.User.findAll({ where: { postsCount: { [Op.gt]: 0 } } });
+    expect(authors.map((author) => author.email).sort()).toEqual([
+      'admin@example.com',
+      'grace@example.com',
+      'linus@example.com',
+    ]);
+    for (const author of authors) expect(author.bio.length, author.email).toBeGreaterThan(40);
+  });
+
+  it('has conversations in threads and likes, with every counter exact', async () => {
+    const { Comment, CommentLike } = test.db.models;
+    const comments = await Comment.findAll({ include: [{ model: test.db.models.User, as: 'author' }] });
+    expect(comments.length).toBe(seeded?.comments);
+    const byParent = new Map<number | null, typeof comments>();
+    for (const reply of comments.filter((c) => c.parentId !== null)) {
+      byParent.set(reply.parentId, [...(byParent.get(reply.parentId) ?? []), reply]);
+    }
+    // Replies answering replies: threading is one level deep, so they join the thread and name who they answer.
+    const answersToReplies = comments.filter((reply) => {
+      const siblings = byParent.get(reply.parentId) ?? [];
+      return siblings.some((other) => other.id < reply.id && reply.bodyMarkdown.startsWith(`@${other.author?.name} `));
+    });
+    expect(answersToReplies.length).toBeGreaterThanOrEqual(5);
+    expect([...byParent.values()].some((replies) => replies.length >= 3)).toBe(true);
+    // Likes, never on one's own comment, counted by the hooks.
+    expect(await CommentLike.count()).toBe(seeded?.likes);
+    expect(seeded?.likes).toBeGreaterThan(50);
+    const likes = await CommentLike.findAll();
+    const authorOf = new Map(comments.map((c) => [c.id, c.authorId]));
+    expect(likes.filter((l) => authorOf.get(l.commentId) === l.userId)).toEqual([]);
+    expect(comments.some((c) => c.status === 'hidden')).toBe(true);
+    expect(await findCountDrift(test.db)).toEqual([]);
   });
 });
