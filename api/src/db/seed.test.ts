@@ -1,11 +1,16 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Op } from 'sequelize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/db.js';
 import { verifyPassword } from '../auth/passwords.js';
+import { variantsOf } from '../lib/pictures.js';
 import { PICTURE_PLACEHOLDER } from './demo/content.js';
 import { EN } from './demo/en.js';
 import { findCountDrift } from './recount.js';
-import { prepareContent, type SeedResult } from './seed.js';
+import { prepareContent, type SeedResult, seedDemo } from './seed.js';
 
 const admin = { email: 'owner@blog.example', password: 'the-owners-password' };
 
@@ -16,15 +21,19 @@ const keyWords = (title: string) =>
     .split(/[^a-z]+/)
     .filter((word) => word.length > 3 && !['what', 'with', 'without', 'week', 'from'].includes(word));
 
-describe('the demo blog, as `npm start` seeds it', () => {
+describe('the demo blog, as `npm start` seeds it (pictures included)', () => {
   let test: TestDatabase;
+  let mediaDir: string;
   let seeded: SeedResult | null;
   beforeAll(async () => {
     test = await createTestDatabase();
-    seeded = await prepareContent(test.db, () => new Date(), { seedDemo: true, env: 'development', admin });
-  });
+    mediaDir = await mkdtemp(join(tmpdir(), 'blog-seed-media-'));
+    const media = { dir: mediaDir, maxBytes: 15 * 1024 * 1024, maxPixels: 40_000_000 };
+    seeded = await prepareContent(test.db, () => new Date(), { seedDemo: true, env: 'development', admin, media });
+  }, 120_000);
   afterAll(async () => {
     await test?.destroy();
+    if (mediaDir) await rm(mediaDir, { recursive: true, force: true });
   });
 
   it('seeds a fresh database even with ADMIN_EMAIL/ADMIN_PASSWORD set, then ensures that admin', async () => {
@@ -34,15 +43,46 @@ describe('the demo blog, as `npm start` seeds it', () => {
     expect(owner?.role).toBe('admin');
     expect(await verifyPassword(admin.password, owner?.passwordHash ?? '')).toBe(true);
     // A second start seeds nothing more and keeps the admin.
-    expect(await prepareContent(test.db, () => new Date(), { seedDemo: true, env: 'development', admin })).toBeNull();
+    const media = { dir: mediaDir, maxBytes: 15 * 1024 * 1024, maxPixels: 40_000_000 };
+    expect(
+      await prepareContent(test.db, () => new Date(), { seedDemo: true, env: 'development', admin, media }),
+    ).toBeNull();
     expect(await test.db.models.User.count({ where: { email: admin.email } })).toBe(1);
+  });
+
+  it('gives every post a cover from the media library, with alt text and its variants on disk', async () => {
+    const posts = await test.db.models.Post.findAll({ include: [{ model: test.db.models.Media, as: 'cover' }] });
+    expect(posts.length).toBe(EN.posts.length);
+    for (const post of posts) {
+      const cover = post.cover;
+      expect(cover, post.slug).toBeTruthy();
+      if (!cover) continue;
+      expect(cover.alt.trim().length, post.slug).toBeGreaterThan(20);
+      expect(cover.ownerId).toBe(post.authorId);
+      const variants = variantsOf(cover);
+      expect(new Set(variants.map((variant) => variant.format))).toEqual(new Set(['avif', 'webp', 'jpeg']));
+      for (const variant of variants)
+        expect(existsSync(join(mediaDir, cover.key, variant.file)), variant.file).toBe(true);
+    }
+    expect(seeded?.images).toBe(await test.db.models.Media.count());
+  });
+
+  it('puts an inline picture into a few bodies, as the editor inserts it, rendered as a <picture>', async () => {
+    const posts = await test.db.models.Post.findAll({ where: { bodyMarkdown: { [Op.like]: '%](/media/%' } } });
+    expect(posts.length).toBeGreaterThanOrEqual(3);
+    for (const post of posts) {
+      const [, alt, key] = /!\[([^\]]+)\]\(\/media\/([0-9a-f]{16})\/\d+\.jpg\)/.exec(post.bodyMarkdown) ?? [];
+      const media = await test.db.models.Media.findOne({ where: { key: key ?? '' } });
+      expect(media?.alt, post.slug).toBe(alt);
+      expect(post.bodyHtml).toContain('<picture');
+      expect(post.bodyHtml).toContain(`/media/${key}/480.avif 480w`);
+      expect(post.bodyMarkdown).not.toContain(PICTURE_PLACEHOLDER);
+    }
   });
 
   it('writes each body about its title: a few hundred words, with headings or lists', async () => {
     const posts = await test.db.models.Post.findAll();
-    expect(posts.length).toBe(EN.posts.length);
     for (const post of posts) {
-      expect(post.bodyMarkdown, post.slug).not.toContain(PICTURE_PLACEHOLDER);
       const words = post.bodyMarkdown.split(/\s+/).filter(Boolean).length;
       expect(words, post.slug).toBeGreaterThanOrEqual(200);
       expect(words, post.slug).toBeLessThanOrEqual(520);
@@ -87,6 +127,27 @@ describe('the demo blog, as `npm start` seeds it', () => {
     const authorOf = new Map(comments.map((c) => [c.id, c.authorId]));
     expect(likes.filter((l) => authorOf.get(l.commentId) === l.userId)).toEqual([]);
     expect(comments.some((c) => c.status === 'hidden')).toBe(true);
+    expect(await findCountDrift(test.db)).toEqual([]);
+  });
+});
+
+describe('the demo blog without pictures (what most tests seed)', () => {
+  let test: TestDatabase;
+  beforeAll(async () => {
+    test = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await test?.destroy();
+  });
+
+  it('has the same posts and comments, no images, and no placeholder left in a body', async () => {
+    const seeded = await seedDemo(test.db, () => new Date());
+    expect(seeded).toMatchObject({ posts: EN.posts.length, images: 0 });
+    expect(await test.db.models.Media.count()).toBe(0);
+    const posts = await test.db.models.Post.findAll();
+    expect(posts.every((post) => post.coverMediaId === null)).toBe(true);
+    expect(posts.some((post) => post.bodyMarkdown.includes(PICTURE_PLACEHOLDER))).toBe(false);
+    expect(posts.some((post) => post.bodyMarkdown.includes('/media/'))).toBe(false);
     expect(await findCountDrift(test.db)).toEqual([]);
   });
 });

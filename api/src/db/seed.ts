@@ -1,12 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { tagKey } from '@blog/contract';
 import { hashPassword } from '../auth/passwords.js';
+import { createAuditLogger } from '../features/admin/audit.js';
+import { presentMedia } from '../features/media/presenter.js';
+import { createMediaService, type MediaLimits, type MediaService } from '../features/media/service.js';
 import type { Clock } from '../lib/clock.js';
 import { slugify } from '../lib/slug.js';
-import { type PersonKey, PICTURE_PLACEHOLDER } from './demo/content.js';
+import { scenePng } from './demo/art.js';
+import { type DemoPicture, type PersonKey, PICTURE_PLACEHOLDER } from './demo/content.js';
 import { EN } from './demo/en.js';
 import type { Database } from './index.js';
-import type { Comment, Tag, User, UserRole } from './models/index.js';
+import type { Comment, Media, Tag, User, UserRole } from './models/index.js';
 
 /** Demo accounts share this password in development, so a newcomer can sign in as anyone. */
 export const DEMO_PASSWORD = 'demo-password-2026';
@@ -18,11 +22,18 @@ export interface SeedResult {
   posts: number;
   comments: number;
   likes: number;
+  /** Pictures made through the media library (covers and inline images); 0 without `media`. */
+  images: number;
 }
 
 export interface SeedOptions {
   /** Production: the admin gets a random password instead of the demo one. */
   production?: boolean;
+  /**
+   * The media library to draw the posts' covers and inline pictures into. Without it the demo
+   * has no images (what most tests want: drawing and encoding them takes seconds).
+   */
+  media?: MediaService;
 }
 
 const PEOPLE: Array<{ key: PersonKey; role: UserRole; unverified?: true }> = [
@@ -37,20 +48,35 @@ const PEOPLE: Array<{ key: PersonKey; role: UserRole; unverified?: true }> = [
   { key: 'ulla', role: 'user', unverified: true },
 ];
 
+// Covers fill the masthead (shown darkened behind the title) and inline pictures the text
+// column; these sizes keep both sharp enough while the media library's variants (AVIF, WebP,
+// JPEG at each width) stay quick to make.
+const COVER_SIZE = { width: 1200, height: 675 };
+const PICTURE_SIZE = { width: 960, height: 540 };
+
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-/** `body` without its picture placeholder (the demo has no pictures yet). */
-const withoutPicture = (body: string) =>
-  body
+/** Draws `picture` and uploads it through the media library, as an author's upload would be. */
+async function upload(media: MediaService, owner: User, picture: DemoPicture, name: string, size: typeof COVER_SIZE) {
+  const png = await scenePng(picture.scene, size.width, size.height);
+  return media.upload(owner, new File([new Uint8Array(png)], name, { type: 'image/png' }), picture.alt);
+}
+
+/** `body` with its picture placeholder replaced by the editor's Markdown for `picture`, or dropped. */
+function withPicture(body: string, picture: Media | undefined): string {
+  const markdown = picture ? presentMedia(picture, 0).markdown : null;
+  return body
     .split('\n')
-    .filter((line) => line.trim() !== PICTURE_PLACEHOLDER)
+    .flatMap((line) => (line.trim() === PICTURE_PLACEHOLDER ? (markdown ? [markdown] : []) : [line]))
     .join('\n')
     .replace(/\n{3,}/g, '\n\n');
+}
 
 /**
  * A demo blog into an empty database (null if it has users): three authors with bios, readers,
- * four categories, twenty posts and a draft with real text, threaded comments and likes.
+ * four categories, twenty posts and a draft with real text, threaded comments and likes, and,
+ * with `options.media`, a drawn cover for every post and a few inline pictures.
  */
 export async function seedDemo(db: Database, clock: Clock, options: SeedOptions = {}): Promise<SeedResult | null> {
   const { User: UserModel, Category, Post, Comment, CommentLike, Tag: TagModel, PostTag } = db.models;
@@ -62,6 +88,7 @@ export async function seedDemo(db: Database, clock: Clock, options: SeedOptions 
   const demoHash = await hashPassword(DEMO_PASSWORD);
   const adminHash = options.production ? await hashPassword(adminPassword) : demoHash;
 
+  // The people first, on their own: an upload is a transaction of its own, with its owner in it.
   const people = await db.transaction(async (transaction) => {
     const made = new Map<PersonKey, User>();
     for (const [i, person] of PEOPLE.entries()) {
@@ -88,6 +115,29 @@ export async function seedDemo(db: Database, clock: Clock, options: SeedOptions 
     if (!user) throw new Error(`the demo names an unknown person: ${key}`);
     return user;
   };
+
+  // Pictures through the media library (checked, made into variants, stored under MEDIA_DIR).
+  const covers = new Map<number, Media>();
+  const pictures = new Map<number, Media>();
+  const { media } = options;
+  if (media) {
+    const work = content.posts.flatMap(({ author, slug, cover, picture }, i) => {
+      const owner = person(author);
+      return [
+        async () => covers.set(i, await upload(media, owner, cover, `${slug}-cover.png`, COVER_SIZE)),
+        ...(picture
+          ? [async () => pictures.set(i, await upload(media, owner, picture, `${slug}.png`, PICTURE_SIZE))]
+          : []),
+      ];
+    });
+    // Two at a time: sharp runs each pipeline on one thread here (its default on glibc), so
+    // this keeps two cores busy.
+    const next = async (): Promise<void> => {
+      const job = work.shift();
+      if (job) await job().then(next);
+    };
+    await Promise.all([next(), next()]);
+  }
 
   return db.transaction(async (transaction) => {
     const categories = [];
@@ -123,6 +173,8 @@ export async function seedDemo(db: Database, clock: Clock, options: SeedOptions 
     const count = content.posts.length;
     for (const [i, demo] of content.posts.entries()) {
       const publishedAt = new Date(now - (count - i) * 2.5 * DAY);
+      const cover = covers.get(i);
+      if (cover && options.media) await options.media.coverFor(cover.id, transaction);
       const post = await Post.create(
         {
           authorId: person(demo.author).id,
@@ -130,7 +182,8 @@ export async function seedDemo(db: Database, clock: Clock, options: SeedOptions 
           title: demo.title,
           subtitle: demo.subtitle,
           slug: demo.slug,
-          bodyMarkdown: withoutPicture(demo.body),
+          bodyMarkdown: withPicture(demo.body, pictures.get(i)),
+          coverMediaId: cover?.id ?? null,
           status: demo.draft ? 'draft' : 'published',
           publishedAt: demo.draft ? null : publishedAt,
         },
@@ -178,6 +231,7 @@ export async function seedDemo(db: Database, clock: Clock, options: SeedOptions 
       posts: count,
       comments,
       likes,
+      images: covers.size + pictures.size,
     };
   });
 }
@@ -213,9 +267,16 @@ export async function prepareContent(
     seedDemo: boolean;
     env: string;
     admin: { email: string; password: string } | null;
+    media: MediaLimits;
   },
 ): Promise<SeedResult | null> {
-  const seeded = config.seedDemo ? await seedDemo(db, clock, { production: config.env === 'production' }) : null;
+  // The demo's pictures go through the media library, as an author's uploads would.
+  const seeded = config.seedDemo
+    ? await seedDemo(db, clock, {
+        production: config.env === 'production',
+        media: createMediaService({ db, clock, limits: config.media, audit: createAuditLogger(db, clock) }),
+      })
+    : null;
   if (config.admin) await ensureAdmin(db, clock, config.admin);
   return seeded;
 }
