@@ -95,6 +95,11 @@ describe('the demo blog, as `npm start` seeds it (pictures included)', () => {
     }
   });
 
+  it('dates each post when it was published, with no later edit', async () => {
+    const posts = await test.db.models.Post.findAll({ where: { status: 'published' } });
+    for (const post of posts) expect(post.updatedAt.getTime(), post.slug).toBe(post.publishedAt?.getTime());
+  });
+
   it('gives the authors bios', async () => {
     const authors = await test.db.models.User.findAll({ where: { postsCount: { [Op.gt]: 0 } } });
     expect(authors.map((author) => author.email).sort()).toEqual([

@@ -186,8 +186,12 @@ export async function seedDemo(db: Database, clock: Clock, options: SeedOptions 
           coverMediaId: cover?.id ?? null,
           status: demo.draft ? 'draft' : 'published',
           publishedAt: demo.draft ? null : publishedAt,
+          // Written when published and not touched since: no "updated" line on every demo post.
+          createdAt: publishedAt,
+          updatedAt: publishedAt,
         },
-        { transaction },
+        // silent: Sequelize would stamp updatedAt with the time of the seed.
+        { transaction, silent: true },
       );
       for (const name of demo.tags) {
         await PostTag.create({ postId: post.id, tagId: (await tagNamed(name)).id }, { transaction });
