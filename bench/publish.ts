@@ -88,7 +88,7 @@ async function main() {
   const siteServer = await listen(site.fetch);
 
   let started = performance.now();
-  await seedDemo(t.db, () => new Date(Date.now() - 3_600_000), false);
+  await seedDemo(t.db, () => new Date(Date.now() - 3_600_000));
   const { User, Category, Post } = t.db.models;
   const authors = await User.findAll({ where: { role: ['author', 'admin'] } });
   const categories = await Category.findAll();

@@ -50,7 +50,7 @@ export async function startApi(config: Config, logger: Logger, extension: ApiExt
   const seeded = await prepareContent(db, systemClock, config);
   if (seeded) {
     say(
-      `Seeded demo content: ${seeded.users} users, ${seeded.categories} categories, ${seeded.posts} posts, ${seeded.comments} comments.`,
+      `Seeded demo content: ${seeded.users} users, ${seeded.categories} categories, ${seeded.posts} posts, ${seeded.comments} comments, ${seeded.likes} likes, ${seeded.images} images.`,
     );
     say(`Demo admin: ${seeded.admin.email} / ${seeded.admin.password}`);
   }

@@ -1,10 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { tagKey } from '@blog/contract';
 import { hashPassword } from '../auth/passwords.js';
+import { createAuditLogger } from '../features/admin/audit.js';
+import { presentMedia } from '../features/media/presenter.js';
+import { createMediaService, type MediaLimits, type MediaService } from '../features/media/service.js';
 import type { Clock } from '../lib/clock.js';
 import { slugify } from '../lib/slug.js';
+import { scenePng } from './demo/art.js';
+import { type DemoPicture, type PersonKey, PICTURE_PLACEHOLDER } from './demo/content.js';
+import { EN } from './demo/en.js';
 import type { Database } from './index.js';
-import type { Tag, User } from './models/index.js';
+import type { Comment, Media, Tag, User, UserRole } from './models/index.js';
 
 /** Demo accounts share this password in development, so a newcomer can sign in as anyone. */
 export const DEMO_PASSWORD = 'demo-password-2026';
@@ -15,153 +21,127 @@ export interface SeedResult {
   categories: number;
   posts: number;
   comments: number;
+  likes: number;
+  /** Pictures made through the media library (covers and inline images); 0 without `media`. */
+  images: number;
 }
 
-// A tiny deterministic PRNG, so every fresh clone gets the same demo blog.
-function prng(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+export interface SeedOptions {
+  /** Production: the admin gets a random password instead of the demo one. */
+  production?: boolean;
+  /**
+   * The media library to draw the posts' covers and inline pictures into. Without it the demo
+   * has no images (what most tests want: drawing and encoding them takes seconds).
+   */
+  media?: MediaService;
 }
 
-const CATEGORIES = [
-  { name: 'Engineering', slug: 'engineering', description: 'Building things that stay up.' },
-  { name: 'Travel', slug: 'travel', description: 'Trains, trails and slow mornings.' },
-  { name: 'Food', slug: 'food', description: 'What we cooked and what we learned.' },
-  { name: 'Notes', slug: 'notes', description: 'Short thoughts, kept.' },
+const PEOPLE: Array<{ key: PersonKey; role: UserRole; unverified?: true }> = [
+  { key: 'admin', role: 'admin' },
+  { key: 'grace', role: 'author' },
+  { key: 'linus', role: 'author' },
+  { key: 'minji', role: 'user' },
+  { key: 'sam', role: 'user' },
+  { key: 'noor', role: 'user' },
+  { key: 'tomas', role: 'user' },
+  { key: 'yuki', role: 'user' },
+  { key: 'ulla', role: 'user', unverified: true },
 ];
 
-const PEOPLE = [
-  { name: 'Ada Admin', email: 'admin@example.com', role: 'admin' },
-  { name: 'Grace Hopper', email: 'grace@example.com', role: 'author' },
-  { name: 'Linus Park', email: 'linus@example.com', role: 'author' },
-  { name: 'Min-ji Kim', email: 'minji@example.com', role: 'user' },
-  { name: 'Sam Reader', email: 'sam@example.com', role: 'user' },
-  { name: 'Noor Haddad', email: 'noor@example.com', role: 'user' },
-  { name: 'Tomás Silva', email: 'tomas@example.com', role: 'user' },
-  { name: 'Yuki Sato', email: 'yuki@example.com', role: 'user' },
-  { name: 'Unverified Ulla', email: 'ulla@example.com', role: 'user', unverified: true },
-] as const;
+// Covers fill the masthead (shown darkened behind the title) and inline pictures the text
+// column; these sizes keep both sharp enough while the media library's variants (AVIF, WebP,
+// JPEG at each width) stay quick to make.
+const COVER_SIZE = { width: 1200, height: 675 };
+const PICTURE_SIZE = { width: 960, height: 540 };
 
-const TITLES: Array<[string, string, number]> = [
-  ['Why our pages are static', 'Fast by default, dynamic where it matters', 0],
-  ['Counting things correctly', 'Counters that never drift, even under load', 0],
-  ['A week on the night trains', 'From Vienna to Naples without a plane', 1],
-  ['The perfect kimchi jjigae', 'Old kimchi, good stock and patience', 2],
-  ['Sessions without JWTs', 'Server-side sessions are still a great idea', 0],
-  ['Notes on writing every day', 'Small habits, long arcs', 3],
-  ['Hiking the Jeju Olle trails', 'Twenty-seven routes around one island', 1],
-  ['Sourdough for the impatient', 'A loaf that fits into a working week', 2],
-  ['What a 2-core server can do', 'Measuring before optimising', 0],
-  ['Reading old manuals', 'The best documentation was written in 1987', 3],
-  ['Lisbon in the rain', 'Trams, tiles and pastel de nata', 1],
-  ['Ramen at home, properly', 'Tare, fat, noodles, broth', 2],
-  ['Designing for no JavaScript', 'Progressive enhancement in practice', 0],
-  ['On keeping a paper notebook', 'The one device that never needs an update', 3],
-  ['Crossing the Alps by bike', 'Seven passes, one very tired back', 1],
-  ['Fermentation basics', 'Salt, time and a clean jar', 2],
-  ['Markdown, safely', 'Rendering user content without regrets', 0],
-  ['The joy of small tools', 'Do one thing and keep doing it', 3],
-  ['Seoul by subway', 'Line 2 is a city tour', 1],
-  ['Weeknight dumplings', 'Folding is faster than you think', 2],
-  ['Backups you can restore', 'An untested backup is a hope', 0],
-];
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 
-/** The demo posts' tags, by the index of their title in TITLES. */
-const TAGS: string[][] = [
-  ['Performance', 'Astro'],
-  ['Databases', 'Testing'],
-  ['Trains', 'Europe'],
-  ['Korean food', 'Soup'],
-  ['Security'],
-  ['Habits'],
-  ['Hiking', 'Korea'],
-  ['Baking'],
-  ['Performance', 'Benchmarks'],
-  ['Documentation'],
-  ['Europe', 'Cities'],
-  ['Noodles'],
-  ['Accessibility', 'Performance'],
-  ['Habits', 'Paper'],
-  ['Cycling', 'Europe'],
-  ['Fermentation', 'Korean food'],
-  ['Security', 'Markdown'],
-  ['Tools'],
-  ['Korea', 'Cities'],
-  ['Dumplings'],
-  ['Backups'],
-];
-
-const PARAGRAPHS = [
-  'Most of what a blog does is the same for every reader, so we do that work once, ahead of time, and let the web server hand out files. The parts that differ per reader are small, and they load only where they are needed.',
-  'Every shortcut here was measured first. A number on a 2-core machine tells you more than an opinion on a laptop, and a benchmark that prints a ratio against a baseline in the same run survives a noisy neighbour.',
-  'The trick is not cleverness but boring discipline: one place that decides what counts, one transaction per change, and a test that tries thousands of random operations to prove the rule holds.',
-  'We left early, before the city woke up, and the light on the water made the whole plan feel worth it. Slow travel is mostly waiting, and waiting is mostly looking out of the window.',
-  'Cook it low and slow. The first attempt was too salty, the second too timid; the third one, with the older kimchi and a spoon of gochugaru, was the one we will make again.',
-  'Write it down, even when it seems obvious. Future you is a stranger who has forgotten everything and has very little patience.',
-  'There is a kind of calm that comes from tools that do exactly one thing. They do not update themselves at night, and they do not ask for your attention.',
-];
-
-const COMMENTS = [
-  'Great write-up, thanks for sharing!',
-  'I tried this last weekend and it worked exactly as described.',
-  'Could you say more about how you measured that?',
-  'This is the **clearest** explanation I have read on the topic.',
-  'I disagree a little: in my experience the second approach is simpler to maintain.',
-  'Bookmarked. The part about `transactions` is gold.',
-  'Beautiful photos would make this even better :)',
-  'Has anyone tried this on a Raspberry Pi?',
-  '감사합니다! 정말 유용한 글이에요.',
-];
-
-function bodyFor(index: number, random: () => number): string {
-  const pick = () => PARAGRAPHS[Math.floor(random() * PARAGRAPHS.length)] ?? '';
-  return [
-    pick(),
-    '## What we learned',
-    pick(),
-    `- first, measure\n- then, change one thing\n- finally, measure again (run ${index + 1})`,
-    '> Simple things should be simple; complex things should be possible.',
-    pick(),
-    '```ts\nconst answer = await measure(() => build(site));\n```',
-    pick(),
-  ].join('\n\n');
+/** Draws `picture` and uploads it through the media library, as an author's upload would be. */
+async function upload(media: MediaService, owner: User, picture: DemoPicture, name: string, size: typeof COVER_SIZE) {
+  const png = await scenePng(picture.scene, size.width, size.height);
+  return media.upload(owner, new File([new Uint8Array(png)], name, { type: 'image/png' }), picture.alt);
 }
 
-/** A demo blog (users, categories, ~20 posts, comments and replies) into an empty database; null if it has users. */
-export async function seedDemo(db: Database, clock: Clock, production = false): Promise<SeedResult | null> {
-  const { User, Category, Post, Comment, Tag: TagModel, PostTag } = db.models;
-  if ((await User.count()) > 0) return null;
-  const random = prng(20261125);
+/** `body` with its picture placeholder replaced by the editor's Markdown for `picture`, or dropped. */
+function withPicture(body: string, picture: Media | undefined): string {
+  const markdown = picture ? presentMedia(picture, 0).markdown : null;
+  return body
+    .split('\n')
+    .flatMap((line) => (line.trim() === PICTURE_PLACEHOLDER ? (markdown ? [markdown] : []) : [line]))
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n');
+}
+
+/**
+ * A demo blog into an empty database (null if it has users): three authors with bios, readers,
+ * four categories, twenty posts and a draft with real text, threaded comments and likes, and,
+ * with `options.media`, a drawn cover for every post and a few inline pictures.
+ */
+export async function seedDemo(db: Database, clock: Clock, options: SeedOptions = {}): Promise<SeedResult | null> {
+  const { User: UserModel, Category, Post, Comment, CommentLike, Tag: TagModel, PostTag } = db.models;
+  if ((await UserModel.count()) > 0) return null;
+  const content = EN;
   const now = clock().getTime();
   // Never a known admin password outside development.
-  const adminPassword = production ? randomBytes(12).toString('base64url') : DEMO_PASSWORD;
+  const adminPassword = options.production ? randomBytes(12).toString('base64url') : DEMO_PASSWORD;
   const demoHash = await hashPassword(DEMO_PASSWORD);
-  const adminHash = production ? await hashPassword(adminPassword) : demoHash;
+  const adminHash = options.production ? await hashPassword(adminPassword) : demoHash;
 
-  return db.transaction(async (transaction) => {
-    const users: User[] = [];
+  // The people first, on their own: an upload is a transaction of its own, with its owner in it.
+  const people = await db.transaction(async (transaction) => {
+    const made = new Map<PersonKey, User>();
     for (const [i, person] of PEOPLE.entries()) {
-      users.push(
-        await User.create(
+      const { name, bio } = content.people[person.key];
+      made.set(
+        person.key,
+        await UserModel.create(
           {
-            name: person.name,
-            email: person.email,
+            name,
+            email: `${person.key}@example.com`,
             role: person.role,
             passwordHash: person.role === 'admin' ? adminHash : demoHash,
-            emailVerifiedAt: 'unverified' in person ? null : new Date(now - (90 - i) * 86_400_000),
+            emailVerifiedAt: person.unverified ? null : new Date(now - (90 - i) * DAY),
+            ...(bio ? { bio } : {}),
           },
           { transaction },
         ),
       );
     }
+    return made;
+  });
+  const person = (key: PersonKey): User => {
+    const user = people.get(key);
+    if (!user) throw new Error(`the demo names an unknown person: ${key}`);
+    return user;
+  };
+
+  // Pictures through the media library (checked, made into variants, stored under MEDIA_DIR).
+  const covers = new Map<number, Media>();
+  const pictures = new Map<number, Media>();
+  const { media } = options;
+  if (media) {
+    const work = content.posts.flatMap(({ author, slug, cover, picture }, i) => {
+      const owner = person(author);
+      return [
+        async () => covers.set(i, await upload(media, owner, cover, `${slug}-cover.png`, COVER_SIZE)),
+        ...(picture
+          ? [async () => pictures.set(i, await upload(media, owner, picture, `${slug}.png`, PICTURE_SIZE))]
+          : []),
+      ];
+    });
+    // Two at a time: sharp runs each pipeline on one thread here (its default on glibc), so
+    // this keeps two cores busy.
+    const next = async (): Promise<void> => {
+      const job = work.shift();
+      if (job) await job().then(next);
+    };
+    await Promise.all([next(), next()]);
+  }
+
+  return db.transaction(async (transaction) => {
     const categories = [];
-    for (const category of CATEGORIES) categories.push(await Category.create(category, { transaction }));
+    for (const category of content.categories) categories.push(await Category.create(category, { transaction }));
 
     const tags = new Map<string, Tag>();
     const tagNamed = async (name: string) => {
@@ -173,69 +153,89 @@ export async function seedDemo(db: Database, clock: Clock, production = false): 
       return tag;
     };
 
-    const writers = users.filter((u) => u.role !== 'user');
-    const readers = users.filter((u) => u.emailVerifiedAt !== null);
     let comments = 0;
-    for (const [i, [title, subtitle, categoryIndex]] of TITLES.entries()) {
-      const draft = i === TITLES.length - 1;
-      const publishedAt = new Date(now - (TITLES.length - i) * 2.5 * 86_400_000);
+    let likes = 0;
+    // Likes through the model, so the count hooks keep likes_count exact.
+    const like = async (comment: Comment, likedBy: PersonKey[] = []) => {
+      for (const [n, key] of likedBy.entries()) {
+        await CommentLike.create(
+          {
+            commentId: comment.id,
+            userId: person(key).id,
+            createdAt: new Date(comment.createdAt.getTime() + (n + 1) * 7 * 60_000),
+          },
+          { transaction },
+        );
+        likes++;
+      }
+    };
+
+    const count = content.posts.length;
+    for (const [i, demo] of content.posts.entries()) {
+      const publishedAt = new Date(now - (count - i) * 2.5 * DAY);
+      const cover = covers.get(i);
+      if (cover && options.media) await options.media.coverFor(cover.id, transaction);
       const post = await Post.create(
         {
-          authorId: writers[i % writers.length]?.id ?? 1,
-          categoryId: categories[categoryIndex]?.id ?? null,
-          title,
-          subtitle,
-          slug: title
-            .toLowerCase()
-            .replace(/[^a-z0-9]+/g, '-')
-            .replace(/^-|-$/g, ''),
-          bodyMarkdown: bodyFor(i, random),
-          status: draft ? 'draft' : 'published',
-          publishedAt: draft ? null : publishedAt,
+          authorId: person(demo.author).id,
+          categoryId: categories[demo.category]?.id ?? null,
+          title: demo.title,
+          subtitle: demo.subtitle,
+          slug: demo.slug,
+          bodyMarkdown: withPicture(demo.body, pictures.get(i)),
+          coverMediaId: cover?.id ?? null,
+          status: demo.draft ? 'draft' : 'published',
+          publishedAt: demo.draft ? null : publishedAt,
+          // Written when published and not touched since: no "updated" line on every demo post.
+          createdAt: publishedAt,
+          updatedAt: publishedAt,
         },
-        { transaction },
+        // silent: Sequelize would stamp updatedAt with the time of the seed.
+        { transaction, silent: true },
       );
-      for (const name of TAGS[i] ?? []) {
+      for (const name of demo.tags) {
         await PostTag.create({ postId: post.id, tagId: (await tagNamed(name)).id }, { transaction });
       }
-      if (draft) continue;
-      const threadCount = Math.floor(random() * 5);
-      for (let t = 0; t < threadCount; t++) {
-        const at = new Date(publishedAt.getTime() + (t + 1) * 3_600_000);
+      if (demo.draft) continue;
+      for (const [t, thread] of demo.threads.entries()) {
+        const at = new Date(publishedAt.getTime() + (t + 1) * 3 * HOUR);
         const parent = await Comment.create(
           {
             postId: post.id,
-            authorId: readers[Math.floor(random() * readers.length)]?.id ?? 1,
+            authorId: person(thread.by).id,
             parentId: null,
-            bodyMarkdown: COMMENTS[Math.floor(random() * COMMENTS.length)] ?? 'Nice.',
-            status: random() < 0.08 ? 'hidden' : 'visible',
+            bodyMarkdown: thread.text,
+            status: thread.hidden ? 'hidden' : 'visible',
             createdAt: at,
           },
           { transaction },
         );
         comments++;
-        const replies = Math.floor(random() * 3);
-        for (let r = 0; r < replies; r++) {
-          await Comment.create(
+        await like(parent, thread.likedBy);
+        for (const [r, reply] of (thread.replies ?? []).entries()) {
+          const answer = await Comment.create(
             {
               postId: post.id,
-              authorId: readers[Math.floor(random() * readers.length)]?.id ?? 1,
+              authorId: person(reply.by).id,
               parentId: parent.id,
-              bodyMarkdown: COMMENTS[Math.floor(random() * COMMENTS.length)] ?? 'Agreed.',
-              createdAt: new Date(at.getTime() + (r + 1) * 600_000),
+              bodyMarkdown: reply.text,
+              createdAt: new Date(at.getTime() + (r + 1) * 40 * 60_000),
             },
             { transaction },
           );
           comments++;
+          await like(answer, reply.likedBy);
         }
       }
     }
     return {
       admin: { email: 'admin@example.com', password: adminPassword },
-      users: users.length,
+      users: people.size,
       categories: categories.length,
-      posts: TITLES.length,
+      posts: count,
       comments,
+      likes,
+      images: covers.size + pictures.size,
     };
   });
 }
@@ -267,9 +267,20 @@ export async function ensureAdmin(db: Database, clock: Clock, admin: { email: st
 export async function prepareContent(
   db: Database,
   clock: Clock,
-  config: { seedDemo: boolean; env: string; admin: { email: string; password: string } | null },
+  config: {
+    seedDemo: boolean;
+    env: string;
+    admin: { email: string; password: string } | null;
+    media: MediaLimits;
+  },
 ): Promise<SeedResult | null> {
-  const seeded = config.seedDemo ? await seedDemo(db, clock, config.env === 'production') : null;
+  // The demo's pictures go through the media library, as an author's uploads would.
+  const seeded = config.seedDemo
+    ? await seedDemo(db, clock, {
+        production: config.env === 'production',
+        media: createMediaService({ db, clock, limits: config.media, audit: createAuditLogger(db, clock) }),
+      })
+    : null;
   if (config.admin) await ensureAdmin(db, clock, config.admin);
   return seeded;
 }

@@ -27,7 +27,7 @@ const outcomes: BuildOutcome[] = [];
 
 beforeAll(async () => {
   t = await createTestContext({ WEBHOOK_SECRET: SECRET });
-  await seedDemo(t.db, () => new Date(Date.now() - 60_000), false);
+  await seedDemo(t.db, () => new Date(Date.now() - 60_000));
   api = await serveApi(t);
   siteDist = join(await mkdtemp(join(tmpdir(), 'fast-path-')), 'dist');
   builder = createBuilder({

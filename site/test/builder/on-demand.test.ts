@@ -24,7 +24,7 @@ let siteDist: string;
 
 beforeAll(async () => {
   t = await createTestContext({ WEBHOOK_SECRET: SECRET, PUBLIC_URL, PREVIEW_LINK_TTL_SECONDS: '3600' });
-  await seedDemo(t.db, () => new Date(Date.now() - 60_000), false);
+  await seedDemo(t.db, () => new Date(Date.now() - 60_000));
   api = await serveApi(t);
   siteDist = join(await mkdtemp(join(tmpdir(), 'on-demand-')), 'dist');
   // No webhook reaches this builder: what the API publishes stays unbuilt, as in the seconds
