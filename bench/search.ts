@@ -112,7 +112,7 @@ async function main() {
   builderFetch = builder.app.fetch;
 
   let started = performance.now();
-  await seedDemo(t.db, () => new Date(Date.now() - 3_600_000), false);
+  await seedDemo(t.db, () => new Date(Date.now() - 3_600_000), { production: false });
   const { User, Category, Post } = t.db.models;
   const authors = await User.findAll({ where: { role: ['author', 'admin'] } });
   const categories = await Category.findAll();
