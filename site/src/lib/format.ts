@@ -9,6 +9,5 @@ const commentDay = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeZone
 /** A comment's date as the page prints it ("Dec 2, 2026"; UTC, so the build and the island agree). */
 export const commentDate = (iso: string) => commentDay.format(new Date(iso));
 
-/** "3 likes", "1 like", "Like". */
 /** A like button's name: its visible count in it (WCAG 2.5.3, label in name), e.g. "Like: 0 likes". */
 export const likeButtonLabel = (count: number) => `Like: ${count} ${count === 1 ? 'like' : 'likes'}`;
